@@ -1,0 +1,8 @@
+package dev.keepsake.api;
+
+/** A list of {@link Function} objects. */
+public class FunctionList extends ResourceList<Function> {
+  public FunctionList() {
+    super("FunctionList");
+  }
+}

@@ -1,0 +1,71 @@
+package dev.keepsake.api;
+
+import io.kubernetes.client.openapi.models.V1PodSecurityContext;
+import io.kubernetes.client.openapi.models.V1ResourceRequirements;
+import io.kubernetes.client.openapi.models.V1Toleration;
+import java.util.List;
+import java.util.Map;
+
+/** Scheduling and resource settings for the pods of backup and restore Jobs. */
+public class RuntimeSettings {
+  private String serviceAccountName;
+  private String priorityClassName;
+  private Map<String, String> nodeSelector;
+  private List<V1Toleration> tolerations;
+  private V1ResourceRequirements resources;
+  private V1PodSecurityContext securityContext;
+
+  public String getServiceAccountName() {
+    return serviceAccountName;
+  }
+
+  public RuntimeSettings serviceAccountName(String serviceAccountName) {
+    this.serviceAccountName = serviceAccountName;
+    return this;
+  }
+
+  public String getPriorityClassName() {
+    return priorityClassName;
+  }
+
+  public RuntimeSettings priorityClassName(String priorityClassName) {
+    this.priorityClassName = priorityClassName;
+    return this;
+  }
+
+  public Map<String, String> getNodeSelector() {
+    return nodeSelector;
+  }
+
+  public RuntimeSettings nodeSelector(Map<String, String> nodeSelector) {
+    this.nodeSelector = nodeSelector;
+    return this;
+  }
+
+  public List<V1Toleration> getTolerations() {
+    return tolerations;
+  }
+
+  public RuntimeSettings tolerations(List<V1Toleration> tolerations) {
+    this.tolerations = tolerations;
+    return this;
+  }
+
+  public V1ResourceRequirements getResources() {
+    return resources;
+  }
+
+  public RuntimeSettings resources(V1ResourceRequirements resources) {
+    this.resources = resources;
+    return this;
+  }
+
+  public V1PodSecurityContext getSecurityContext() {
+    return securityContext;
+  }
+
+  public RuntimeSettings securityContext(V1PodSecurityContext securityContext) {
+    this.securityContext = securityContext;
+    return this;
+  }
+}
