@@ -1,8 +1,6 @@
 package dev.keepsake.api;
 
 import com.google.gson.JsonObject;
-import io.kubernetes.client.openapi.JSON;
-import io.kubernetes.client.openapi.models.V1CustomResourceDefinition;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -30,11 +28,11 @@ public final class Crds {
     }
   }
 
-  public static V1CustomResourceDefinition definition(ApiKind<?, ?> kind) {
-    return new JSON().getGson().fromJson(manifest(kind), V1CustomResourceDefinition.class);
-  }
-
-  public static List<V1CustomResourceDefinition> all() {
-    return ApiKind.ALL.stream().map(Crds::definition).toList();
+  /**
+   * Every CRD as JSON. Kept as JSON on purpose: the client's typed V1JSONSchemaProps holds nested
+   * schemas as untyped maps, which turns integers such as maxLength into doubles the API server refuses.
+   */
+  public static List<JsonObject> all() {
+    return ApiKind.ALL.stream().map(Crds::manifest).toList();
   }
 }
