@@ -1,8 +1,11 @@
 package dev.keepsake.api;
 
 import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CustomObjectsApi;
 import io.kubernetes.client.util.generic.GenericKubernetesApi;
 import java.util.List;
+import okhttp3.Call;
 
 /** Everything needed to talk to one keepsake.dev kind through the generic client and informers. */
 public record ApiKind<T extends Resource<?, ?, T>, L extends ResourceList<T>>(
@@ -45,5 +48,23 @@ public record ApiKind<T extends Resource<?, ?, T>, L extends ResourceList<T>>(
 
   public GenericKubernetesApi<T, L> api(ApiClient client) {
     return new GenericKubernetesApi<>(type, listType, Resource.GROUP, Resource.VERSION, plural, client);
+  }
+
+  /**
+   * Replaces the status subresource (PUT, with the object's resourceVersion for optimistic locking).
+   * GenericKubernetesApi.updateStatus sends a PATCH with a content type the API server refuses (415).
+   */
+  public T replaceStatus(ApiClient client, T object) throws ApiException {
+    Call call =
+        new CustomObjectsApi(client)
+            .replaceNamespacedCustomObjectStatus(
+                Resource.GROUP,
+                Resource.VERSION,
+                object.getMetadata().getNamespace(),
+                plural,
+                object.getMetadata().getName(),
+                object)
+            .buildCall(null);
+    return client.<T>execute(call, type).getData();
   }
 }

@@ -70,4 +70,43 @@ public final class Manifests {
   public static JsonObject toJson(Object model) {
     return JSON.getGson().toJsonTree(model).getAsJsonObject();
   }
+
+  /**
+   * Paths where {@code actual} lost or changed something {@code expected} says. Fields that only
+   * {@code actual} has are fine when they are empty lists or maps: the client's V1 models start with
+   * empty collections, and Kubernetes treats an empty list like a missing one.
+   */
+  public static List<String> differences(JsonElement expected, JsonElement actual) {
+    List<String> found = new ArrayList<>();
+    collectDifferences("", expected, actual, found);
+    return found;
+  }
+
+  private static void collectDifferences(String path, JsonElement expected, JsonElement actual, List<String> found) {
+    if (expected.isJsonObject() && actual != null && actual.isJsonObject()) {
+      JsonObject want = expected.getAsJsonObject();
+      JsonObject have = actual.getAsJsonObject();
+      for (String key : want.keySet()) {
+        collectDifferences(path + "." + key, want.get(key), have.get(key), found);
+      }
+      for (String key : have.keySet()) {
+        if (!want.has(key) && !isEmptyCollection(have.get(key))) {
+          found.add(path + "." + key + " appeared: " + have.get(key));
+        }
+      }
+    } else if (expected.isJsonArray() && actual != null && actual.isJsonArray()
+        && expected.getAsJsonArray().size() == actual.getAsJsonArray().size()) {
+      for (int i = 0; i < expected.getAsJsonArray().size(); i++) {
+        collectDifferences(
+            path + "[" + i + "]", expected.getAsJsonArray().get(i), actual.getAsJsonArray().get(i), found);
+      }
+    } else if (!expected.equals(actual)) {
+      found.add(path + ": expected " + expected + " but was " + actual);
+    }
+  }
+
+  private static boolean isEmptyCollection(JsonElement element) {
+    return (element.isJsonArray() && element.getAsJsonArray().isEmpty())
+        || (element.isJsonObject() && element.getAsJsonObject().isEmpty());
+  }
 }

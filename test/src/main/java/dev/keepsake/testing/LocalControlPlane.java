@@ -57,7 +57,9 @@ public final class LocalControlPlane implements AutoCloseable {
 
   private final Path workDir;
   private final List<SupervisedProcess> processes = new ArrayList<>();
-  private final Thread shutdownHook = new Thread(this::stopProcesses, "keepsake-control-plane-stop");
+  private static final String WORK_DIR_PREFIX = "keepsake-control-plane-";
+  private static final String OWNER_PID_FILE = "owner.pid";
+  private final Thread shutdownHook = new Thread(this::close, "keepsake-control-plane-stop");
   private String serverUrl;
   private Path kubeconfig;
   private Certificates certificates;
@@ -70,9 +72,11 @@ public final class LocalControlPlane implements AutoCloseable {
   }
 
   public static LocalControlPlane start() {
+    removeWorkDirsOfDeadJvms();
     Path workDir;
     try {
-      workDir = Files.createTempDirectory("keepsake-control-plane-");
+      workDir = Files.createTempDirectory(WORK_DIR_PREFIX);
+      Files.writeString(workDir.resolve(OWNER_PID_FILE), Long.toString(ProcessHandle.current().pid()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -84,6 +88,27 @@ public final class LocalControlPlane implements AutoCloseable {
     } catch (RuntimeException | Error e) {
       controlPlane.close();
       throw e;
+    }
+  }
+
+  /** A JVM killed outright cannot delete its work folder; the next start does it for it. */
+  private static void removeWorkDirsOfDeadJvms() {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    try (Stream<Path> dirs = Files.list(tmp)) {
+      dirs.filter(dir -> dir.getFileName().toString().startsWith(WORK_DIR_PREFIX))
+          .filter(dir -> !ownerIsAlive(dir))
+          .forEach(LocalControlPlane::deleteRecursively);
+    } catch (IOException e) {
+      System.err.println("[control-plane] cannot look for stale work folders in " + tmp + ": " + e.getMessage());
+    }
+  }
+
+  private static boolean ownerIsAlive(Path workDir) {
+    try {
+      long pid = Long.parseLong(Files.readString(workDir.resolve(OWNER_PID_FILE)).trim());
+      return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    } catch (IOException | NumberFormatException unknownOwner) {
+      return false;
     }
   }
 
@@ -307,7 +332,7 @@ public final class LocalControlPlane implements AutoCloseable {
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException shuttingDown) {
-      // already in shutdown: the hook is running or has run
+      // called from the hook itself, during shutdown
     }
     if (!Boolean.getBoolean("keepsake.controlPlane.keepWorkDir")) {
       deleteRecursively(workDir);

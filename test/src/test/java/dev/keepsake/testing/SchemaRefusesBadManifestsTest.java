@@ -1,0 +1,133 @@
+package dev.keepsake.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.google.gson.JsonObject;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Bad input is refused by the API server itself, with a message that names the problem. */
+@ExtendWith(LocalControlPlaneExtension.class)
+class SchemaRefusesBadManifestsTest {
+
+  private static Arguments refused(
+      String what, String kind, String name, UnaryOperator<JsonObject> change, String expectedMessage) {
+    return Arguments.of(what, kind, name, change, expectedMessage);
+  }
+
+  private static UnaryOperator<JsonObject> set(String path, String json) {
+    return object -> Examples.with(object, path, json);
+  }
+
+  static Stream<Arguments> badManifests() {
+    return Stream.of(
+        refused("two backends", "Repository", "redis-s3",
+            set("spec.backend.local", "{\"mountPath\": \"/repo\", \"hostPath\": {\"path\": \"/data\"}}"),
+            "exactly one backend must be set: local, s3, gcs, azure, b2 or rest"),
+        refused("no backend at all", "Repository", "redis-s3", set("spec.backend", "{}"),
+            "exactly one backend must be set"),
+        refused("no Secret for the repository", "Repository", "redis-s3", set("spec.secret", null),
+            "spec.secret: Required value"),
+        refused("an unknown field", "Repository", "redis-s3", set("spec.backend.s3.bucketName", "\"x\""),
+            "unknown field \"spec.backend.s3.bucketName\""),
+        refused("a bucket name S3 would refuse", "Repository", "redis-s3", set("spec.backend.s3.bucket", "\"My_Backups\""),
+            "spec.backend.s3.bucket in body should match"),
+        refused("a local backend without a volume", "Repository", "redis-local",
+            set("spec.backend.local.persistentVolumeClaim", null),
+            "a local backend needs exactly one volume"),
+        refused("a selector usage policy without selector", "Repository", "redis-s3",
+            set("spec.usagePolicy.allowedNamespaces", "{\"from\": \"Selector\"}"),
+            "selector must be set when from is Selector"),
+        refused("a usage policy outside the enum", "Repository", "redis-s3",
+            set("spec.usagePolicy.allowedNamespaces", "{\"from\": \"Everyone\"}"),
+            "Unsupported value: \"Everyone\""),
+        refused("a negative retention count", "BackupConfiguration", "redis-nightly",
+            set("spec.retentionPolicy.keepLast", "-1"),
+            "spec.retentionPolicy.keepLast in body should be greater than or equal to 0"),
+        refused("a retention policy that keeps nothing", "BackupConfiguration", "redis-nightly",
+            set("spec.retentionPolicy", "{\"prune\": true}"),
+            "a retention policy must keep something"),
+        refused("no schedule", "BackupConfiguration", "redis-nightly", set("spec.schedule", null),
+            "spec.schedule: Required value"),
+        refused("a schedule in words", "BackupConfiguration", "redis-nightly", set("spec.schedule", "\"every night\""),
+            "spec.schedule in body should match"),
+        refused("a repository name that is not a DNS label", "BackupConfiguration", "redis-nightly",
+            set("spec.repository.name", "\"Redis_S3\""),
+            "spec.repository.name in body should match"),
+        refused("a target kind that cannot be backed up", "BackupConfiguration", "redis-nightly",
+            set("spec.target.ref.kind", "\"Deployment\""),
+            "spec.target.ref.kind: Unsupported value: \"Deployment\""),
+        refused("a hook with both exec and httpGet", "BackupConfiguration", "redis-nightly",
+            set("spec.hooks.preBackup.httpGet", "{\"port\": 8080}"),
+            "a hook needs exactly one of exec or httpGet"),
+        refused("a timeout in words", "BackupConfiguration", "redis-nightly", set("spec.timeout", "\"half an hour\""),
+            "spec.timeout in body should match"),
+        refused("a negative history limit", "BackupConfiguration", "redis-nightly", set("spec.backupHistoryLimit", "-3"),
+            "spec.backupHistoryLimit in body should be greater than or equal to 0"),
+        refused("a session without invoker", "BackupSession", "redis-nightly-manual", set("spec.invoker", null),
+            "spec.invoker: Required value"),
+        refused("a trigger outside the enum", "BackupSession", "redis-nightly-manual", set("spec.trigger", "\"Cron\""),
+            "spec.trigger: Unsupported value: \"Cron\""),
+        refused("a snapshot that is neither latest nor an id", "RestoreSession", "redis-restore",
+            set("spec.snapshot", "\"newest\""),
+            "spec.snapshot in body should match"),
+        refused("a restore without task", "RestoreSession", "redis-restore", set("spec.task", null),
+            "spec.task: Required value"),
+        refused("an env entry with value and valueFrom", "Function", "redis-backup-7",
+            set("spec.env", "[{\"name\": \"A\", \"value\": \"x\", \"valueFrom\": {\"secretKeyRef\": {\"name\": \"s\", \"key\": \"k\"}}}]"),
+            "an env entry has either value or valueFrom, not both"),
+        refused("a function without image", "Function", "redis-backup-7", set("spec.image", null),
+            "spec.image: Required value"),
+        refused("a task without steps", "Task", "redis-backup-7", set("spec.steps", "[]"),
+            "spec.steps in body should have at least 1 items"),
+        refused("a step that names no DNS label", "Task", "redis-backup-7", set("spec.steps", "[{\"name\": \"Redis Backup\"}]"),
+            "spec.steps[0].name in body should match"),
+        refused("an application with url and service", "AppBinding", "redis",
+            set("spec.clientConfig.url", "\"redis://redis:6379\""),
+            "clientConfig needs exactly one of url or service"),
+        refused("a port out of range", "AppBinding", "redis", set("spec.clientConfig.service.port", "70000"),
+            "spec.clientConfig.service.port in body should be less than or equal to 65535"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badManifests")
+  void isRefusedWithAMessageThatNamesTheProblem(
+      String what,
+      String kind,
+      String name,
+      UnaryOperator<JsonObject> change,
+      String expectedMessage,
+      ApiClient client,
+      TestNamespace namespace) {
+    JsonObject bad = change.apply(Examples.get(kind, name));
+
+    ApiException refusal =
+        catchThrowableOfType(ApiException.class, () -> Examples.createStrict(client, namespace.name(), bad));
+
+    assertThat(refusal).as("%s should be refused", what).isNotNull();
+    assertThat(refusal.getCode()).isIn(400, 422);
+    assertThat(Examples.message(refusal)).contains(expectedMessage);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badManifests")
+  void theUnchangedExampleIsAccepted(
+      String what,
+      String kind,
+      String name,
+      UnaryOperator<JsonObject> change,
+      String expectedMessage,
+      ApiClient client,
+      TestNamespace namespace)
+      throws ApiException {
+    // Proves each refusal above is caused by the change, not by something else in the example.
+    assertThat(Examples.createStrict(client, namespace.name(), Examples.get(kind, name))).isNotNull();
+  }
+}
