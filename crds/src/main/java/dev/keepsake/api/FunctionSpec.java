@@ -1,7 +1,6 @@
 package dev.keepsake.api;
 
 import io.kubernetes.client.openapi.models.V1EnvVar;
-import io.kubernetes.client.openapi.models.V1ResourceRequirements;
 import io.kubernetes.client.openapi.models.V1VolumeMount;
 import java.util.List;
 
@@ -13,7 +12,7 @@ public class FunctionSpec {
   private String workingDir;
   private List<V1EnvVar> env;
   private List<V1VolumeMount> volumeMounts;
-  private V1ResourceRequirements resources;
+  private ComputeResources resources;
 
   public String getImage() {
     return image;
@@ -69,11 +68,11 @@ public class FunctionSpec {
     return this;
   }
 
-  public V1ResourceRequirements getResources() {
+  public ComputeResources getResources() {
     return resources;
   }
 
-  public FunctionSpec resources(V1ResourceRequirements resources) {
+  public FunctionSpec resources(ComputeResources resources) {
     this.resources = resources;
     return this;
   }

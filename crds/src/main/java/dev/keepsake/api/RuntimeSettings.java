@@ -1,7 +1,5 @@
 package dev.keepsake.api;
 
-import io.kubernetes.client.openapi.models.V1PodSecurityContext;
-import io.kubernetes.client.openapi.models.V1ResourceRequirements;
 import io.kubernetes.client.openapi.models.V1Toleration;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +10,8 @@ public class RuntimeSettings {
   private String priorityClassName;
   private Map<String, String> nodeSelector;
   private List<V1Toleration> tolerations;
-  private V1ResourceRequirements resources;
-  private V1PodSecurityContext securityContext;
+  private ComputeResources resources;
+  private PodSecurity securityContext;
 
   public String getServiceAccountName() {
     return serviceAccountName;
@@ -51,20 +49,20 @@ public class RuntimeSettings {
     return this;
   }
 
-  public V1ResourceRequirements getResources() {
+  public ComputeResources getResources() {
     return resources;
   }
 
-  public RuntimeSettings resources(V1ResourceRequirements resources) {
+  public RuntimeSettings resources(ComputeResources resources) {
     this.resources = resources;
     return this;
   }
 
-  public V1PodSecurityContext getSecurityContext() {
+  public PodSecurity getSecurityContext() {
     return securityContext;
   }
 
-  public RuntimeSettings securityContext(V1PodSecurityContext securityContext) {
+  public RuntimeSettings securityContext(PodSecurity securityContext) {
     this.securityContext = securityContext;
     return this;
   }
