@@ -1,0 +1,50 @@
+package dev.keepsake.runner.command;
+
+import com.google.gson.JsonObject;
+import dev.keepsake.runner.Log;
+import dev.keepsake.runner.report.Metrics;
+import dev.keepsake.runner.report.SessionStatus;
+import dev.keepsake.runner.restic.Restic;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "check", description = "Check the repository's integrity (restic check), optionally reading a subset of the data.")
+final class CheckCommand implements Callable<Integer> {
+  @Mixin RepositoryOptions repository;
+  @Mixin ReportOptions report;
+
+  @Option(names = "--repository-name", defaultValue = "${env:KEEPSAKE_REPOSITORY_NAME:-repository}",
+      description = "The Repository's name, for the metrics' grouping key.")
+  String repositoryName;
+
+  @Option(names = "--read-data-subset", description = "Also read this part of the data, e.g. 10% or 1/5.")
+  String readDataSubset;
+
+  @Override
+  public Integer call() {
+    Map<String, String> grouping = new LinkedHashMap<>();
+    grouping.put("namespace", report.namespace());
+    grouping.put("repository", repositoryName);
+    RunReport run = new RunReport("check", new Metrics(report.pushgateway, "keepsake-check", grouping),
+        SessionStatus.forSession(report.namespace(), "backupsessions", null), report.terminationLog());
+    try {
+      Restic restic = repository.open(System.getenv());
+      Log.useRedactor(restic.redactor());
+      List<String> args = new ArrayList<>(List.of("check"));
+      if (readDataSubset != null) {
+        args.addAll(List.of("--read-data-subset", readDataSubset));
+      }
+      restic.run(args).orThrow("restic check", restic.repository().displayLocation());
+      return run.succeeded("the repository " + restic.repository().displayLocation() + " has no errors"
+          + (readDataSubset == null ? "" : " (data subset " + readDataSubset + " read)"), new JsonObject());
+    } catch (RuntimeException failure) {
+      return run.failed(failure);
+    }
+  }
+}

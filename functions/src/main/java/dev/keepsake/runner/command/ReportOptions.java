@@ -1,0 +1,56 @@
+package dev.keepsake.runner.command;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** Where results go: the session's status, the Pushgateway, the pod's termination message. */
+public final class ReportOptions {
+  private static final Path SERVICE_ACCOUNT_NAMESPACE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+
+  @Option(names = "--namespace", defaultValue = "${env:KEEPSAKE_NAMESPACE}",
+      description = "Namespace of the session and configuration. Env: KEEPSAKE_NAMESPACE; default: the pod's namespace.")
+  String namespace;
+
+  @Option(names = "--session", defaultValue = "${env:KEEPSAKE_SESSION}",
+      description = "The BackupSession or RestoreSession whose status to write. Env: KEEPSAKE_SESSION.")
+  String session;
+
+  @Option(names = "--configuration", defaultValue = "${env:KEEPSAKE_CONFIGURATION}",
+      description = "The BackupConfiguration this run belongs to (metrics grouping). Env: KEEPSAKE_CONFIGURATION.")
+  String configuration;
+
+  @Option(names = "--pushgateway", defaultValue = "${env:KEEPSAKE_PUSHGATEWAY_URL}",
+      description = "Pushgateway URL for metrics, e.g. http://pushgateway.monitoring:9091. Env: KEEPSAKE_PUSHGATEWAY_URL.")
+  String pushgateway;
+
+  @Option(names = "--progress-interval", defaultValue = "${env:KEEPSAKE_PROGRESS_INTERVAL:-10s}",
+      description = "How often to log and report progress. Default 10s.")
+  String progressInterval;
+
+  @Option(names = "--termination-log", defaultValue = "${env:KEEPSAKE_TERMINATION_LOG:-/dev/termination-log}",
+      description = "Where Kubernetes reads the container's termination message.")
+  Path terminationLog;
+
+  String namespace() {
+    if (namespace != null && !namespace.isBlank()) {
+      return namespace;
+    }
+    try {
+      return Files.isReadable(SERVICE_ACCOUNT_NAMESPACE) ? Files.readString(SERVICE_ACCOUNT_NAMESPACE).trim() : "default";
+    } catch (IOException e) {
+      return "default";
+    }
+  }
+
+  Duration progressInterval() {
+    return dev.keepsake.runner.Durations.parse(progressInterval);
+  }
+
+  Path terminationLog() {
+    Path parent = terminationLog.toAbsolutePath().getParent();
+    return parent != null && Files.isWritable(parent) || Files.isWritable(terminationLog) ? terminationLog : null;
+  }
+}

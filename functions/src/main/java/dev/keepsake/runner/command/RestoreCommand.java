@@ -1,0 +1,120 @@
+package dev.keepsake.runner.command;
+
+import com.google.gson.JsonObject;
+import dev.keepsake.restic.ResticRepository;
+import dev.keepsake.runner.Bytes;
+import dev.keepsake.runner.Durations;
+import dev.keepsake.runner.Log;
+import dev.keepsake.runner.RunFailure;
+import dev.keepsake.runner.report.Metrics;
+import dev.keepsake.runner.report.SessionStatus;
+import dev.keepsake.runner.restic.Restic;
+import dev.keepsake.runner.restic.Snapshot;
+import dev.keepsake.runner.stream.FileRestore;
+import dev.keepsake.runner.stream.ProgressMeter;
+import dev.keepsake.runner.stream.StreamingRestore;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "restore", sortOptions = false,
+    description = {"Restore a snapshot: stream its dump into a restore command given after --, or write its files",
+        "under --target. 'latest' means the newest snapshot of this host and tags, never another target's."})
+final class RestoreCommand implements Callable<Integer> {
+  @Mixin RepositoryOptions repository;
+  @Mixin TargetOptions target;
+  @Mixin ReportOptions report;
+
+  @Option(names = "--snapshot", defaultValue = "${env:KEEPSAKE_SNAPSHOT:-latest}", description = "latest or a snapshot id.")
+  String snapshot;
+
+  @Option(names = "--stdin-filename", defaultValue = "${env:KEEPSAKE_STDIN_FILENAME}",
+      description = "Stream mode: the file inside the snapshot (default: the snapshot's only path).")
+  String stdinFilename;
+
+  @Option(names = "--target", description = "File mode: the folder to restore into.")
+  String targetPath;
+
+  @Option(names = "--include", description = "File mode: restore only paths matching this pattern (repeatable).")
+  List<String> include = new ArrayList<>();
+
+  @Option(names = "--exclude", description = "File mode: leave out paths matching this pattern (repeatable).")
+  List<String> exclude = new ArrayList<>();
+
+  @Option(names = "--timeout", defaultValue = "${env:KEEPSAKE_TIMEOUT:-24h}", description = "Longest the restore may run.")
+  String timeout;
+
+  @Parameters(description = "The restore command and its arguments (stream mode), after --.")
+  List<String> restoreCommand = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    String namespace = report.namespace();
+    Map<String, String> grouping = new LinkedHashMap<>();
+    grouping.put("namespace", namespace);
+    grouping.put("restore", report.session != null ? report.session : target.host);
+    RunReport run = new RunReport("restore", new Metrics(report.pushgateway, "keepsake-restore", grouping),
+        SessionStatus.forSession(namespace, "restoresessions", report.session), report.terminationLog());
+    try (ProgressMeter meter = new ProgressMeter("restore", report.progressInterval(), run::progress)) {
+      Restic restic = repository.open(System.getenv());
+      Log.useRedactor(restic.redactor());
+      Snapshot chosen = choose(restic);
+      Log.info("restoring snapshot %s (%s, host %s) from %s", chosen.shortId(), chosen.time(), chosen.hostname(),
+          restic.repository().displayLocation());
+      JsonObject results = new JsonObject();
+      results.addProperty("snapshotId", chosen.id().substring(0, Math.min(64, chosen.id().length())));
+      String message;
+      if (restoreCommand.isEmpty()) {
+        message = restoreFiles(restic, chosen);
+      } else {
+        long bytes = restoreStream(restic, chosen, meter);
+        results.addProperty("bytesRestored", bytes);
+        run.metrics().gauge("keepsake_restore_bytes", "Bytes streamed into the target by the last restore", bytes);
+        message = "restored " + Bytes.human(bytes) + " of snapshot " + chosen.shortId() + " into " + restoreCommand.get(0);
+      }
+      meter.close();
+      return run.succeeded(message, results);
+    } catch (RuntimeException failure) {
+      return run.failed(failure);
+    }
+  }
+
+  private Snapshot choose(Restic restic) {
+    if ("latest".equals(snapshot)) {
+      return restic.latest(target.host, target.tags())
+          .orElseThrow(() -> new RunFailure("SnapshotNotFound", "no snapshot of host " + target.host
+              + (target.tags().isEmpty() ? "" : " with tags " + target.tags()) + " in " + restic.repository().displayLocation()
+              + "; nothing was restored"));
+    }
+    return restic.snapshots(null, List.of()).stream()
+        .filter(s -> s.id().startsWith(snapshot))
+        .findFirst()
+        .orElseThrow(() -> new RunFailure("SnapshotNotFound", "no snapshot " + snapshot + " in "
+            + restic.repository().displayLocation() + "; nothing was restored"));
+  }
+
+  private long restoreStream(Restic restic, Snapshot chosen, ProgressMeter meter) {
+    String file = stdinFilename != null && !stdinFilename.isBlank() ? stdinFilename
+        : chosen.paths().isEmpty() ? "dump" : chosen.paths().get(0);
+    restic.restoreSize(chosen.id()).ifPresent(meter::total);
+    Map<String, String> environment = new HashMap<>(System.getenv());
+    ResticRepository.SECRET_KEYS.forEach(environment::remove);
+    return StreamingRestore.run(restic, new StreamingRestore.Request(chosen, file, restoreCommand, environment,
+        Durations.parse(timeout)), meter);
+  }
+
+  private String restoreFiles(Restic restic, Snapshot chosen) {
+    if (targetPath == null || targetPath.isBlank()) {
+      throw new IllegalArgumentException("nothing to restore into: give a restore command after -- or --target");
+    }
+    FileRestore.run(restic, new FileRestore.Request(chosen, targetPath, include, exclude, Durations.parse(timeout)));
+    return "restored snapshot " + chosen.shortId() + (include.isEmpty() ? "" : " (only " + include + ")") + " into " + targetPath;
+  }
+}

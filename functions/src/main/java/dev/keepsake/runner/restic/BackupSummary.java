@@ -1,0 +1,29 @@
+package dev.keepsake.runner.restic;
+
+import com.google.gson.JsonObject;
+
+/** restic's closing line of a backup (message_type "summary"). */
+public record BackupSummary(
+    String snapshotId,
+    long bytesProcessed,
+    long bytesAdded,
+    long filesNew,
+    long filesChanged,
+    long filesUnmodified,
+    double seconds) {
+
+  static BackupSummary from(JsonObject summary) {
+    return new BackupSummary(
+        summary.has("snapshot_id") ? summary.get("snapshot_id").getAsString() : null,
+        number(summary, "total_bytes_processed"),
+        number(summary, "data_added"),
+        number(summary, "files_new"),
+        number(summary, "files_changed"),
+        number(summary, "files_unmodified"),
+        summary.has("total_duration") ? summary.get("total_duration").getAsDouble() : 0);
+  }
+
+  private static long number(JsonObject object, String key) {
+    return object.has(key) ? object.get(key).getAsLong() : 0;
+  }
+}

@@ -1,0 +1,227 @@
+package dev.keepsake.runner.restic;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.keepsake.restic.ResticRepository;
+import dev.keepsake.runner.Log;
+import dev.keepsake.runner.Redactor;
+import dev.keepsake.runner.process.ExternalProgram;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Runs restic against one repository, with the repository's environment and flags. */
+public final class Restic {
+  private final ResticRepository repository;
+  private final Map<String, String> environment;
+  private final List<String> globalFlags;
+  private final String executable;
+  private final Redactor redactor;
+
+  private Restic(ResticRepository repository, Map<String, String> environment, List<String> globalFlags,
+      String executable, Redactor redactor) {
+    this.repository = repository;
+    this.environment = environment;
+    this.globalFlags = globalFlags;
+    this.executable = executable;
+    this.redactor = redactor;
+  }
+
+  /**
+   * Prepares restic's environment from the runner's own (where the repository Secret arrived by
+   * envFrom/secretKeyRef). Fails with MissingCredentials before restic runs when a key is absent.
+   */
+  public static Restic open(ResticRepository repository, Map<String, String> runnerEnvironment, Path scratch) {
+    List<String> missing = repository.missingSecretKeys(runnerEnvironment);
+    if (!missing.isEmpty()) {
+      throw new ResticException(new ResticFailure(ResticFailure.Reason.MissingCredentials,
+          "missing credentials for the " + repository.type() + " repository " + repository.displayLocation()
+              + ": the repository Secret has no " + String.join(", ", missing)));
+    }
+    Map<String, String> environment = new HashMap<>(runnerEnvironment);
+    environment.put("RESTIC_REPOSITORY", repository.locationWithCredentials(runnerEnvironment));
+    List<String> flags = new ArrayList<>(repository.flags());
+    repository.fileSecretKeys().forEach((key, target) -> {
+      String value = runnerEnvironment.get(key);
+      if (value == null || value.isBlank()) {
+        return;
+      }
+      Path file = writePrivateFile(scratch, key, value);
+      if (target.startsWith("--")) {
+        flags.addAll(List.of(target, file.toString()));
+      } else {
+        environment.put(target, file.toString());
+      }
+    });
+    String executable = runnerEnvironment.getOrDefault("KEEPSAKE_RESTIC", "restic");
+    String withCredentials = environment.get("RESTIC_REPOSITORY");
+    Redactor redactor = Redactor.forEnvironment(runnerEnvironment,
+        withCredentials.equals(repository.location()) ? List.of() : List.of(withCredentials));
+    return new Restic(repository, Map.copyOf(environment), List.copyOf(flags), executable, redactor);
+  }
+
+  public ResticRepository repository() {
+    return repository;
+  }
+
+  public Redactor redactor() {
+    return redactor;
+  }
+
+  public Map<String, String> environment() {
+    return environment;
+  }
+
+  /** restic's argv for a subcommand, with the repository's global flags. */
+  public List<String> command(List<String> arguments) {
+    List<String> argv = new ArrayList<>();
+    argv.add(executable);
+    argv.addAll(globalFlags);
+    argv.addAll(arguments);
+    return argv;
+  }
+
+  /**
+   * Makes sure the repository can be used: it exists (or is created when {@code initialize}), the
+   * password opens it, and stale locks left by dead processes are gone.
+   */
+  public void prepare(boolean initialize) {
+    Result config = run(List.of("cat", "config"));
+    if (!config.succeeded()) {
+      ResticFailure failure = config.failure("restic cat config", repository.displayLocation());
+      boolean absent = failure.reason() == ResticFailure.Reason.RepositoryNotFound
+          || failure.reason() == ResticFailure.Reason.BucketNotFound;
+      if (!absent) {
+        throw new ResticException(failure);
+      }
+      if (!initialize) {
+        throw new ResticException(new ResticFailure(failure.reason(),
+            failure.message() + ", and the Repository does not allow initializing it (spec.initialize is false)"));
+      }
+      Log.info("initializing a new restic repository at %s", repository.displayLocation());
+      run(List.of("init")).orThrow("restic init", repository.displayLocation());
+    }
+    removeStaleLocks();
+  }
+
+  /**
+   * restic unlock without --remove-all removes only locks restic itself judges stale (not refreshed
+   * for 30 minutes, or made on this host by a process that is gone). Live locks stay and are named.
+   */
+  public void removeStaleLocks() {
+    int before = lockCount();
+    Result unlock = run(List.of("unlock"));
+    if (!unlock.succeeded()) {
+      Log.warn("could not remove stale locks: %s", unlock.failure("restic unlock", repository.displayLocation()).message());
+      return;
+    }
+    int after = lockCount();
+    if (before > after) {
+      Log.info("removed %d stale lock(s) of dead processes from %s", before - after, repository.displayLocation());
+    }
+    if (after > 0) {
+      Log.info("%d lock(s) of live processes remain on %s and were left alone", after, repository.displayLocation());
+    }
+  }
+
+  public int lockCount() {
+    Result locks = run(List.of("list", "locks", "--no-lock"));
+    return locks.succeeded() ? (int) locks.stdout().lines().filter(line -> !line.isBlank()).count() : 0;
+  }
+
+  public List<Snapshot> snapshots(String host, List<String> tags) {
+    List<String> args = new ArrayList<>(List.of("snapshots", "--json"));
+    if (host != null) {
+      args.addAll(List.of("--host", host));
+    }
+    if (tags != null && !tags.isEmpty()) {
+      args.addAll(List.of("--tag", String.join(",", tags)));
+    }
+    Result result = run(args).orThrow("restic snapshots", repository.displayLocation());
+    JsonElement parsed = JsonParser.parseString(result.stdout().isBlank() ? "[]" : result.stdout());
+    List<Snapshot> snapshots = new ArrayList<>();
+    for (JsonElement element : parsed.isJsonArray() ? parsed.getAsJsonArray() : new JsonArray()) {
+      JsonObject s = element.getAsJsonObject();
+      snapshots.add(new Snapshot(s.get("id").getAsString(), s.get("short_id").getAsString(), s.get("time").getAsString(),
+          s.has("hostname") ? s.get("hostname").getAsString() : "", strings(s.get("tags")), strings(s.get("paths"))));
+    }
+    snapshots.sort(Comparator.comparing(Snapshot::time));
+    return snapshots;
+  }
+
+  /** The newest snapshot of this host and tags, never another target's. */
+  public Optional<Snapshot> latest(String host, List<String> tags) {
+    List<Snapshot> snapshots = snapshots(host, tags);
+    return snapshots.isEmpty() ? Optional.empty() : Optional.of(snapshots.get(snapshots.size() - 1));
+  }
+
+  /** The size of a snapshot's files once restored, for a restore's progress percentage. */
+  public java.util.OptionalLong restoreSize(String snapshotId) {
+    Result stats = run(List.of("stats", snapshotId, "--mode", "restore-size", "--json"));
+    if (!stats.succeeded() || stats.stdout().isBlank()) {
+      return java.util.OptionalLong.empty();
+    }
+    JsonObject parsed = JsonParser.parseString(stats.stdout().trim()).getAsJsonObject();
+    return parsed.has("total_size") ? java.util.OptionalLong.of(parsed.get("total_size").getAsLong()) : java.util.OptionalLong.empty();
+  }
+
+  public Result run(List<String> arguments) {
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    ExternalProgram program =
+        ExternalProgram.start("restic " + arguments.get(0), command(arguments), environment, in -> in.transferTo(stdout), null);
+    program.closeStdin();
+    int exit = program.awaitExit(Duration.ofDays(1)).orElse(-1);
+    return new Result(exit, stdout.toString(StandardCharsets.UTF_8), redactor.redact(program.stderrTail()));
+  }
+
+  /** A finished restic call. */
+  public record Result(int exitCode, String stdout, String stderr) {
+    public boolean succeeded() {
+      return exitCode == 0;
+    }
+
+    public ResticFailure failure(String what, String location) {
+      return ResticFailure.of(what, exitCode, stderr, location);
+    }
+
+    public Result orThrow(String what, String location) {
+      if (!succeeded()) {
+        throw new ResticException(failure(what, location));
+      }
+      return this;
+    }
+  }
+
+  private static List<String> strings(JsonElement element) {
+    return element == null || !element.isJsonArray()
+        ? List.of()
+        : new Gson().fromJson(element, new com.google.gson.reflect.TypeToken<List<String>>() {}.getType());
+  }
+
+  private static Path writePrivateFile(Path scratch, String key, String value) {
+    try {
+      Files.createDirectories(scratch);
+      Path file = Files.createTempFile(scratch, key.toLowerCase(java.util.Locale.ROOT) + "-", ".secret",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(file, value);
+      file.toFile().deleteOnExit();
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + key + " for restic into " + scratch, e);
+    }
+  }
+}

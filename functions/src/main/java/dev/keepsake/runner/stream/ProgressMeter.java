@@ -1,0 +1,85 @@
+package dev.keepsake.runner.stream;
+
+import dev.keepsake.runner.Bytes;
+import dev.keepsake.runner.Log;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.OptionalLong;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/** Counts bytes as they stream and reports, at a steady interval, how many and how fast. */
+public final class ProgressMeter implements AutoCloseable {
+  /** One progress report. {@code percent} is present when the total is known. */
+  public record Reading(long bytesDone, OptionalLong bytesTotal, Integer percent, long bytesPerSecond, Instant at) {}
+
+  private final String what;
+  private final AtomicLong bytes = new AtomicLong();
+  private final AtomicLong total = new AtomicLong(-1);
+  private final Instant started = Instant.now();
+  private final ScheduledExecutorService ticker;
+  private final Consumer<Reading> listener;
+
+  public ProgressMeter(String what, Duration interval, Consumer<Reading> listener) {
+    this.what = what;
+    this.listener = listener;
+    this.ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "progress");
+      thread.setDaemon(true);
+      return thread;
+    });
+    long millis = Math.max(100, interval.toMillis());
+    ticker.scheduleAtFixedRate(this::report, millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  public void add(long count) {
+    bytes.addAndGet(count);
+  }
+
+  /** For sources that report their own progress (restic's status lines). */
+  public void set(long done, long totalBytes) {
+    bytes.set(done);
+    total.set(totalBytes);
+  }
+
+  public void total(long totalBytes) {
+    total.set(totalBytes);
+  }
+
+  public long bytes() {
+    return bytes.get();
+  }
+
+  public Duration elapsed() {
+    return Duration.between(started, Instant.now());
+  }
+
+  public Reading reading() {
+    long done = bytes.get();
+    long knownTotal = total.get();
+    long millis = Math.max(1, elapsed().toMillis());
+    Integer percent = knownTotal > 0 ? (int) Math.min(100, done * 100 / knownTotal) : null;
+    return new Reading(done, knownTotal >= 0 ? OptionalLong.of(knownTotal) : OptionalLong.empty(), percent,
+        done * 1000 / millis, Instant.now());
+  }
+
+  private void report() {
+    Reading reading = reading();
+    Log.info("%s: %s%s at %s/s", what, Bytes.human(reading.bytesDone()),
+        reading.percent() == null ? "" : " of " + Bytes.human(reading.bytesTotal().getAsLong()) + " (" + reading.percent() + "%)",
+        Bytes.human(reading.bytesPerSecond()));
+    try {
+      listener.accept(reading);
+    } catch (RuntimeException e) {
+      Log.warn("could not report progress: %s", e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    ticker.shutdownNow();
+  }
+}

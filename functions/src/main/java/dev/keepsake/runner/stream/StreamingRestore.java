@@ -1,0 +1,91 @@
+package dev.keepsake.runner.stream;
+
+import dev.keepsake.runner.Bytes;
+import dev.keepsake.runner.Log;
+import dev.keepsake.runner.RunFailure;
+import dev.keepsake.runner.process.ExternalProgram;
+import dev.keepsake.runner.restic.Restic;
+import dev.keepsake.runner.restic.ResticFailure;
+import dev.keepsake.runner.restic.Snapshot;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * restic dump snapshot file | restore command. The restore command sees a clean end of input only
+ * when restic has streamed the whole file; otherwise it is stopped, and the message says how much
+ * it had received.
+ */
+public final class StreamingRestore {
+  private static final Duration POLL = Duration.ofMillis(200);
+
+  private StreamingRestore() {}
+
+  public record Request(
+      Snapshot snapshot,
+      String fileName,
+      List<String> restoreCommand,
+      Map<String, String> restoreEnvironment,
+      Duration timeout) {}
+
+  /** Streams the snapshot's file into the restore command; returns the bytes it received. */
+  public static long run(Restic restic, Request request, ProgressMeter meter) {
+    Instant deadline = Instant.now().plus(request.timeout());
+    String path = request.fileName().startsWith("/") ? request.fileName() : "/" + request.fileName();
+    ExternalProgram restore;
+    try {
+      restore = ExternalProgram.start("restore", request.restoreCommand(), request.restoreEnvironment(), null, null);
+    } catch (RuntimeException cannotStart) {
+      throw new RunFailure("RestoreCommandFailed",
+          "the restore command could not be started, the target was not touched: " + cannotStart.getMessage());
+    }
+    ExternalProgram dump = ExternalProgram.start("restic dump", restic.command(List.of("dump", request.snapshot().id(), path)),
+        restic.environment(), stdout -> Pump.copy(stdout, restore.stdin(), meter), null);
+    Log.info("streaming %s of snapshot %s (pid %d) into %s (pid %d)", path, request.snapshot().shortId(), dump.pid(),
+        request.restoreCommand().get(0), restore.pid());
+
+    while (dump.awaitExit(POLL).isEmpty()) {
+      if (!restore.isRunning()) {
+        dump.interrupt();
+        throw restoreFailed(restic, restore, meter, "stopped reading before the end of the snapshot");
+      }
+      if (Instant.now().isAfter(deadline)) {
+        dump.interrupt();
+        restore.terminate();
+        throw new RunFailure("DeadlineExceeded", "the restore ran out of time (" + request.timeout() + ") after "
+            + Bytes.human(meter.bytes()) + "; the restore command was stopped and the target may hold a partial restore");
+      }
+    }
+    int dumpExit = dump.exit().join();
+    if (dumpExit != 0) {
+      restore.terminate();
+      ResticFailure failure = ResticFailure.of("restic dump", dumpExit, restic.redactor().redact(dump.stderrTail()),
+          restic.repository().displayLocation());
+      throw new RunFailure(failure.reason().name(), "restic dump failed after streaming " + Bytes.human(meter.bytes())
+          + "; the restore command was stopped before the end of input and the target may hold a partial restore: "
+          + failure.message());
+    }
+    if (dump.readerFailure() != null) {
+      restore.awaitExit(Duration.ofSeconds(10));
+      throw restoreFailed(restic, restore, meter, "stopped reading before the end of the snapshot");
+    }
+    restore.closeStdin();
+    Duration left = Duration.between(Instant.now(), deadline);
+    if (restore.awaitExit(left.isNegative() ? Duration.ZERO : left).isEmpty()) {
+      restore.terminate();
+      throw new RunFailure("DeadlineExceeded", "the restore command did not finish within the timeout (" + request.timeout() + ")");
+    }
+    if (restore.exit().join() != 0) {
+      throw restoreFailed(restic, restore, meter, "failed after receiving the whole snapshot");
+    }
+    return meter.bytes();
+  }
+
+  private static RunFailure restoreFailed(Restic restic, ExternalProgram restore, ProgressMeter meter, String what) {
+    int exit = restore.awaitExit(Duration.ofSeconds(10)).orElse(-1);
+    return new RunFailure("RestoreCommandFailed", "the restore command " + what + " (" + StreamingBackup.describeExit(exit)
+        + ", " + Bytes.human(meter.bytes()) + " received); the repository is untouched and the target may hold a partial restore"
+        + StreamingBackup.lastLines("restore command", restic.redactor().redact(restore.stderrTail())));
+  }
+}
