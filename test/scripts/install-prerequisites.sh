@@ -9,7 +9,7 @@ log() { echo "[setup] $*" >&2; }
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages the tests start or call. Later parts of the project add to this list.
-APT_PACKAGES=(openjdk-17-jdk-headless maven git curl ca-certificates)
+APT_PACKAGES=(openjdk-17-jdk-headless maven git curl ca-certificates restic prometheus-pushgateway)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -18,13 +18,16 @@ import java.util.Map;
  * @param requiredSecretKeys environment variables that must come from the repository Secret
  * @param fileSecretKeys Secret keys whose value restic needs as a file, mapped to the flag (starting
  *     with "--") or the environment variable that names that file
+ * @param bucketUrl for S3, the bucket's URL: an anonymous GET on it answers NoSuchBucket when the
+ *     bucket is missing, which restic itself cannot tell from an empty bucket; null otherwise
  */
 public record ResticRepository(
     String type,
     String location,
     List<String> flags,
     List<String> requiredSecretKeys,
-    Map<String, String> fileSecretKeys) {
+    Map<String, String> fileSecretKeys,
+    String bucketUrl) {
 
   public static final String PASSWORD = "RESTIC_PASSWORD";
   /** PEM certificates of an in-house CA for the backend's TLS, handed to restic as --cacert. */
@@ -59,7 +62,8 @@ public record ResticRepository(
           connections("gs", gcs.getMaxConnections()),
           List.of(PASSWORD, "GOOGLE_PROJECT_ID", GOOGLE_SERVICE_ACCOUNT_JSON_KEY),
           // restic reads the service account key only from a file named by this variable.
-          Map.of(GOOGLE_SERVICE_ACCOUNT_JSON_KEY, "GOOGLE_APPLICATION_CREDENTIALS"));
+          Map.of(GOOGLE_SERVICE_ACCOUNT_JSON_KEY, "GOOGLE_APPLICATION_CREDENTIALS"),
+          null);
     }
     if (backend.getAzure() != null) {
       var azure = backend.getAzure();
@@ -68,7 +72,8 @@ public record ResticRepository(
           "azure:" + azure.getContainer() + ":/" + orEmpty(azure.getPrefix()),
           connections("azure", azure.getMaxConnections()),
           List.of(PASSWORD, "AZURE_ACCOUNT_NAME", "AZURE_ACCOUNT_KEY"),
-          Map.of());
+          Map.of(),
+          null);
     }
     if (backend.getB2() != null) {
       var b2 = backend.getB2();
@@ -77,11 +82,12 @@ public record ResticRepository(
           "b2:" + b2.getBucket() + ":" + orEmpty(b2.getPrefix()),
           connections("b2", b2.getMaxConnections()),
           List.of(PASSWORD, "B2_ACCOUNT_ID", "B2_ACCOUNT_KEY"),
-          Map.of());
+          Map.of(),
+          null);
     }
     if (backend.getRest() != null) {
       return new ResticRepository(
-          "rest", "rest:" + backend.getRest().getUrl(), List.of(), List.of(PASSWORD), Map.of(CA_CERT_DATA, "--cacert"));
+          "rest", "rest:" + backend.getRest().getUrl(), List.of(), List.of(PASSWORD), Map.of(CA_CERT_DATA, "--cacert"), null);
     }
     throw new IllegalArgumentException("the repository's backend sets none of local, s3, gcs, azure, b2, rest");
   }
@@ -89,7 +95,7 @@ public record ResticRepository(
   /** A repository string given as it is (RESTIC_REPOSITORY), for use outside Kubernetes. */
   public static ResticRepository ofLocation(String location) {
     String type = location.contains(":") && !location.startsWith("/") ? location.substring(0, location.indexOf(':')) : "local";
-    return new ResticRepository(type, location, List.of(), List.of(PASSWORD), Map.of());
+    return new ResticRepository(type, location, List.of(), List.of(PASSWORD), Map.of(), null);
   }
 
   /** Where the data lives, for people and metric labels: no credentials, no scheme noise. */
@@ -123,11 +129,15 @@ public record ResticRepository(
   private static ResticRepository local(LocalBackend local) {
     String mountPath = local.getMountPath().endsWith("/") ? local.getMountPath() : local.getMountPath() + "/";
     String location = local.getSubPath() == null ? local.getMountPath() : mountPath + local.getSubPath();
-    return new ResticRepository("local", location, List.of(), List.of(PASSWORD), Map.of());
+    return new ResticRepository("local", location, List.of(), List.of(PASSWORD), Map.of(), null);
   }
 
   private static ResticRepository s3(S3Backend s3) {
     String endpoint = s3.getEndpoint() == null ? "s3.amazonaws.com" : s3.getEndpoint().replaceAll("/+$", "");
+    String baseUrl = endpoint.contains("://") ? endpoint : "https://" + endpoint;
+    String bucketUrl = Boolean.TRUE.equals(s3.getForcePathStyle())
+        ? baseUrl + "/" + s3.getBucket() + "/"
+        : baseUrl.replaceFirst("://", "://" + s3.getBucket() + ".") + "/";
     String prefix = s3.getPrefix() == null ? "" : "/" + s3.getPrefix().replaceAll("^/+|/+$", "");
     List<String> flags = new ArrayList<>();
     if (Boolean.TRUE.equals(s3.getForcePathStyle())) {
@@ -146,7 +156,8 @@ public record ResticRepository(
         "s3:" + endpoint + "/" + s3.getBucket() + prefix,
         List.copyOf(flags),
         List.of(PASSWORD, "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"),
-        files);
+        files,
+        bucketUrl);
   }
 
   private static List<String> connections(String backend, Integer max) {

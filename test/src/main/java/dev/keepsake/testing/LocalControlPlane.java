@@ -18,8 +18,6 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -130,9 +128,9 @@ public final class LocalControlPlane implements AutoCloseable {
     Path serviceAccountKey = write(pki.resolve("service-account.key"), Certificates.pem(serviceAccountKeys.getPrivate()));
     Path serviceAccountPub = write(pki.resolve("service-account.pub"), Certificates.pem(serviceAccountKeys.getPublic()));
 
-    int etcdPort = freePort();
-    int etcdPeerPort = freePort();
-    int apiserverPort = freePort();
+    int etcdPort = Ports.free();
+    int etcdPeerPort = Ports.free();
+    int apiserverPort = Ports.free();
     serverUrl = "https://127.0.0.1:" + apiserverPort;
 
     String etcdUrl = "http://127.0.0.1:" + etcdPort;
@@ -196,7 +194,7 @@ public final class LocalControlPlane implements AutoCloseable {
                 "--authentication-kubeconfig=" + controllerManagerKubeconfig,
                 "--authorization-kubeconfig=" + controllerManagerKubeconfig,
                 "--bind-address=127.0.0.1",
-                "--secure-port=" + freePort(),
+                "--secure-port=" + Ports.free(),
                 "--cert-dir=" + mkdirs(workDir.resolve("controller-manager")),
                 "--leader-elect=false",
                 "--controllers=*",
@@ -467,14 +465,6 @@ public final class LocalControlPlane implements AutoCloseable {
             base64.encodeToString(user.certificatePem().getBytes(StandardCharsets.UTF_8)),
             base64.encodeToString(user.privateKeyPem().getBytes(StandardCharsets.UTF_8)),
             userName);
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private static Path mkdirs(Path dir) {

@@ -102,7 +102,9 @@ public final class Restic {
   public void prepare(boolean initialize) {
     Result config = run(List.of("cat", "config"));
     if (!config.succeeded()) {
-      ResticFailure failure = config.failure("restic cat config", repository.displayLocation());
+      ResticFailure failure = bucketMissing()
+          ? new ResticFailure(ResticFailure.Reason.BucketNotFound, "the bucket of " + repository.displayLocation() + " does not exist")
+          : config.failure("restic cat config", repository.displayLocation());
       boolean absent = failure.reason() == ResticFailure.Reason.RepositoryNotFound
           || failure.reason() == ResticFailure.Reason.BucketNotFound;
       if (!absent) {
@@ -116,6 +118,30 @@ public final class Restic {
       run(List.of("init")).orThrow("restic init", repository.displayLocation());
     }
     removeStaleLocks();
+  }
+
+  /**
+   * For S3 only: restic reports a missing bucket like an empty one ("key does not exist"), but an
+   * anonymous GET on the bucket answers NoSuchBucket. No credential is sent.
+   */
+  private boolean bucketMissing() {
+    if (repository.bucketUrl() == null) {
+      return false;
+    }
+    try {
+      java.net.HttpURLConnection connection =
+          (java.net.HttpURLConnection) java.net.URI.create(repository.bucketUrl()).toURL().openConnection();
+      connection.setConnectTimeout(5000);
+      connection.setReadTimeout(5000);
+      if (connection.getResponseCode() != 404 || connection.getErrorStream() == null) {
+        return false;
+      }
+      try (var body = connection.getErrorStream()) {
+        return new String(body.readNBytes(4096), StandardCharsets.UTF_8).contains("NoSuchBucket");
+      }
+    } catch (IOException | IllegalArgumentException cannotTell) {
+      return false;
+    }
   }
 
   /**

@@ -40,6 +40,7 @@ public final class FileBackup {
     BackupOutput output = new BackupOutput(meter);
     ExternalProgram backup = ExternalProgram.start("restic backup", restic.command(args), restic.environment(), output::read, null);
     backup.closeStdin();
+    meter.start();
     if (backup.awaitExit(request.timeout()).isEmpty()) {
       backup.interrupt();
       throw new RunFailure("DeadlineExceeded", "the backup ran out of time (" + request.timeout() + "); no snapshot was written");

@@ -19,20 +19,30 @@ public final class ProgressMeter implements AutoCloseable {
   private final String what;
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong total = new AtomicLong(-1);
-  private final Instant started = Instant.now();
+  private final Duration interval;
   private final ScheduledExecutorService ticker;
   private final Consumer<Reading> listener;
+  private volatile Instant started;
+  private volatile boolean closed;
 
   public ProgressMeter(String what, Duration interval, Consumer<Reading> listener) {
     this.what = what;
     this.listener = listener;
+    this.interval = interval;
     this.ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "progress");
       thread.setDaemon(true);
       return thread;
     });
-    long millis = Math.max(100, interval.toMillis());
-    ticker.scheduleAtFixedRate(this::report, millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  /** Starts the clock and the steady reports, once data begins to flow. */
+  public synchronized void start() {
+    if (started == null) {
+      started = Instant.now();
+      long millis = Math.max(100, interval.toMillis());
+      ticker.scheduleAtFixedRate(this::report, millis, millis, TimeUnit.MILLISECONDS);
+    }
   }
 
   public void add(long count) {
@@ -54,7 +64,7 @@ public final class ProgressMeter implements AutoCloseable {
   }
 
   public Duration elapsed() {
-    return Duration.between(started, Instant.now());
+    return started == null ? Duration.ZERO : Duration.between(started, Instant.now());
   }
 
   public Reading reading() {
@@ -78,8 +88,16 @@ public final class ProgressMeter implements AutoCloseable {
     }
   }
 
+  /** Stops the reports; a meter that ran ends with one last reading, however short the run was. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     ticker.shutdownNow();
+    if (started != null) {
+      report();
+    }
   }
 }

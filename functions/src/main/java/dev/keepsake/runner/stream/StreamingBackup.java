@@ -51,6 +51,7 @@ public final class StreamingBackup {
       resticBackup.interrupt();
       throw new RunFailure("DumpFailed", "the dump command could not be started, nothing was backed up: " + cannotStart.getMessage());
     }
+    meter.start();
     Log.info("streaming %s (pid %d) into restic backup (pid %d) as %s", request.dumpCommand().get(0), dump.pid(),
         resticBackup.pid(), request.stdinFilename());
 

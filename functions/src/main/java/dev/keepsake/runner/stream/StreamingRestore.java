@@ -42,6 +42,7 @@ public final class StreamingRestore {
     }
     ExternalProgram dump = ExternalProgram.start("restic dump", restic.command(List.of("dump", request.snapshot().id(), path)),
         restic.environment(), stdout -> Pump.copy(stdout, restore.stdin(), meter), null);
+    meter.start();
     Log.info("streaming %s of snapshot %s (pid %d) into %s (pid %d)", path, request.snapshot().shortId(), dump.pid(),
         request.restoreCommand().get(0), restore.pid());
 
