@@ -9,6 +9,7 @@ import dev.keepsake.runner.report.Metrics;
 import dev.keepsake.runner.report.SessionStatus;
 import dev.keepsake.runner.restic.BackupSummary;
 import dev.keepsake.runner.restic.Restic;
+import dev.keepsake.runner.restic.ResticException;
 import dev.keepsake.runner.stream.FileBackup;
 import dev.keepsake.runner.stream.ProgressMeter;
 import dev.keepsake.runner.stream.StreamingBackup;
@@ -59,38 +60,57 @@ final class BackupCommand implements Callable<Integer> {
     RunReport run = new RunReport("backup", new Metrics(report.pushgateway, "keepsake-backup", grouping),
         SessionStatus.forSession(namespace, "backupsessions", report.session), report.terminationLog());
     try (ProgressMeter meter = new ProgressMeter("backup", report.progressInterval(), run::progress)) {
-      Restic restic = repository.open(System.getenv());
-      Log.useRedactor(restic.redactor());
-      BackupSummary summary = dumpCommand.isEmpty() ? backUpFiles(restic, meter) : backUpStream(restic, meter);
+      BackupSummary summary = dumpCommand.isEmpty() ? backUpFiles(meter) : backUpStream(meter);
+      meter.settle(summary.bytesProcessed());
       meter.close();
-      return run.succeeded(describe(summary, restic), results(summary, restic, run));
+      return run.succeeded(describe(summary), results(summary, run));
     } catch (RuntimeException failure) {
       return run.failed(failure);
     }
   }
 
-  private BackupSummary backUpStream(Restic restic, ProgressMeter meter) {
+  /**
+   * Streams without a separate look at the repository first: every restic call opens the repository
+   * again (key derivation alone costs about half a second of CPU). Only when restic cannot open it
+   * is the cause repaired (initialize, stale locks) and the stream started once more.
+   */
+  private BackupSummary backUpStream(ProgressMeter meter) {
     Map<String, String> dumpEnvironment = new HashMap<>(System.getenv());
     // The dump needs the application's credentials, not the repository's.
     ResticRepository.SECRET_KEYS.forEach(dumpEnvironment::remove);
-    return StreamingBackup.run(restic, new StreamingBackup.Request(dumpCommand, dumpEnvironment, stdinFilename,
-        target.host, target.tags(), Durations.parse(timeout)), meter);
+    Restic restic = opened(Restic.open(repository.repository(), System.getenv(), repository.scratch));
+    StreamingBackup.Request request = new StreamingBackup.Request(dumpCommand, dumpEnvironment, stdinFilename,
+        target.host, target.tags(), Durations.parse(timeout), repository.scratch);
+    try {
+      return StreamingBackup.run(restic, request, meter);
+    } catch (StreamingBackup.RepositoryNotOpened notOpened) {
+      if (!restic.repair(notOpened.failure(), repository.initialize())) {
+        throw new ResticException(notOpened.failure());
+      }
+      return StreamingBackup.run(restic, request, meter);
+    }
   }
 
-  private BackupSummary backUpFiles(Restic restic, ProgressMeter meter) {
+  private BackupSummary backUpFiles(ProgressMeter meter) {
     if (paths.isEmpty()) {
       throw new IllegalArgumentException("nothing to back up: give a dump command after -- or at least one --path");
     }
+    Restic restic = opened(repository.open(System.getenv()));
     return FileBackup.run(restic, new FileBackup.Request(paths, include, exclude, target.host, target.tags(),
         Durations.parse(timeout), repository.scratch), meter);
   }
 
-  private static String describe(BackupSummary summary, Restic restic) {
-    return "snapshot " + summary.snapshotId() + " of " + Bytes.human(summary.bytesProcessed()) + " ("
-        + Bytes.human(summary.bytesAdded()) + " new) in " + restic.repository().displayLocation();
+  private static Restic opened(Restic restic) {
+    Log.useRedactor(restic.redactor());
+    return restic;
   }
 
-  private JsonObject results(BackupSummary summary, Restic restic, RunReport run) {
+  private String describe(BackupSummary summary) {
+    return "snapshot " + summary.snapshotId() + " of " + Bytes.human(summary.bytesProcessed()) + " ("
+        + Bytes.human(summary.bytesAdded()) + " new) in " + repository.repository().displayLocation();
+  }
+
+  private JsonObject results(BackupSummary summary, RunReport run) {
     JsonObject results = new JsonObject();
     results.addProperty("snapshotId", summary.snapshotId());
     results.addProperty("host", target.host);
@@ -102,9 +122,7 @@ final class BackupCommand implements Callable<Integer> {
     results.addProperty("filesUnmodified", summary.filesUnmodified());
     run.metrics()
         .gauge("keepsake_backup_bytes_processed", "Bytes read by the last backup", summary.bytesProcessed())
-        .gauge("keepsake_backup_bytes_added", "Bytes the last backup added to the repository", summary.bytesAdded())
-        .gauge("keepsake_backup_snapshots", "Snapshots of this target in the repository",
-            restic.snapshots(target.host, target.tags()).size());
+        .gauge("keepsake_backup_bytes_added", "Bytes the last backup added to the repository", summary.bytesAdded());
     return results;
   }
 }

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -75,6 +76,7 @@ final class RestoreCommand implements Callable<Integer> {
         message = restoreFiles(restic, chosen);
       } else {
         long bytes = restoreStream(restic, chosen, meter);
+        meter.settle(bytes);
         results.addProperty("bytesRestored", bytes);
         run.metrics().gauge("keepsake_restore_bytes", "Bytes streamed into the target by the last restore", bytes);
         message = "restored " + Bytes.human(bytes) + " of snapshot " + chosen.shortId() + " into " + restoreCommand.get(0);
@@ -103,11 +105,15 @@ final class RestoreCommand implements Callable<Integer> {
   private long restoreStream(Restic restic, Snapshot chosen, ProgressMeter meter) {
     String file = stdinFilename != null && !stdinFilename.isBlank() ? stdinFilename
         : chosen.paths().isEmpty() ? "dump" : chosen.paths().get(0);
-    restic.restoreSize(chosen.id()).ifPresent(meter::total);
+    OptionalLong size = restic.restoreSize(chosen.id());
+    size.ifPresent(meter::total);
     Map<String, String> environment = new HashMap<>(System.getenv());
     ResticRepository.SECRET_KEYS.forEach(environment::remove);
-    return StreamingRestore.run(restic, new StreamingRestore.Request(chosen, file, restoreCommand, environment,
-        Durations.parse(timeout)), meter);
+    long received = StreamingRestore.run(restic, new StreamingRestore.Request(chosen, file, restoreCommand, environment,
+        Durations.parse(timeout), repository.scratch), meter);
+    // The restore command's read count also holds what it read besides its stdin; the snapshot's
+    // own size is exact when restic could tell it.
+    return size.orElse(received);
   }
 
   private String restoreFiles(Restic restic, Snapshot chosen) {

@@ -15,6 +15,7 @@ import java.util.Optional;
 public final class BackupOutput {
   private final ProgressMeter fileProgress;
   private volatile JsonObject summary;
+  private final java.util.concurrent.CompletableFuture<Void> opened = new java.util.concurrent.CompletableFuture<>();
 
   /** @param fileProgress fed from restic's own status lines (file mode); null when we count bytes. */
   public BackupOutput(ProgressMeter fileProgress) {
@@ -29,6 +30,7 @@ public final class BackupOutput {
       }
       try {
         JsonObject message = JsonParser.parseString(line).getAsJsonObject();
+        opened.complete(null);
         String type = message.has("message_type") ? message.get("message_type").getAsString() : "";
         if ("summary".equals(type)) {
           summary = message;
@@ -40,6 +42,14 @@ public final class BackupOutput {
         // restic prints the odd plain line; only JSON messages matter here
       }
     }
+  }
+
+  /**
+   * Completes with restic's first JSON line, which it prints once the repository is open and locked,
+   * before it reads any input.
+   */
+  public java.util.concurrent.CompletableFuture<Void> opened() {
+    return opened;
   }
 
   public Optional<BackupSummary> summary() {

@@ -100,11 +100,13 @@ public final class Restic {
    * password opens it, and stale locks left by dead processes are gone.
    */
   public void prepare(boolean initialize) {
-    Result config = run(List.of("cat", "config"));
-    if (!config.succeeded()) {
+    // One call answers three questions: does the repository exist, does the password open it, and
+    // are there locks to look at. Each extra restic call costs a repository open.
+    Result locks = run(List.of("list", "locks", "--no-lock"));
+    if (!locks.succeeded()) {
       ResticFailure failure = bucketMissing()
           ? new ResticFailure(ResticFailure.Reason.BucketNotFound, "the bucket of " + repository.displayLocation() + " does not exist")
-          : config.failure("restic cat config", repository.displayLocation());
+          : locks.failure("restic list locks", repository.displayLocation());
       boolean absent = failure.reason() == ResticFailure.Reason.RepositoryNotFound
           || failure.reason() == ResticFailure.Reason.BucketNotFound;
       if (!absent) {
@@ -116,8 +118,33 @@ public final class Restic {
       }
       Log.info("initializing a new restic repository at %s", repository.displayLocation());
       run(List.of("init")).orThrow("restic init", repository.displayLocation());
+      return;
     }
-    removeStaleLocks();
+    if (count(locks) > 0) {
+      removeStaleLocks();
+    }
+  }
+
+  /**
+   * Repairs what kept restic from opening the repository, when that can be repaired: a repository
+   * that does not exist yet is initialized (if allowed), stale locks are removed. Returns false when
+   * the failure is of another kind, or was not repaired.
+   */
+  public boolean repair(ResticFailure failure, boolean initialize) {
+    switch (failure.reason()) {
+      case RepositoryNotFound, BucketNotFound -> {
+        prepare(initialize);
+        return true;
+      }
+      case RepositoryLocked -> {
+        int before = lockCount();
+        removeStaleLocks();
+        return lockCount() < before;
+      }
+      default -> {
+        return false;
+      }
+    }
   }
 
   /**
@@ -166,7 +193,11 @@ public final class Restic {
 
   public int lockCount() {
     Result locks = run(List.of("list", "locks", "--no-lock"));
-    return locks.succeeded() ? (int) locks.stdout().lines().filter(line -> !line.isBlank()).count() : 0;
+    return locks.succeeded() ? count(locks) : 0;
+  }
+
+  private static int count(Result list) {
+    return (int) list.stdout().lines().filter(line -> !line.isBlank()).count();
   }
 
   public List<Snapshot> snapshots(String host, List<String> tags) {

@@ -60,8 +60,8 @@ public record ResticFailure(Reason reason, String message) {
     if (containsAny(lower, "is there a repository at the following location", "unable to open config file")) {
       return new ResticFailure(Reason.RepositoryNotFound, "no restic repository at " + location);
     }
-    return new ResticFailure(Reason.ResticFailed,
-        what + " failed with exit code " + exitCode + (text.isBlank() ? "" : ": " + lastLines(text, 5)));
+    String how = exitCode > 128 ? " was killed by signal " + (exitCode - 128) : " failed with exit code " + exitCode;
+    return new ResticFailure(Reason.ResticFailed, what + how + (text.isBlank() ? "" : ": " + lastLines(text, 5)));
   }
 
   private static boolean containsAny(String text, String... needles) {

@@ -23,6 +23,7 @@ public final class ProgressMeter implements AutoCloseable {
   private final ScheduledExecutorService ticker;
   private final Consumer<Reading> listener;
   private volatile Instant started;
+  private volatile java.util.function.LongSupplier source;
   private volatile boolean closed;
 
   public ProgressMeter(String what, Duration interval, Consumer<Reading> listener) {
@@ -45,6 +46,17 @@ public final class ProgressMeter implements AutoCloseable {
     }
   }
 
+  /** Follows a count kept elsewhere (a process's written bytes) instead of counting here. */
+  public void follow(java.util.function.LongSupplier count) {
+    this.source = count;
+  }
+
+  /** The exact final count, once known (restic's summary), for the last reading. */
+  public void settle(long finalBytes) {
+    this.source = null;
+    bytes.set(finalBytes);
+  }
+
   public void add(long count) {
     bytes.addAndGet(count);
   }
@@ -60,6 +72,10 @@ public final class ProgressMeter implements AutoCloseable {
   }
 
   public long bytes() {
+    java.util.function.LongSupplier followed = source;
+    if (followed != null) {
+      bytes.set(followed.getAsLong());
+    }
     return bytes.get();
   }
 
@@ -68,7 +84,7 @@ public final class ProgressMeter implements AutoCloseable {
   }
 
   public Reading reading() {
-    long done = bytes.get();
+    long done = bytes();
     long knownTotal = total.get();
     long millis = Math.max(1, elapsed().toMillis());
     Integer percent = knownTotal > 0 ? (int) Math.min(100, done * 100 / knownTotal) : null;

@@ -8,6 +8,7 @@ import dev.keepsake.runner.restic.BackupOutput;
 import dev.keepsake.runner.restic.BackupSummary;
 import dev.keepsake.runner.restic.Restic;
 import dev.keepsake.runner.restic.ResticFailure;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,10 +16,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * dump command | restic backup --stdin, with the runner in the middle of the pipe.
+ * dump command | restic backup --stdin, through a pipe of which the runner holds one end.
  *
  * <p>restic turns a clean end of input into a snapshot, so it sees one only after the dump command
- * has exited 0. When the dump fails, is killed or runs out of time, restic is interrupted with its
+ * has exited 0 and the runner let go of its end. When the dump fails, is killed or runs out of time, restic is interrupted with its
  * stdin still open and writes no snapshot; earlier snapshots are untouched.
  */
 public final class StreamingBackup {
@@ -33,7 +34,8 @@ public final class StreamingBackup {
       String stdinFilename,
       String host,
       List<String> tags,
-      Duration timeout) {}
+      Duration timeout,
+      Path scratch) {}
 
   public static BackupSummary run(Restic restic, Request request, ProgressMeter meter) {
     Instant deadline = Instant.now().plus(request.timeout());
@@ -41,59 +43,94 @@ public final class StreamingBackup {
     List<String> args = new ArrayList<>(List.of("backup", "--stdin", "--stdin-filename", request.stdinFilename(), "--json",
         "--host", request.host()));
     request.tags().forEach(tag -> args.addAll(List.of("--tag", tag)));
-    ExternalProgram resticBackup =
-        ExternalProgram.start("restic backup", restic.command(args), restic.environment(), output::read, null);
-    ExternalProgram dump;
-    try {
-      dump = ExternalProgram.start("dump", request.dumpCommand(), request.dumpEnvironment(),
-          stdout -> Pump.copy(stdout, resticBackup.stdin(), meter), null);
-    } catch (RuntimeException cannotStart) {
-      resticBackup.interrupt();
-      throw new RunFailure("DumpFailed", "the dump command could not be started, nothing was backed up: " + cannotStart.getMessage());
-    }
-    meter.start();
-    Log.info("streaming %s (pid %d) into restic backup (pid %d) as %s", request.dumpCommand().get(0), dump.pid(),
-        resticBackup.pid(), request.stdinFilename());
+    try (HeldPipe pipe = HeldPipe.create(request.scratch())) {
+      ExternalProgram resticBackup = ExternalProgram.start("restic backup", pipe.reading(restic.command(args)),
+          restic.environment(), output::read, null);
+      resticBackup.closeStdin();
+      awaitRepositoryOpen(restic, resticBackup, output, deadline);
+      ExternalProgram dump = ExternalProgram.start("dump", pipe.writing(request.dumpCommand()), request.dumpEnvironment(), null, null);
+      dump.closeStdin();
+      meter.follow(ProcessIo.written(dump.pid()));
+      meter.start();
+      Log.info("streaming %s (pid %d) into restic backup (pid %d) as %s", request.dumpCommand().get(0), dump.pid(),
+          resticBackup.pid(), request.stdinFilename());
 
-    while (dump.awaitExit(POLL).isEmpty()) {
-      if (!resticBackup.isRunning()) {
-        dump.terminate();
-        throw resticFailedFirst(restic, resticBackup, meter);
+      while (dump.awaitExit(POLL).isEmpty()) {
+        meter.bytes(); // sample the dump's count while its /proc entry exists
+        if (!resticBackup.isRunning()) {
+          dump.terminate();
+          throw resticFailedFirst(restic, resticBackup, meter);
+        }
+        if (Instant.now().isAfter(deadline)) {
+          dump.terminate();
+          resticBackup.interrupt();
+          throw new RunFailure("DeadlineExceeded", "the backup ran out of time (" + request.timeout() + ") after streaming "
+              + Bytes.human(meter.bytes()) + "; the dump was stopped and no snapshot was written");
+        }
+      }
+      int dumpExit = dump.exit().join();
+      if (dumpExit != 0) {
+        resticBackup.interrupt();
+        throw new RunFailure(dumpExit > 128 ? "DumpKilled" : "DumpFailed",
+            "the dump command " + request.dumpCommand().get(0) + " " + describeExit(dumpExit) + " after streaming "
+                + Bytes.human(meter.bytes()) + "; restic was stopped before the end of input, so no snapshot was written"
+                + lastLines("dump", restic.redactor().redact(dump.stderrTail())));
+      }
+
+      pipe.release();
+      Duration left = Duration.between(Instant.now(), deadline);
+      if (resticBackup.awaitExit(left.isNegative() ? Duration.ZERO : left).isEmpty()) {
+        resticBackup.interrupt();
+        throw new RunFailure("DeadlineExceeded", "restic did not finish the snapshot within the timeout (" + request.timeout() + ")");
+      }
+      int resticExit = resticBackup.exit().join();
+      if (resticExit != 0) {
+        ResticFailure failure = ResticFailure.of("restic backup", resticExit, restic.redactor().redact(resticBackup.stderrTail()),
+            restic.repository().displayLocation());
+        throw new RunFailure(failure.reason().name(), "restic backup failed: " + failure.message());
+      }
+      return output.summary()
+          .orElseThrow(() -> new RunFailure("ResticFailed", "restic backup exited 0 but printed no summary"));
+    }
+  }
+
+  /**
+   * The dump starts only once restic has opened and locked the repository, so a repository that is
+   * missing, locked or refuses the password never costs a dump.
+   */
+  private static void awaitRepositoryOpen(Restic restic, ExternalProgram resticBackup, BackupOutput output, Instant deadline) {
+    while (!output.opened().isDone()) {
+      if (!resticBackup.isRunning() && !output.opened().isDone()) {
+        int exit = resticBackup.awaitExit(Duration.ofSeconds(10)).orElse(-1);
+        throw new RepositoryNotOpened(ResticFailure.of("restic backup", exit,
+            restic.redactor().redact(resticBackup.stderrTail()), restic.repository().displayLocation()));
       }
       if (Instant.now().isAfter(deadline)) {
-        dump.terminate();
         resticBackup.interrupt();
-        throw new RunFailure("DeadlineExceeded", "the backup ran out of time (" + request.timeout() + ") after streaming "
-            + Bytes.human(meter.bytes()) + "; the dump was stopped and no snapshot was written");
+        throw new RunFailure("DeadlineExceeded", "restic could not open the repository before the timeout");
+      }
+      try {
+        output.opened().get(POLL.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException notYet) {
+        // poll again
+      } catch (java.util.concurrent.ExecutionException | InterruptedException e) {
+        throw new IllegalStateException(e);
       }
     }
-    int dumpExit = dump.exit().join();
-    if (dumpExit != 0) {
-      resticBackup.interrupt();
-      throw new RunFailure(dumpExit > 128 ? "DumpKilled" : "DumpFailed",
-          "the dump command " + request.dumpCommand().get(0) + " " + describeExit(dumpExit) + " after streaming "
-              + Bytes.human(meter.bytes()) + "; restic was stopped before the end of input, so no snapshot was written"
-              + lastLines("dump", restic.redactor().redact(dump.stderrTail())));
-    }
-    if (dump.readerFailure() != null) {
-      resticBackup.interrupt();
-      throw resticFailedFirst(restic, resticBackup, meter);
+  }
+
+  /** restic stopped before it read any input: nothing was streamed, the run can be repeated. */
+  public static final class RepositoryNotOpened extends RuntimeException {
+    private final ResticFailure failure;
+
+    RepositoryNotOpened(ResticFailure failure) {
+      super(failure.message());
+      this.failure = failure;
     }
 
-    resticBackup.closeStdin();
-    Duration left = Duration.between(Instant.now(), deadline);
-    if (resticBackup.awaitExit(left.isNegative() ? Duration.ZERO : left).isEmpty()) {
-      resticBackup.interrupt();
-      throw new RunFailure("DeadlineExceeded", "restic did not finish the snapshot within the timeout (" + request.timeout() + ")");
+    public ResticFailure failure() {
+      return failure;
     }
-    int resticExit = resticBackup.exit().join();
-    if (resticExit != 0) {
-      ResticFailure failure = ResticFailure.of("restic backup", resticExit, restic.redactor().redact(resticBackup.stderrTail()),
-          restic.repository().displayLocation());
-      throw new RunFailure(failure.reason().name(), "restic backup failed: " + failure.message());
-    }
-    return output.summary()
-        .orElseThrow(() -> new RunFailure("ResticFailed", "restic backup exited 0 but printed no summary"));
   }
 
   private static RunFailure resticFailedFirst(Restic restic, ExternalProgram resticBackup, ProgressMeter meter) {

@@ -7,14 +7,15 @@ import dev.keepsake.runner.process.ExternalProgram;
 import dev.keepsake.runner.restic.Restic;
 import dev.keepsake.runner.restic.ResticFailure;
 import dev.keepsake.runner.restic.Snapshot;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /**
- * restic dump snapshot file | restore command. The restore command sees a clean end of input only
- * when restic has streamed the whole file; otherwise it is stopped, and the message says how much
+ * restic dump snapshot file | restore command, through a pipe of which the runner holds one end. The
+ * restore command sees a clean end of input only when restic has streamed the whole file; otherwise it is stopped, and the message says how much
  * it had received.
  */
 public final class StreamingRestore {
@@ -27,60 +28,59 @@ public final class StreamingRestore {
       String fileName,
       List<String> restoreCommand,
       Map<String, String> restoreEnvironment,
-      Duration timeout) {}
+      Duration timeout,
+      Path scratch) {}
 
   /** Streams the snapshot's file into the restore command; returns the bytes it received. */
   public static long run(Restic restic, Request request, ProgressMeter meter) {
     Instant deadline = Instant.now().plus(request.timeout());
     String path = request.fileName().startsWith("/") ? request.fileName() : "/" + request.fileName();
-    ExternalProgram restore;
-    try {
-      restore = ExternalProgram.start("restore", request.restoreCommand(), request.restoreEnvironment(), null, null);
-    } catch (RuntimeException cannotStart) {
-      throw new RunFailure("RestoreCommandFailed",
-          "the restore command could not be started, the target was not touched: " + cannotStart.getMessage());
-    }
-    ExternalProgram dump = ExternalProgram.start("restic dump", restic.command(List.of("dump", request.snapshot().id(), path)),
-        restic.environment(), stdout -> Pump.copy(stdout, restore.stdin(), meter), null);
-    meter.start();
-    Log.info("streaming %s of snapshot %s (pid %d) into %s (pid %d)", path, request.snapshot().shortId(), dump.pid(),
-        request.restoreCommand().get(0), restore.pid());
+    try (HeldPipe pipe = HeldPipe.create(request.scratch())) {
+      ExternalProgram restore = ExternalProgram.start("restore", pipe.reading(request.restoreCommand()),
+          request.restoreEnvironment(), null, null);
+      restore.closeStdin();
+      ExternalProgram dump = ExternalProgram.start("restic dump",
+          pipe.writing(restic.command(List.of("dump", request.snapshot().id(), path))), restic.environment(), null, null);
+      dump.closeStdin();
+      ProcessIo received = ProcessIo.read(restore.pid());
+      meter.follow(received);
+      meter.start();
+      Log.info("streaming %s of snapshot %s (pid %d) into %s (pid %d)", path, request.snapshot().shortId(), dump.pid(),
+          request.restoreCommand().get(0), restore.pid());
 
-    while (dump.awaitExit(POLL).isEmpty()) {
-      if (!restore.isRunning()) {
-        dump.interrupt();
-        throw restoreFailed(restic, restore, meter, "stopped reading before the end of the snapshot");
+      while (dump.awaitExit(POLL).isEmpty()) {
+        meter.bytes(); // sample the restore command's count while its /proc entry exists
+        if (!restore.isRunning()) {
+          dump.interrupt();
+          throw restoreFailed(restic, restore, meter, "stopped reading before the end of the snapshot");
+        }
+        if (Instant.now().isAfter(deadline)) {
+          dump.interrupt();
+          restore.terminate();
+          throw new RunFailure("DeadlineExceeded", "the restore ran out of time (" + request.timeout() + ") after "
+              + Bytes.human(meter.bytes()) + "; the restore command was stopped and the target may hold a partial restore");
+        }
       }
-      if (Instant.now().isAfter(deadline)) {
-        dump.interrupt();
+      int dumpExit = dump.exit().join();
+      if (dumpExit != 0) {
         restore.terminate();
-        throw new RunFailure("DeadlineExceeded", "the restore ran out of time (" + request.timeout() + ") after "
-            + Bytes.human(meter.bytes()) + "; the restore command was stopped and the target may hold a partial restore");
+        ResticFailure failure = ResticFailure.of("restic dump", dumpExit, restic.redactor().redact(dump.stderrTail()),
+            restic.repository().displayLocation());
+        throw new RunFailure(failure.reason().name(), "restic dump failed after streaming " + Bytes.human(meter.bytes())
+            + "; the restore command was stopped before the end of input and the target may hold a partial restore: "
+            + failure.message());
       }
+      pipe.release();
+      Duration left = Duration.between(Instant.now(), deadline);
+      if (restore.awaitExit(left.isNegative() ? Duration.ZERO : left).isEmpty()) {
+        restore.terminate();
+        throw new RunFailure("DeadlineExceeded", "the restore command did not finish within the timeout (" + request.timeout() + ")");
+      }
+      if (restore.exit().join() != 0) {
+        throw restoreFailed(restic, restore, meter, "failed after receiving the whole snapshot");
+      }
+      return meter.bytes();
     }
-    int dumpExit = dump.exit().join();
-    if (dumpExit != 0) {
-      restore.terminate();
-      ResticFailure failure = ResticFailure.of("restic dump", dumpExit, restic.redactor().redact(dump.stderrTail()),
-          restic.repository().displayLocation());
-      throw new RunFailure(failure.reason().name(), "restic dump failed after streaming " + Bytes.human(meter.bytes())
-          + "; the restore command was stopped before the end of input and the target may hold a partial restore: "
-          + failure.message());
-    }
-    if (dump.readerFailure() != null) {
-      restore.awaitExit(Duration.ofSeconds(10));
-      throw restoreFailed(restic, restore, meter, "stopped reading before the end of the snapshot");
-    }
-    restore.closeStdin();
-    Duration left = Duration.between(Instant.now(), deadline);
-    if (restore.awaitExit(left.isNegative() ? Duration.ZERO : left).isEmpty()) {
-      restore.terminate();
-      throw new RunFailure("DeadlineExceeded", "the restore command did not finish within the timeout (" + request.timeout() + ")");
-    }
-    if (restore.exit().join() != 0) {
-      throw restoreFailed(restic, restore, meter, "failed after receiving the whole snapshot");
-    }
-    return meter.bytes();
   }
 
   private static RunFailure restoreFailed(Restic restic, ExternalProgram restore, ProgressMeter meter, String what) {
