@@ -52,7 +52,8 @@ final class ForgetCommand implements Callable<Integer> {
     try {
       List<String> policy = policyFlags();
       if (policy.isEmpty()) {
-        throw new IllegalArgumentException("a retention policy must keep something: give at least one --keep-* option");
+        // A configuration without a retention policy keeps everything; its Task's retention step says so.
+        return run.succeeded("no retention policy: every snapshot of " + target.host + " is kept", new JsonObject());
       }
       Restic restic = repository.open(System.getenv());
       Log.useRedactor(restic.redactor());

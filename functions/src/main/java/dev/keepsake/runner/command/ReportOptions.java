@@ -46,7 +46,7 @@ public final class ReportOptions {
   }
 
   Duration progressInterval() {
-    return dev.keepsake.runner.Durations.parse(progressInterval);
+    return dev.keepsake.api.Durations.parse(progressInterval);
   }
 
   Path terminationLog() {

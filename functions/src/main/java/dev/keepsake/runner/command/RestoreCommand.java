@@ -3,7 +3,7 @@ package dev.keepsake.runner.command;
 import com.google.gson.JsonObject;
 import dev.keepsake.restic.ResticRepository;
 import dev.keepsake.runner.Bytes;
-import dev.keepsake.runner.Durations;
+import dev.keepsake.api.Durations;
 import dev.keepsake.runner.Log;
 import dev.keepsake.runner.RunFailure;
 import dev.keepsake.runner.report.Metrics;

@@ -1,4 +1,4 @@
-package dev.keepsake.runner;
+package dev.keepsake.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

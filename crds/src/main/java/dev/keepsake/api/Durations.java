@@ -1,4 +1,4 @@
-package dev.keepsake.runner;
+package dev.keepsake.api;
 
 import java.time.Duration;
 import java.util.regex.Matcher;

@@ -1,0 +1,24 @@
+package dev.keepsake.desired;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The labels on everything the operator makes: how it finds its own objects and who they belong to. */
+public final class Labels {
+  public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String MANAGER = "keepsake";
+  public static final String CONFIGURATION = "keepsake.dev/configuration";
+  public static final String SESSION = "keepsake.dev/session";
+  public static final String RESTORE = "keepsake.dev/restore";
+  /** Selects exactly the Jobs and CronJobs the operator caches. */
+  public static final String SELECTOR = MANAGED_BY + "=" + MANAGER;
+
+  private Labels() {}
+
+  public static Map<String, String> of(String key, String value) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(MANAGED_BY, MANAGER);
+    labels.put(key, value);
+    return labels;
+  }
+}

@@ -1,0 +1,85 @@
+package dev.keepsake.desired;
+
+import dev.keepsake.api.AppBinding;
+import dev.keepsake.api.Function;
+import dev.keepsake.api.Repository;
+import dev.keepsake.api.RestoreSession;
+import dev.keepsake.api.RestoreSessionSpec;
+import dev.keepsake.api.Task;
+import dev.keepsake.resolve.TaskResolver;
+import dev.keepsake.resolve.Variables;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1EnvVar;
+import io.kubernetes.client.openapi.models.V1Job;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The Job that runs one RestoreSession. */
+public final class RestoreJobs {
+  public record Inputs(
+      RestoreSession session,
+      Repository repository,
+      AppBinding appBinding,
+      Task task,
+      Map<String, Function> functions,
+      OperatorSettings settings) {}
+
+  private RestoreJobs() {}
+
+  public static V1Job forSession(Inputs in) {
+    RestoreSessionSpec spec = in.session().getSpec();
+    String namespace = in.session().getMetadata().getNamespace();
+    String sessionName = in.session().getMetadata().getName();
+    // By default the snapshots are the target's own; a restore into another target names the source.
+    String host = spec.getSource() != null && spec.getSource().getHost() != null
+        ? spec.getSource().getHost() : SnapshotIdentity.host(namespace, spec.getTarget());
+    List<String> tags = spec.getSource() != null && spec.getSource().getTags() != null ? spec.getSource().getTags() : List.of();
+    String snapshot = spec.getSnapshot() == null ? "latest" : spec.getSnapshot();
+
+    Variables.Builder variables = Variables.builder()
+        .set("NAMESPACE", namespace)
+        .set("RESTORE_SESSION", sessionName)
+        .set("INVOKER_KIND", "RestoreSession")
+        .set("INVOKER_NAME", sessionName)
+        .set("RUNNER_IMAGE", in.settings().runnerImage())
+        .set("PUSHGATEWAY_URL", in.settings().pushgatewayUrl())
+        .set("SNAPSHOT", snapshot)
+        .set("SNAPSHOT_HOST", host)
+        .list("SNAPSHOT_TAGS", tags)
+        .set("RESTORE_TARGET", spec.getTarget().getTargetPath() != null ? spec.getTarget().getTargetPath() : "/");
+    RepositoryVariables.add(variables, in.repository());
+    TargetVariables.add(variables, namespace, spec.getTarget(), in.appBinding());
+    List<V1Container> steps = TaskResolver.containers(in.task(), in.functions(), variables.build(), spec.getTask().getParams());
+
+    List<V1EnvVar> runnerEnvironment = new ArrayList<>(List.of(
+        SessionJob.env("KEEPSAKE_NAMESPACE", namespace),
+        SessionJob.env("KEEPSAKE_SESSION", sessionName),
+        SessionJob.env("KEEPSAKE_REPOSITORY", SessionJob.repositoryJson(in.repository())),
+        SessionJob.env("KEEPSAKE_REPOSITORY_NAME", in.repository().getMetadata().getName()),
+        SessionJob.env("KEEPSAKE_HOST", host),
+        SessionJob.env("KEEPSAKE_TAGS", String.join(",", tags)),
+        SessionJob.env("KEEPSAKE_SNAPSHOT", snapshot),
+        SessionJob.env("KEEPSAKE_SCRATCH_DIR", SessionJob.SCRATCH_PATH)));
+    if (in.settings().pushgatewayUrl() != null) {
+      runnerEnvironment.add(SessionJob.env("KEEPSAKE_PUSHGATEWAY_URL", in.settings().pushgatewayUrl()));
+    }
+    if (spec.getTimeout() != null) {
+      runnerEnvironment.add(SessionJob.env("KEEPSAKE_TIMEOUT", spec.getTimeout()));
+    }
+    return SessionJob.build(new SessionJob.Parts(
+        Names.restoreJob(sessionName),
+        namespace,
+        Labels.of(Labels.RESTORE, sessionName),
+        SessionJob.ownedBy(in.session()),
+        steps,
+        in.task().getSpec().getVolumes(),
+        in.repository(),
+        spec.getTarget(),
+        false,
+        spec.getRuntimeSettings(),
+        spec.getTimeout(),
+        runnerEnvironment,
+        in.settings()));
+  }
+}

@@ -1,0 +1,179 @@
+package dev.keepsake.desired;
+
+import dev.keepsake.api.Durations;
+import dev.keepsake.api.LocalBackend;
+import dev.keepsake.api.Manifests;
+import dev.keepsake.api.PodSecurity;
+import dev.keepsake.api.Repository;
+import dev.keepsake.api.RuntimeSettings;
+import dev.keepsake.api.Target;
+import io.kubernetes.client.custom.Quantity;
+import io.kubernetes.client.openapi.models.V1Capabilities;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1EmptyDirVolumeSource;
+import io.kubernetes.client.openapi.models.V1EnvFromSource;
+import io.kubernetes.client.openapi.models.V1EnvVar;
+import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1JobSpec;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1OwnerReference;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimVolumeSource;
+import io.kubernetes.client.openapi.models.V1PodSecurityContext;
+import io.kubernetes.client.openapi.models.V1PodSpec;
+import io.kubernetes.client.openapi.models.V1PodTemplateSpec;
+import io.kubernetes.client.openapi.models.V1ResourceRequirements;
+import io.kubernetes.client.openapi.models.V1SeccompProfile;
+import io.kubernetes.client.openapi.models.V1SecretEnvSource;
+import io.kubernetes.client.openapi.models.V1SecurityContext;
+import io.kubernetes.client.openapi.models.V1Volume;
+import io.kubernetes.client.openapi.models.V1VolumeMount;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What every backup or restore Job has, whatever its Task: steps as init containers then the main
+ * container, shared scratch space, the repository's volume and the target's, the runner's
+ * environment, a non-root read-only default, no retry (a retried pod would make another snapshot).
+ */
+final class SessionJob {
+  static final String SCRATCH_VOLUME = "keepsake-scratch";
+  static final String SCRATCH_PATH = "/keepsake/scratch";
+  static final String REPOSITORY_VOLUME = "keepsake-repository";
+  static final String TARGET_VOLUME = "keepsake-target";
+  private static final long NON_ROOT_USER = 65532L;
+
+  /** The parts a backup or restore gives to the common shape. */
+  record Parts(
+      String name,
+      String namespace,
+      Map<String, String> labels,
+      V1OwnerReference owner,
+      List<V1Container> steps,
+      List<V1Volume> taskVolumes,
+      Repository repository,
+      Target target,
+      boolean targetReadOnly,
+      RuntimeSettings runtime,
+      String timeout,
+      List<V1EnvVar> runnerEnvironment,
+      OperatorSettings settings) {}
+
+  private SessionJob() {}
+
+  static V1Job build(Parts parts) {
+    List<V1Volume> volumes = new ArrayList<>(parts.taskVolumes() == null ? List.of() : parts.taskVolumes());
+    volumes.add(new V1Volume().name(SCRATCH_VOLUME).emptyDir(new V1EmptyDirVolumeSource()));
+    LocalBackend local = parts.repository().getSpec().getBackend().getLocal();
+    if (local != null) {
+      volumes.add(new V1Volume().name(REPOSITORY_VOLUME).persistentVolumeClaim(local.getPersistentVolumeClaim())
+          .hostPath(local.getHostPath()).nfs(local.getNfs()));
+    }
+    boolean volumeTarget = "PersistentVolumeClaim".equals(parts.target().getRef().getKind());
+    if (volumeTarget) {
+      volumes.add(new V1Volume().name(TARGET_VOLUME).persistentVolumeClaim(
+          new V1PersistentVolumeClaimVolumeSource().claimName(parts.target().getRef().getName()).readOnly(parts.targetReadOnly())));
+    }
+    List<V1Container> containers = new ArrayList<>();
+    for (V1Container step : parts.steps()) {
+      containers.add(complete(step, parts, local, volumeTarget));
+    }
+    RuntimeSettings runtime = parts.runtime() == null ? new RuntimeSettings() : parts.runtime();
+    V1PodSpec pod = new V1PodSpec()
+        .restartPolicy("Never")
+        .serviceAccountName(runtime.getServiceAccountName() != null ? runtime.getServiceAccountName() : parts.settings().jobServiceAccount())
+        .securityContext(podSecurity(runtime.getSecurityContext()))
+        .nodeSelector(runtime.getNodeSelector())
+        .tolerations(runtime.getTolerations())
+        .priorityClassName(runtime.getPriorityClassName())
+        .initContainers(new ArrayList<>(containers.subList(0, containers.size() - 1)))
+        .containers(new ArrayList<>(List.of(containers.get(containers.size() - 1))))
+        .volumes(volumes);
+    V1JobSpec job = new V1JobSpec()
+        .backoffLimit(0)
+        .ttlSecondsAfterFinished(parts.settings().jobTtlSeconds())
+        .template(new V1PodTemplateSpec().metadata(new V1ObjectMeta().labels(parts.labels())).spec(pod));
+    if (parts.timeout() != null) {
+      job.activeDeadlineSeconds(Durations.parse(parts.timeout()).getSeconds());
+    }
+    return new V1Job()
+        .apiVersion("batch/v1")
+        .kind("Job")
+        .metadata(new V1ObjectMeta().name(parts.name()).namespace(parts.namespace()).labels(parts.labels())
+            .ownerReferences(List.of(parts.owner())))
+        .spec(job);
+  }
+
+  private static V1Container complete(V1Container step, Parts parts, LocalBackend local, boolean volumeTarget) {
+    List<V1VolumeMount> mounts = new ArrayList<>(step.getVolumeMounts() == null ? List.of() : step.getVolumeMounts());
+    mounts.add(new V1VolumeMount().name(SCRATCH_VOLUME).mountPath(SCRATCH_PATH));
+    if (volumeTarget) {
+      mounts.add(new V1VolumeMount().name(TARGET_VOLUME).mountPath(TargetVariables.TARGET_MOUNT).readOnly(parts.targetReadOnly()));
+    }
+    List<V1EnvVar> env = new ArrayList<>(step.getEnv() == null ? List.of() : step.getEnv());
+    boolean runner = isRunner(step);
+    if (runner) {
+      if (local != null) {
+        mounts.add(new V1VolumeMount().name(REPOSITORY_VOLUME).mountPath(local.getMountPath()));
+      }
+      env.addAll(parts.runnerEnvironment());
+      // The repository's credentials reach only the runner, and only by reference.
+      step.envFrom(List.of(new V1EnvFromSource().secretRef(new V1SecretEnvSource().name(parts.repository().getSpec().getSecret().getName()))));
+    }
+    env.add(new V1EnvVar().name("HOME").value(SCRATCH_PATH));
+    env.add(new V1EnvVar().name("TMPDIR").value(SCRATCH_PATH));
+    step.env(env).volumeMounts(mounts)
+        .terminationMessagePolicy("FallbackToLogsOnError")
+        .securityContext(new V1SecurityContext()
+            .readOnlyRootFilesystem(true)
+            .allowPrivilegeEscalation(false)
+            .capabilities(new V1Capabilities().drop(List.of("ALL"))));
+    if (step.getResources() == null && parts.runtime() != null && parts.runtime().getResources() != null) {
+      step.resources(new V1ResourceRequirements()
+          .limits(copy(parts.runtime().getResources().getLimits()))
+          .requests(copy(parts.runtime().getResources().getRequests())));
+    }
+    return step;
+  }
+
+  /** The runner's own containers are the ones that start the keepsake command. */
+  static boolean isRunner(V1Container container) {
+    List<String> command = container.getCommand() != null && !container.getCommand().isEmpty()
+        ? container.getCommand() : container.getArgs();
+    return command != null && !command.isEmpty()
+        && (command.get(0).equals("keepsake") || command.get(0).endsWith("/keepsake"));
+  }
+
+  private static V1PodSecurityContext podSecurity(PodSecurity settings) {
+    PodSecurity wanted = settings == null ? new PodSecurity() : settings;
+    return new V1PodSecurityContext()
+        .runAsNonRoot(wanted.getRunAsNonRoot() == null || wanted.getRunAsNonRoot())
+        .runAsUser(wanted.getRunAsUser() != null ? wanted.getRunAsUser() : NON_ROOT_USER)
+        .runAsGroup(wanted.getRunAsGroup() != null ? wanted.getRunAsGroup() : NON_ROOT_USER)
+        .fsGroup(wanted.getFsGroup() != null ? wanted.getFsGroup() : NON_ROOT_USER)
+        .seccompProfile(new V1SeccompProfile().type("RuntimeDefault"));
+  }
+
+  static V1OwnerReference ownedBy(dev.keepsake.api.Resource<?, ?, ?> owner) {
+    return new V1OwnerReference()
+        .apiVersion(owner.getApiVersion())
+        .kind(owner.getKind())
+        .name(owner.getMetadata().getName())
+        .uid(owner.getMetadata().getUid())
+        .controller(true)
+        .blockOwnerDeletion(true);
+  }
+
+  static V1EnvVar env(String name, String value) {
+    return new V1EnvVar().name(name).value(value);
+  }
+
+  static String repositoryJson(Repository repository) {
+    return Manifests.toJson(repository.getSpec()).toString();
+  }
+
+  private static Map<String, Quantity> copy(Map<String, Quantity> quantities) {
+    return quantities == null ? null : new LinkedHashMap<>(quantities);
+  }
+}

@@ -1,0 +1,71 @@
+package dev.keepsake.resolve;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Replaces ${NAME} and ${NAME:=default} in strings. A variable that is neither defined nor given a
+ * default is an error that names it: an empty string in its place would run a wrong command quietly.
+ */
+public final class Substitution {
+  private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::=([^}]*))?}");
+
+  private final Variables variables;
+  private final Set<String> undefined = new LinkedHashSet<>();
+
+  public Substitution(Variables variables) {
+    this.variables = variables;
+  }
+
+  /** A string with every variable replaced; list values are joined with spaces. */
+  public String in(String template) {
+    if (template == null) {
+      return null;
+    }
+    Matcher matcher = VARIABLE.matcher(template);
+    StringBuilder result = new StringBuilder();
+    while (matcher.find()) {
+      matcher.appendReplacement(result, Matcher.quoteReplacement(String.join(" ", valueOf(matcher))));
+    }
+    matcher.appendTail(result);
+    return result.toString();
+  }
+
+  /** Arguments with variables replaced; an argument that is exactly one list variable becomes its items. */
+  public List<String> in(List<String> arguments) {
+    if (arguments == null) {
+      return null;
+    }
+    List<String> result = new ArrayList<>();
+    for (String argument : arguments) {
+      Matcher whole = VARIABLE.matcher(argument);
+      if (whole.matches()) {
+        result.addAll(valueOf(whole));
+      } else {
+        result.add(in(argument));
+      }
+    }
+    return result;
+  }
+
+  /** Names used but defined nowhere, in order of appearance. */
+  public Set<String> undefined() {
+    return undefined;
+  }
+
+  private List<String> valueOf(Matcher matcher) {
+    String name = matcher.group(1);
+    String fallback = matcher.group(2);
+    return variables.get(name).orElseGet(() -> {
+      if (fallback == null) {
+        undefined.add(name);
+        return List.of("${" + name + "}");
+      }
+      return List.of(fallback);
+    });
+  }
+}

@@ -1,0 +1,130 @@
+package dev.keepsake.resolve;
+
+import dev.keepsake.api.Function;
+import dev.keepsake.api.FunctionSpec;
+import dev.keepsake.api.Param;
+import dev.keepsake.api.Task;
+import dev.keepsake.api.TaskStep;
+import io.kubernetes.client.custom.Quantity;
+import io.kubernetes.client.openapi.models.V1ConfigMapKeySelector;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1EnvVar;
+import io.kubernetes.client.openapi.models.V1EnvVarSource;
+import io.kubernetes.client.openapi.models.V1ResourceRequirements;
+import io.kubernetes.client.openapi.models.V1SecretKeySelector;
+import io.kubernetes.client.openapi.models.V1VolumeMount;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Task + Functions + variables → containers, one per step, in order. Every ${VARIABLE} must be
+ * defined (by the operator, the AppBinding's parameters, the step's params or the session's) or
+ * carry a default; otherwise the Task is refused with the names of what is missing.
+ */
+public final class TaskResolver {
+  private TaskResolver() {}
+
+  /**
+   * @param sessionParams params of the BackupConfiguration's or RestoreSession's task reference;
+   *     they win over the step's own params
+   */
+  public static List<V1Container> containers(Task task, Map<String, Function> functions, Variables variables,
+      List<Param> sessionParams) {
+    String taskName = task.getMetadata().getName();
+    List<TaskStep> steps = task.getSpec().getSteps();
+    List<V1Container> containers = new ArrayList<>();
+    Set<String> usedNames = new HashSet<>();
+    List<String> problems = new ArrayList<>();
+    for (int i = 0; i < steps.size(); i++) {
+      TaskStep step = steps.get(i);
+      Function function = functions.get(step.getName());
+      if (function == null) {
+        throw new ResolutionException("FunctionNotFound", "step " + (i + 1) + " of Task " + taskName
+            + " names Function " + step.getName() + ", which does not exist in this namespace nor among the built-ins");
+      }
+      Variables stepVariables = variables.with(params(step.getParams())).with(params(sessionParams));
+      Substitution substitution = new Substitution(stepVariables);
+      V1Container container = container(uniqueName(step.getName(), usedNames), function.getSpec(), substitution);
+      if (!substitution.undefined().isEmpty()) {
+        problems.add("Function " + step.getName() + " (step " + (i + 1) + ") uses " + describe(substitution.undefined()));
+      }
+      containers.add(container);
+    }
+    if (!problems.isEmpty()) {
+      throw new ResolutionException("UndefinedVariable", "Task " + taskName + " cannot run: " + String.join("; ", problems)
+          + ". Define them as params of the Task's step or of the task reference, or give a default: ${NAME:=value}");
+    }
+    return containers;
+  }
+
+  private static V1Container container(String name, FunctionSpec spec, Substitution substitution) {
+    V1Container container = new V1Container()
+        .name(name)
+        .image(substitution.in(spec.getImage()))
+        .command(substitution.in(spec.getCommand()))
+        .args(substitution.in(spec.getArgs()))
+        .workingDir(substitution.in(spec.getWorkingDir()))
+        .env(env(spec.getEnv(), substitution))
+        .volumeMounts(spec.getVolumeMounts() == null ? new ArrayList<>() : new ArrayList<>(spec.getVolumeMounts().stream()
+            .map(mount -> new V1VolumeMount().name(mount.getName()).mountPath(mount.getMountPath())
+                .subPath(mount.getSubPath()).readOnly(mount.getReadOnly()))
+            .toList()));
+    if (spec.getResources() != null) {
+      container.resources(new V1ResourceRequirements()
+          .limits(copy(spec.getResources().getLimits()))
+          .requests(copy(spec.getResources().getRequests())));
+    }
+    return container;
+  }
+
+  private static List<V1EnvVar> env(List<V1EnvVar> env, Substitution substitution) {
+    List<V1EnvVar> resolved = new ArrayList<>();
+    for (V1EnvVar variable : env == null ? List.<V1EnvVar>of() : env) {
+      V1EnvVar copy = new V1EnvVar().name(variable.getName()).value(substitution.in(variable.getValue()));
+      V1EnvVarSource from = variable.getValueFrom();
+      if (from != null) {
+        V1EnvVarSource source = new V1EnvVarSource().fieldRef(from.getFieldRef());
+        if (from.getSecretKeyRef() != null) {
+          source.secretKeyRef(new V1SecretKeySelector().name(substitution.in(from.getSecretKeyRef().getName()))
+              .key(substitution.in(from.getSecretKeyRef().getKey())).optional(from.getSecretKeyRef().getOptional()));
+        }
+        if (from.getConfigMapKeyRef() != null) {
+          source.configMapKeyRef(new V1ConfigMapKeySelector().name(substitution.in(from.getConfigMapKeyRef().getName()))
+              .key(substitution.in(from.getConfigMapKeyRef().getKey())).optional(from.getConfigMapKeyRef().getOptional()));
+        }
+        copy.valueFrom(source);
+      }
+      resolved.add(copy);
+    }
+    return resolved;
+  }
+
+  private static Map<String, String> params(List<Param> params) {
+    Map<String, String> map = new LinkedHashMap<>();
+    if (params != null) {
+      params.forEach(p -> map.put(p.getName(), p.getValue()));
+    }
+    return map;
+  }
+
+  private static String uniqueName(String name, Set<String> used) {
+    String candidate = name;
+    for (int i = 2; !used.add(candidate); i++) {
+      candidate = dev.keepsake.desired.Names.fit(name + "-" + i, 63);
+    }
+    return candidate;
+  }
+
+  private static Map<String, Quantity> copy(Map<String, Quantity> quantities) {
+    return quantities == null ? null : new LinkedHashMap<>(quantities);
+  }
+
+  private static String describe(Set<String> names) {
+    return (names.size() == 1 ? "the undefined variable " : "the undefined variables ")
+        + String.join(", ", names.stream().map(n -> "${" + n + "}").toList());
+  }
+}
