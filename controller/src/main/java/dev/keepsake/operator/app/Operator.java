@@ -1,0 +1,133 @@
+package dev.keepsake.operator.app;
+
+import dev.keepsake.api.BackupConfiguration;
+import dev.keepsake.api.BackupSession;
+import dev.keepsake.desired.Labels;
+import dev.keepsake.desired.OperatorSettings;
+import dev.keepsake.operator.kube.Cluster;
+import dev.keepsake.operator.kube.Writer;
+import dev.keepsake.operator.reconcile.BackupConfigurationReconciler;
+import dev.keepsake.operator.reconcile.BackupSessionReconciler;
+import io.kubernetes.client.extended.controller.Controller;
+import io.kubernetes.client.extended.controller.ControllerManager;
+import io.kubernetes.client.extended.controller.builder.ControllerBuilder;
+import io.kubernetes.client.extended.controller.reconciler.Reconciler;
+import io.kubernetes.client.extended.controller.reconciler.Request;
+import io.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
+import io.kubernetes.client.extended.leaderelection.LeaderElector;
+import io.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.models.V1CronJob;
+import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.util.ClientBuilder;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * The Keepsake operator: informers, one controller per kind, leader election on a Lease, and the
+ * health and metrics endpoints. Runs in-cluster, or against the cluster of the current kubeconfig.
+ */
+public final class Operator implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(Operator.class.getName());
+  private final Cluster cluster;
+  private final ControllerManager manager;
+  private final HealthServer health;
+  private Thread thread;
+
+  public Operator(ApiClient client, ApiClient watchClient, OperatorSettings settings, int healthPort) throws IOException {
+    cluster = new Cluster(watchClient);
+    Writer writer = new Writer(client);
+    OperatorMetrics metrics = new OperatorMetrics();
+    Controller configurations = controller("backup-configurations",
+        metrics.instrument("BackupConfiguration", new BackupConfigurationReconciler(cluster, writer, settings)), builder -> builder
+        .watch(queue -> ControllerBuilder.controllerWatchBuilder(BackupConfiguration.class, queue).build())
+        .watch(queue -> ControllerBuilder.controllerWatchBuilder(V1CronJob.class, queue)
+            .withWorkQueueKeyFunc(cronJob -> byLabel(cronJob.getMetadata(), Labels.CONFIGURATION)).build())
+        .watch(queue -> ControllerBuilder.controllerWatchBuilder(BackupSession.class, queue)
+            .withWorkQueueKeyFunc(s -> new Request(s.getMetadata().getNamespace(), s.getSpec().getInvoker().getName())).build()));
+    Controller sessions = controller("backup-sessions",
+        metrics.instrument("BackupSession", new BackupSessionReconciler(cluster, writer, settings)), builder -> builder
+        .watch(queue -> ControllerBuilder.controllerWatchBuilder(BackupSession.class, queue).build())
+        .watch(queue -> ControllerBuilder.controllerWatchBuilder(V1Job.class, queue)
+            .withWorkQueueKeyFunc(job -> byLabel(job.getMetadata(), Labels.SESSION)).build()));
+    manager = ControllerBuilder.controllerManagerBuilder(cluster.factory).addController(configurations).addController(sessions).build();
+    health = new HealthServer(healthPort, cluster::synced, metrics);
+  }
+
+  private Controller controller(String name, Reconciler reconciler,
+      java.util.function.UnaryOperator<io.kubernetes.client.extended.controller.builder.DefaultControllerBuilder> watches) {
+    return watches.apply(ControllerBuilder.defaultBuilder(cluster.factory))
+        .withName(name)
+        .withReconciler(reconciler)
+        .withReadyFunc(cluster::synced)
+        .withWorkerCount(2)
+        .build();
+  }
+
+  private static Request byLabel(io.kubernetes.client.openapi.models.V1ObjectMeta meta, String label) {
+    Map<String, String> labels = meta.getLabels();
+    return new Request(meta.getNamespace(), labels == null ? "" : labels.getOrDefault(label, ""));
+  }
+
+  /** Runs the controllers in the background (in-process use: tests and the local demo). */
+  public synchronized Operator start() {
+    thread = new Thread(manager, "keepsake-operator");
+    thread.setDaemon(true);
+    thread.start();
+    return this;
+  }
+
+  /** Runs the controllers while this process holds the Lease; leaving leadership ends the process. */
+  public void runWithLeaderElection(ApiClient electionClient, String namespace, String identity) {
+    LeaseLock lock = new LeaseLock(namespace, "keepsake-operator", identity, electionClient);
+    LeaderElectionConfig config = new LeaderElectionConfig(lock, Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
+    new LeaderElector(config).run(
+        () -> {
+          LOG.info(identity + " leads; starting the controllers");
+          manager.run();
+        },
+        () -> {
+          // Another instance may already act: stopping at once is the only safe way to never act twice.
+          LOG.severe(identity + " lost the leadership; exiting");
+          System.exit(1);
+        });
+  }
+
+  public Cluster cluster() {
+    return cluster;
+  }
+
+  public int healthPort() {
+    return health.port();
+  }
+
+  @Override
+  public void close() {
+    manager.shutdown();
+    health.close();
+  }
+
+  public static void main(String[] args) throws IOException {
+    Map<String, String> env = System.getenv();
+    OperatorSettings settings = new OperatorSettings(
+        env.getOrDefault("KEEPSAKE_RUNNER_IMAGE", OperatorSettings.defaults().runnerImage()),
+        env.get("KEEPSAKE_PUSHGATEWAY_URL"),
+        Integer.parseInt(env.getOrDefault("KEEPSAKE_JOB_TTL_SECONDS", "86400")),
+        env.getOrDefault("KEEPSAKE_JOB_SERVICE_ACCOUNT", OperatorSettings.defaults().jobServiceAccount()));
+    // Separate clients: a watch must never time out, ordinary calls must, and leader election must
+    // not queue behind either.
+    ApiClient client = ClientBuilder.standard().setReadTimeout(Duration.ofSeconds(30)).build();
+    ApiClient watchClient = ClientBuilder.standard().setReadTimeout(Duration.ZERO).build();
+    ApiClient electionClient = ClientBuilder.standard().setReadTimeout(Duration.ofSeconds(10)).build();
+    Operator operator = new Operator(client, watchClient, settings, Integer.parseInt(env.getOrDefault("KEEPSAKE_HEALTH_PORT", "8081")));
+    Runtime.getRuntime().addShutdownHook(new Thread(operator::close));
+    if (Boolean.parseBoolean(env.getOrDefault("KEEPSAKE_LEADER_ELECTION", "true"))) {
+      String identity = env.getOrDefault("POD_NAME", java.net.InetAddress.getLocalHost().getHostName()) + "-" + ProcessHandle.current().pid();
+      operator.runWithLeaderElection(electionClient, env.getOrDefault("POD_NAMESPACE", "default"), identity);
+    } else {
+      operator.manager.run();
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package dev.keepsake.operator.app;
+
+import io.kubernetes.client.extended.controller.reconciler.Reconciler;
+import io.kubernetes.client.extended.controller.reconciler.Result;
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.Counter;
+import io.prometheus.client.Histogram;
+import io.prometheus.client.exporter.common.TextFormat;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+
+/** The operator's own metrics: reconciles, their errors and durations, per kind. */
+final class OperatorMetrics {
+  private final CollectorRegistry registry = new CollectorRegistry();
+  private final Counter reconciles = Counter.build("keepsake_operator_reconciles_total", "Reconciles run")
+      .labelNames("kind").register(registry);
+  private final Counter errors = Counter.build("keepsake_operator_reconcile_errors_total", "Reconciles that failed and will be retried")
+      .labelNames("kind").register(registry);
+  private final Histogram durations = Histogram.build("keepsake_operator_reconcile_duration_seconds", "How long reconciles take")
+      .labelNames("kind").register(registry);
+
+  Reconciler instrument(String kind, Reconciler reconciler) {
+    return request -> {
+      reconciles.labels(kind).inc();
+      Histogram.Timer timer = durations.labels(kind).startTimer();
+      try {
+        Result result = reconciler.reconcile(request);
+        if (result.isRequeue() && result.getRequeueAfter() == null) {
+          errors.labels(kind).inc();
+        }
+        return result;
+      } catch (RuntimeException e) {
+        errors.labels(kind).inc();
+        throw e;
+      } finally {
+        timer.observeDuration();
+      }
+    };
+  }
+
+  String exposition() {
+    StringWriter out = new StringWriter();
+    try {
+      TextFormat.write004(out, registry.metricFamilySamples());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+}

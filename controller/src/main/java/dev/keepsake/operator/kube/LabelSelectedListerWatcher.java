@@ -1,0 +1,43 @@
+package dev.keepsake.operator.kube;
+
+import io.kubernetes.client.common.KubernetesListObject;
+import io.kubernetes.client.common.KubernetesObject;
+import io.kubernetes.client.informer.ListerWatcher;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.util.CallGeneratorParams;
+import io.kubernetes.client.util.Watchable;
+import io.kubernetes.client.util.generic.GenericKubernetesApi;
+import io.kubernetes.client.util.generic.options.ListOptions;
+
+/**
+ * Lists and watches only the objects with a label, across namespaces, so the operator caches its own
+ * Jobs and CronJobs and not every Job in the cluster. The generic lister-watcher has no selector.
+ */
+final class LabelSelectedListerWatcher<T extends KubernetesObject, L extends KubernetesListObject>
+    implements ListerWatcher<T, L> {
+  private final GenericKubernetesApi<T, L> api;
+  private final String labelSelector;
+
+  LabelSelectedListerWatcher(GenericKubernetesApi<T, L> api, String labelSelector) {
+    this.api = api;
+    this.labelSelector = labelSelector;
+  }
+
+  @Override
+  public L list(CallGeneratorParams params) throws ApiException {
+    return api.list(options(params, false)).throwsApiException().getObject();
+  }
+
+  @Override
+  public Watchable<T> watch(CallGeneratorParams params) throws ApiException {
+    return api.watch(options(params, true));
+  }
+
+  private ListOptions options(CallGeneratorParams params, boolean watch) {
+    ListOptions options = new ListOptions();
+    options.setLabelSelector(labelSelector);
+    options.setResourceVersion(params.resourceVersion);
+    options.setTimeoutSeconds(params.timeoutSeconds);
+    return options;
+  }
+}

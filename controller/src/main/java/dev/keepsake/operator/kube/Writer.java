@@ -1,0 +1,197 @@
+package dev.keepsake.operator.kube;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.keepsake.api.ApiKind;
+import dev.keepsake.api.Resource;
+import dev.keepsake.operator.status.SessionPhases;
+import io.kubernetes.client.custom.V1Patch;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.BatchV1Api;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.CoreV1Event;
+import io.kubernetes.client.openapi.models.V1ContainerStatus;
+import io.kubernetes.client.openapi.models.V1CronJob;
+import io.kubernetes.client.openapi.models.V1CronJobList;
+import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1ObjectReference;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.util.generic.GenericKubernetesApi;
+import io.kubernetes.client.util.generic.options.PatchOptions;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/** Every write the operator makes, and the few reads the cache cannot answer. */
+public final class Writer {
+  public static final String FIELD_MANAGER = "keepsake-operator";
+  static final String DESIRED_HASH = "keepsake.dev/desired-hash";
+  private static final Logger LOG = Logger.getLogger(Writer.class.getName());
+  private final ApiClient client;
+  private final GenericKubernetesApi<V1CronJob, V1CronJobList> cronJobs;
+
+  public Writer(ApiClient client) {
+    this.client = client;
+    this.cronJobs = new GenericKubernetesApi<>(V1CronJob.class, V1CronJobList.class, "batch", "v1", "cronjobs", client);
+  }
+
+  /**
+   * Server-side applies a CronJob we own, only when its desired content changed. The server fills in
+   * defaults, so what exists never equals what we want; a hash of what we want, kept in an
+   * annotation, tells whether it changed.
+   */
+  public void applyCronJob(V1CronJob desired, V1CronJob existing) throws ApiException {
+    String hash = hash(client.getJSON().serialize(desired));
+    String applied = existing == null || existing.getMetadata().getAnnotations() == null ? null
+        : existing.getMetadata().getAnnotations().get(DESIRED_HASH);
+    if (hash.equals(applied)) {
+      return;
+    }
+    desired.getMetadata().putAnnotationsItem(DESIRED_HASH, hash);
+    PatchOptions options = new PatchOptions();
+    options.setFieldManager(FIELD_MANAGER);
+    options.setForce(true);
+    String body = withoutEmptyLists(client.getJSON().getGson().toJsonTree(desired)).toString();
+    cronJobs.patch(desired.getMetadata().getNamespace(), desired.getMetadata().getName(), V1Patch.PATCH_FORMAT_APPLY_YAML,
+        new V1Patch(body), options).throwsApiException();
+  }
+
+  /**
+   * The client's models write every list, empty ones too, including fields newer than the API
+   * server (restartPolicyRules of Kubernetes 1.34); server-side apply refuses fields it does not
+   * know, and an empty list says nothing anyway.
+   */
+  static com.google.gson.JsonElement withoutEmptyLists(com.google.gson.JsonElement element) {
+    if (element.isJsonObject()) {
+      JsonObject object = new JsonObject();
+      element.getAsJsonObject().entrySet().forEach(entry -> {
+        com.google.gson.JsonElement value = entry.getValue();
+        if (!(value.isJsonArray() && value.getAsJsonArray().isEmpty())) {
+          object.add(entry.getKey(), withoutEmptyLists(value));
+        }
+      });
+      return object;
+    }
+    if (element.isJsonArray()) {
+      com.google.gson.JsonArray array = new com.google.gson.JsonArray();
+      element.getAsJsonArray().forEach(item -> array.add(withoutEmptyLists(item)));
+      return array;
+    }
+    return element;
+  }
+
+  private static String hash(String text) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(digest).substring(0, 16);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Jobs are created, never patched (their pod template is immutable). An existing one is kept. */
+  public void createJob(V1Job job) throws ApiException {
+    try {
+      new BatchV1Api(client).createNamespacedJob(job.getMetadata().getNamespace(), job).execute();
+    } catch (ApiException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+    }
+  }
+
+  /** True when the Job is truly absent, not just missing from a cache that lags behind. */
+  public boolean jobGone(String namespace, String name) throws ApiException {
+    try {
+      new BatchV1Api(client).readNamespacedJob(name, namespace).execute();
+      return false;
+    } catch (ApiException e) {
+      if (e.getCode() == 404) {
+        return true;
+      }
+      throw e;
+    }
+  }
+
+  /** The runner's termination message from the Job's pod, the last container that wrote one. */
+  public SessionPhases.Termination termination(String namespace, String jobName) throws ApiException {
+    List<V1Pod> pods = new CoreV1Api(client).listNamespacedPod(namespace)
+        .labelSelector("batch.kubernetes.io/job-name=" + jobName).execute().getItems();
+    SessionPhases.Termination found = null;
+    for (V1Pod pod : pods) {
+      if (pod.getStatus() == null) {
+        continue;
+      }
+      List<V1ContainerStatus> statuses = new ArrayList<>();
+      Stream.of(pod.getStatus().getInitContainerStatuses(), pod.getStatus().getContainerStatuses())
+          .filter(Objects::nonNull).forEach(statuses::addAll);
+      for (V1ContainerStatus status : statuses) {
+        var terminated = status.getState() == null ? null : status.getState().getTerminated();
+        if (terminated != null && terminated.getMessage() != null && !terminated.getMessage().isBlank()) {
+          SessionPhases.Termination parsed = parse(terminated.getMessage());
+          if (found == null || !"Completed".equals(parsed.reason())) {
+            found = parsed;
+          }
+        }
+      }
+    }
+    return found;
+  }
+
+  private static SessionPhases.Termination parse(String message) {
+    try {
+      JsonObject json = JsonParser.parseString(message).getAsJsonObject();
+      return new SessionPhases.Termination(json.get("reason").getAsString(), json.get("message").getAsString());
+    } catch (RuntimeException notJson) {
+      return new SessionPhases.Termination(null, message.trim());
+    }
+  }
+
+  /**
+   * Replaces the status with the resourceVersion that was read. A conflict means someone wrote in
+   * between: returns false, and the caller requeues instead of overwriting.
+   */
+  public <T extends Resource<?, ?, T>> boolean writeStatus(ApiKind<T, ?> kind, T object) throws ApiException {
+    try {
+      kind.replaceStatus(client, object);
+      return true;
+    } catch (ApiException e) {
+      if (e.getCode() == 409) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  public <T extends Resource<?, ?, T>> void delete(ApiKind<T, ?> kind, String namespace, String name) {
+    kind.api(client).delete(namespace, name);
+  }
+
+  /** An Event on the object, where `kubectl describe` shows it. Failure to record one is only logged. */
+  public void event(Resource<?, ?, ?> object, boolean warning, String reason, String message) {
+    OffsetDateTime now = OffsetDateTime.now();
+    CoreV1Event event = new CoreV1Event()
+        .metadata(new V1ObjectMeta().name(object.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 8))
+            .namespace(object.getMetadata().getNamespace()))
+        .involvedObject(new V1ObjectReference().apiVersion(object.getApiVersion()).kind(object.getKind())
+            .name(object.getMetadata().getName()).namespace(object.getMetadata().getNamespace())
+            .uid(object.getMetadata().getUid()).resourceVersion(object.getMetadata().getResourceVersion()))
+        .type(warning ? "Warning" : "Normal")
+        .reason(reason)
+        .message(message.length() > 1024 ? message.substring(0, 1021) + "..." : message)
+        .firstTimestamp(now).lastTimestamp(now).count(1)
+        .reportingComponent(FIELD_MANAGER)
+        .source(new io.kubernetes.client.openapi.models.V1EventSource().component(FIELD_MANAGER));
+    try {
+      new CoreV1Api(client).createNamespacedEvent(object.getMetadata().getNamespace(), event).execute();
+    } catch (ApiException e) {
+      LOG.warning("could not record event " + reason + " on " + object.getMetadata().getName() + ": " + e.getCode());
+    }
+  }
+}

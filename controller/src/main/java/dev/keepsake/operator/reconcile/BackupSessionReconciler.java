@@ -1,0 +1,134 @@
+package dev.keepsake.operator.reconcile;
+
+import dev.keepsake.api.ApiKind;
+import dev.keepsake.api.BackupConfiguration;
+import dev.keepsake.api.BackupSession;
+import dev.keepsake.api.BackupSessionStatus;
+import dev.keepsake.api.Manifests;
+import dev.keepsake.api.SessionPhase;
+import dev.keepsake.desired.BackupJobs;
+import dev.keepsake.desired.Names;
+import dev.keepsake.desired.OperatorSettings;
+import dev.keepsake.operator.kube.Cluster;
+import dev.keepsake.operator.kube.Writer;
+import dev.keepsake.operator.status.ConfigurationReadiness;
+import dev.keepsake.operator.status.Readiness;
+import dev.keepsake.operator.status.SessionPhases;
+import dev.keepsake.operator.status.SessionStatusUpdate;
+import io.kubernetes.client.extended.controller.reconciler.Reconciler;
+import io.kubernetes.client.extended.controller.reconciler.Request;
+import io.kubernetes.client.extended.controller.reconciler.Result;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.models.V1Job;
+import java.time.OffsetDateTime;
+import java.util.Comparator;
+import java.util.List;
+
+/** BackupSession → its Job, and the session's phase from the Job. */
+public final class BackupSessionReconciler implements Reconciler {
+  private static final int DEFAULT_HISTORY_LIMIT = 5;
+  private final Cluster cluster;
+  private final References references;
+  private final Writer writer;
+  private final OperatorSettings settings;
+
+  public BackupSessionReconciler(Cluster cluster, Writer writer, OperatorSettings settings) {
+    this.cluster = cluster;
+    this.references = new References(cluster);
+    this.writer = writer;
+    this.settings = settings;
+  }
+
+  @Override
+  public Result reconcile(Request request) {
+    BackupSession session = Cluster.get(cluster.backupSessions, request.getNamespace(), request.getName());
+    if (session == null) {
+      return Results.done();
+    }
+    BackupConfiguration configuration =
+        Cluster.get(cluster.configurations, request.getNamespace(), session.getSpec().getInvoker().getName());
+    SessionPhase phase = session.getStatus() == null ? null : session.getStatus().getPhase();
+    String jobName = Names.backupJob(request.getName());
+    try {
+      if (phase != null && phase.isFinished()) {
+        keepHistory(configuration);
+        return Results.done();
+      }
+      V1Job job = Cluster.get(cluster.jobs, request.getNamespace(), jobName);
+      boolean jobGone = job == null && phase == SessionPhase.Running && writer.jobGone(request.getNamespace(), jobName);
+      BackupJobs.Inputs inputs = configuration == null ? null : inputs(session, configuration);
+      Readiness readiness = configuration == null
+          ? Readiness.missing("ConfigurationNotFound", "BackupConfiguration " + session.getSpec().getInvoker().getName() + " does not exist")
+          : ConfigurationReadiness.assess(configuration, observed(inputs), settings);
+      SessionPhases.Next next = SessionPhases.next(new SessionPhases.Observed(phase, readiness,
+          configuration != null && Boolean.TRUE.equals(configuration.getSpec().getPaused()),
+          runningSibling(session), job, jobGone,
+          SessionPhases.isFinished(job) ? writer.termination(request.getNamespace(), jobName) : null));
+      if (next.createJob()) {
+        writer.createJob(BackupJobs.forSession(inputs));
+      }
+      BackupSessionStatus status = session.getStatus() == null ? new BackupSessionStatus()
+          : Manifests.toModel(Manifests.toJson(session.getStatus()), BackupSessionStatus.class);
+      boolean moved = SessionStatusUpdate.apply(status, next, jobName, session.getMetadata().getGeneration(), OffsetDateTime.now());
+      if (!Manifests.toJson(status).equals(Manifests.toJson(session.getStatus() == null ? new BackupSessionStatus() : session.getStatus()))) {
+        if (!writer.writeStatus(ApiKind.BACKUP_SESSION, session.status(status))) {
+          return Results.conflict();
+        }
+        if (moved) {
+          writer.event(session, next.phase() == SessionPhase.Failed, next.reason(), next.message());
+        }
+      }
+      if (next.phase().isFinished()) {
+        keepHistory(configuration);
+      }
+      return next.phase() == SessionPhase.Pending && readiness.recheckAfter() != null
+          ? Results.after(readiness.recheckAfter()) : Results.done();
+    } catch (ApiException e) {
+      return Results.failed("BackupSession " + request, e);
+    }
+  }
+
+  private BackupJobs.Inputs inputs(BackupSession session, BackupConfiguration configuration) {
+    String namespace = session.getMetadata().getNamespace();
+    var spec = configuration.getSpec();
+    return new BackupJobs.Inputs(session, configuration, references.repository(namespace, spec.getRepository()),
+        references.appBinding(namespace, spec.getTarget()), references.task(namespace, spec.getTask().getName()),
+        references.functions(namespace), settings);
+  }
+
+  private ConfigurationReadiness.Observed observed(BackupJobs.Inputs inputs) {
+    String namespace = inputs.session().getMetadata().getNamespace();
+    return new ConfigurationReadiness.Observed(inputs.repository(), references.namespaceLabels(namespace), inputs.task(),
+        inputs.functions(), inputs.appBinding());
+  }
+
+  private String runningSibling(BackupSession session) {
+    return sessionsOf(session.getMetadata().getNamespace(), session.getSpec().getInvoker().getName()).stream()
+        .filter(s -> !s.getMetadata().getName().equals(session.getMetadata().getName()))
+        .filter(s -> s.getStatus() != null && s.getStatus().getPhase() == SessionPhase.Running)
+        .map(s -> s.getMetadata().getName())
+        .findFirst().orElse(null);
+  }
+
+  /** Deletes the oldest finished sessions beyond the configuration's history limit. */
+  private void keepHistory(BackupConfiguration configuration) {
+    if (configuration == null) {
+      return;
+    }
+    Integer configured = configuration.getSpec().getBackupHistoryLimit();
+    int limit = configured == null ? DEFAULT_HISTORY_LIMIT : configured;
+    List<BackupSession> finished = sessionsOf(configuration.getMetadata().getNamespace(), configuration.getMetadata().getName())
+        .stream()
+        .filter(s -> s.getStatus() != null && s.getStatus().getPhase() != null && s.getStatus().getPhase().isFinished())
+        .sorted(Comparator.comparing((BackupSession s) -> s.getMetadata().getCreationTimestamp()).reversed())
+        .toList();
+    finished.stream().skip(limit).forEach(old ->
+        writer.delete(ApiKind.BACKUP_SESSION, old.getMetadata().getNamespace(), old.getMetadata().getName()));
+  }
+
+  private List<BackupSession> sessionsOf(String namespace, String configuration) {
+    return Cluster.in(cluster.backupSessions, namespace).stream()
+        .filter(s -> configuration.equals(s.getSpec().getInvoker().getName()))
+        .toList();
+  }
+}

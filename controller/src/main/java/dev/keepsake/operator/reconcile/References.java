@@ -1,0 +1,49 @@
+package dev.keepsake.operator.reconcile;
+
+import dev.keepsake.api.AppBinding;
+import dev.keepsake.api.Function;
+import dev.keepsake.api.NamespacedRef;
+import dev.keepsake.api.Repository;
+import dev.keepsake.api.Target;
+import dev.keepsake.api.Task;
+import dev.keepsake.operator.kube.Cluster;
+import dev.keepsake.resolve.BuiltIns;
+import io.kubernetes.client.openapi.models.V1Namespace;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Looks up, in the cache, what a configuration or session refers to. Null means not found. */
+final class References {
+  private final Cluster cluster;
+
+  References(Cluster cluster) {
+    this.cluster = cluster;
+  }
+
+  Repository repository(String namespace, NamespacedRef ref) {
+    return Cluster.get(cluster.repositories, ref.getNamespace() == null ? namespace : ref.getNamespace(), ref.getName());
+  }
+
+  /** The namespace's own Task of that name, else the built-in one. */
+  Task task(String namespace, String name) {
+    Task own = Cluster.get(cluster.tasks, namespace, name);
+    return own != null ? own : BuiltIns.task(name).orElse(null);
+  }
+
+  /** Built-in Functions, overridden by the namespace's own of the same name. */
+  Map<String, Function> functions(String namespace) {
+    Map<String, Function> functions = new HashMap<>(BuiltIns.functions());
+    Cluster.in(cluster.functions, namespace).forEach(f -> functions.put(f.getMetadata().getName(), f));
+    return functions;
+  }
+
+  AppBinding appBinding(String namespace, Target target) {
+    return "AppBinding".equals(target.getRef().getKind())
+        ? Cluster.get(cluster.appBindings, namespace, target.getRef().getName()) : null;
+  }
+
+  Map<String, String> namespaceLabels(String namespace) {
+    V1Namespace found = cluster.namespaces.getIndexer().getByKey(namespace);
+    return found == null || found.getMetadata().getLabels() == null ? Map.of() : found.getMetadata().getLabels();
+  }
+}

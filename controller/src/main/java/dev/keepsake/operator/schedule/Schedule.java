@@ -1,0 +1,63 @@
+package dev.keepsake.operator.schedule;
+
+import com.cronutils.descriptor.CronDescriptor;
+import com.cronutils.model.Cron;
+import com.cronutils.model.CronType;
+import com.cronutils.model.definition.CronDefinitionBuilder;
+import com.cronutils.model.time.ExecutionTime;
+import com.cronutils.parser.CronParser;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A BackupConfiguration's schedule, read the way a Kubernetes CronJob reads it: five fields, or one of
+ * the @-macros, in an optional IANA time zone.
+ */
+public record Schedule(String expression, ZoneId zone, Cron cron) {
+  private static final CronParser PARSER = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+  private static final Map<String, String> MACROS = Map.of(
+      "@yearly", "0 0 1 1 *",
+      "@annually", "0 0 1 1 *",
+      "@monthly", "0 0 1 * *",
+      "@weekly", "0 0 * * 0",
+      "@daily", "0 0 * * *",
+      "@midnight", "0 0 * * *",
+      "@hourly", "0 * * * *");
+
+  /** The schedule, or the reason it is not one (cron-utils' own explanation). */
+  public sealed interface Parsed permits Valid, Invalid {}
+
+  public record Valid(Schedule schedule) implements Parsed {}
+
+  public record Invalid(String message) implements Parsed {}
+
+  public static Parsed parse(String expression, String timeZone) {
+    ZoneId zone;
+    try {
+      zone = timeZone == null || timeZone.isBlank() ? ZoneOffset.UTC : ZoneId.of(timeZone);
+    } catch (DateTimeException e) {
+      return new Invalid("unknown time zone " + timeZone + ": " + e.getMessage());
+    }
+    String cronText = MACROS.getOrDefault(expression.trim(), expression.trim());
+    try {
+      Cron cron = PARSER.parse(cronText).validate();
+      return new Valid(new Schedule(expression, zone, cron));
+    } catch (IllegalArgumentException e) {
+      return new Invalid("invalid schedule '" + expression + "': " + e.getMessage());
+    }
+  }
+
+  public Optional<ZonedDateTime> nextAfter(ZonedDateTime time) {
+    return ExecutionTime.forCron(cron).nextExecution(time.withZoneSameInstant(zone));
+  }
+
+  /** The schedule in words, with its zone: "at 02:30 (Europe/Paris)". */
+  public String describe() {
+    return CronDescriptor.instance(Locale.UK).describe(cron) + " (" + zone.getId() + ")";
+  }
+}

@@ -1,0 +1,221 @@
+package dev.keepsake.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.gson.JsonObject;
+import dev.keepsake.api.ApiKind;
+import dev.keepsake.api.BackupConfiguration;
+import dev.keepsake.api.BackupSession;
+import dev.keepsake.api.SessionPhase;
+import dev.keepsake.desired.OperatorSettings;
+import dev.keepsake.operator.app.Operator;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.JSON;
+import io.kubernetes.client.openapi.apis.BatchV1Api;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Condition;
+import io.kubernetes.client.openapi.models.V1ContainerState;
+import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
+import io.kubernetes.client.openapi.models.V1ContainerStatus;
+import io.kubernetes.client.openapi.models.V1CronJob;
+import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1ServiceAccount;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The operator's reconcilers on the real control plane, with the test playing kubelet for pods. */
+@ExtendWith(LocalControlPlaneExtension.class)
+class OperatorTest {
+  private static Operator operator;
+
+  @BeforeAll
+  static void startOperator(LocalControlPlane controlPlane) throws IOException {
+    operator = new Operator(controlPlane.client(), controlPlane.watchClient(),
+        new OperatorSettings("keepsake/runner:test", null, 600, "keepsake-job"), 0).start();
+  }
+
+  @AfterAll
+  static void stopOperator() {
+    operator.close();
+  }
+
+  private static void applyScenario(ApiClient client, TestNamespace namespace, String... skipKinds) throws ApiException {
+    new CoreV1Api(client).createNamespacedServiceAccount(namespace.name(),
+        new V1ServiceAccount().metadata(new V1ObjectMeta().name("keepsake-job"))).execute();
+    for (JsonObject example : Examples.all()) {
+      String kind = example.get("kind").getAsString();
+      if (!List.of(skipKinds).contains(kind) && !kind.endsWith("Session")) {
+        Examples.create(client, namespace.name(), example);
+      }
+    }
+  }
+
+  private static BackupConfiguration configuration(ApiClient client, TestNamespace namespace) throws ApiException {
+    return ApiKind.BACKUP_CONFIGURATION.api(client).get(namespace.name(), "redis-nightly").throwsApiException().getObject();
+  }
+
+  private static V1Condition ready(BackupConfiguration configuration) {
+    return configuration.getStatus() == null || configuration.getStatus().getConditions() == null ? null
+        : configuration.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst().orElse(null);
+  }
+
+  private static BackupSession session(ApiClient client, TestNamespace namespace, String name) throws ApiException {
+    return ApiKind.BACKUP_SESSION.api(client).get(namespace.name(), name).throwsApiException().getObject();
+  }
+
+  private static BackupSession createSession(ApiClient client, TestNamespace namespace, String name) throws ApiException {
+    JsonObject session = Examples.get("BackupSession", "redis-nightly-manual");
+    Examples.with(session, "metadata.name", "\"" + name + "\"");
+    Examples.createStrict(client, namespace.name(), session);
+    return session(client, namespace, name);
+  }
+
+  @Test
+  void aConfigurationGetsItsCronJobAndPausingSuspendsIt(ApiClient client, TestNamespace namespace) throws ApiException {
+    applyScenario(client, namespace);
+    BatchV1Api batch = new BatchV1Api(client);
+
+    V1CronJob cronJob = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        .until(() -> batch.readNamespacedCronJob("keepsake-redis-nightly", namespace.name()).execute(), c -> c != null);
+    await().atMost(Duration.ofSeconds(30)).until(() -> ready(configuration(client, namespace)) != null);
+
+    assertThat(cronJob.getSpec().getSchedule()).isEqualTo("30 2 * * *");
+    assertThat(cronJob.getSpec().getTimeZone()).isEqualTo("Europe/Paris");
+    assertThat(cronJob.getSpec().getSuspend()).isFalse();
+    assertThat(cronJob.getSpec().getJobTemplate().getSpec().getTemplate().getSpec().getContainers().get(0).getCommand())
+        .containsExactly("keepsake", "trigger");
+    BackupConfiguration configuration = configuration(client, namespace);
+    assertThat(ready(configuration).getStatus()).isEqualTo("True");
+    assertThat(ready(configuration).getReason()).isEqualTo("Scheduled");
+    assertThat(configuration.getStatus().getObservedGeneration()).isEqualTo(1L);
+    assertThat(configuration.getStatus().getScheduleDescription()).isEqualTo("at 02:30 (Europe/Paris)");
+    assertThat(configuration.getStatus().getNextBackupTime()).isAfter(OffsetDateTime.now());
+
+    configuration.getSpec().paused(true);
+    ApiKind.BACKUP_CONFIGURATION.api(client).update(configuration).throwsApiException();
+
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        Boolean.TRUE.equals(batch.readNamespacedCronJob("keepsake-redis-nightly", namespace.name()).execute().getSpec().getSuspend()));
+    await().atMost(Duration.ofSeconds(30)).until(() -> "Paused".equals(ready(configuration(client, namespace)).getReason()));
+    assertThat(configuration(client, namespace).getStatus().getNextBackupTime()).isNull();
+  }
+
+  @Test
+  void aScheduleCronCannotReadIsExplainedInTheReadyCondition(ApiClient client, TestNamespace namespace) throws ApiException {
+    applyScenario(client, namespace, "BackupConfiguration");
+    JsonObject configuration = Examples.get("BackupConfiguration", "redis-nightly");
+    Examples.with(configuration, "spec.schedule", "\"61 2 * * *\"");
+    Examples.createStrict(client, namespace.name(), configuration);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> ready(configuration(client, namespace)) != null);
+
+    V1Condition ready = ready(configuration(client, namespace));
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo("InvalidSchedule");
+    assertThat(ready.getMessage()).contains("invalid schedule '61 2 * * *'", "61");
+  }
+
+  @Test
+  void aMissingRepositoryIsAConditionThatHealsWhenItAppears(ApiClient client, TestNamespace namespace) throws ApiException {
+    applyScenario(client, namespace, "Repository");
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> ready(configuration(client, namespace)) != null);
+    V1Condition waiting = ready(configuration(client, namespace));
+    assertThat(waiting.getReason()).isEqualTo("RepositoryNotFound");
+    assertThat(waiting.getMessage()).contains("Repository " + namespace.name() + "/redis-s3 does not exist");
+
+    Examples.create(client, namespace.name(), Examples.get("Repository", "redis-s3"));
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> "True".equals(ready(configuration(client, namespace)).getStatus()));
+  }
+
+  @Test
+  void aSessionRunsAsAJobAndSucceedsWhenItsPodDoes(ApiClient client, TestNamespace namespace) throws Exception {
+    applyScenario(client, namespace);
+    createSession(client, namespace, "manual-1");
+
+    V1Job job = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        .until(() -> new BatchV1Api(client).readNamespacedJob("keepsake-backup-manual-1", namespace.name()).execute(), j -> j != null);
+    await().atMost(Duration.ofSeconds(30)).until(() -> session(client, namespace, "manual-1").getStatus().getPhase() == SessionPhase.Running);
+
+    assertThat(job.getSpec().getTemplate().getSpec().getInitContainers()).extracting(c -> c.getName()).containsExactly("redis-backup-7");
+    assertThat(job.getSpec().getTemplate().getSpec().getContainers()).extracting(c -> c.getName()).containsExactly("retention-policy");
+    assertThat(new JSON().serialize(job)).doesNotContain("change-me-restic", "keepsake-demo-secret", "change-me-redis");
+
+    finishPod(client, namespace, "keepsake-backup-manual-1", 0, "{\"reason\":\"Completed\",\"message\":\"snapshot 4f9a1c2e of 1.2 GiB\"}");
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> session(client, namespace, "manual-1").getStatus().getPhase() == SessionPhase.Succeeded);
+    BackupSession done = session(client, namespace, "manual-1");
+    assertThat(done.getStatus().getMessage()).isEqualTo("snapshot 4f9a1c2e of 1.2 GiB");
+    assertThat(done.getStatus().getCompletionTime()).isNotNull();
+    assertThat(done.getStatus().getDuration()).isNotBlank();
+    await().atMost(Duration.ofSeconds(30)).until(() -> configuration(client, namespace).getStatus() != null
+        && configuration(client, namespace).getStatus().getLastSuccessfulBackupTime() != null);
+  }
+
+  @Test
+  void aFailedPodFailsTheSessionWithTheRunnersReason(ApiClient client, TestNamespace namespace) throws Exception {
+    applyScenario(client, namespace);
+    createSession(client, namespace, "manual-2");
+    await().atMost(Duration.ofSeconds(30)).until(() -> session(client, namespace, "manual-2").getStatus() != null
+        && session(client, namespace, "manual-2").getStatus().getPhase() == SessionPhase.Running);
+
+    finishPod(client, namespace, "keepsake-backup-manual-2", 1,
+        "{\"reason\":\"WrongPassword\",\"message\":\"wrong repository password: RESTIC_PASSWORD in the repository Secret does not open s3:...\"}");
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> session(client, namespace, "manual-2").getStatus().getPhase() == SessionPhase.Failed);
+    BackupSession failed = session(client, namespace, "manual-2");
+    assertThat(failed.getStatus().getReason()).isEqualTo("WrongPassword");
+    assertThat(failed.getStatus().getMessage()).startsWith("wrong repository password");
+    List<String> events = new CoreV1Api(client).listNamespacedEvent(namespace.name())
+        .fieldSelector("involvedObject.name=manual-2").execute().getItems().stream().map(e -> e.getReason()).toList();
+    assertThat(events).contains("JobCreated", "WrongPassword");
+  }
+
+  @Test
+  void aSecondSessionIsSkippedWhileOneRuns(ApiClient client, TestNamespace namespace) throws Exception {
+    applyScenario(client, namespace);
+    createSession(client, namespace, "first");
+    await().atMost(Duration.ofSeconds(30)).until(() -> session(client, namespace, "first").getStatus() != null
+        && session(client, namespace, "first").getStatus().getPhase() == SessionPhase.Running);
+
+    createSession(client, namespace, "second");
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> session(client, namespace, "second").getStatus() != null
+        && session(client, namespace, "second").getStatus().getPhase() == SessionPhase.Skipped);
+    assertThat(session(client, namespace, "second").getStatus().getReason()).isEqualTo("AnotherSessionRunning");
+    assertThat(session(client, namespace, "second").getStatus().getMessage()).contains("session first");
+  }
+
+  /** What a kubelet would write when the pod's containers end. */
+  private static void finishPod(ApiClient client, TestNamespace namespace, String jobName, int exitCode, String message) {
+    CoreV1Api core = new CoreV1Api(client);
+    V1Pod pod = await().atMost(Duration.ofSeconds(30)).until(() -> core.listNamespacedPod(namespace.name())
+        .labelSelector("batch.kubernetes.io/job-name=" + jobName).execute().getItems(), pods -> !pods.isEmpty()).get(0);
+    OffsetDateTime now = OffsetDateTime.now();
+    V1ContainerState terminated = new V1ContainerState().terminated(new V1ContainerStateTerminated()
+        .exitCode(exitCode).reason(exitCode == 0 ? "Completed" : "Error").message(message).startedAt(now).finishedAt(now));
+    pod.getStatus()
+        .phase(exitCode == 0 ? "Succeeded" : "Failed")
+        .initContainerStatuses(pod.getSpec().getInitContainers().stream().map(c -> new V1ContainerStatus().name(c.getName())
+            .image(c.getImage()).imageID("").ready(false).restartCount(0).state(new V1ContainerState()
+                .terminated(new V1ContainerStateTerminated().exitCode(0).reason("Completed").startedAt(now).finishedAt(now)))).toList())
+        .containerStatuses(pod.getSpec().getContainers().stream().map(c -> new V1ContainerStatus().name(c.getName())
+            .image(c.getImage()).imageID("").ready(false).restartCount(0).state(terminated)).toList());
+    try {
+      core.replaceNamespacedPodStatus(pod.getMetadata().getName(), namespace.name(), pod).execute();
+    } catch (ApiException e) {
+      throw new IllegalStateException("cannot write the pod's status: " + e.getResponseBody(), e);
+    }
+  }
+}
