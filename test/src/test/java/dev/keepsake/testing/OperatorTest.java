@@ -197,6 +197,98 @@ class OperatorTest {
     assertThat(session(client, namespace, "second").getStatus().getMessage()).contains("session first");
   }
 
+  @Test
+  void aRestoreSessionRunsAsAJobAndSucceedsWhenItsPodDoes(ApiClient client, TestNamespace namespace) throws Exception {
+    applyScenario(client, namespace);
+    Examples.createStrict(client, namespace.name(), Examples.get("RestoreSession", "redis-restore"));
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> restore(client, namespace).getStatus() != null
+        && restore(client, namespace).getStatus().getPhase() == SessionPhase.Running);
+    V1Job job = new BatchV1Api(client).readNamespacedJob("keepsake-restore-redis-restore", namespace.name()).execute();
+    assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).contains("--snapshot=latest", "--pipe");
+
+    finishPod(client, namespace, "keepsake-restore-redis-restore", 0, "{\"reason\":\"Completed\",\"message\":\"restored 1.2 GiB of snapshot 4f9a1c2e\"}");
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> restore(client, namespace).getStatus().getPhase() == SessionPhase.Succeeded);
+    assertThat(restore(client, namespace).getStatus().getMessage()).isEqualTo("restored 1.2 GiB of snapshot 4f9a1c2e");
+  }
+
+  @Test
+  void onlyTheHistoryLimitOfFinishedSessionsIsKept(ApiClient client, TestNamespace namespace) throws Exception {
+    applyScenario(client, namespace, "BackupConfiguration");
+    JsonObject configuration = Examples.get("BackupConfiguration", "redis-nightly");
+    Examples.with(configuration, "spec.backupHistoryLimit", "2");
+    Examples.createStrict(client, namespace.name(), configuration);
+
+    for (String name : List.of("run-1", "run-2", "run-3")) {
+      createSession(client, namespace, name);
+      await().atMost(Duration.ofSeconds(30)).until(() -> session(client, namespace, name).getStatus() != null
+          && session(client, namespace, name).getStatus().getPhase() == SessionPhase.Running);
+      finishPod(client, namespace, "keepsake-backup-" + name, 0, "{\"reason\":\"Completed\",\"message\":\"done\"}");
+      await().atMost(Duration.ofSeconds(60)).until(() -> session(client, namespace, name).getStatus().getPhase() == SessionPhase.Succeeded);
+    }
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> sessionNames(client, namespace), names -> names.size() == 2);
+    assertThat(sessionNames(client, namespace)).containsExactlyInAnyOrder("run-2", "run-3");
+  }
+
+  @Test
+  void aSessionWhoseJobVanishesFailsInsteadOfRunningForever(ApiClient client, TestNamespace namespace) throws Exception {
+    applyScenario(client, namespace);
+    createSession(client, namespace, "orphan");
+    await().atMost(Duration.ofSeconds(30)).until(() -> session(client, namespace, "orphan").getStatus() != null
+        && session(client, namespace, "orphan").getStatus().getPhase() == SessionPhase.Running);
+
+    new BatchV1Api(client).deleteNamespacedJob("keepsake-backup-orphan", namespace.name()).propagationPolicy("Background").execute();
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> session(client, namespace, "orphan").getStatus().getPhase() == SessionPhase.Failed);
+    assertThat(session(client, namespace, "orphan").getStatus().getReason()).isEqualTo("JobLost");
+  }
+
+  @Test
+  void aSessionPastItsTimeoutFailsWithDeadlineExceeded(ApiClient client, TestNamespace namespace) throws Exception {
+    applyScenario(client, namespace, "BackupConfiguration");
+    JsonObject configuration = Examples.get("BackupConfiguration", "redis-nightly");
+    Examples.with(configuration, "spec.timeout", "\"3s\"");
+    Examples.createStrict(client, namespace.name(), configuration);
+
+    createSession(client, namespace, "slow");
+
+    await().atMost(Duration.ofSeconds(90)).until(() -> session(client, namespace, "slow").getStatus() != null
+        && session(client, namespace, "slow").getStatus().getPhase() == SessionPhase.Failed);
+    assertThat(session(client, namespace, "slow").getStatus().getReason()).isEqualTo("DeadlineExceeded");
+    assertThat(session(client, namespace, "slow").getStatus().getMessage()).contains("did not finish within its timeout (3 s)");
+  }
+
+  @Test
+  void anOperatorRestartedMidwayFindsItsJobInsteadOfMakingASecond(LocalControlPlane controlPlane, TestNamespace namespace)
+      throws Exception {
+    ApiClient client = controlPlane.client();
+    applyScenario(client, namespace);
+    createSession(client, namespace, "survivor");
+    await().atMost(Duration.ofSeconds(30)).until(() -> session(client, namespace, "survivor").getStatus() != null
+        && session(client, namespace, "survivor").getStatus().getPhase() == SessionPhase.Running);
+
+    operator.close();
+    operator = new Operator(controlPlane.client(), controlPlane.watchClient(),
+        new OperatorSettings("keepsake/runner:test", null, 600, "keepsake-job"), 0).start();
+    await().atMost(Duration.ofSeconds(30)).until(() -> operator.cluster().synced());
+    finishPod(client, namespace, "keepsake-backup-survivor", 0, "{\"reason\":\"Completed\",\"message\":\"done after restart\"}");
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> session(client, namespace, "survivor").getStatus().getPhase() == SessionPhase.Succeeded);
+    assertThat(new BatchV1Api(client).listNamespacedJob(namespace.name()).labelSelector("keepsake.dev/session=survivor").execute()
+        .getItems()).hasSize(1);
+  }
+
+  private static dev.keepsake.api.RestoreSession restore(ApiClient client, TestNamespace namespace) throws ApiException {
+    return ApiKind.RESTORE_SESSION.api(client).get(namespace.name(), "redis-restore").throwsApiException().getObject();
+  }
+
+  private static List<String> sessionNames(ApiClient client, TestNamespace namespace) throws ApiException {
+    return ApiKind.BACKUP_SESSION.api(client).list(namespace.name()).throwsApiException().getObject().getItems().stream()
+        .map(s -> s.getMetadata().getName()).toList();
+  }
+
   /** What a kubelet would write when the pod's containers end. */
   private static void finishPod(ApiClient client, TestNamespace namespace, String jobName, int exitCode, String message) {
     CoreV1Api core = new CoreV1Api(client);

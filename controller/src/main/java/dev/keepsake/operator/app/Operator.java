@@ -2,12 +2,14 @@ package dev.keepsake.operator.app;
 
 import dev.keepsake.api.BackupConfiguration;
 import dev.keepsake.api.BackupSession;
+import dev.keepsake.api.RestoreSession;
 import dev.keepsake.desired.Labels;
 import dev.keepsake.desired.OperatorSettings;
 import dev.keepsake.operator.kube.Cluster;
 import dev.keepsake.operator.kube.Writer;
 import dev.keepsake.operator.reconcile.BackupConfigurationReconciler;
 import dev.keepsake.operator.reconcile.BackupSessionReconciler;
+import dev.keepsake.operator.reconcile.RestoreSessionReconciler;
 import io.kubernetes.client.extended.controller.Controller;
 import io.kubernetes.client.extended.controller.ControllerManager;
 import io.kubernetes.client.extended.controller.builder.ControllerBuilder;
@@ -52,7 +54,13 @@ public final class Operator implements AutoCloseable {
         .watch(queue -> ControllerBuilder.controllerWatchBuilder(BackupSession.class, queue).build())
         .watch(queue -> ControllerBuilder.controllerWatchBuilder(V1Job.class, queue)
             .withWorkQueueKeyFunc(job -> byLabel(job.getMetadata(), Labels.SESSION)).build()));
-    manager = ControllerBuilder.controllerManagerBuilder(cluster.factory).addController(configurations).addController(sessions).build();
+    Controller restores = controller("restore-sessions",
+        metrics.instrument("RestoreSession", new RestoreSessionReconciler(cluster, writer, settings)), builder -> builder
+        .watch(queue -> ControllerBuilder.controllerWatchBuilder(RestoreSession.class, queue).build())
+        .watch(queue -> ControllerBuilder.controllerWatchBuilder(V1Job.class, queue)
+            .withWorkQueueKeyFunc(job -> byLabel(job.getMetadata(), Labels.RESTORE)).build()));
+    manager = ControllerBuilder.controllerManagerBuilder(cluster.factory)
+        .addController(configurations).addController(sessions).addController(restores).build();
     health = new HealthServer(healthPort, cluster::synced, metrics);
   }
 

@@ -4,7 +4,6 @@ import dev.keepsake.api.ApiKind;
 import dev.keepsake.api.BackupConfiguration;
 import dev.keepsake.api.BackupSession;
 import dev.keepsake.api.BackupSessionStatus;
-import dev.keepsake.api.Manifests;
 import dev.keepsake.api.SessionPhase;
 import dev.keepsake.desired.BackupJobs;
 import dev.keepsake.desired.Names;
@@ -14,13 +13,11 @@ import dev.keepsake.operator.kube.Writer;
 import dev.keepsake.operator.status.ConfigurationReadiness;
 import dev.keepsake.operator.status.Readiness;
 import dev.keepsake.operator.status.SessionPhases;
-import dev.keepsake.operator.status.SessionStatusUpdate;
 import io.kubernetes.client.extended.controller.reconciler.Reconciler;
 import io.kubernetes.client.extended.controller.reconciler.Request;
 import io.kubernetes.client.extended.controller.reconciler.Result;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1Job;
-import java.time.OffsetDateTime;
 import java.util.Comparator;
 import java.util.List;
 
@@ -67,16 +64,9 @@ public final class BackupSessionReconciler implements Reconciler {
       if (next.createJob()) {
         writer.createJob(BackupJobs.forSession(inputs));
       }
-      BackupSessionStatus status = session.getStatus() == null ? new BackupSessionStatus()
-          : Manifests.toModel(Manifests.toJson(session.getStatus()), BackupSessionStatus.class);
-      boolean moved = SessionStatusUpdate.apply(status, next, jobName, session.getMetadata().getGeneration(), OffsetDateTime.now());
-      if (!Manifests.toJson(status).equals(Manifests.toJson(session.getStatus() == null ? new BackupSessionStatus() : session.getStatus()))) {
-        if (!writer.writeStatus(ApiKind.BACKUP_SESSION, session.status(status))) {
-          return Results.conflict();
-        }
-        if (moved) {
-          writer.event(session, next.phase() == SessionPhase.Failed, next.reason(), next.message());
-        }
+      if (!SessionRecorder.record(writer, ApiKind.BACKUP_SESSION, session, BackupSessionStatus.class, BackupSessionStatus::new,
+          next, jobName)) {
+        return Results.conflict();
       }
       if (next.phase().isFinished()) {
         keepHistory(configuration);
