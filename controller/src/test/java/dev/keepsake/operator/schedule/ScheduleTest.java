@@ -1,0 +1,44 @@
+package dev.keepsake.operator.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class ScheduleTest {
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"@daily,2026-11-23T00:00Z", "@hourly,2026-11-22T11:00Z", "@weekly,2026-11-29T00:00Z", "@monthly,2026-12-01T00:00Z",
+      "@yearly,2027-01-01T00:00Z", "*/15 * * * *,2026-11-22T10:45Z", "30 2 * * 1-5,2026-11-23T02:30Z"})
+  void cronJobSyntaxAndMacrosGiveTheNextRun(String expression, String next) {
+    Schedule schedule = ((Schedule.Valid) Schedule.parse(expression, null)).schedule();
+
+    assertThat(schedule.nextAfter(ZonedDateTime.parse("2026-11-22T10:40:00Z")).orElseThrow().toInstant())
+        .isEqualTo(ZonedDateTime.parse(next).toInstant());
+  }
+
+  @Test
+  void aTimeZoneMovesTheRunAndNamesItself() {
+    Schedule schedule = ((Schedule.Valid) Schedule.parse("30 2 * * *", "Europe/Paris")).schedule();
+
+    assertThat(schedule.nextAfter(ZonedDateTime.parse("2026-11-22T10:40:00Z")).orElseThrow())
+        .isEqualTo(ZonedDateTime.of(2026, 11, 23, 2, 30, 0, 0, ZoneId.of("Europe/Paris")));
+    assertThat(schedule.describe()).isEqualTo("at 02:30 (Europe/Paris)");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {"61 2 * * *|61", "* * 32 * *|32", "every day|every", "0 0 * * * *|0 0 * * * *"})
+  void anInvalidScheduleIsExplained(String expression, String fragment) {
+    Schedule.Parsed parsed = Schedule.parse(expression, null);
+
+    assertThat(parsed).isInstanceOf(Schedule.Invalid.class);
+    assertThat(((Schedule.Invalid) parsed).message()).startsWith("invalid schedule '" + expression + "'").contains(fragment);
+  }
+
+  @Test
+  void anUnknownTimeZoneIsExplained() {
+    assertThat(((Schedule.Invalid) Schedule.parse("@daily", "Mars/Olympus")).message()).contains("unknown time zone Mars/Olympus");
+  }
+}
