@@ -32,7 +32,9 @@ import java.util.logging.Logger;
  * health and metrics endpoints. Runs in-cluster, or against the cluster of the current kubeconfig.
  */
 public final class Operator implements AutoCloseable {
+  public static final String LEASE_NAME = "keepsake-operator";
   private static final Logger LOG = Logger.getLogger(Operator.class.getName());
+  private final OperatorMetrics metrics;
   private final Cluster cluster;
   private final ControllerManager manager;
   private final HealthServer health;
@@ -41,7 +43,7 @@ public final class Operator implements AutoCloseable {
   public Operator(ApiClient client, ApiClient watchClient, OperatorSettings settings, int healthPort) throws IOException {
     cluster = new Cluster(watchClient);
     Writer writer = new Writer(client);
-    OperatorMetrics metrics = new OperatorMetrics();
+    metrics = new OperatorMetrics();
     Controller configurations = controller("backup-configurations",
         metrics.instrument("BackupConfiguration", new BackupConfigurationReconciler(cluster, writer, settings)), builder -> builder
         .watch(queue -> ControllerBuilder.controllerWatchBuilder(BackupConfiguration.class, queue).build())
@@ -87,9 +89,12 @@ public final class Operator implements AutoCloseable {
     return this;
   }
 
-  /** Runs the controllers while this process holds the Lease; leaving leadership ends the process. */
-  public void runWithLeaderElection(ApiClient electionClient, String namespace, String identity) {
-    LeaseLock lock = new LeaseLock(namespace, "keepsake-operator", identity, electionClient);
+  /**
+   * Runs the controllers while this process holds the Lease. {@code onLostLeadership} must stop the
+   * process: another instance may already act, and stopping is the only safe way never to act twice.
+   */
+  public void runWithLeaderElection(ApiClient electionClient, String namespace, String identity, Runnable onLostLeadership) {
+    LeaseLock lock = new LeaseLock(namespace, LEASE_NAME, identity, electionClient);
     LeaderElectionConfig config = new LeaderElectionConfig(lock, Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
     new LeaderElector(config).run(
         () -> {
@@ -97,10 +102,14 @@ public final class Operator implements AutoCloseable {
           manager.run();
         },
         () -> {
-          // Another instance may already act: stopping at once is the only safe way to never act twice.
-          LOG.severe(identity + " lost the leadership; exiting");
-          System.exit(1);
+          LOG.severe(identity + " lost the leadership");
+          onLostLeadership.run();
         });
+  }
+
+  /** How many reconciles this instance ran (a follower runs none). */
+  public double reconciles() {
+    return metrics.reconciles();
   }
 
   public Cluster cluster() {
@@ -133,7 +142,7 @@ public final class Operator implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(new Thread(operator::close));
     if (Boolean.parseBoolean(env.getOrDefault("KEEPSAKE_LEADER_ELECTION", "true"))) {
       String identity = env.getOrDefault("POD_NAME", java.net.InetAddress.getLocalHost().getHostName()) + "-" + ProcessHandle.current().pid();
-      operator.runWithLeaderElection(electionClient, env.getOrDefault("POD_NAMESPACE", "default"), identity);
+      operator.runWithLeaderElection(electionClient, env.getOrDefault("POD_NAMESPACE", "default"), identity, () -> System.exit(1));
     } else {
       operator.manager.run();
     }

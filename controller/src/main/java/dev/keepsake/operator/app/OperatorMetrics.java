@@ -39,6 +39,10 @@ final class OperatorMetrics {
     };
   }
 
+  double reconciles() {
+    return reconciles.collect().get(0).samples.stream().mapToDouble(sample -> sample.value).sum();
+  }
+
   String exposition() {
     StringWriter out = new StringWriter();
     try {
