@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
-# Starts Keepsake's local control plane (etcd, kube-apiserver, kube-controller-manager on 127.0.0.1)
-# with the keepsake.dev CRDs installed and a "demo" namespace, and keeps it up until Ctrl-C.
+# Starts Keepsake on this machine: a local control plane (etcd, kube-apiserver, kube-controller-manager
+# on 127.0.0.1) with the keepsake.dev CRDs, a "demo" namespace and the operator, until Ctrl-C.
+#
+#   bash test/scripts/local.sh                 # everything local
+#   bash test/scripts/local.sh --no-operator   # only the control plane and the CRDs
+#   bash test/scripts/local.sh --cluster       # the operator alone, against the cluster of $KUBECONFIG
+#                                              # (or in-cluster), with leader election, as in production
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
@@ -9,5 +14,9 @@ if [[ ! -d test/target/classes || ! -f "$classpath_file" || pom.xml -nt "$classp
   mvn -q -B -DskipTests install
   mvn -q -B -pl test dependency:build-classpath -Dmdep.outputFile="$root/$classpath_file"
 fi
-exec java -cp "test/target/classes:$(cat "$classpath_file")" -Dkeepsake.projectRoot="$root" \
-  dev.keepsake.testing.LocalControlPlaneMain "$@"
+main=dev.keepsake.testing.LocalControlPlaneMain
+if [[ "${1:-}" == "--cluster" ]]; then
+  shift
+  main=dev.keepsake.operator.app.Operator
+fi
+exec java -cp "test/target/classes:$(cat "$classpath_file")" -Dkeepsake.projectRoot="$root" "$main" "$@"

@@ -235,6 +235,10 @@ public final class LocalControlPlane implements AutoCloseable {
     for (JsonObject crd : Crds.all()) {
       String name = crd.getAsJsonObject("metadata").get("name").getAsString();
       await("CRD " + name + " established", Duration.ofSeconds(30), () -> isEstablished(extensions, name));
+      // Established comes before the storage of a new resource is ready to list ("storage is
+      // (re)initializing", 429); clients that start right away would only see errors.
+      String plural = name.substring(0, name.indexOf('.'));
+      await("CRD " + name + " listable", Duration.ofSeconds(30), () -> apiGetOk("/apis/keepsake.dev/v1alpha1/" + plural + "?limit=1"));
     }
   }
 

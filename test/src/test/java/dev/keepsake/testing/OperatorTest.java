@@ -101,6 +101,14 @@ class OperatorTest {
     assertThat(configuration.getStatus().getScheduleDescription()).isEqualTo("at 02:30 (Europe/Paris)");
     assertThat(configuration.getStatus().getNextBackupTime()).isAfter(OffsetDateTime.now());
 
+    configuration.getSpec().schedule("@hourly").timeZone(null);
+    ApiKind.BACKUP_CONFIGURATION.api(client).update(configuration).throwsApiException();
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        "@hourly".equals(batch.readNamespacedCronJob("keepsake-redis-nightly", namespace.name()).execute().getSpec().getSchedule()));
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        "every hour (UTC)".equals(configuration(client, namespace).getStatus().getScheduleDescription()));
+
+    configuration = configuration(client, namespace);
     configuration.getSpec().paused(true);
     ApiKind.BACKUP_CONFIGURATION.api(client).update(configuration).throwsApiException();
 

@@ -8,7 +8,6 @@ import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.parser.CronParser;
 import java.time.DateTimeException;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Locale;
 import java.util.Map;
@@ -39,7 +38,7 @@ public record Schedule(String expression, ZoneId zone, Cron cron) {
   public static Parsed parse(String expression, String timeZone) {
     ZoneId zone;
     try {
-      zone = timeZone == null || timeZone.isBlank() ? ZoneOffset.UTC : ZoneId.of(timeZone);
+      zone = timeZone == null || timeZone.isBlank() ? ZoneId.of("UTC") : ZoneId.of(timeZone);
     } catch (DateTimeException e) {
       return new Invalid("unknown time zone " + timeZone + ": " + e.getMessage());
     }
