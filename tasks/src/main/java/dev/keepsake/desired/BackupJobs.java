@@ -50,12 +50,7 @@ public final class BackupJobs {
         SessionJob.env("KEEPSAKE_HOST", host),
         SessionJob.env("KEEPSAKE_TAGS", String.join(",", tags)),
         SessionJob.env("KEEPSAKE_SCRATCH_DIR", SessionJob.SCRATCH_PATH)));
-    if (in.settings().pushgatewayUrl() != null) {
-      runnerEnvironment.add(SessionJob.env("KEEPSAKE_PUSHGATEWAY_URL", in.settings().pushgatewayUrl()));
-    }
-    if (spec.getTimeout() != null) {
-      runnerEnvironment.add(SessionJob.env("KEEPSAKE_TIMEOUT", spec.getTimeout()));
-    }
+    SessionJob.addOptionalEnvironment(runnerEnvironment, in.settings(), spec.getTimeout());
     return SessionJob.build(new SessionJob.Parts(
         Names.backupJob(sessionName),
         namespace,

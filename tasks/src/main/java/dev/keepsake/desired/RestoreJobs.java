@@ -61,12 +61,7 @@ public final class RestoreJobs {
         SessionJob.env("KEEPSAKE_TAGS", String.join(",", tags)),
         SessionJob.env("KEEPSAKE_SNAPSHOT", snapshot),
         SessionJob.env("KEEPSAKE_SCRATCH_DIR", SessionJob.SCRATCH_PATH)));
-    if (in.settings().pushgatewayUrl() != null) {
-      runnerEnvironment.add(SessionJob.env("KEEPSAKE_PUSHGATEWAY_URL", in.settings().pushgatewayUrl()));
-    }
-    if (spec.getTimeout() != null) {
-      runnerEnvironment.add(SessionJob.env("KEEPSAKE_TIMEOUT", spec.getTimeout()));
-    }
+    SessionJob.addOptionalEnvironment(runnerEnvironment, in.settings(), spec.getTimeout());
     return SessionJob.build(new SessionJob.Parts(
         Names.restoreJob(sessionName),
         namespace,

@@ -165,6 +165,16 @@ final class SessionJob {
         .blockOwnerDeletion(true);
   }
 
+  /** The runner's settings that only some Jobs have: a Pushgateway, a timeout. */
+  static void addOptionalEnvironment(List<V1EnvVar> environment, OperatorSettings settings, String timeout) {
+    if (settings.pushgatewayUrl() != null) {
+      environment.add(env("KEEPSAKE_PUSHGATEWAY_URL", settings.pushgatewayUrl()));
+    }
+    if (timeout != null) {
+      environment.add(env("KEEPSAKE_TIMEOUT", timeout));
+    }
+  }
+
   static V1EnvVar env(String name, String value) {
     return new V1EnvVar().name(name).value(value);
   }

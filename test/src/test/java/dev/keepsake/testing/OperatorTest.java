@@ -169,6 +169,16 @@ class OperatorTest {
     assertThat(done.getStatus().getDuration()).isNotBlank();
     await().atMost(Duration.ofSeconds(30)).until(() -> configuration(client, namespace).getStatus() != null
         && configuration(client, namespace).getStatus().getLastSuccessfulBackupTime() != null);
+    await().atMost(Duration.ofSeconds(30)).until(() -> repository(client, namespace).getStatus() != null
+        && repository(client, namespace).getStatus().getLastBackupTime() != null);
+    var repository = repository(client, namespace).getStatus();
+    assertThat(repository.getBackend()).isEqualTo("s3:http://minio.storage.svc:9000/backups/demo/redis");
+    assertThat(repository.getInitialized()).isTrue();
+    assertThat(repository.getLastBackupSession()).isEqualTo(namespace.name() + "/manual-1");
+    assertThat(repository.getConditions()).anySatisfy(c -> {
+      assertThat(c.getType()).isEqualTo("Ready");
+      assertThat(c.getStatus()).isEqualTo("True");
+    });
   }
 
   @Test
@@ -286,6 +296,10 @@ class OperatorTest {
     await().atMost(Duration.ofSeconds(60)).until(() -> session(client, namespace, "survivor").getStatus().getPhase() == SessionPhase.Succeeded);
     assertThat(new BatchV1Api(client).listNamespacedJob(namespace.name()).labelSelector("keepsake.dev/session=survivor").execute()
         .getItems()).hasSize(1);
+  }
+
+  private static dev.keepsake.api.Repository repository(ApiClient client, TestNamespace namespace) throws ApiException {
+    return ApiKind.REPOSITORY.api(client).get(namespace.name(), "redis-s3").throwsApiException().getObject();
   }
 
   private static dev.keepsake.api.RestoreSession restore(ApiClient client, TestNamespace namespace) throws ApiException {

@@ -2,6 +2,7 @@ package dev.keepsake.operator.app;
 
 import dev.keepsake.api.BackupConfiguration;
 import dev.keepsake.api.BackupSession;
+import dev.keepsake.api.Repository;
 import dev.keepsake.api.RestoreSession;
 import dev.keepsake.desired.Labels;
 import dev.keepsake.desired.OperatorSettings;
@@ -9,6 +10,7 @@ import dev.keepsake.operator.kube.Cluster;
 import dev.keepsake.operator.kube.Writer;
 import dev.keepsake.operator.reconcile.BackupConfigurationReconciler;
 import dev.keepsake.operator.reconcile.BackupSessionReconciler;
+import dev.keepsake.operator.reconcile.RepositoryReconciler;
 import dev.keepsake.operator.reconcile.RestoreSessionReconciler;
 import io.kubernetes.client.extended.controller.Controller;
 import io.kubernetes.client.extended.controller.ControllerManager;
@@ -61,8 +63,13 @@ public final class Operator implements AutoCloseable {
         .watch(queue -> ControllerBuilder.controllerWatchBuilder(RestoreSession.class, queue).build())
         .watch(queue -> ControllerBuilder.controllerWatchBuilder(V1Job.class, queue)
             .withWorkQueueKeyFunc(job -> byLabel(job.getMetadata(), Labels.RESTORE)).build()));
+    Controller repositories = controller("repositories",
+        metrics.instrument("Repository", new RepositoryReconciler(cluster, writer)), builder -> builder
+        .watch(queue -> ControllerBuilder.controllerWatchBuilder(Repository.class, queue).build())
+        .watch(queue -> ControllerBuilder.controllerWatchBuilder(BackupSession.class, queue)
+            .withWorkQueueKeyFunc(this::repositoryOf).build()));
     manager = ControllerBuilder.controllerManagerBuilder(cluster.factory)
-        .addController(configurations).addController(sessions).addController(restores).build();
+        .addController(configurations).addController(sessions).addController(restores).addController(repositories).build();
     health = new HealthServer(healthPort, cluster::synced, metrics);
   }
 
@@ -74,6 +81,17 @@ public final class Operator implements AutoCloseable {
         .withReadyFunc(cluster::synced)
         .withWorkerCount(2)
         .build();
+  }
+
+  /** The Repository a backup session writes into, through its configuration. */
+  private Request repositoryOf(BackupSession session) {
+    BackupConfiguration configuration =
+        Cluster.get(cluster.configurations, session.getMetadata().getNamespace(), session.getSpec().getInvoker().getName());
+    if (configuration == null) {
+      return new Request(session.getMetadata().getNamespace(), "");
+    }
+    var ref = configuration.getSpec().getRepository();
+    return new Request(ref.getNamespace() == null ? session.getMetadata().getNamespace() : ref.getNamespace(), ref.getName());
   }
 
   private static Request byLabel(io.kubernetes.client.openapi.models.V1ObjectMeta meta, String label) {

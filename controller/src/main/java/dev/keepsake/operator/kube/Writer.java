@@ -106,6 +106,19 @@ public final class Writer {
     }
   }
 
+  /** Whether a Secret exists; its data is never read. */
+  public boolean secretExists(String namespace, String name) throws ApiException {
+    try {
+      new CoreV1Api(client).readNamespacedSecret(name, namespace).execute();
+      return true;
+    } catch (ApiException e) {
+      if (e.getCode() == 404) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
   /** True when the Job is truly absent, not just missing from a cache that lags behind. */
   public boolean jobGone(String namespace, String name) throws ApiException {
     try {

@@ -5,8 +5,6 @@ import dev.keepsake.restic.ResticRepository;
 import dev.keepsake.runner.Bytes;
 import dev.keepsake.api.Durations;
 import dev.keepsake.runner.Log;
-import dev.keepsake.runner.report.Metrics;
-import dev.keepsake.runner.report.SessionStatus;
 import dev.keepsake.runner.restic.BackupSummary;
 import dev.keepsake.runner.restic.Restic;
 import dev.keepsake.runner.restic.ResticException;
@@ -15,7 +13,6 @@ import dev.keepsake.runner.stream.ProgressMeter;
 import dev.keepsake.runner.stream.StreamingBackup;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -53,12 +50,8 @@ final class BackupCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    String namespace = report.namespace();
-    Map<String, String> grouping = new LinkedHashMap<>();
-    grouping.put("namespace", namespace);
-    grouping.put("configuration", report.configuration != null ? report.configuration : target.host);
-    RunReport run = new RunReport("backup", new Metrics(report.pushgateway, "keepsake-backup", grouping),
-        SessionStatus.forSession(namespace, "backupsessions", report.session), report.terminationLog());
+    RunReport run = report.runReport("backup", "keepsake-backup", "configuration",
+        report.configuration != null ? report.configuration : target.host, "backupsessions");
     try (ProgressMeter meter = new ProgressMeter("backup", report.progressInterval(), run::progress)) {
       BackupSummary summary = dumpCommand.isEmpty() ? backUpFiles(meter) : backUpStream(meter);
       meter.settle(summary.bytesProcessed());

@@ -2,13 +2,9 @@ package dev.keepsake.runner.command;
 
 import com.google.gson.JsonObject;
 import dev.keepsake.runner.Log;
-import dev.keepsake.runner.report.Metrics;
-import dev.keepsake.runner.report.SessionStatus;
 import dev.keepsake.runner.restic.Restic;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,11 +24,7 @@ final class CheckCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Map<String, String> grouping = new LinkedHashMap<>();
-    grouping.put("namespace", report.namespace());
-    grouping.put("repository", repositoryName);
-    RunReport run = new RunReport("check", new Metrics(report.pushgateway, "keepsake-check", grouping),
-        SessionStatus.forSession(report.namespace(), "backupsessions", null), report.terminationLog());
+    RunReport run = report.runReport("check", "keepsake-check", "repository", repositoryName, null);
     try {
       Restic restic = repository.open(System.getenv());
       Log.useRedactor(restic.redactor());

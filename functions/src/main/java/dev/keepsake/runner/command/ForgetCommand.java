@@ -6,13 +6,9 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.keepsake.runner.Log;
 import dev.keepsake.runner.RunFailure;
-import dev.keepsake.runner.report.Metrics;
-import dev.keepsake.runner.report.SessionStatus;
 import dev.keepsake.runner.restic.Restic;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,12 +39,8 @@ final class ForgetCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    String namespace = report.namespace();
-    Map<String, String> grouping = new LinkedHashMap<>();
-    grouping.put("namespace", namespace);
-    grouping.put("configuration", report.configuration != null ? report.configuration : target.host);
-    RunReport run = new RunReport("retention", new Metrics(report.pushgateway, "keepsake-backup", grouping),
-        SessionStatus.forSession(namespace, "backupsessions", report.session), report.terminationLog());
+    RunReport run = report.runReport("retention", "keepsake-backup", "configuration",
+        report.configuration != null ? report.configuration : target.host, "backupsessions");
     try {
       List<String> policy = policyFlags();
       if (policy.isEmpty()) {

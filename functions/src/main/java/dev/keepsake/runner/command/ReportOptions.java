@@ -3,7 +3,11 @@ package dev.keepsake.runner.command;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.keepsake.runner.report.Metrics;
+import dev.keepsake.runner.report.SessionStatus;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** Where results go: the session's status, the Pushgateway, the pod's termination message. */
@@ -43,6 +47,18 @@ public final class ReportOptions {
     } catch (IOException e) {
       return "default";
     }
+  }
+
+  /**
+   * The report of one run: metrics grouped by namespace and {@code groupLabel}, and the status of the
+   * session of kind {@code sessionPlural} when one is named.
+   */
+  RunReport runReport(String operation, String job, String groupLabel, String groupValue, String sessionPlural) {
+    Map<String, String> grouping = new LinkedHashMap<>();
+    grouping.put("namespace", namespace());
+    grouping.put(groupLabel, groupValue);
+    return new RunReport(operation, new Metrics(pushgateway, job, grouping),
+        SessionStatus.forSession(namespace(), sessionPlural, sessionPlural == null ? null : session), terminationLog());
   }
 
   Duration progressInterval() {

@@ -6,8 +6,6 @@ import dev.keepsake.runner.Bytes;
 import dev.keepsake.api.Durations;
 import dev.keepsake.runner.Log;
 import dev.keepsake.runner.RunFailure;
-import dev.keepsake.runner.report.Metrics;
-import dev.keepsake.runner.report.SessionStatus;
 import dev.keepsake.runner.restic.Restic;
 import dev.keepsake.runner.restic.Snapshot;
 import dev.keepsake.runner.stream.FileRestore;
@@ -15,7 +13,6 @@ import dev.keepsake.runner.stream.ProgressMeter;
 import dev.keepsake.runner.stream.StreamingRestore;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -57,12 +54,8 @@ final class RestoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    String namespace = report.namespace();
-    Map<String, String> grouping = new LinkedHashMap<>();
-    grouping.put("namespace", namespace);
-    grouping.put("restore", report.session != null ? report.session : target.host);
-    RunReport run = new RunReport("restore", new Metrics(report.pushgateway, "keepsake-restore", grouping),
-        SessionStatus.forSession(namespace, "restoresessions", report.session), report.terminationLog());
+    RunReport run = report.runReport("restore", "keepsake-restore", "restore",
+        report.session != null ? report.session : target.host, "restoresessions");
     try (ProgressMeter meter = new ProgressMeter("restore", report.progressInterval(), run::progress)) {
       Restic restic = repository.open(System.getenv());
       Log.useRedactor(restic.redactor());
