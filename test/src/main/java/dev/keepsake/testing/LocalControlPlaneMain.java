@@ -21,7 +21,7 @@ public final class LocalControlPlaneMain {
     Operator operator = null;
     if (withOperator) {
       operator = new Operator(controlPlane.client(), controlPlane.watchClient(),
-          new OperatorSettings("keepsake/runner:0.1.0", null, 3600, "keepsake-job"), 0).start();
+          new OperatorSettings("keepsake/runner:0.1.0", null, 3600, "keepsake-job"), Operator.loopback()).start();
       Operator running = operator;
       Runtime.getRuntime().addShutdownHook(new Thread(running::close));
     }

@@ -21,9 +21,7 @@ import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
 import io.kubernetes.client.openapi.models.V1ContainerStatus;
 import io.kubernetes.client.openapi.models.V1CronJob;
 import io.kubernetes.client.openapi.models.V1Job;
-import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
-import io.kubernetes.client.openapi.models.V1ServiceAccount;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -41,7 +39,7 @@ class OperatorTest {
   @BeforeAll
   static void startOperator(LocalControlPlane controlPlane) throws IOException {
     operator = new Operator(controlPlane.client(), controlPlane.watchClient(),
-        new OperatorSettings("keepsake/runner:test", null, 600, "keepsake-job"), 0).start();
+        new OperatorSettings("keepsake/runner:test", null, 600, "keepsake-job"), Operator.loopback()).start();
   }
 
   @AfterAll
@@ -50,8 +48,6 @@ class OperatorTest {
   }
 
   private static void applyScenario(ApiClient client, TestNamespace namespace, String... skipKinds) throws ApiException {
-    new CoreV1Api(client).createNamespacedServiceAccount(namespace.name(),
-        new V1ServiceAccount().metadata(new V1ObjectMeta().name("keepsake-job"))).execute();
     for (JsonObject example : Examples.all()) {
       String kind = example.get("kind").getAsString();
       if (!List.of(skipKinds).contains(kind) && !kind.endsWith("Session")) {
@@ -119,6 +115,23 @@ class OperatorTest {
   }
 
   @Test
+  void theOperatorReportsReadinessAndItsOwnMetrics(ApiClient client, TestNamespace namespace) throws Exception {
+    applyScenario(client, namespace);
+    await().atMost(Duration.ofSeconds(30)).until(() -> ready(configuration(client, namespace)) != null);
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + operator.healthPort();
+
+    var readyz = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/readyz")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    String metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+
+    assertThat(readyz.statusCode()).isEqualTo(200);
+    assertThat(metrics).contains("keepsake_operator_reconciles_total{kind=\"BackupConfiguration\",}",
+        "keepsake_operator_reconcile_duration_seconds_count", "keepsake_operator_queue_depth{controller=\"backup-sessions\",}");
+  }
+
+  @Test
   void aScheduleCronCannotReadIsExplainedInTheReadyCondition(ApiClient client, TestNamespace namespace) throws ApiException {
     applyScenario(client, namespace, "BackupConfiguration");
     JsonObject configuration = Examples.get("BackupConfiguration", "redis-nightly");
@@ -159,6 +172,10 @@ class OperatorTest {
     assertThat(job.getSpec().getTemplate().getSpec().getInitContainers()).extracting(c -> c.getName()).containsExactly("redis-backup-7");
     assertThat(job.getSpec().getTemplate().getSpec().getContainers()).extracting(c -> c.getName()).containsExactly("retention-policy");
     assertThat(new JSON().serialize(job)).doesNotContain("change-me-restic", "keepsake-demo-secret", "change-me-redis");
+    assertThat(job.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("keepsake-job");
+    assertThat(new io.kubernetes.client.openapi.apis.RbacAuthorizationV1Api(client).readNamespacedRole("keepsake-job", namespace.name())
+        .execute().getRules()).extracting(r -> r.getResources().toString())
+        .containsExactly("[backupsessions, restoresessions]", "[backupsessions/status, restoresessions/status]", "[backupsessions]");
 
     finishPod(client, namespace, "keepsake-backup-manual-1", 0, "{\"reason\":\"Completed\",\"message\":\"snapshot 4f9a1c2e of 1.2 GiB\"}");
 
@@ -289,7 +306,7 @@ class OperatorTest {
 
     operator.close();
     operator = new Operator(controlPlane.client(), controlPlane.watchClient(),
-        new OperatorSettings("keepsake/runner:test", null, 600, "keepsake-job"), 0).start();
+        new OperatorSettings("keepsake/runner:test", null, 600, "keepsake-job"), Operator.loopback()).start();
     await().atMost(Duration.ofSeconds(30)).until(() -> operator.cluster().synced());
     finishPod(client, namespace, "keepsake-backup-survivor", 0, "{\"reason\":\"Completed\",\"message\":\"done after restart\"}");
 

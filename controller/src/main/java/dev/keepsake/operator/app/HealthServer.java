@@ -12,8 +12,8 @@ import java.util.function.BooleanSupplier;
 final class HealthServer implements AutoCloseable {
   private final HttpServer server;
 
-  HealthServer(int port, BooleanSupplier synced, OperatorMetrics metrics) throws IOException {
-    server = HttpServer.create(new InetSocketAddress(port), 0);
+  HealthServer(InetSocketAddress address, BooleanSupplier synced, OperatorMetrics metrics) throws IOException {
+    server = HttpServer.create(address, 0);
     server.createContext("/healthz", exchange -> answer(exchange, 200, "ok\n"));
     server.createContext("/readyz", exchange -> {
       boolean ready = synced.getAsBoolean();

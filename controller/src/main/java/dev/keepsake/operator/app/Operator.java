@@ -42,7 +42,8 @@ public final class Operator implements AutoCloseable {
   private final HealthServer health;
   private Thread thread;
 
-  public Operator(ApiClient client, ApiClient watchClient, OperatorSettings settings, int healthPort) throws IOException {
+  public Operator(ApiClient client, ApiClient watchClient, OperatorSettings settings, java.net.InetSocketAddress healthAddress)
+      throws IOException {
     cluster = new Cluster(watchClient);
     Writer writer = new Writer(client);
     metrics = new OperatorMetrics();
@@ -70,12 +71,16 @@ public final class Operator implements AutoCloseable {
             .withWorkQueueKeyFunc(this::repositoryOf).build()));
     manager = ControllerBuilder.controllerManagerBuilder(cluster.factory)
         .addController(configurations).addController(sessions).addController(restores).addController(repositories).build();
-    health = new HealthServer(healthPort, cluster::synced, metrics);
+    health = new HealthServer(healthAddress, cluster::synced, metrics);
   }
 
   private Controller controller(String name, Reconciler reconciler,
       java.util.function.UnaryOperator<io.kubernetes.client.extended.controller.builder.DefaultControllerBuilder> watches) {
-    return watches.apply(ControllerBuilder.defaultBuilder(cluster.factory))
+    // The queue goes in first: each watch captures the builder's queue when it is added.
+    var builder = ControllerBuilder.defaultBuilder(cluster.factory)
+        .withWorkQueue(metrics.track(name, new io.kubernetes.client.extended.workqueue.DefaultRateLimitingQueue<>(
+            java.util.concurrent.Executors.newSingleThreadExecutor())));
+    return watches.apply(builder)
         .withName(name)
         .withReconciler(reconciler)
         .withReadyFunc(cluster::synced)
@@ -97,6 +102,11 @@ public final class Operator implements AutoCloseable {
   private static Request byLabel(io.kubernetes.client.openapi.models.V1ObjectMeta meta, String label) {
     Map<String, String> labels = meta.getLabels();
     return new Request(meta.getNamespace(), labels == null ? "" : labels.getOrDefault(label, ""));
+  }
+
+  /** A health endpoint on a free loopback port, for in-process use. */
+  public static java.net.InetSocketAddress loopback() {
+    return new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0);
   }
 
   /** Runs the controllers in the background (in-process use: tests and the local demo). */
@@ -156,7 +166,8 @@ public final class Operator implements AutoCloseable {
     ApiClient client = ClientBuilder.standard().setReadTimeout(Duration.ofSeconds(30)).build();
     ApiClient watchClient = ClientBuilder.standard().setReadTimeout(Duration.ZERO).build();
     ApiClient electionClient = ClientBuilder.standard().setReadTimeout(Duration.ofSeconds(10)).build();
-    Operator operator = new Operator(client, watchClient, settings, Integer.parseInt(env.getOrDefault("KEEPSAKE_HEALTH_PORT", "8081")));
+    Operator operator = new Operator(client, watchClient, settings,
+        new java.net.InetSocketAddress(Integer.parseInt(env.getOrDefault("KEEPSAKE_HEALTH_PORT", "8081"))));
     Runtime.getRuntime().addShutdownHook(new Thread(operator::close));
     if (Boolean.parseBoolean(env.getOrDefault("KEEPSAKE_LEADER_ELECTION", "true"))) {
       String identity = env.getOrDefault("POD_NAME", java.net.InetAddress.getLocalHost().getHostName()) + "-" + ProcessHandle.current().pid();

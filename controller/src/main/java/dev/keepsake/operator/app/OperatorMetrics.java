@@ -17,6 +17,10 @@ final class OperatorMetrics {
       .labelNames("kind").register(registry);
   private final Counter errors = Counter.build("keepsake_operator_reconcile_errors_total", "Reconciles that failed and will be retried")
       .labelNames("kind").register(registry);
+  private final io.prometheus.client.Gauge queueDepth = io.prometheus.client.Gauge.build("keepsake_operator_queue_depth",
+      "Requests waiting in a controller's work queue").labelNames("controller").register(registry);
+  private final java.util.Map<String, io.kubernetes.client.extended.workqueue.WorkQueue<?>> queues =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final Histogram durations = Histogram.build("keepsake_operator_reconcile_duration_seconds", "How long reconciles take")
       .labelNames("kind").register(registry);
 
@@ -43,7 +47,15 @@ final class OperatorMetrics {
     return reconciles.collect().get(0).samples.stream().mapToDouble(sample -> sample.value).sum();
   }
 
+  /** Reports the queue's length at every scrape. */
+  <T> io.kubernetes.client.extended.workqueue.RateLimitingQueue<T> track(String controller,
+      io.kubernetes.client.extended.workqueue.RateLimitingQueue<T> queue) {
+    queues.put(controller, queue);
+    return queue;
+  }
+
   String exposition() {
+    queues.forEach((controller, queue) -> queueDepth.labels(controller).set(queue.length()));
     StringWriter out = new StringWriter();
     try {
       TextFormat.write004(out, registry.metricFamilySamples());

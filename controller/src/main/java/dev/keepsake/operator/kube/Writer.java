@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.keepsake.api.ApiKind;
 import dev.keepsake.api.Resource;
+import dev.keepsake.operator.desired.JobIdentity;
 import dev.keepsake.operator.status.SessionPhases;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
@@ -18,6 +19,12 @@ import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1ObjectReference;
 import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1Role;
+import io.kubernetes.client.openapi.models.V1RoleBinding;
+import io.kubernetes.client.openapi.models.V1RoleBindingList;
+import io.kubernetes.client.openapi.models.V1RoleList;
+import io.kubernetes.client.openapi.models.V1ServiceAccount;
+import io.kubernetes.client.openapi.models.V1ServiceAccountList;
 import io.kubernetes.client.util.generic.GenericKubernetesApi;
 import io.kubernetes.client.util.generic.options.PatchOptions;
 import java.time.OffsetDateTime;
@@ -35,6 +42,7 @@ public final class Writer {
   private static final Logger LOG = Logger.getLogger(Writer.class.getName());
   private final ApiClient client;
   private final GenericKubernetesApi<V1CronJob, V1CronJobList> cronJobs;
+  private final java.util.Set<String> identitiesApplied = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public Writer(ApiClient client) {
     this.client = client;
@@ -93,6 +101,36 @@ public final class Writer {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Makes sure the namespace has the ServiceAccount, Role and RoleBinding that backup and restore
+   * pods run as. Applied once per namespace and process; server-side apply makes repeats harmless.
+   */
+  public void ensureJobIdentity(String namespace, String name) throws ApiException {
+    if (!identitiesApplied.add(namespace + "/" + name)) {
+      return;
+    }
+    try {
+      apply(new GenericKubernetesApi<>(V1ServiceAccount.class, V1ServiceAccountList.class, "", "v1", "serviceaccounts", client),
+          JobIdentity.serviceAccount(namespace, name));
+      apply(new GenericKubernetesApi<>(V1Role.class, V1RoleList.class, "rbac.authorization.k8s.io", "v1", "roles", client),
+          JobIdentity.role(namespace, name));
+      apply(new GenericKubernetesApi<>(V1RoleBinding.class, V1RoleBindingList.class, "rbac.authorization.k8s.io", "v1", "rolebindings",
+          client), JobIdentity.roleBinding(namespace, name));
+    } catch (ApiException e) {
+      identitiesApplied.remove(namespace + "/" + name);
+      throw e;
+    }
+  }
+
+  private <T extends io.kubernetes.client.common.KubernetesObject, L extends io.kubernetes.client.common.KubernetesListObject> void apply(
+      GenericKubernetesApi<T, L> api, T object) throws ApiException {
+    PatchOptions options = new PatchOptions();
+    options.setFieldManager(FIELD_MANAGER);
+    options.setForce(true);
+    api.patch(object.getMetadata().getNamespace(), object.getMetadata().getName(), V1Patch.PATCH_FORMAT_APPLY_YAML,
+        new V1Patch(withoutEmptyLists(client.getJSON().getGson().toJsonTree(object)).toString()), options).throwsApiException();
   }
 
   /** Jobs are created, never patched (their pod template is immutable). An existing one is kept. */

@@ -45,6 +45,7 @@ public final class BackupConfigurationReconciler implements Reconciler {
     BackupConfigurationStatus status = ConfigurationStatuses.from(configuration, readiness, sessionsOf(configuration), OffsetDateTime.now());
     try {
       if (readiness.ready()) {
+        writer.ensureJobIdentity(request.getNamespace(), settings.jobServiceAccount());
         writer.applyCronJob(CronJobs.forConfiguration(configuration, settings),
             Cluster.get(cluster.cronJobs, request.getNamespace(), Names.cronJob(request.getName())));
       }

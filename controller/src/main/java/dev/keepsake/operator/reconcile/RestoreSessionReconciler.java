@@ -54,6 +54,7 @@ public final class RestoreSessionReconciler implements Reconciler {
       SessionPhases.Next next = SessionPhases.next(new SessionPhases.Observed(phase, readiness, false, null, job, jobGone,
           SessionPhases.isFinished(job) ? writer.termination(namespace, jobName) : null));
       if (next.createJob()) {
+        ensureIdentity(request.getNamespace(), spec.getRuntimeSettings());
         writer.createJob(RestoreJobs.forSession(inputs));
       }
       if (!SessionRecorder.record(writer, ApiKind.RESTORE_SESSION, session, RestoreSessionStatus.class, RestoreSessionStatus::new,
@@ -64,6 +65,13 @@ public final class RestoreSessionReconciler implements Reconciler {
           ? Results.after(readiness.recheckAfter()) : Results.done();
     } catch (ApiException e) {
       return Results.failed("RestoreSession " + request, e);
+    }
+  }
+
+  /** The default identity is the operator's to create; one named in runtime settings is the user's. */
+  private void ensureIdentity(String namespace, dev.keepsake.api.RuntimeSettings runtime) throws ApiException {
+    if (runtime == null || runtime.getServiceAccountName() == null) {
+      writer.ensureJobIdentity(namespace, settings.jobServiceAccount());
     }
   }
 }
