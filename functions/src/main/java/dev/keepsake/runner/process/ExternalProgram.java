@@ -45,7 +45,6 @@ public final class ExternalProgram {
   private final CompletableFuture<OutputStream> stdin = new CompletableFuture<>();
   private final CompletableFuture<Integer> exit = new CompletableFuture<>();
   private final LineTail stderr = new LineTail(STDERR_LINES);
-  private volatile Throwable readerFailure;
 
   private ExternalProgram(String name) {
     this.name = name;
@@ -151,11 +150,6 @@ public final class ExternalProgram {
     return stderr.text();
   }
 
-  /** An exception thrown by the stdout reader (for example a broken pipe downstream), if any. */
-  public Throwable readerFailure() {
-    return readerFailure;
-  }
-
   /**
    * Asks the program to stop with SIGINT, the signal restic treats as Ctrl-C: it removes its lock and
    * writes no snapshot. After the grace period the program is killed.
@@ -182,7 +176,8 @@ public final class ExternalProgram {
 
   private void signal(String signal) {
     try {
-      new ProcessBuilder("kill", "-" + signal, Long.toString(pid())).start().waitFor(5, TimeUnit.SECONDS);
+      // The shell's own kill: a kill binary (procps) is missing from many minimal images.
+      new ProcessBuilder("sh", "-c", "kill -" + signal + " " + pid()).start().waitFor(5, TimeUnit.SECONDS);
     } catch (IOException e) {
       process.join().destroy();
     } catch (InterruptedException e) {
@@ -253,7 +248,7 @@ public final class ExternalProgram {
           stdoutReader.read(processStdout);
         }
       } catch (IOException | RuntimeException e) {
-        readerFailure = e;
+        dev.keepsake.runner.Log.warn("could not read the output of %s: %s", name, e.getMessage());
       }
     }
 

@@ -57,10 +57,6 @@ public final class ProgressMeter implements AutoCloseable {
     bytes.set(finalBytes);
   }
 
-  public void add(long count) {
-    bytes.addAndGet(count);
-  }
-
   /** For sources that report their own progress (restic's status lines). */
   public void set(long done, long totalBytes) {
     bytes.set(done);
