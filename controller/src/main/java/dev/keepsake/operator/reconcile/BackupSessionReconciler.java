@@ -53,8 +53,10 @@ public final class BackupSessionReconciler implements Reconciler {
       }
       V1Job job = Cluster.get(cluster.jobs, request.getNamespace(), jobName);
       boolean jobGone = job == null && phase == SessionPhase.Running && writer.jobGone(request.getNamespace(), jobName);
-      BackupJobs.Inputs inputs = configuration == null ? null : inputs(session, configuration);
-      Readiness readiness = configuration == null
+      // Resolving the Task is only needed while the Job is still to be made, not on every Job event.
+      boolean jobToMake = job == null && phase != SessionPhase.Running;
+      BackupJobs.Inputs inputs = configuration == null || !jobToMake ? null : inputs(session, configuration);
+      Readiness readiness = !jobToMake ? null : configuration == null
           ? Readiness.missing("ConfigurationNotFound", "BackupConfiguration " + session.getSpec().getInvoker().getName() + " does not exist")
           : ConfigurationReadiness.assess(configuration, observed(inputs), settings);
       SessionPhases.Next next = SessionPhases.next(new SessionPhases.Observed(phase, readiness,
@@ -72,7 +74,7 @@ public final class BackupSessionReconciler implements Reconciler {
       if (next.phase().isFinished()) {
         keepHistory(configuration);
       }
-      return next.phase() == SessionPhase.Pending && readiness.recheckAfter() != null
+      return next.phase() == SessionPhase.Pending && readiness != null && readiness.recheckAfter() != null
           ? Results.after(readiness.recheckAfter()) : Results.done();
     } catch (ApiException e) {
       return Results.failed("BackupSession " + request, e);

@@ -43,13 +43,15 @@ public final class RestoreSessionReconciler implements Reconciler {
     String namespace = request.getNamespace();
     String jobName = Names.restoreJob(request.getName());
     var spec = session.getSpec();
-    RestoreJobs.Inputs inputs = new RestoreJobs.Inputs(session, references.repository(namespace, spec.getRepository()),
-        references.appBinding(namespace, spec.getTarget()), references.task(namespace, spec.getTask().getName()),
-        references.functions(namespace), settings);
-    Readiness readiness = RestoreReadiness.assess(session, inputs.repository(), references.namespaceLabels(namespace),
-        inputs.task(), inputs.functions(), inputs.appBinding(), settings);
     try {
       V1Job job = Cluster.get(cluster.jobs, namespace, jobName);
+      // Resolving the Task is only needed while the Job is still to be made, not on every Job event.
+      boolean jobToMake = job == null && phase != SessionPhase.Running;
+      RestoreJobs.Inputs inputs = !jobToMake ? null : new RestoreJobs.Inputs(session,
+          references.repository(namespace, spec.getRepository()), references.appBinding(namespace, spec.getTarget()),
+          references.task(namespace, spec.getTask().getName()), references.functions(namespace), settings);
+      Readiness readiness = !jobToMake ? null : RestoreReadiness.assess(session, inputs.repository(),
+          references.namespaceLabels(namespace), inputs.task(), inputs.functions(), inputs.appBinding(), settings);
       boolean jobGone = job == null && phase == SessionPhase.Running && writer.jobGone(namespace, jobName);
       SessionPhases.Next next = SessionPhases.next(new SessionPhases.Observed(phase, readiness, false, null, job, jobGone,
           SessionPhases.isFinished(job) ? writer.termination(namespace, jobName) : null));
@@ -61,7 +63,7 @@ public final class RestoreSessionReconciler implements Reconciler {
           next, jobName)) {
         return Results.conflict();
       }
-      return next.phase() == SessionPhase.Pending && readiness.recheckAfter() != null
+      return next.phase() == SessionPhase.Pending && readiness != null && readiness.recheckAfter() != null
           ? Results.after(readiness.recheckAfter()) : Results.done();
     } catch (ApiException e) {
       return Results.failed("RestoreSession " + request, e);

@@ -25,9 +25,15 @@ public final class RepositoryOptions {
       description = "Where to keep small private files (CA certificate, include lists). Env: KEEPSAKE_SCRATCH_DIR.")
   Path scratch;
 
+  /** The Repository spec given as JSON, or null when only a restic location was given. */
+  private RepositorySpec spec() {
+    return repositorySpec == null || repositorySpec.isBlank() ? null
+        : Manifests.toModel(com.google.gson.JsonParser.parseString(repositorySpec).getAsJsonObject(), RepositorySpec.class);
+  }
+
   ResticRepository repository() {
-    if (repositorySpec != null && !repositorySpec.isBlank()) {
-      RepositorySpec spec = Manifests.toModel(com.google.gson.JsonParser.parseString(repositorySpec).getAsJsonObject(), RepositorySpec.class);
+    RepositorySpec spec = spec();
+    if (spec != null) {
       return ResticRepository.of(spec);
     }
     if (location != null && !location.isBlank()) {
@@ -40,11 +46,8 @@ public final class RepositoryOptions {
     if (noInitialize) {
       return false;
     }
-    if (repositorySpec != null && !repositorySpec.isBlank()) {
-      RepositorySpec spec = Manifests.toModel(com.google.gson.JsonParser.parseString(repositorySpec).getAsJsonObject(), RepositorySpec.class);
-      return spec.getInitialize() == null || spec.getInitialize();
-    }
-    return true;
+    RepositorySpec spec = spec();
+    return spec == null || spec.getInitialize() == null || spec.getInitialize();
   }
 
   /** Opens the repository: credentials checked, created if allowed, stale locks removed. */

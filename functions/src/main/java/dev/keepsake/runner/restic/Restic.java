@@ -137,9 +137,7 @@ public final class Restic {
         return true;
       }
       case RepositoryLocked -> {
-        int before = lockCount();
-        removeStaleLocks();
-        return lockCount() < before;
+        return removeStaleLocks() > 0;
       }
       default -> {
         return false;
@@ -175,12 +173,13 @@ public final class Restic {
    * restic unlock without --remove-all removes only locks restic itself judges stale (not refreshed
    * for 30 minutes, or made on this host by a process that is gone). Live locks stay and are named.
    */
-  public void removeStaleLocks() {
+  /** Returns how many stale locks were removed. */
+  public int removeStaleLocks() {
     int before = lockCount();
     Result unlock = run(List.of("unlock"));
     if (!unlock.succeeded()) {
       Log.warn("could not remove stale locks: %s", unlock.failure("restic unlock", repository.displayLocation()).message());
-      return;
+      return 0;
     }
     int after = lockCount();
     if (before > after) {
@@ -189,6 +188,7 @@ public final class Restic {
     if (after > 0) {
       Log.info("%d lock(s) of live processes remain on %s and were left alone", after, repository.displayLocation());
     }
+    return Math.max(0, before - after);
   }
 
   public int lockCount() {
