@@ -10,6 +10,7 @@ public class BackupSessionStatus extends SessionStatus<BackupSessionStatus> {
   private Long filesChanged;
   private Long filesUnmodified;
   private RetentionResult retention;
+  private RepositoryUsage repository;
 
   public String getHost() {
     return host;
@@ -80,6 +81,15 @@ public class BackupSessionStatus extends SessionStatus<BackupSessionStatus> {
 
   public BackupSessionStatus retention(RetentionResult retention) {
     this.retention = retention;
+    return this;
+  }
+
+  public RepositoryUsage getRepository() {
+    return repository;
+  }
+
+  public BackupSessionStatus repository(RepositoryUsage repository) {
+    this.repository = repository;
     return this;
   }
 }

@@ -10,6 +10,7 @@ public final class Labels {
   public static final String CONFIGURATION = "keepsake.dev/configuration";
   public static final String SESSION = "keepsake.dev/session";
   public static final String RESTORE = "keepsake.dev/restore";
+  public static final String REPOSITORY = "keepsake.dev/repository";
   /** Selects exactly the Jobs and CronJobs the operator caches. */
   public static final String SELECTOR = MANAGED_BY + "=" + MANAGER;
 

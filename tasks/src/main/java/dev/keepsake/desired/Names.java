@@ -29,6 +29,10 @@ public final class Names {
     return fit("keepsake-restore-" + session, JOB_MAX);
   }
 
+  public static String wipeJob(String repository) {
+    return fit("keepsake-wipe-" + repository, JOB_MAX);
+  }
+
   public static String fit(String name, int max) {
     if (name.length() <= max) {
       return name;

@@ -53,7 +53,7 @@ final class SessionJob {
       List<V1Container> steps,
       List<V1Volume> taskVolumes,
       Repository repository,
-      Target target,
+      Target target, // null for a Job that works on the repository alone
       boolean targetReadOnly,
       RuntimeSettings runtime,
       String timeout,
@@ -70,7 +70,7 @@ final class SessionJob {
       volumes.add(new V1Volume().name(REPOSITORY_VOLUME).persistentVolumeClaim(local.getPersistentVolumeClaim())
           .hostPath(local.getHostPath()).nfs(local.getNfs()));
     }
-    boolean volumeTarget = "PersistentVolumeClaim".equals(parts.target().getRef().getKind());
+    boolean volumeTarget = parts.target() != null && "PersistentVolumeClaim".equals(parts.target().getRef().getKind());
     if (volumeTarget) {
       volumes.add(new V1Volume().name(TARGET_VOLUME).persistentVolumeClaim(
           new V1PersistentVolumeClaimVolumeSource().claimName(parts.target().getRef().getName()).readOnly(parts.targetReadOnly())));

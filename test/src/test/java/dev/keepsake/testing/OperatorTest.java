@@ -15,6 +15,7 @@ import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.apis.BatchV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.apis.CustomObjectsApi;
 import io.kubernetes.client.openapi.models.V1Condition;
 import io.kubernetes.client.openapi.models.V1ContainerState;
 import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
@@ -177,6 +178,11 @@ class OperatorTest {
         .execute().getRules()).extracting(r -> r.getResources().toString())
         .containsExactly("[backupsessions, restoresessions]", "[backupsessions/status, restoresessions/status]", "[backupsessions]");
 
+    // What the runner's retention step patches in: the whole repository, measured after the backup.
+    io.kubernetes.client.util.PatchUtils.patch(Object.class, () -> new CustomObjectsApi(client).patchNamespacedCustomObjectStatus(
+        "keepsake.dev", "v1alpha1", namespace.name(), "backupsessions", "manual-1",
+        new io.kubernetes.client.custom.V1Patch("{\"status\":{\"repository\":{\"snapshotCount\":3,\"totalSizeBytes\":1288490189}}}"))
+        .buildCall(null), io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client);
     finishPod(client, namespace, "keepsake-backup-manual-1", 0, "{\"reason\":\"Completed\",\"message\":\"snapshot 4f9a1c2e of 1.2 GiB\"}");
 
     await().atMost(Duration.ofSeconds(60)).until(() -> session(client, namespace, "manual-1").getStatus().getPhase() == SessionPhase.Succeeded);
@@ -192,6 +198,8 @@ class OperatorTest {
     assertThat(repository.getBackend()).isEqualTo("s3:http://minio.storage.svc:9000/backups/demo/redis");
     assertThat(repository.getInitialized()).isTrue();
     assertThat(repository.getLastBackupSession()).isEqualTo(namespace.name() + "/manual-1");
+    assertThat(repository.getSnapshotCount()).isEqualTo(3);
+    assertThat(repository.getTotalSize()).isEqualTo("1.2 GiB");
     assertThat(repository.getConditions()).anySatisfy(c -> {
       assertThat(c.getType()).isEqualTo("Ready");
       assertThat(c.getStatus()).isEqualTo("True");
@@ -321,6 +329,69 @@ class OperatorTest {
 
   private static dev.keepsake.api.RestoreSession restore(ApiClient client, TestNamespace namespace) throws ApiException {
     return ApiKind.RESTORE_SESSION.api(client).get(namespace.name(), "redis-restore").throwsApiException().getObject();
+  }
+
+  @Test
+  void aRepositoryWithWipeOutIsWipedByAJobBeforeItGoes(ApiClient client, TestNamespace namespace) throws Exception {
+    applyScenario(client, namespace);
+    var repositories = ApiKind.REPOSITORY.api(client);
+    patchSpec(client, namespace, "redis-local", "{\"spec\":{\"wipeOut\":true}}");
+    await().atMost(Duration.ofSeconds(30)).until(() -> finalizers(client, namespace, "redis-local").contains("keepsake.dev/wipe-out"));
+    assertThat(finalizers(client, namespace, "redis-s3")).doesNotContain("keepsake.dev/wipe-out");
+
+    repositories.delete(namespace.name(), "redis-local").throwsApiException();
+    V1Job job = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        .until(() -> new BatchV1Api(client).readNamespacedJob("keepsake-wipe-redis-local", namespace.name()).execute(), j -> j != null);
+    assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand())
+        .containsExactly("keepsake", "wipe", "--confirm", "redis-local");
+    assertThat(repositories.get(namespace.name(), "redis-local").getObject()).as("kept until the wipe is done").isNotNull();
+
+    finishPod(client, namespace, "keepsake-wipe-redis-local", 0, "{\"reason\":\"Completed\",\"message\":\"deleted the repository\"}");
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> repositories.get(namespace.name(), "redis-local").getHttpStatusCode() == 404);
+    assertThat(eventReasons(client, namespace, "redis-local")).contains("WipingOut", "WipedOut");
+  }
+
+  @Test
+  void aFailedWipeKeepsTheRepositoryAndSaysHowToLetItGo(ApiClient client, TestNamespace namespace) throws Exception {
+    applyScenario(client, namespace);
+    var repositories = ApiKind.REPOSITORY.api(client);
+    patchSpec(client, namespace, "redis-local", "{\"spec\":{\"wipeOut\":true}}");
+    await().atMost(Duration.ofSeconds(30)).until(() -> finalizers(client, namespace, "redis-local").contains("keepsake.dev/wipe-out"));
+    repositories.delete(namespace.name(), "redis-local").throwsApiException();
+
+    finishPod(client, namespace, "keepsake-wipe-redis-local", 1,
+        "{\"reason\":\"RepositoryLocked\",\"message\":\"the repository is locked by a live process\"}");
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> wipedOut(repositories.get(namespace.name(), "redis-local").getObject()) != null
+        && "WipeOutFailed".equals(wipedOut(repositories.get(namespace.name(), "redis-local").getObject()).getReason()));
+    assertThat(wipedOut(repositories.get(namespace.name(), "redis-local").getObject()).getMessage())
+        .contains("locked by a live process", "set spec.wipeOut to false");
+    assertThat(eventReasons(client, namespace, "redis-local")).contains("WipeOutFailed");
+
+    patchSpec(client, namespace, "redis-local", "{\"spec\":{\"wipeOut\":false}}");
+    await().atMost(Duration.ofSeconds(60)).until(() -> repositories.get(namespace.name(), "redis-local").getHttpStatusCode() == 404);
+  }
+
+  private static void patchSpec(ApiClient client, TestNamespace namespace, String repository, String patch) throws ApiException {
+    ApiKind.REPOSITORY.api(client).patch(namespace.name(), repository, io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+        new io.kubernetes.client.custom.V1Patch(patch)).throwsApiException();
+  }
+
+  private static List<String> finalizers(ApiClient client, TestNamespace namespace, String repository) throws ApiException {
+    List<String> finalizers = ApiKind.REPOSITORY.api(client).get(namespace.name(), repository).throwsApiException().getObject()
+        .getMetadata().getFinalizers();
+    return finalizers == null ? List.of() : finalizers;
+  }
+
+  private static V1Condition wipedOut(dev.keepsake.api.Repository repository) {
+    return repository == null || repository.getStatus() == null || repository.getStatus().getConditions() == null ? null
+        : repository.getStatus().getConditions().stream().filter(c -> "WipedOut".equals(c.getType())).findFirst().orElse(null);
+  }
+
+  private static List<String> eventReasons(ApiClient client, TestNamespace namespace, String name) throws ApiException {
+    return new CoreV1Api(client).listNamespacedEvent(namespace.name()).fieldSelector("involvedObject.name=" + name).execute()
+        .getItems().stream().map(e -> e.getReason()).toList();
   }
 
   private static List<String> sessionNames(ApiClient client, TestNamespace namespace) throws ApiException {

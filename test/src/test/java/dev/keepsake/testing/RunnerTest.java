@@ -316,6 +316,61 @@ class RunnerTest {
     assertThat(pushgateway.metrics()).doesNotContain(PASSWORD);
   }
 
+  @Test
+  void retentionReportsTheWholeRepositorysSnapshotsAndSize() {
+    RunnerProcess runner = localRepository().with("KEEPSAKE_REPOSITORY_NAME", "shared-" + work.getFileName());
+    backUp(runner, HOST, "echo", "redis 1");
+    backUp(runner, HOST, "echo", "redis 2");
+    backUp(runner, "demo/postgres", "echo", "postgres 1");
+
+    RunnerProcess.Result retention = runner.run("forget", "--host", HOST, "--tag", TAG, "--keep-last", "1", "--prune");
+
+    assertThat(retention.exit()).as(retention.log()).isZero();
+    assertThat(retention.log()).contains("the repository holds 2 snapshots");
+    Map<String, String> group = Map.of("job", "keepsake-repository", "namespace", "demo", "repository", "shared-" + work.getFileName());
+    assertThat(pushgateway.value("keepsake_repository_snapshots", group)).contains(2.0);
+    assertThat(pushgateway.value("keepsake_repository_size_bytes", group)).hasValueSatisfying(size -> assertThat(size).isPositive());
+  }
+
+  @ParameterizedTest(name = "{0} repository")
+  @ValueSource(strings = {"local", "s3"})
+  void wipeRemovesEverySnapshotOfEveryHost(String kind) {
+    RunnerProcess runner = repository(kind).with("KEEPSAKE_REPOSITORY_NAME", "doomed");
+    backUp(runner, HOST, "echo", "redis 1");
+    backUp(runner, "demo/postgres", "echo", "postgres 1");
+
+    RunnerProcess.Result refused = runner.run("wipe", "--confirm", "another");
+    assertThat(refused.exit()).isNotZero();
+    assertThat(refused.message()).contains("does not name this repository", "nothing was deleted");
+    assertThat(runner.snapshots()).hasSize(2);
+
+    RunnerProcess.Result wipe = runner.run("wipe", "--confirm", "doomed");
+
+    assertThat(wipe.exit()).as(wipe.log()).isZero();
+    if (kind.equals("local")) {
+      assertThat(work.resolve("repository")).doesNotExist();
+      assertThat(wipe.message()).contains("deleted the repository", "2 snapshots");
+    } else {
+      assertThat(runner.snapshots()).isEmpty();
+      assertThat(wipe.message()).contains("removed all 2 snapshots");
+    }
+    RunnerProcess.Result again = runner.run("wipe", "--confirm", "doomed");
+    assertThat(again.exit()).as(again.log()).isZero();
+  }
+
+  @Test
+  void wipeLeavesAFolderThatHoldsMoreThanARepository() throws IOException {
+    RunnerProcess runner = localRepository().with("KEEPSAKE_REPOSITORY_NAME", "doomed");
+    backUp(runner, HOST, "echo", "redis 1");
+    Files.writeString(work.resolve("repository").resolve("notes.txt"), "not restic's");
+
+    RunnerProcess.Result wipe = runner.run("wipe", "--confirm", "doomed");
+
+    assertThat(wipe.reason()).isEqualTo("NotARepository");
+    assertThat(wipe.message()).contains("notes.txt", "nothing was deleted");
+    assertThat(runner.snapshots()).hasSize(1);
+  }
+
   /** A restic backup from stdin holds its lock until its input ends; this one's input never does. */
   private static Process startResticHoldingALock(RunnerProcess runner) {
     try {

@@ -65,8 +65,10 @@ public final class Operator implements AutoCloseable {
         .watch(queue -> ControllerBuilder.controllerWatchBuilder(V1Job.class, queue)
             .withWorkQueueKeyFunc(job -> byLabel(job.getMetadata(), Labels.RESTORE)).build()));
     Controller repositories = controller("repositories",
-        metrics.instrument("Repository", new RepositoryReconciler(cluster, writer)), builder -> builder
+        metrics.instrument("Repository", new RepositoryReconciler(cluster, writer, settings)), builder -> builder
         .watch(queue -> ControllerBuilder.controllerWatchBuilder(Repository.class, queue).build())
+        .watch(queue -> ControllerBuilder.controllerWatchBuilder(V1Job.class, queue)
+            .withWorkQueueKeyFunc(job -> byLabel(job.getMetadata(), Labels.REPOSITORY)).build())
         .watch(queue -> ControllerBuilder.controllerWatchBuilder(BackupSession.class, queue)
             .withWorkQueueKeyFunc(this::repositoryOf).build()));
     manager = ControllerBuilder.controllerManagerBuilder(cluster.factory)

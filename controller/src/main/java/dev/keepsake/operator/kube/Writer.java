@@ -220,6 +220,31 @@ public final class Writer {
     }
   }
 
+  /**
+   * Adds or removes one finalizer, guarded by the resourceVersion that was read so no one else's
+   * finalizer list is overwritten. False on a conflict: the caller reads again.
+   */
+  public <T extends Resource<?, ?, T>> boolean setFinalizer(ApiKind<T, ?> kind, T object, String finalizer, boolean present)
+      throws ApiException {
+    List<String> finalizers = new ArrayList<>(object.getMetadata().getFinalizers() == null ? List.of() : object.getMetadata().getFinalizers());
+    finalizers.remove(finalizer);
+    if (present) {
+      finalizers.add(finalizer);
+    }
+    JsonObject metadata = new JsonObject();
+    metadata.add("finalizers", client.getJSON().getGson().toJsonTree(finalizers));
+    metadata.addProperty("resourceVersion", object.getMetadata().getResourceVersion());
+    JsonObject patch = new JsonObject();
+    patch.add("metadata", metadata);
+    var response = kind.api(client).patch(object.getMetadata().getNamespace(), object.getMetadata().getName(),
+        V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, new V1Patch(patch.toString()));
+    if (response.getHttpStatusCode() == 409 || response.getHttpStatusCode() == 404) {
+      return response.getHttpStatusCode() == 404;
+    }
+    response.throwsApiException();
+    return true;
+  }
+
   public <T extends Resource<?, ?, T>> void delete(ApiKind<T, ?> kind, String namespace, String name) {
     kind.api(client).delete(namespace, name);
   }

@@ -1,6 +1,7 @@
 package dev.keepsake.operator.status;
 
 import dev.keepsake.api.BackupSession;
+import dev.keepsake.api.Bytes;
 import dev.keepsake.api.Repository;
 import dev.keepsake.api.RepositoryStatus;
 import dev.keepsake.api.SessionPhase;
@@ -11,6 +12,8 @@ import java.util.List;
 
 /** A Repository's status: where it is (no credentials), whether its Secret exists, its last backup. */
 public final class RepositoryStatuses {
+  public static final String WIPED_OUT = "WipedOut";
+
   private RepositoryStatuses() {}
 
   /** @param sessions backup sessions of every configuration that uses this repository */
@@ -32,12 +35,35 @@ public final class RepositoryStatuses {
         .totalSizeBytes(previous.getTotalSizeBytes())
         .lastCheckTime(previous.getLastCheckTime())
         .lastCheckResult(previous.getLastCheckResult());
-    sessions.stream()
+    List<BackupSession> succeeded = sessions.stream()
         .filter(s -> s.getStatus() != null && s.getStatus().getPhase() == SessionPhase.Succeeded && s.getStatus().getCompletionTime() != null)
-        .max(Comparator.comparing((BackupSession s) -> s.getStatus().getCompletionTime()))
-        .ifPresent(last -> status.initialized(true)
-            .lastBackupTime(last.getStatus().getCompletionTime())
-            .lastBackupSession(last.getMetadata().getNamespace() + "/" + last.getMetadata().getName()));
+        .sorted(Comparator.comparing((BackupSession s) -> s.getStatus().getCompletionTime()).reversed())
+        .toList();
+    if (!succeeded.isEmpty()) {
+      BackupSession last = succeeded.get(0);
+      status.initialized(true)
+          .lastBackupTime(last.getStatus().getCompletionTime())
+          .lastBackupSession(last.getMetadata().getNamespace() + "/" + last.getMetadata().getName());
+    }
+    // The newest measurement wins; a session whose retention step could not measure leaves the last one.
+    succeeded.stream().map(s -> s.getStatus().getRepository())
+        .filter(usage -> usage != null && usage.getSnapshotCount() != null && usage.getTotalSizeBytes() != null)
+        .findFirst()
+        .ifPresent(usage -> status.snapshotCount(usage.getSnapshotCount())
+            .totalSizeBytes(usage.getTotalSizeBytes())
+            .totalSize(Bytes.human(usage.getTotalSizeBytes())));
     return status;
+  }
+
+  /** While a Repository with wipeOut is deleted: how the wipe goes, where `kubectl describe` shows it. */
+  public static RepositoryStatus wipingOut(RepositoryStatus status, Repository repository, WipeOut.Step step, String jobName,
+      String failure, OffsetDateTime now) {
+    String reason = step == WipeOut.Step.JOB_FAILED ? "WipeOutFailed" : "WipingOut";
+    String message = step == WipeOut.Step.JOB_FAILED
+        ? "Job " + jobName + " could not wipe the repository: " + failure + ". The Repository stays until the wipe succeeds;"
+            + " delete the Job to try again, or set spec.wipeOut to false to delete the Repository and keep its data"
+        : "Job " + jobName + " deletes the repository's data; the Repository goes when it has succeeded";
+    return status.conditions(Conditions.set(status.getConditions(), WIPED_OUT, false, reason, message,
+        repository.getMetadata().getGeneration(), now));
   }
 }

@@ -96,6 +96,10 @@ public final class SessionPhases {
     return job != null && (hasCondition(job, "Complete") || hasCondition(job, "Failed"));
   }
 
+  public static boolean succeeded(V1Job job) {
+    return job != null && hasCondition(job, "Complete");
+  }
+
   private static boolean hasCondition(V1Job job, String type) {
     return condition(job, type) != null;
   }

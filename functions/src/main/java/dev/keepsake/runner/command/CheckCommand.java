@@ -15,16 +15,12 @@ final class CheckCommand implements Callable<Integer> {
   @Mixin RepositoryOptions repository;
   @Mixin ReportOptions report;
 
-  @Option(names = "--repository-name", defaultValue = "${env:KEEPSAKE_REPOSITORY_NAME:-repository}",
-      description = "The Repository's name, for the metrics' grouping key.")
-  String repositoryName;
-
   @Option(names = "--read-data-subset", description = "Also read this part of the data, e.g. 10% or 1/5.")
   String readDataSubset;
 
   @Override
   public Integer call() {
-    RunReport run = report.runReport("check", "keepsake-check", "repository", repositoryName, null);
+    RunReport run = report.runReport("check", "keepsake-check", "repository", repository.name, null);
     try {
       Restic restic = repository.open(System.getenv());
       Log.useRedactor(restic.redactor());

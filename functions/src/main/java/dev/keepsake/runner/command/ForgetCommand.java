@@ -45,7 +45,9 @@ final class ForgetCommand implements Callable<Integer> {
       List<String> policy = policyFlags();
       if (policy.isEmpty()) {
         // A configuration without a retention policy keeps everything; its Task's retention step says so.
-        return run.succeeded("no retention policy: every snapshot of " + target.host + " is kept", new JsonObject());
+        JsonObject results = new JsonObject();
+        RepositoryUsageReport.add(results, repository, report);
+        return run.succeeded("no retention policy: every snapshot of " + target.host + " is kept", results);
       }
       Restic restic = repository.open(System.getenv());
       Log.useRedactor(restic.redactor());
@@ -66,6 +68,7 @@ final class ForgetCommand implements Callable<Integer> {
       retention.addProperty("pruned", prune && !dryRun);
       JsonObject results = new JsonObject();
       results.add("retention", retention);
+      RepositoryUsageReport.add(results, restic, repository.name, report);
       run.metrics()
           .gauge("keepsake_retention_kept_snapshots", "Snapshots of the target kept by the last retention run", keptRemoved[0])
           .gauge("keepsake_retention_removed_snapshots", "Snapshots of the target removed by the last retention run",

@@ -14,6 +14,10 @@ public final class RepositoryOptions {
       description = "The Repository's spec as JSON (no credentials; they come from the environment). Env: KEEPSAKE_REPOSITORY.")
   String repositorySpec;
 
+  @Option(names = "--repository-name", defaultValue = "${env:KEEPSAKE_REPOSITORY_NAME:-repository}",
+      description = "The Repository's name, for the metrics' grouping key. Env: KEEPSAKE_REPOSITORY_NAME.")
+  String name;
+
   @Option(names = "--repository-location", defaultValue = "${env:RESTIC_REPOSITORY}",
       description = "A restic repository string, when there is no Repository spec. Env: RESTIC_REPOSITORY.")
   String location;

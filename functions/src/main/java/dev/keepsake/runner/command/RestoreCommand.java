@@ -2,7 +2,7 @@ package dev.keepsake.runner.command;
 
 import com.google.gson.JsonObject;
 import dev.keepsake.restic.ResticRepository;
-import dev.keepsake.runner.Bytes;
+import dev.keepsake.api.Bytes;
 import dev.keepsake.api.Durations;
 import dev.keepsake.runner.Log;
 import dev.keepsake.runner.RunFailure;

@@ -226,6 +226,16 @@ public final class Restic {
     return snapshots.isEmpty() ? Optional.empty() : Optional.of(snapshots.get(snapshots.size() - 1));
   }
 
+  /** How many snapshots the whole repository holds and how many bytes it stores (all hosts). */
+  public RepositoryStats repositoryStats() {
+    Result stats = run(List.of("stats", "--mode", "raw-data", "--json")).orThrow("restic stats", repository.displayLocation());
+    JsonObject parsed = JsonParser.parseString(stats.stdout().trim()).getAsJsonObject();
+    return new RepositoryStats(parsed.get("snapshots_count").getAsInt(), parsed.get("total_size").getAsLong());
+  }
+
+  /** The repository as a whole: snapshot count and stored (deduplicated, compressed) bytes. */
+  public record RepositoryStats(int snapshots, long storedBytes) {}
+
   /** The size of a snapshot's files once restored, for a restore's progress percentage. */
   public java.util.OptionalLong restoreSize(String snapshotId) {
     Result stats = run(List.of("stats", snapshotId, "--mode", "restore-size", "--json"));

@@ -1,6 +1,6 @@
 package dev.keepsake.runner.stream;
 
-import dev.keepsake.runner.Bytes;
+import dev.keepsake.api.Bytes;
 import dev.keepsake.runner.Log;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package dev.keepsake.runner.stream;
 
-import dev.keepsake.runner.Bytes;
+import dev.keepsake.api.Bytes;
 import dev.keepsake.runner.Log;
 import dev.keepsake.runner.RunFailure;
 import dev.keepsake.runner.process.ExternalProgram;

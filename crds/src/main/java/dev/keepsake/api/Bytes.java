@@ -1,4 +1,4 @@
-package dev.keepsake.runner;
+package dev.keepsake.api;
 
 import java.util.Locale;
 

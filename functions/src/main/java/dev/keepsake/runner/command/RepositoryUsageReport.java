@@ -1,0 +1,51 @@
+package dev.keepsake.runner.command;
+
+import com.google.gson.JsonObject;
+import dev.keepsake.api.Bytes;
+import dev.keepsake.runner.Log;
+import dev.keepsake.runner.report.Metrics;
+import dev.keepsake.runner.restic.Restic;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The whole repository's snapshot count and stored size, added to a backup's results (the operator
+ * copies it into the Repository's status) and pushed as the repository's own metrics. Best effort: a
+ * backup that worked is not failed because its repository could not be measured afterwards.
+ */
+final class RepositoryUsageReport {
+  private RepositoryUsageReport() {}
+
+  static void add(JsonObject results, RepositoryOptions repository, ReportOptions report) {
+    try {
+      Restic restic = repository.open(System.getenv());
+      Log.useRedactor(restic.redactor());
+      add(results, restic, repository.name, report);
+    } catch (RuntimeException failure) {
+      Log.warn("could not measure the repository: %s", failure.getMessage());
+    }
+  }
+
+  static void add(JsonObject results, Restic restic, String repositoryName, ReportOptions report) {
+    Restic.RepositoryStats stats;
+    try {
+      stats = restic.repositoryStats();
+    } catch (RuntimeException failure) {
+      Log.warn("could not measure the repository: %s", failure.getMessage());
+      return;
+    }
+    Log.info("the repository holds %d snapshots in %s", stats.snapshots(), Bytes.human(stats.storedBytes()));
+    JsonObject usage = new JsonObject();
+    usage.addProperty("snapshotCount", stats.snapshots());
+    usage.addProperty("totalSizeBytes", stats.storedBytes());
+    results.add("repository", usage);
+    Map<String, String> grouping = new LinkedHashMap<>();
+    grouping.put("namespace", report.namespace());
+    grouping.put("repository", repositoryName);
+    new Metrics(report.pushgateway, "keepsake-repository", grouping)
+        .gauge("keepsake_repository_snapshots", "Snapshots in the whole repository, every target's", stats.snapshots())
+        .gauge("keepsake_repository_size_bytes", "Bytes the repository stores after deduplication and compression",
+            stats.storedBytes())
+        .push();
+  }
+}
