@@ -9,7 +9,8 @@ log() { echo "[setup] $*" >&2; }
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages the tests start or call. Later parts of the project add to this list.
-APT_PACKAGES=(openjdk-17-jdk-headless maven git curl ca-certificates restic prometheus-pushgateway)
+APT_PACKAGES=(openjdk-17-jdk-headless maven git curl ca-certificates restic prometheus-pushgateway
+  redis-server redis-tools postgresql postgresql-client mariadb-server mariadb-client)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -45,4 +46,5 @@ if (( go_minor < 21 )); then
 fi
 
 bash test/scripts/build-control-plane.sh >/dev/null
-log "ready: Java ${java_major}, $(mvn -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g'), ${go_version}, control plane cached"
+bash catalog/redis/build-redis-dump-go.sh >/dev/null
+log "ready: Java ${java_major}, $(mvn -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g'), ${go_version}, control plane and redis-dump-go cached"

@@ -57,7 +57,7 @@ public final class BackupJobs {
         jobLabels(configurationName, sessionName),
         SessionJob.ownedBy(in.session()),
         steps,
-        in.task().getSpec().getVolumes(),
+        TaskResolver.volumes(in.task(), variables),
         in.repository(),
         spec.getTarget(),
         true,

@@ -68,7 +68,7 @@ public final class RestoreJobs {
         Labels.of(Labels.RESTORE, sessionName),
         SessionJob.ownedBy(in.session()),
         steps,
-        in.task().getSpec().getVolumes(),
+        TaskResolver.volumes(in.task(), variables.build()),
         in.repository(),
         spec.getTarget(),
         false,

@@ -35,7 +35,10 @@ public final class Substitution {
     return result.toString();
   }
 
-  /** Arguments with variables replaced; an argument that is exactly one list variable becomes its items. */
+  /**
+   * Arguments with variables replaced; an argument that is exactly one list variable becomes its
+   * items, and one that is exactly one empty variable disappears.
+   */
   public List<String> in(List<String> arguments) {
     if (arguments == null) {
       return null;
@@ -44,7 +47,8 @@ public final class Substitution {
     for (String argument : arguments) {
       Matcher whole = VARIABLE.matcher(argument);
       if (whole.matches()) {
-        result.addAll(valueOf(whole));
+        // A whole argument that comes out empty is left out, so optional flags can default to nothing.
+        valueOf(whole).stream().filter(value -> !value.isEmpty()).forEach(result::add);
       } else {
         result.add(in(argument));
       }

@@ -12,6 +12,7 @@ import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1EnvVarSource;
 import io.kubernetes.client.openapi.models.V1ResourceRequirements;
 import io.kubernetes.client.openapi.models.V1SecretKeySelector;
+import io.kubernetes.client.openapi.models.V1Volume;
 import io.kubernetes.client.openapi.models.V1VolumeMount;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -59,6 +60,37 @@ public final class TaskResolver {
           + ". Define them as params of the Task's step or of the task reference, or give a default: ${NAME:=value}");
     }
     return containers;
+  }
+
+  /**
+   * The Task's volumes with variables in the names they refer to (Secret, ConfigMap, claim), so a
+   * Task can mount, say, the AppBinding's TLS Secret.
+   */
+  public static List<V1Volume> volumes(Task task, Variables variables) {
+    List<V1Volume> volumes = new ArrayList<>();
+    if (task.getSpec().getVolumes() == null) {
+      return volumes;
+    }
+    Substitution substitution = new Substitution(variables);
+    io.kubernetes.client.openapi.JSON json = new io.kubernetes.client.openapi.JSON();
+    for (V1Volume declared : task.getSpec().getVolumes()) {
+      V1Volume volume = json.deserialize(json.serialize(declared), V1Volume.class);
+      if (volume.getSecret() != null) {
+        volume.getSecret().secretName(substitution.in(volume.getSecret().getSecretName()));
+      }
+      if (volume.getConfigMap() != null) {
+        volume.getConfigMap().name(substitution.in(volume.getConfigMap().getName()));
+      }
+      if (volume.getPersistentVolumeClaim() != null) {
+        volume.getPersistentVolumeClaim().claimName(substitution.in(volume.getPersistentVolumeClaim().getClaimName()));
+      }
+      volumes.add(volume);
+    }
+    if (!substitution.undefined().isEmpty()) {
+      throw new ResolutionException("UndefinedVariable", "Task " + task.getMetadata().getName() + " cannot run: its volumes use "
+          + describe(substitution.undefined()));
+    }
+    return volumes;
   }
 
   private static V1Container container(String name, FunctionSpec spec, Substitution substitution) {

@@ -22,6 +22,14 @@ class SubstitutionTest {
   }
 
   @Test
+  void anOptionalFlagWithAnEmptyDefaultDisappears() {
+    Substitution substitution = new Substitution(variables);
+
+    assertThat(substitution.in(List.of("pg_dump", "${EXTRA_FLAGS:=}", "--host=${TARGET_HOST}", "-f=${EMPTY:=}")))
+        .containsExactly("pg_dump", "--host=redis.shop.svc", "-f=");
+  }
+
+  @Test
   void defaultsApplyOnlyToUndefinedVariablesAndUndefinedOnesAreCollected() {
     Substitution substitution = new Substitution(variables);
 

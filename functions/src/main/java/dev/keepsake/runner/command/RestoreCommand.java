@@ -72,7 +72,7 @@ final class RestoreCommand implements Callable<Integer> {
         meter.settle(bytes);
         results.addProperty("bytesRestored", bytes);
         run.metrics().gauge("keepsake_restore_bytes", "Bytes streamed into the target by the last restore", bytes);
-        message = "restored " + Bytes.human(bytes) + " of snapshot " + chosen.shortId() + " into " + restoreCommand.get(0);
+        message = "restored " + Bytes.human(bytes) + " of snapshot " + chosen.shortId() + " into " + programName(restoreCommand);
       }
       meter.close();
       return run.succeeded(message, results);
@@ -115,5 +115,11 @@ final class RestoreCommand implements Callable<Integer> {
     }
     FileRestore.run(restic, new FileRestore.Request(chosen, targetPath, include, exclude, Durations.parse(timeout)));
     return "restored snapshot " + chosen.shortId() + (include.isEmpty() ? "" : " (only " + include + ")") + " into " + targetPath;
+  }
+
+  /** The program that receives the data: after the last "--" when the command wraps another (keepsake redis-filter -- redis-cli). */
+  static String programName(List<String> command) {
+    int wrapped = command.lastIndexOf("--");
+    return wrapped >= 0 && wrapped + 1 < command.size() ? command.get(wrapped + 1) : command.get(0);
   }
 }

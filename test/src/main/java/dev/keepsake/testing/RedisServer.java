@@ -1,0 +1,79 @@
+package dev.keepsake.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A real redis-server (Debian's) on loopback, with a password, no persistence, 16 databases. */
+public final class RedisServer implements AutoCloseable {
+  private final SupervisedProcess process;
+  private final int port;
+  private final String password;
+
+  private RedisServer(SupervisedProcess process, int port, String password) {
+    this.process = process;
+    this.port = port;
+    this.password = password;
+  }
+
+  public static RedisServer start(Path dir, String password) {
+    Path binary = Path.of("/usr/bin/redis-server");
+    if (!Files.isExecutable(binary)) {
+      throw new IllegalStateException("redis-server is not installed: apt-get install redis-server "
+          + "(test/scripts/install-prerequisites.sh does)");
+    }
+    int port = Ports.free();
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
+        "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "yes"));
+    if (password != null) {
+      args.addAll(List.of("--requirepass", password));
+    }
+    SupervisedProcess process = SupervisedProcess.start("redis", binary, args, Map.of(), dir.resolve("redis.log"));
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+    while (!listening(port)) {
+      if (!process.isAlive() || Instant.now().isAfter(deadline)) {
+        process.close();
+        throw new IllegalStateException("redis-server did not start:\n" + process.logTail(20));
+      }
+      Ports.pause();
+    }
+    return new RedisServer(process, port, password);
+  }
+
+  private static boolean listening(int port) {
+    try (Socket ignored = new Socket("127.0.0.1", port)) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  public String host() {
+    return "127.0.0.1";
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String password() {
+    return password;
+  }
+
+  @Override
+  public void close() {
+    process.close();
+  }
+}

@@ -1,0 +1,207 @@
+package dev.keepsake.testing;
+
+import com.google.gson.JsonObject;
+import dev.keepsake.api.AppBinding;
+import dev.keepsake.api.BackupConfiguration;
+import dev.keepsake.api.BackupSession;
+import dev.keepsake.api.Function;
+import dev.keepsake.api.Manifests;
+import dev.keepsake.api.Repository;
+import dev.keepsake.api.RestoreSession;
+import dev.keepsake.api.Task;
+import dev.keepsake.desired.BackupJobs;
+import dev.keepsake.desired.OperatorSettings;
+import dev.keepsake.desired.RestoreJobs;
+import dev.keepsake.resolve.BuiltIns;
+import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Pod;
+import java.io.StringReader;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * One catalog addon driven the way the operator drives it: its manifests resolved into the Job the
+ * operator would create, and that Job's pod run by {@link LocalPod}. No API server is involved; the
+ * Secrets are a map.
+ */
+final class CatalogRun {
+  static final String NAMESPACE = "catalog";
+  static final String REPOSITORY_SECRET = "repository-credentials";
+  static final String TARGET_SECRET = "database-credentials";
+  static final String RESTIC_PASSWORD = "catalog restic password";
+
+  private final String addon;
+  private final Path work;
+  private final Path tools;
+  private final Map<String, Function> functions = new HashMap<>(BuiltIns.functions());
+  private final Map<String, Task> tasks = new HashMap<>();
+  final Map<String, Map<String, String>> secrets = new HashMap<>();
+  private int runs;
+
+  CatalogRun(String addon, Path work) {
+    this.addon = addon;
+    this.work = work;
+    this.tools = LocalTools.folder(work);
+    for (JsonObject document : Manifests.read(Project.root().resolve("catalog").resolve(addon).resolve("addon.yaml"))) {
+      switch (document.get("kind").getAsString()) {
+        case "Function" -> functions.put(name(document), Manifests.toModel(document, Function.class));
+        case "Task" -> tasks.put(name(document), Manifests.toModel(document, Task.class));
+        default -> throw new IllegalStateException("unexpected " + document.get("kind") + " in catalog/" + addon);
+      }
+    }
+  }
+
+  private static String name(JsonObject document) {
+    return document.getAsJsonObject("metadata").get("name").getAsString();
+  }
+
+  Task task(String name) {
+    Task task = tasks.get(name);
+    if (task == null) {
+      throw new IllegalArgumentException("catalog/" + addon + " has no Task " + name);
+    }
+    return task;
+  }
+
+  static <T> T model(String yaml, Class<T> type) {
+    JsonObject document = Manifests.read(new StringReader(yaml)).get(0);
+    document.getAsJsonObject("metadata").addProperty("namespace", NAMESPACE);
+    document.getAsJsonObject("metadata").addProperty("uid", UUID.randomUUID().toString());
+    return Manifests.toModel(document, type);
+  }
+
+  /** A restic repository in a local folder, reached through a hostPath volume. */
+  Repository localRepository(Path folder) {
+    secrets.put(REPOSITORY_SECRET, Map.of("RESTIC_PASSWORD", RESTIC_PASSWORD));
+    return model("""
+        apiVersion: keepsake.dev/v1alpha1
+        kind: Repository
+        metadata: {name: local}
+        spec:
+          backend:
+            local:
+              mountPath: /repository
+              hostPath: {path: "%s"}
+          secret: {name: %s}
+        """.formatted(folder, REPOSITORY_SECRET), Repository.class);
+  }
+
+  Repository s3Repository(S3Server s3, String bucket) {
+    secrets.put(REPOSITORY_SECRET, Map.of("RESTIC_PASSWORD", RESTIC_PASSWORD,
+        "AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY));
+    return model("""
+        apiVersion: keepsake.dev/v1alpha1
+        kind: Repository
+        metadata: {name: s3}
+        spec:
+          backend:
+            s3: {endpoint: "%s", bucket: %s, prefix: %s, forcePathStyle: true}
+          secret: {name: %s}
+        """.formatted(s3.endpoint(), bucket, addon, REPOSITORY_SECRET), Repository.class);
+  }
+
+  /** An AppBinding to a server on loopback, its password in the target Secret. */
+  AppBinding appBinding(String type, String url, Map<String, String> credentials, Map<String, String> parameters) {
+    secrets.put(TARGET_SECRET, credentials);
+    StringBuilder params = new StringBuilder();
+    parameters.forEach((k, v) -> params.append("    ").append(k).append(": \"").append(v).append("\"\n"));
+    return model("""
+        apiVersion: keepsake.dev/v1alpha1
+        kind: AppBinding
+        metadata: {name: database}
+        spec:
+          type: %s
+          clientConfig: {url: "%s"}
+          secret: {name: %s}
+          parameters:
+        %s""".formatted(type, url, TARGET_SECRET, params.isEmpty() ? "    {}\n" : params), AppBinding.class);
+  }
+
+  private static String paramsYaml(Map<String, String> params) {
+    StringBuilder yaml = new StringBuilder("[");
+    params.forEach((k, v) -> yaml.append(yaml.length() > 1 ? ", " : "").append("{name: ").append(k).append(", value: \"")
+        .append(v.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"}"));
+    return yaml.append("]").toString();
+  }
+
+  private static String targetYaml(AppBinding binding, String claim) {
+    return binding != null ? "{ref: {apiGroup: keepsake.dev, kind: AppBinding, name: " + binding.getMetadata().getName() + "}}"
+        : "{ref: {kind: PersistentVolumeClaim, name: " + claim + "}}";
+  }
+
+  LocalPod.Outcome backup(Repository repository, AppBinding binding, String claim, String taskName, Map<String, String> params) {
+    BackupConfiguration configuration = model("""
+        apiVersion: keepsake.dev/v1alpha1
+        kind: BackupConfiguration
+        metadata: {name: nightly}
+        spec:
+          schedule: "@daily"
+          repository: {name: %s}
+          target: %s
+          task: {name: %s, params: %s}
+          retentionPolicy: {name: keep-ten, keepLast: 10, prune: false}
+        """.formatted(repository.getMetadata().getName(), targetYaml(binding, claim), taskName, paramsYaml(params)),
+        BackupConfiguration.class);
+    BackupSession session = model("""
+        apiVersion: keepsake.dev/v1alpha1
+        kind: BackupSession
+        metadata: {name: nightly-%d}
+        spec:
+          invoker: {apiGroup: keepsake.dev, kind: BackupConfiguration, name: nightly}
+          trigger: Manual
+        """.formatted(++runs), BackupSession.class);
+    return run(BackupJobs.forSession(new BackupJobs.Inputs(session, configuration, repository, binding, task(taskName), functions,
+        settings())));
+  }
+
+  LocalPod.Outcome restore(Repository repository, AppBinding binding, String claim, String taskName, Map<String, String> params,
+      List<String> paths) {
+    RestoreSession session = model("""
+        apiVersion: keepsake.dev/v1alpha1
+        kind: RestoreSession
+        metadata: {name: restore-%d}
+        spec:
+          repository: {name: %s}
+          snapshot: latest
+          target: %s
+          task: {name: %s, params: %s}
+        """.formatted(++runs, repository.getMetadata().getName(), targetYaml(binding, claim).replace("}}",
+            paths.isEmpty() ? "}}" : "}, paths: [" + String.join(", ", paths.stream().map(p -> "\"" + p + "\"").toList()) + "]}"),
+            taskName, paramsYaml(params)), RestoreSession.class);
+    return run(RestoreJobs.forSession(new RestoreJobs.Inputs(session, repository, binding, task(taskName), functions, settings())));
+  }
+
+  private static OperatorSettings settings() {
+    return new OperatorSettings("keepsake/runner:test", null, 600, "keepsake-job");
+  }
+
+  /** The Job's pod, as the Job controller would stamp it out, run locally. */
+  LocalPod.Outcome run(V1Job job) {
+    V1Pod pod = new V1Pod().metadata(new V1ObjectMeta().name(job.getMetadata().getName() + "-local").namespace(NAMESPACE)
+        .labels(job.getSpec().getTemplate().getMetadata().getLabels())).spec(job.getSpec().getTemplate().getSpec());
+    Map<String, String> environment = new LinkedHashMap<>(LocalTools.runnerEnvironment());
+    environment.put("KUBECONFIG", work.resolve("no-kubeconfig").toString());
+    environment.put("KEEPSAKE_PROGRESS_INTERVAL", "2s");
+    LocalPod local = new LocalPod(pod, new LocalPod.Sources() {
+      @Override
+      public Map<String, String> secret(String name) {
+        return secrets.get(name);
+      }
+
+      @Override
+      public Map<String, String> configMap(String name) {
+        return null;
+      }
+    }, work.resolve("pods").resolve(pod.getMetadata().getName()), tools, environment, claim -> work.resolve("claims").resolve(claim));
+    return local.run(outcome -> { });
+  }
+
+  Path claim(String name) {
+    return work.resolve("claims").resolve(name);
+  }
+}
