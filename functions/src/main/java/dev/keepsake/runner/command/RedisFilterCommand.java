@@ -3,7 +3,6 @@ package dev.keepsake.runner.command;
 import dev.keepsake.runner.Log;
 import dev.keepsake.runner.redis.RespFilter;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,29 +25,18 @@ final class RedisFilterCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, InterruptedException {
     RespFilter filter = new RespFilter(database.equals("all") ? null : Integer.valueOf(database), keyPattern);
-    Process child = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.INHERIT)
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    Thread stopChild = new Thread(child::destroy);
-    Runtime.getRuntime().addShutdownHook(stopChild);
-    try (OutputStream toChild = child.getOutputStream()) {
+    return FilteredInput.run(command, (in, out) -> {
       if (filter.passesEverything()) {
-        System.in.transferTo(toChild);
-      } else {
-        filter.filter(System.in, toChild);
-        Log.info("kept %d and left out %d commands of the dump (database %s, keys %s)", filter.passed(), filter.dropped(),
-            database, keyPattern);
+        in.transferTo(out);
+        return;
       }
-    } catch (RespFilter.MalformedDump e) {
-      child.destroy();
-      child.waitFor();
-      Log.error("the dump cannot be filtered: %s; the restore was stopped", e.getMessage());
-      return 2;
-    } catch (IOException e) {
-      // The command stopped reading (it failed); its exit code and stderr say why.
-      Log.warn("%s stopped reading the dump: %s", command.get(0), e.getMessage());
-    }
-    int exit = child.waitFor();
-    Runtime.getRuntime().removeShutdownHook(stopChild);
-    return exit;
+      try {
+        filter.filter(in, out);
+      } catch (RespFilter.MalformedDump e) {
+        throw new FilteredInput.BadInput(e.getMessage());
+      }
+      Log.info("kept %d and left out %d commands of the dump (database %s, keys %s)", filter.passed(), filter.dropped(),
+          database, keyPattern);
+    });
   }
 }
