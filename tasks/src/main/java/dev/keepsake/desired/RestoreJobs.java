@@ -47,7 +47,8 @@ public final class RestoreJobs {
         .set("SNAPSHOT", snapshot)
         .set("SNAPSHOT_HOST", host)
         .list("SNAPSHOT_TAGS", tags)
-        .set("RESTORE_TARGET", spec.getTarget().getTargetPath() != null ? spec.getTarget().getTargetPath() : "/");
+        .set("RESTORE_TARGET", spec.getTarget().getTargetPath() != null ? spec.getTarget().getTargetPath() : "/")
+        .set("TARGET_SUBPATH", subPath(spec.getTarget().getTargetPath()));
     RepositoryVariables.add(variables, in.repository());
     TargetVariables.add(variables, namespace, spec.getTarget(), in.appBinding());
     List<V1Container> steps = TaskResolver.containers(in.task(), in.functions(), variables.build(), spec.getTask().getParams());
@@ -76,5 +77,13 @@ public final class RestoreJobs {
         spec.getTimeout(),
         runnerEnvironment,
         in.settings()));
+  }
+
+  /** A folder inside the target volume, as "/photos", or "" for its root. */
+  static String subPath(String targetPath) {
+    if (targetPath == null || targetPath.isBlank() || targetPath.equals("/")) {
+      return "";
+    }
+    return "/" + targetPath.replaceAll("^/+|/+$", "");
   }
 }

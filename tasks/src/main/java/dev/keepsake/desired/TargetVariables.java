@@ -27,8 +27,13 @@ final class TargetVariables {
     List<String> paths = target.getPaths() == null || target.getPaths().isEmpty()
         ? List.of(TARGET_MOUNT)
         : target.getPaths().stream().map(p -> TARGET_MOUNT + (p.equals("/") ? "" : p)).toList();
+    // Relative to the mount, for steps that run in /target so that snapshots hold the volume's own layout.
+    List<String> relative = target.getPaths() == null || target.getPaths().isEmpty()
+        ? List.of(".")
+        : target.getPaths().stream().map(p -> p.equals("/") ? "." : p.replaceFirst("^/+", "")).toList();
     variables.list("TARGET_PATHS", paths)
         .list("PATH_FLAGS", flags("--path", paths))
+        .list("RELATIVE_PATH_FLAGS", flags("--path", relative))
         .list("INCLUDE_FLAGS", flags("--include", target.getInclude()))
         .list("EXCLUDE_FLAGS", flags("--exclude", target.getExclude()));
   }

@@ -129,8 +129,8 @@ class CatalogPostgresTest {
     Instant start = Instant.now();
     LocalPod.Outcome outcome = action.get();
     assertThat(outcome.succeeded()).as(CatalogRedisTest.describe(outcome)).isTrue();
-    System.out.printf("[catalog] postgres %s: %s in %d ms%n", what, outcome.containers().get(0).message(),
-        Duration.between(start, Instant.now()).toMillis());
+    System.out.printf("[catalog] postgres %s: %s in %d ms%s%n", what, outcome.containers().get(0).message(),
+        Duration.between(start, Instant.now()).toMillis(), CatalogRun.summary(outcome));
     return outcome;
   }
 
@@ -143,7 +143,7 @@ class CatalogPostgresTest {
     timed("pg_dumpall backup to " + kind, () -> run.backup(repository, binding, null, "postgres-backup-15", Map.of()));
     dropEverything();
 
-    timed("psql restore from " + kind, () -> run.restore(repository, binding, null, "postgres-restore-15", Map.of(), List.of()));
+    timed("psql restore from " + kind, () -> run.restore(repository, binding, null, "postgres-restore-15", Map.of(), ""));
 
     assertThat(fingerprints()).isEqualTo(seeded);
   }
@@ -157,11 +157,11 @@ class CatalogPostgresTest {
     dropEverything();
 
     timed("psql restore of analytics", () -> run.restore(repository, binding, null, "postgres-restore-15",
-        Map.of("DATABASE", "analytics"), List.of()));
+        Map.of("DATABASE", "analytics"), ""));
 
     assertThat(databases()).containsExactly("analytics");
     assertThat(fingerprint("analytics")).isEqualTo(seeded.get("analytics"));
-    timed("psql restore of everything", () -> run.restore(repository, binding, null, "postgres-restore-15", Map.of(), List.of()));
+    timed("psql restore of everything", () -> run.restore(repository, binding, null, "postgres-restore-15", Map.of(), ""));
     assertThat(fingerprints()).isEqualTo(seeded);
   }
 
@@ -175,7 +175,7 @@ class CatalogPostgresTest {
     postgres.sql("postgres", "DROP DATABASE shop");
 
     timed("pg_restore of shop", () -> run.restore(repository, binding, null, "postgres-restore-database-15",
-        Map.of("DATABASE", "shop"), List.of()));
+        Map.of("DATABASE", "shop"), ""));
 
     assertThat(fingerprint("shop")).isEqualTo(seeded.get("shop"));
   }
@@ -190,7 +190,7 @@ class CatalogPostgresTest {
         "RESTIC_PASSWORD", CatalogRun.RESTIC_PASSWORD));
 
     LocalPod.Outcome restore = run.restore(repository, binding(run, "wrong password"), null, "postgres-restore-database-15",
-        Map.of("DATABASE", "analytics"), List.of());
+        Map.of("DATABASE", "analytics"), "");
 
     assertThat(restore.succeeded()).isFalse();
     assertThat(restore.last().message()).contains("password authentication failed", "pg_restore").doesNotContain("wrong password");

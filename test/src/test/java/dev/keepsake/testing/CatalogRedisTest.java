@@ -59,8 +59,8 @@ class CatalogRedisTest {
     Instant start = Instant.now();
     LocalPod.Outcome backup = run.backup(repository, binding, null, "redis-backup-7", params);
     assertThat(backup.succeeded()).as(describe(backup)).isTrue();
-    System.out.printf("[catalog] redis backup into %s: %s in %d ms%n", repository.getMetadata().getName(),
-        backup.containers().get(0).message(), Duration.between(start, Instant.now()).toMillis());
+    System.out.printf("[catalog] redis backup into %s: %s in %d ms%s%n", repository.getMetadata().getName(),
+        backup.containers().get(0).message(), Duration.between(start, Instant.now()).toMillis(), CatalogRun.summary(backup));
   }
 
   static String describe(LocalPod.Outcome outcome) {
@@ -101,11 +101,11 @@ class CatalogRedisTest {
     flushAll();
 
     Instant start = Instant.now();
-    LocalPod.Outcome restore = run.restore(repository, binding, null, "redis-restore-7", Map.of(), List.of());
+    LocalPod.Outcome restore = run.restore(repository, binding, null, "redis-restore-7", Map.of(), "");
 
     assertThat(restore.succeeded()).as(describe(restore)).isTrue();
-    System.out.printf("[catalog] redis restore from %s: %s in %d ms%n", kind, restore.last().message(),
-        Duration.between(start, Instant.now()).toMillis());
+    System.out.printf("[catalog] redis restore from %s: %s in %d ms%s%n", kind, restore.last().message(),
+        Duration.between(start, Instant.now()).toMillis(), CatalogRun.summary(restore));
     assertSameData(seededDb0, RedisDataSet.read(redis, 0));
     assertSameData(seededDb2, RedisDataSet.read(redis, 2));
   }
@@ -118,7 +118,7 @@ class CatalogRedisTest {
     backUpOrFail(run, repository, binding, Map.of());
     flushAll();
 
-    LocalPod.Outcome carts = run.restore(repository, binding, null, "redis-restore-7", Map.of("KEY_PATTERN", "cart:*"), List.of());
+    LocalPod.Outcome carts = run.restore(repository, binding, null, "redis-restore-7", Map.of("KEY_PATTERN", "cart:*"), "");
 
     assertThat(carts.succeeded()).as(describe(carts)).isTrue();
     assertSameData(seededDb0.entrySet().stream()
@@ -127,7 +127,7 @@ class CatalogRedisTest {
     assertThat(RedisDataSet.read(redis, 2)).isEmpty();
 
     flushAll();
-    LocalPod.Outcome sessions = run.restore(repository, binding, null, "redis-restore-7", Map.of("DATABASE", "2"), List.of());
+    LocalPod.Outcome sessions = run.restore(repository, binding, null, "redis-restore-7", Map.of("DATABASE", "2"), "");
 
     assertThat(sessions.succeeded()).as(describe(sessions)).isTrue();
     assertThat(RedisDataSet.read(redis, 0)).isEmpty();
@@ -147,7 +147,7 @@ class CatalogRedisTest {
     int snapshots = restic.snapshots().size();
 
     LocalPod.Outcome restore = run.restore(repository, binding(run, "not the password"), null, "redis-restore-7", Map.of(),
-        List.of());
+        "");
 
     assertThat(restore.succeeded()).isFalse();
     assertThat(restore.last().message()).containsAnyOf("WRONGPASS", "AUTH failed").contains("redis-cli");
@@ -157,6 +157,6 @@ class CatalogRedisTest {
   }
 
   private static void restoreEverything(CatalogRun run, Repository repository, AppBinding binding) {
-    assertThat(run.restore(repository, binding, null, "redis-restore-7", Map.of(), List.of()).succeeded()).isTrue();
+    assertThat(run.restore(repository, binding, null, "redis-restore-7", Map.of(), "").succeeded()).isTrue();
   }
 }

@@ -129,12 +129,19 @@ final class CatalogRun {
     return yaml.append("]").toString();
   }
 
-  private static String targetYaml(AppBinding binding, String claim) {
-    return binding != null ? "{ref: {apiGroup: keepsake.dev, kind: AppBinding, name: " + binding.getMetadata().getName() + "}}"
-        : "{ref: {kind: PersistentVolumeClaim, name: " + claim + "}}";
+  /** @param fields more fields of the target in YAML flow style, e.g. {@code exclude: ["*.log"]}, or "" */
+  private static String targetYaml(AppBinding binding, String claim, String fields) {
+    String ref = binding != null ? "ref: {apiGroup: keepsake.dev, kind: AppBinding, name: " + binding.getMetadata().getName() + "}"
+        : "ref: {kind: PersistentVolumeClaim, name: " + claim + "}";
+    return "{" + ref + (fields.isEmpty() ? "" : ", " + fields) + "}";
   }
 
   LocalPod.Outcome backup(Repository repository, AppBinding binding, String claim, String taskName, Map<String, String> params) {
+    return backup(repository, binding, claim, "", taskName, params);
+  }
+
+  LocalPod.Outcome backup(Repository repository, AppBinding binding, String claim, String targetFields, String taskName,
+      Map<String, String> params) {
     BackupConfiguration configuration = model("""
         apiVersion: keepsake.dev/v1alpha1
         kind: BackupConfiguration
@@ -145,7 +152,7 @@ final class CatalogRun {
           target: %s
           task: {name: %s, params: %s}
           retentionPolicy: {name: keep-ten, keepLast: 10, prune: false}
-        """.formatted(repository.getMetadata().getName(), targetYaml(binding, claim), taskName, paramsYaml(params)),
+        """.formatted(repository.getMetadata().getName(), targetYaml(binding, claim, targetFields), taskName, paramsYaml(params)),
         BackupConfiguration.class);
     BackupSession session = model("""
         apiVersion: keepsake.dev/v1alpha1
@@ -160,7 +167,7 @@ final class CatalogRun {
   }
 
   LocalPod.Outcome restore(Repository repository, AppBinding binding, String claim, String taskName, Map<String, String> params,
-      List<String> paths) {
+      String targetFields) {
     RestoreSession session = model("""
         apiVersion: keepsake.dev/v1alpha1
         kind: RestoreSession
@@ -170,9 +177,8 @@ final class CatalogRun {
           snapshot: latest
           target: %s
           task: {name: %s, params: %s}
-        """.formatted(++runs, repository.getMetadata().getName(), targetYaml(binding, claim).replace("}}",
-            paths.isEmpty() ? "}}" : "}, paths: [" + String.join(", ", paths.stream().map(p -> "\"" + p + "\"").toList()) + "]}"),
-            taskName, paramsYaml(params)), RestoreSession.class);
+        """.formatted(++runs, repository.getMetadata().getName(), targetYaml(binding, claim, targetFields), taskName,
+            paramsYaml(params)), RestoreSession.class);
     return run(RestoreJobs.forSession(new RestoreJobs.Inputs(session, repository, binding, task(taskName), functions, settings())));
   }
 
@@ -203,5 +209,21 @@ final class CatalogRun {
 
   Path claim(String name) {
     return work.resolve("claims").resolve(name);
+  }
+
+  /** What the runner said when each step ended: how much, how fast. For the figures the tests print. */
+  static String summary(LocalPod.Outcome outcome) {
+    StringBuilder summary = new StringBuilder();
+    for (LocalPod.ContainerOutcome container : outcome.containers()) {
+      try {
+        java.nio.file.Files.readAllLines(container.log()).stream()
+            .filter(line -> line.contains(" succeeded in ") || line.contains("MiB/s"))
+            .reduce((first, second) -> second)
+            .ifPresent(line -> summary.append("\n    ").append(container.name()).append(": ").append(line));
+      } catch (java.io.IOException e) {
+        summary.append("\n    ").append(container.name()).append(": (no log)");
+      }
+    }
+    return summary.toString();
   }
 }

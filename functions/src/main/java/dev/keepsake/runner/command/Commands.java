@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     description = "Streams backups into restic repositories and restores them, reporting to Kubernetes and a Pushgateway.",
     subcommands = {BackupCommand.class, RestoreCommand.class, ForgetCommand.class, CheckCommand.class, UnlockCommand.class,
         TriggerCommand.class, WipeCommand.class, RedisFilterCommand.class,
-        PostgresFilterCommand.class})
+        PostgresFilterCommand.class, MariadbFilterCommand.class})
 public final class Commands {
   private Commands() {}
 
