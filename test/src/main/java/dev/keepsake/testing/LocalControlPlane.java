@@ -219,6 +219,20 @@ public final class LocalControlPlane implements AutoCloseable {
 
   /** Server-side applies every keepsake.dev CRD and waits until the API server serves them. */
   public void installCrds() {
+    applyCrds(client);
+    ApiextensionsV1Api extensions = new ApiextensionsV1Api(client);
+    for (JsonObject crd : Crds.all()) {
+      String name = crd.getAsJsonObject("metadata").get("name").getAsString();
+      await("CRD " + name + " established", Duration.ofSeconds(30), () -> isEstablished(extensions, name));
+      // Established comes before the storage of a new resource is ready to list ("storage is
+      // (re)initializing", 429); clients that start right away would only see errors.
+      String plural = name.substring(0, name.indexOf('.'));
+      await("CRD " + name + " listable", Duration.ofSeconds(30), () -> apiGetOk("/apis/keepsake.dev/v1alpha1/" + plural + "?limit=1"));
+    }
+  }
+
+  /** Server-side applies the keepsake.dev CRDs to any cluster (they still need a moment to be Established). */
+  public static void applyCrds(ApiClient client) {
     DynamicKubernetesApi crds =
         new DynamicKubernetesApi("apiextensions.k8s.io", "v1", "customresourcedefinitions", client);
     PatchOptions apply = new PatchOptions();
@@ -230,15 +244,6 @@ public final class LocalControlPlane implements AutoCloseable {
       if (!response.isSuccess()) {
         throw new IllegalStateException("cannot install CRD " + name + ": " + response.getStatus().getMessage());
       }
-    }
-    ApiextensionsV1Api extensions = new ApiextensionsV1Api(client);
-    for (JsonObject crd : Crds.all()) {
-      String name = crd.getAsJsonObject("metadata").get("name").getAsString();
-      await("CRD " + name + " established", Duration.ofSeconds(30), () -> isEstablished(extensions, name));
-      // Established comes before the storage of a new resource is ready to list ("storage is
-      // (re)initializing", 429); clients that start right away would only see errors.
-      String plural = name.substring(0, name.indexOf('.'));
-      await("CRD " + name + " listable", Duration.ofSeconds(30), () -> apiGetOk("/apis/keepsake.dev/v1alpha1/" + plural + "?limit=1"));
     }
   }
 

@@ -1,48 +1,215 @@
 package dev.keepsake.testing;
 
+import dev.keepsake.api.ApiKind;
+import dev.keepsake.api.BackupSession;
+import dev.keepsake.api.RestoreSession;
+import dev.keepsake.api.SessionPhase;
 import dev.keepsake.desired.OperatorSettings;
 import dev.keepsake.operator.app.Operator;
+import io.kubernetes.client.openapi.ApiException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 
 /**
- * Starts the local control plane with the keepsake.dev CRDs and the operator, and keeps them up until
- * Ctrl-C. There is no kubelet: Jobs are created and tracked, but their pods do not run.
+ * The local demo: a control plane with the keepsake.dev API, the operator, the kubelet stand-in, a
+ * Redis with sample data, a Pushgateway and a restic repository in a local folder. It backs Redis up,
+ * empties it, restores it, shows what happened, and stays up until Ctrl-C; then every process stops.
+ * With --no-operator it only starts the control plane.
  */
 public final class LocalControlPlaneMain {
   private static final String NAMESPACE = "demo";
+  private static final String RESTIC_PASSWORD = "demo-restic-password";
+  private static final int SAMPLE_KEYS = 20_000;
 
   private LocalControlPlaneMain() {}
 
-  public static void main(String[] args) throws InterruptedException, IOException {
+  public static void main(String[] args) throws Exception {
     LocalControlPlane controlPlane = LocalControlPlane.start();
     controlPlane.createNamespaceNamed(NAMESPACE);
-    boolean withOperator = !java.util.List.of(args).contains("--no-operator");
-    Operator operator = null;
-    if (withOperator) {
-      operator = new Operator(controlPlane.client(), controlPlane.watchClient(),
-          new OperatorSettings("keepsake/runner:0.1.0", null, 3600, "keepsake-job"), Operator.loopback()).start();
-      Operator running = operator;
-      Runtime.getRuntime().addShutdownHook(new Thread(running::close));
+    if (List.of(args).contains("--no-operator")) {
+      System.out.printf("%nThe local control plane is up at %s with the keepsake.dev CRDs.%n%n  export KUBECONFIG=%s%n%n"
+          + "Press Ctrl-C to stop; every process stops with it.%n", controlPlane.serverUrl(), controlPlane.kubeconfig());
+      new CountDownLatch(1).await();
     }
-    System.out.printf(
-        """
+    Path work = Files.createTempDirectory("keepsake-demo-");
+    List<AutoCloseable> running = new ArrayList<>();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(running, work)));
 
-        Keepsake local control plane is up at %s
-        etcd, kube-apiserver and kube-controller-manager run on 127.0.0.1; the keepsake.dev CRDs are installed%s.
+    step("Starting Redis with %,d sample keys, a Pushgateway, the operator and the kubelet stand-in", SAMPLE_KEYS);
+    RedisServer redis = RedisServer.start(work.resolve("redis"), "demo-redis-password");
+    running.add(redis);
+    redis.cli(sampleData(), "--pipe");
+    Pushgateway pushgateway = Pushgateway.start(Files.createDirectories(work.resolve("pushgateway")));
+    running.add(pushgateway);
+    Operator operator = new Operator(controlPlane.client(), controlPlane.watchClient(),
+        new OperatorSettings("keepsake/runner:0.1.0", pushgateway.url(), 3600, "keepsake-job"), Operator.loopback()).start();
+    running.add(operator);
+    KubeletStandIn kubelet = KubeletStandIn.start(controlPlane, work.resolve("kubelet"), LocalTools.runnerEnvironment());
+    running.add(kubelet);
+
+    step("Applying: Secrets, a Repository in %s, an AppBinding to Redis, catalog/redis/addon.yaml, a BackupConfiguration",
+        work.resolve("repository"));
+    RedisScenario scenario = new RedisScenario(controlPlane.client(), NAMESPACE);
+    scenario.setUp(redis, RedisScenario.localRepository(work.resolve("repository")), Map.of("RESTIC_PASSWORD", RESTIC_PASSWORD));
+    scenario.configure("*/15 * * * *", false);
+
+    String digest = redis.cli("DEBUG", "DIGEST");
+    step("Backing up: BackupSession demo-backup (Redis holds %s keys, digest %s)", redis.cli("DBSIZE"), digest);
+    scenario.backUpNow("demo-backup");
+    BackupSession backup = awaitFinished(() -> get(controlPlane.client(), ApiKind.BACKUP_SESSION, "demo-backup"),
+        (BackupSession s) -> s.getStatus() == null ? null : s.getStatus().getPhase());
+    System.out.printf("  %s: %s%n", backup.getStatus().getPhase(), backup.getStatus().getMessage());
+
+    step("Emptying Redis (FLUSHALL), then restoring: RestoreSession demo-restore");
+    redis.cli("FLUSHALL");
+    System.out.printf("  Redis holds %s keys%n", redis.cli("DBSIZE"));
+    scenario.restoreLatest("demo-restore");
+    RestoreSession restore = awaitFinished(() -> get(controlPlane.client(), ApiKind.RESTORE_SESSION, "demo-restore"),
+        (RestoreSession s) -> s.getStatus() == null ? null : s.getStatus().getPhase());
+    String restoredDigest = redis.cli("DEBUG", "DIGEST");
+    System.out.printf("  %s: %s%n  Redis holds %s keys again, digest %s: %s%n", restore.getStatus().getPhase(),
+        restore.getStatus().getMessage(), redis.cli("DBSIZE"), restoredDigest,
+        restoredDigest.equals(digest) ? "the same data as before the backup" : "NOT the data that was backed up");
+
+    step("kubectl get keepsake -n %s", NAMESPACE);
+    System.out.println(indent(kubectl(controlPlane, "get", "keepsake", "-n", NAMESPACE)));
+    step("The repository's snapshots (restic snapshots)");
+    System.out.println(indent(restic(work.resolve("repository"), "snapshots")));
+    step("What the Jobs pushed to the Pushgateway (%s/metrics)", pushgateway.url());
+    System.out.println(indent(pushgateway.metrics().lines().filter(l -> l.startsWith("keepsake_")).reduce("", (a, b) -> a + b + "\n")));
+
+    System.out.printf("""
+
+        Keepsake runs locally: API server %s, operator health on 127.0.0.1:%d, Pushgateway %s.
+        Point kubectl at it and look around, or apply your own manifests:
 
           export KUBECONFIG=%s
-          kubectl apply -n %s -f crds/examples/redis/
           kubectl get keepsake -n %s
-          kubectl describe backupconfiguration -n %s redis-nightly
-          kubectl get cronjobs,jobs -n %s
+          kubectl describe backupsession -n %s demo-backup
+          kubectl get events -n %s --sort-by=.lastTimestamp
+          kubectl create -n %s -f - <<'EOF'
+          apiVersion: keepsake.dev/v1alpha1
+          kind: BackupSession
+          metadata: {name: my-backup}
+          spec:
+            invoker: {apiGroup: keepsake.dev, kind: BackupConfiguration, name: %s}
+          EOF
 
-        There is no kubelet here yet: backup Jobs are created and tracked, but their pods do not run.
-        Press Ctrl-C to stop; every process stops with it.
-        """,
-        controlPlane.serverUrl(),
-        withOperator ? " and the operator runs (health on 127.0.0.1:" + operator.healthPort() + ")" : "",
-        controlPlane.kubeconfig(), NAMESPACE, NAMESPACE, NAMESPACE, NAMESPACE);
+        Pod logs are in %s. Press Ctrl-C to stop; every process stops with it.
+        """, controlPlane.serverUrl(), operator.healthPort(), pushgateway.url(), controlPlane.kubeconfig(), NAMESPACE, NAMESPACE,
+        NAMESPACE, NAMESPACE, RedisScenario.CONFIGURATION, work.resolve("kubelet/pods").resolve(NAMESPACE));
     new CountDownLatch(1).await();
+  }
+
+  /** Users, carts, queues, tags and rankings, a tenth of them expiring in a day, as redis-cli --pipe input. */
+  private static byte[] sampleData() {
+    StringBuilder commands = new StringBuilder();
+    for (int i = 0; i < SAMPLE_KEYS / 5; i++) {
+      resp(commands, "SET", "user:" + i, "{\"name\":\"user " + i + "\",\"plan\":\"" + (i % 3 == 0 ? "pro" : "free") + "\"}");
+      resp(commands, "HSET", "cart:" + i, "item", "sku-" + i, "qty", Integer.toString(1 + i % 4));
+      resp(commands, "RPUSH", "queue:" + i, "job-a", "job-b");
+      resp(commands, "SADD", "tags:" + i, "red", "blue-" + i % 7);
+      resp(commands, "ZADD", "rank:" + i, Integer.toString(i), "alice", "2.5", "bob");
+      if (i % 10 == 0) {
+        resp(commands, "EXPIRE", "user:" + i, "86400");
+      }
+    }
+    return commands.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void resp(StringBuilder out, String... args) {
+    out.append('*').append(args.length).append("\r\n");
+    for (String arg : args) {
+      out.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(arg).append("\r\n");
+    }
+  }
+
+  private static <T> T get(io.kubernetes.client.openapi.ApiClient client, ApiKind<?, ?> kind, String name) throws ApiException {
+    @SuppressWarnings("unchecked")
+    T object = (T) kind.api(client).get(NAMESPACE, name).throwsApiException().getObject();
+    return object;
+  }
+
+  @FunctionalInterface
+  private interface Read<T> {
+    T get() throws ApiException;
+  }
+
+  private static <T> T awaitFinished(Read<T> read, java.util.function.Function<T, SessionPhase> phase) throws Exception {
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
+    while (Instant.now().isBefore(deadline)) {
+      T object = read.get();
+      SessionPhase current = phase.apply(object);
+      if (current != null && current.isFinished()) {
+        return object;
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException("the session did not finish within 5 minutes");
+  }
+
+  private static String kubectl(LocalControlPlane controlPlane, String... args) {
+    Path kubectl = LocalTools.kubectl();
+    if (kubectl == null) {
+      return "(kubectl is not installed; the same is in the API: every kind is in the `keepsake` category)";
+    }
+    List<String> command = new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", controlPlane.kubeconfig().toString()));
+    command.addAll(List.of(args));
+    return output(new ProcessBuilder(command));
+  }
+
+  private static String restic(Path repository, String... args) {
+    List<String> command = new ArrayList<>(List.of("restic", "-r", repository.toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("RESTIC_PASSWORD", RESTIC_PASSWORD);
+    return output(builder);
+  }
+
+  private static String output(ProcessBuilder builder) {
+    try {
+      Process process = builder.redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      process.waitFor();
+      return output;
+    } catch (IOException e) {
+      return "(" + e.getMessage() + ")";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+
+  private static String indent(String text) {
+    return text.lines().map(line -> "  " + line).reduce("", (a, b) -> a + b + "\n");
+  }
+
+  private static void step(String format, Object... args) {
+    System.out.printf("%n==> " + format + "%n", args);
+  }
+
+  private static void stop(List<AutoCloseable> running, Path work) {
+    for (int i = running.size() - 1; i >= 0; i--) {
+      try {
+        running.get(i).close();
+      } catch (Exception ignored) {
+        // Stopping everything else matters more than one failure here.
+      }
+    }
+    try (Stream<Path> files = Files.walk(work)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // A leftover temporary folder is harmless.
+    }
   }
 }

@@ -6,8 +6,10 @@ import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1KeyToPath;
 import io.kubernetes.client.openapi.models.V1ObjectFieldSelector;
 import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1ProjectedVolumeSource;
 import io.kubernetes.client.openapi.models.V1Volume;
 import io.kubernetes.client.openapi.models.V1VolumeMount;
+import io.kubernetes.client.openapi.models.V1VolumeProjection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +49,11 @@ public final class LocalPod {
     Map<String, String> secret(String name);
 
     Map<String, String> configMap(String name);
+
+    /** A token of the pod's ServiceAccount, for projected token volumes; none by default. */
+    default String serviceAccountToken() {
+      return "";
+    }
   }
 
   /** How one container ended, as its containerStatus would say. */
@@ -231,10 +238,33 @@ public final class LocalPod {
     } else if (volume.getConfigMap() != null) {
       writeFiles(folder, sources.configMap(volume.getConfigMap().getName()), volume.getConfigMap().getItems(),
           "ConfigMap " + volume.getConfigMap().getName(), Boolean.TRUE.equals(volume.getConfigMap().getOptional()));
+    } else if (volume.getProjected() != null) {
+      writeProjected(folder, volume.getProjected());
     } else if (volume.getEmptyDir() == null) {
       throw new IllegalStateException("volume " + volume.getName() + " is of a kind the local pod does not emulate");
     }
     return folder;
+  }
+
+  /** The service-account volume (token, ca.crt, namespace) and other projections of Secrets, ConfigMaps and fields. */
+  private void writeProjected(Path folder, V1ProjectedVolumeSource projected) throws IOException {
+    for (V1VolumeProjection source : projected.getSources() == null ? List.<V1VolumeProjection>of() : projected.getSources()) {
+      if (source.getServiceAccountToken() != null) {
+        Files.writeString(folder.resolve(source.getServiceAccountToken().getPath()), sources.serviceAccountToken());
+      } else if (source.getConfigMap() != null) {
+        writeFiles(folder, sources.configMap(source.getConfigMap().getName()), source.getConfigMap().getItems(),
+            "ConfigMap " + source.getConfigMap().getName(), true);
+      } else if (source.getSecret() != null) {
+        writeFiles(folder, sources.secret(source.getSecret().getName()), source.getSecret().getItems(),
+            "Secret " + source.getSecret().getName(), Boolean.TRUE.equals(source.getSecret().getOptional()));
+      } else if (source.getDownwardAPI() != null && source.getDownwardAPI().getItems() != null) {
+        for (var item : source.getDownwardAPI().getItems()) {
+          if (item.getFieldRef() != null) {
+            Files.writeString(folder.resolve(item.getPath()), field(item.getFieldRef()));
+          }
+        }
+      }
+    }
   }
 
   private static void writeFiles(Path folder, Map<String, String> data, List<V1KeyToPath> items, String what, boolean optional)

@@ -54,4 +54,14 @@ public final class LocalTools {
     Files.deleteIfExists(link);
     Files.createSymbolicLink(link, target);
   }
+
+  /** kubectl from PATH, or the 1.33 one some machine images carry; null when there is none. */
+  public static Path kubectl() {
+    return java.util.stream.Stream.concat(
+            java.util.stream.Stream.of(System.getenv("PATH").split(":")).map(dir -> Path.of(dir, "kubectl")),
+            java.util.stream.Stream.of(Path.of("/usr/lib/google-cloud-sdk/bin/kubectl.1.33")))
+        .filter(Files::isExecutable)
+        .findFirst()
+        .orElse(null);
+  }
 }

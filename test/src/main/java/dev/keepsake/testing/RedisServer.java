@@ -36,7 +36,7 @@ public final class RedisServer implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
-        "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "yes"));
+        "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "yes", "--enable-debug-command", "local"));
     if (password != null) {
       args.addAll(List.of("--requirepass", password));
     }
@@ -75,5 +75,35 @@ public final class RedisServer implements AutoCloseable {
   @Override
   public void close() {
     process.close();
+  }
+
+  /** Runs redis-cli against this server with {@code input} on stdin; returns what it printed. */
+  public String cli(byte[] input, String... args) {
+    java.util.List<String> command = new ArrayList<>(List.of("redis-cli", "-h", host(), "-p", Integer.toString(port)));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    if (password != null) {
+      builder.environment().put("REDISCLI_AUTH", password);
+    }
+    try {
+      Process process = builder.start();
+      try (var stdin = process.getOutputStream()) {
+        stdin.write(input);
+      }
+      String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+      if (process.waitFor() != 0) {
+        throw new IllegalStateException("redis-cli " + String.join(" ", args) + " failed: " + output);
+      }
+      return output;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public String cli(String... args) {
+    return cli(new byte[0], args);
   }
 }

@@ -81,7 +81,7 @@ class PrinterColumnsTest {
   @Test
   void kubectlGetKeepsakeListsEveryKindOfTheExamples(LocalControlPlane controlPlane, TestNamespace namespace)
       throws Exception {
-    Path kubectl = kubectl();
+    Path kubectl = LocalTools.kubectl();
     Assumptions.assumeTrue(kubectl != null, "no kubectl on this machine; the Table API tests above cover the columns");
     for (JsonObject example : Examples.all()) {
       Examples.create(controlPlane.client(), namespace.name(), example);
@@ -102,15 +102,6 @@ class PrinterColumnsTest {
             "backupconfiguration.keepsake.dev/redis-nightly", "backupsession.keepsake.dev/redis-nightly-manual",
             "restoresession.keepsake.dev/redis-restore")
         .contains("SCHEDULE", "PAUSED", "PHASE", "SNAPSHOT");
-  }
-
-  private static Path kubectl() {
-    return Stream.concat(
-            Stream.of(System.getenv("PATH").split(":")).map(dir -> Path.of(dir, "kubectl")),
-            Stream.of(Path.of("/usr/lib/google-cloud-sdk/bin/kubectl.1.33")))
-        .filter(Files::isExecutable)
-        .findFirst()
-        .orElse(null);
   }
 
   private static JsonObject table(LocalControlPlane controlPlane, TestNamespace namespace, String plural)

@@ -233,6 +233,25 @@ public final class Writer {
     }
     JsonObject metadata = new JsonObject();
     metadata.add("finalizers", client.getJSON().getGson().toJsonTree(finalizers));
+    return patchMetadata(kind, object, metadata);
+  }
+
+  /**
+   * Adds a (non-controller) owner reference, guarded by the resourceVersion that was read. False on a
+   * conflict: the caller reads again.
+   */
+  public <T extends Resource<?, ?, T>> boolean addOwner(ApiKind<T, ?> kind, T object, Resource<?, ?, ?> owner) throws ApiException {
+    List<io.kubernetes.client.openapi.models.V1OwnerReference> owners = new ArrayList<>(
+        object.getMetadata().getOwnerReferences() == null ? List.of() : object.getMetadata().getOwnerReferences());
+    owners.add(new io.kubernetes.client.openapi.models.V1OwnerReference().apiVersion(owner.getApiVersion()).kind(owner.getKind())
+        .name(owner.getMetadata().getName()).uid(owner.getMetadata().getUid()));
+    JsonObject metadata = new JsonObject();
+    metadata.add("ownerReferences", client.getJSON().getGson().toJsonTree(owners));
+    return patchMetadata(kind, object, metadata);
+  }
+
+  /** A merge patch of metadata that only applies to the version that was read; false on a conflict or if it is gone. */
+  private <T extends Resource<?, ?, T>> boolean patchMetadata(ApiKind<T, ?> kind, T object, JsonObject metadata) throws ApiException {
     metadata.addProperty("resourceVersion", object.getMetadata().getResourceVersion());
     JsonObject patch = new JsonObject();
     patch.add("metadata", metadata);

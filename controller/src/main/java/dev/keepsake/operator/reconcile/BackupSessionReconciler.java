@@ -47,6 +47,10 @@ public final class BackupSessionReconciler implements Reconciler {
     SessionPhase phase = session.getStatus() == null ? null : session.getStatus().getPhase();
     String jobName = Names.backupJob(request.getName());
     try {
+      if (configuration != null && !ownedBy(session, configuration)) {
+        // Sessions go with their configuration: the garbage collector follows this reference.
+        return writer.addOwner(ApiKind.BACKUP_SESSION, session, configuration) ? Results.done() : Results.conflict();
+      }
       if (phase != null && phase.isFinished()) {
         keepHistory(configuration);
         return Results.done();
@@ -130,5 +134,10 @@ public final class BackupSessionReconciler implements Reconciler {
     if (runtime == null || runtime.getServiceAccountName() == null) {
       writer.ensureJobIdentity(namespace, settings.jobServiceAccount());
     }
+  }
+
+  private static boolean ownedBy(BackupSession session, BackupConfiguration configuration) {
+    var owners = session.getMetadata().getOwnerReferences();
+    return owners != null && owners.stream().anyMatch(o -> configuration.getMetadata().getUid().equals(o.getUid()));
   }
 }
