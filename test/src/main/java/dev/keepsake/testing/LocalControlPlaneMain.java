@@ -86,7 +86,8 @@ public final class LocalControlPlaneMain {
     step("The repository's snapshots (restic snapshots)");
     System.out.println(indent(restic(work.resolve("repository"), "snapshots")));
     step("What the Jobs pushed to the Pushgateway (%s/metrics)", pushgateway.url());
-    System.out.println(indent(pushgateway.metrics().lines().filter(l -> l.startsWith("keepsake_")).reduce("", (a, b) -> a + b + "\n")));
+    System.out.println(indent(pushgateway.metrics().lines()
+        .filter(l -> l.startsWith("keepsake_") && l.contains("namespace=\"" + NAMESPACE + "\"")).reduce("", (a, b) -> a + b + "\n")));
 
     System.out.printf("""
 

@@ -36,7 +36,9 @@ public final class Pushgateway implements AutoCloseable {
             "prometheus-pushgateway is not installed: apt-get install prometheus-pushgateway (test/scripts/install-prerequisites.sh does)"));
     String address = "127.0.0.1:" + Ports.free();
     SupervisedProcess process = SupervisedProcess.start("pushgateway", binary,
-        List.of("--web.listen-address=" + address, "--web.enable-admin-api"), Map.of(), dir.resolve("pushgateway.log"));
+        // Debian's build persists to /var/lib/prometheus by default, which every instance would share.
+        List.of("--web.listen-address=" + address, "--web.enable-admin-api", "--persistence.file=" + dir.resolve("pushgateway.data")),
+        Map.of(), dir.resolve("pushgateway.log"));
     Pushgateway pushgateway = new Pushgateway(process, "http://" + address);
     Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
     while (!pushgateway.ready()) {

@@ -30,9 +30,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.images.builder.ImageFromDockerfile;
@@ -46,6 +46,9 @@ import org.testcontainers.utility.MountableFile;
  * Docker; without it the suite is skipped (the local control plane suite covers the same flow with
  * the kubelet stand-in).
  */
+@EnabledIf(value = "dev.keepsake.testing.K3sEndToEndTest#dockerAvailable",
+    disabledReason = "Docker is not available on this machine, so the k3s suite is skipped; EndToEndTest runs the same "
+        + "scenario on the local control plane")
 class K3sEndToEndTest {
   private static final String NAMESPACE = "shop";
   private static K3sContainer k3s;
@@ -54,9 +57,6 @@ class K3sEndToEndTest {
 
   @BeforeAll
   static void startK3s(@TempDir Path work) throws Exception {
-    Assumptions.assumeTrue(dockerAvailable(),
-        "Docker is not available on this machine, so the k3s suite is skipped; EndToEndTest runs the same scenario on the "
-            + "local control plane");
     Path root = Project.root();
     String runner = new ImageFromDockerfile("keepsake/runner:0.1.0", false)
         .withFileFromPath(".", root).withDockerfile(root.resolve("functions/Dockerfile")).get();
@@ -81,7 +81,7 @@ class K3sEndToEndTest {
     assertThat(redisAddon).isNotBlank();
   }
 
-  private static boolean dockerAvailable() {
+  static boolean dockerAvailable() {
     try {
       return DockerClientFactory.instance().isDockerAvailable();
     } catch (RuntimeException e) {
