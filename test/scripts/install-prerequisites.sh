@@ -10,7 +10,7 @@ as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages the tests start or call. Later parts of the project add to this list.
 APT_PACKAGES=(openjdk-17-jdk-headless maven git curl ca-certificates restic prometheus-pushgateway
-  redis-server redis-tools postgresql postgresql-client mariadb-server mariadb-client)
+  redis-server redis-tools postgresql postgresql-client mariadb-server mariadb-client prometheus)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -47,4 +47,5 @@ fi
 
 bash test/scripts/build-control-plane.sh >/dev/null
 bash catalog/redis/build-redis-dump-go.sh >/dev/null
-log "ready: Java ${java_major}, $(mvn -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g'), ${go_version}, control plane and redis-dump-go cached"
+bash test/scripts/build-helm.sh >/dev/null
+log "ready: Java ${java_major}, $(mvn -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g'), ${go_version}, control plane, redis-dump-go and helm cached"

@@ -238,26 +238,8 @@ public final class KubeletStandIn implements AutoCloseable {
   }
 
   /** A kubeconfig with the pod's ServiceAccount token: how the runner finds the API server here. */
-  private Path kubeconfig(V1Pod pod, Path folder, String token) throws IOException {
-    String account = account(pod);
-    Path ca = folder.resolve("ca.crt");
-    Files.writeString(ca, caPem);
-    Path file = folder.resolve("kubeconfig");
-    Files.writeString(file, """
-        apiVersion: v1
-        kind: Config
-        clusters:
-          - name: local
-            cluster: {server: "%s", certificate-authority: "%s"}
-        users:
-          - name: %s
-            user: {token: "%s"}
-        contexts:
-          - name: pod
-            context: {cluster: local, user: %s, namespace: %s}
-        current-context: pod
-        """.formatted(serverUrl, ca, account, token, account, pod.getMetadata().getNamespace()), StandardCharsets.UTF_8);
-    return file;
+  private Path kubeconfig(V1Pod pod, Path folder, String token) {
+    return Kubeconfigs.withToken(folder, serverUrl, caPem, account(pod), token, pod.getMetadata().getNamespace());
   }
 
   private LocalPod.Sources sources(String namespace, String token) {

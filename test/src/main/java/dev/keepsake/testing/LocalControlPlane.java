@@ -284,9 +284,18 @@ public final class LocalControlPlane implements AutoCloseable {
   }
 
   public ApiClient clientFor(Path kubeconfigFile) {
+    return clientFor(kubeconfigFile, Duration.ofSeconds(30));
+  }
+
+  /** A client for watches: informers need a read timeout of zero. */
+  public ApiClient watchClientFor(Path kubeconfigFile) {
+    return clientFor(kubeconfigFile, Duration.ZERO);
+  }
+
+  private static ApiClient clientFor(Path kubeconfigFile, Duration readTimeout) {
     try {
       return ClientBuilder.kubeconfig(KubeConfig.loadKubeConfig(Files.newBufferedReader(kubeconfigFile)))
-          .setReadTimeout(Duration.ofSeconds(30))
+          .setReadTimeout(readTimeout)
           .build();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -28,12 +28,22 @@ public final class LocalTools {
 
   /** Built by catalog/redis/build-redis-dump-go.sh (install-prerequisites.sh runs it). */
   public static Path redisDumpGo() {
+    return built("catalog/redis/build-redis-dump-go.sh");
+  }
+
+  /** Built by test/scripts/build-helm.sh (install-prerequisites.sh runs it). */
+  public static Path helm() {
+    return built("test/scripts/build-helm.sh");
+  }
+
+  /** Runs a build script that prints the path of what it built (from its cache when it is there). */
+  private static Path built(String script) {
     try {
-      Process build = new ProcessBuilder("bash", Project.root().resolve("catalog/redis/build-redis-dump-go.sh").toString())
+      Process build = new ProcessBuilder("bash", Project.root().resolve(script).toString())
           .redirectError(ProcessBuilder.Redirect.INHERIT).start();
       String path = new String(build.getInputStream().readAllBytes()).trim();
       if (build.waitFor() != 0 || path.isEmpty()) {
-        throw new IllegalStateException("catalog/redis/build-redis-dump-go.sh failed");
+        throw new IllegalStateException(script + " failed");
       }
       return Path.of(path);
     } catch (IOException e) {

@@ -143,6 +143,18 @@ class RunnerTest {
   }
 
   @Test
+  void anEmptyDumpIsToldApartAndLeavesEarlierSnapshotsAlone() {
+    RunnerProcess runner = localRepository();
+    backUp(runner, HOST, "echo", "earlier");
+
+    RunnerProcess.Result empty = backUp(runner, HOST, "true");
+
+    assertThat(empty.reason()).isEqualTo("EmptyDump");
+    assertThat(empty.message()).contains("wrote nothing", "no snapshot was written");
+    assertThat(runner.snapshots()).hasSize(1);
+  }
+
+  @Test
   void aKilledDumpLeavesNoSnapshot() throws IOException {
     RunnerProcess runner = localRepository();
     Path dump = randomFile("dump.bin", 8 * 1024 * 1024);

@@ -73,6 +73,9 @@ public final class Operator implements AutoCloseable {
             .withWorkQueueKeyFunc(this::repositoryOf).build()));
     manager = ControllerBuilder.controllerManagerBuilder(cluster.factory)
         .addController(configurations).addController(sessions).addController(restores).addController(repositories).build();
+    metrics.countScheduled(() -> cluster.configurations.getIndexer().list().stream()
+        .filter(c -> !Boolean.TRUE.equals(c.getSpec().getPaused()))
+        .collect(java.util.stream.Collectors.groupingBy(c -> c.getMetadata().getNamespace(), java.util.stream.Collectors.counting())));
     health = new HealthServer(healthAddress, cluster::synced, metrics);
   }
 

@@ -21,6 +21,9 @@ final class OperatorMetrics {
       "Requests waiting in a controller's work queue").labelNames("controller").register(registry);
   private final java.util.Map<String, io.kubernetes.client.extended.workqueue.WorkQueue<?>> queues =
       new java.util.concurrent.ConcurrentHashMap<>();
+  private final io.prometheus.client.Gauge scheduled = io.prometheus.client.Gauge.build("keepsake_operator_scheduled_configurations",
+      "BackupConfigurations that are not paused, per namespace: backups are expected there").labelNames("namespace").register(registry);
+  private java.util.function.Supplier<java.util.Map<String, Long>> scheduledByNamespace = java.util.Map::of;
   private final Histogram durations = Histogram.build("keepsake_operator_reconcile_duration_seconds", "How long reconciles take")
       .labelNames("kind").register(registry);
 
@@ -54,8 +57,15 @@ final class OperatorMetrics {
     return queue;
   }
 
+  /** Counts the configurations that expect backups, at every scrape. */
+  void countScheduled(java.util.function.Supplier<java.util.Map<String, Long>> byNamespace) {
+    scheduledByNamespace = byNamespace;
+  }
+
   String exposition() {
     queues.forEach((controller, queue) -> queueDepth.labels(controller).set(queue.length()));
+    scheduled.clear();
+    scheduledByNamespace.get().forEach((namespace, count) -> scheduled.labels(namespace).set(count));
     StringWriter out = new StringWriter();
     try {
       TextFormat.write004(out, registry.metricFamilySamples());

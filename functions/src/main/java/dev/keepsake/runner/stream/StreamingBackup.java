@@ -84,6 +84,11 @@ public final class StreamingBackup {
         throw new RunFailure("DeadlineExceeded", "restic did not finish the snapshot within the timeout (" + request.timeout() + ")");
       }
       int resticExit = resticBackup.exit().join();
+      if (resticExit != 0 && meter.bytes() == 0) {
+        // restic 0.14 refuses to store an empty stream ("snapshot is empty"); say what that means here.
+        throw new RunFailure("EmptyDump", "the dump command " + request.dumpCommand().get(0) + " exited 0 but wrote nothing"
+            + " (is the database empty?); restic stores no empty stream, so no snapshot was written and earlier ones are untouched");
+      }
       if (resticExit != 0) {
         ResticFailure failure = ResticFailure.of("restic backup", resticExit, restic.redactor().redact(resticBackup.stderrTail()),
             restic.repository().displayLocation());

@@ -1,0 +1,299 @@
+package dev.keepsake.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.keepsake.api.ApiKind;
+import dev.keepsake.api.BackupSession;
+import dev.keepsake.api.Manifests;
+import dev.keepsake.api.RestoreSession;
+import dev.keepsake.api.SessionPhase;
+import dev.keepsake.desired.OperatorSettings;
+import dev.keepsake.operator.app.Operator;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.AuthorizationV1Api;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.AuthenticationV1TokenRequest;
+import io.kubernetes.client.openapi.models.V1ResourceAttributes;
+import io.kubernetes.client.openapi.models.V1SelfSubjectAccessReview;
+import io.kubernetes.client.openapi.models.V1SelfSubjectAccessReviewSpec;
+import io.kubernetes.client.openapi.models.V1TokenRequestSpec;
+import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesApi;
+import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesObject;
+import io.kubernetes.client.util.generic.options.CreateOptions;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** charts/keepsake: rendered, accepted by a real API server, its RBAC enough for the operator and no more. */
+@ExtendWith(LocalControlPlaneExtension.class)
+class ChartTest {
+  private static final Path CHART = Project.root().resolve("charts/keepsake");
+  private static final Path CUSTOM_VALUES = Path.of("src/test/resources/chart-values-custom.yaml").toAbsolutePath();
+  private static final Pattern METRIC = Pattern.compile("\\b(keepsake_[a-z_]+)\\b");
+
+  /** (group, version, plural, namespaced) of each kind the chart renders. */
+  private static final Map<String, String[]> RESOURCES = Map.ofEntries(
+      Map.entry("ServiceAccount", new String[] {"", "v1", "serviceaccounts", "true"}),
+      Map.entry("ConfigMap", new String[] {"", "v1", "configmaps", "true"}),
+      Map.entry("Service", new String[] {"", "v1", "services", "true"}),
+      Map.entry("Deployment", new String[] {"apps", "v1", "deployments", "true"}),
+      Map.entry("ClusterRole", new String[] {"rbac.authorization.k8s.io", "v1", "clusterroles", "false"}),
+      Map.entry("ClusterRoleBinding", new String[] {"rbac.authorization.k8s.io", "v1", "clusterrolebindings", "false"}),
+      Map.entry("Role", new String[] {"rbac.authorization.k8s.io", "v1", "roles", "true"}),
+      Map.entry("RoleBinding", new String[] {"rbac.authorization.k8s.io", "v1", "rolebindings", "true"}),
+      Map.entry("Function", new String[] {"keepsake.dev", "v1alpha1", "functions", "true"}),
+      Map.entry("Task", new String[] {"keepsake.dev", "v1alpha1", "tasks", "true"}),
+      Map.entry("ServiceMonitor", new String[] {"monitoring.coreos.com", "v1", "servicemonitors", "true"}),
+      Map.entry("PrometheusRule", new String[] {"monitoring.coreos.com", "v1", "prometheusrules", "true"}));
+
+  private static String run(List<String> command) {
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(process.waitFor()).as(String.join(" ", command) + "\n" + output).isZero();
+      return output;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<JsonObject> render(String namespace, String... extra) {
+    List<String> command = new ArrayList<>(List.of(LocalTools.helm().toString(), "template", "kp", CHART.toString(),
+        "--namespace", namespace));
+    command.addAll(List.of(extra));
+    return Manifests.read(new StringReader(run(command))).stream().filter(d -> d != null && d.has("kind")).toList();
+  }
+
+  @Test
+  void theChartCarriesTheSameCrdsAndCatalogAsTheSourceTree() throws IOException {
+    try (Stream<Path> crds = Files.list(Project.root().resolve("crds")).filter(p -> p.getFileName().toString().endsWith(".yaml"))) {
+      List<Path> sources = crds.toList();
+      assertThat(sources).hasSize(7);
+      for (Path source : sources) {
+        assertThat(CHART.resolve("crds").resolve(source.getFileName())).hasSameBinaryContentAs(source);
+      }
+    }
+    for (String addon : List.of("redis", "postgres", "mariadb", "volume")) {
+      assertThat(CHART.resolve("files/catalog").resolve(addon).resolve("addon.yaml"))
+          .hasSameBinaryContentAs(Project.root().resolve("catalog").resolve(addon).resolve("addon.yaml"));
+    }
+  }
+
+  @Test
+  void helmLintPassesWithDefaultAndCustomValues() {
+    assertThat(run(List.of(LocalTools.helm().toString(), "lint", CHART.toString()))).contains("0 chart(s) failed");
+    assertThat(run(List.of(LocalTools.helm().toString(), "lint", CHART.toString(), "--values", CUSTOM_VALUES.toString())))
+        .contains("0 chart(s) failed");
+  }
+
+  @Test
+  void everyRenderedObjectIsAcceptedByTheApiServer(LocalControlPlane controlPlane, TestNamespace namespace) throws Exception {
+    ApiClient client = controlPlane.client();
+    installMonitoringCrds(client);
+    for (String catalogNamespace : List.of("shop", "billing")) {
+      if (new CoreV1Api(client).listNamespace().execute().getItems().stream()
+          .noneMatch(n -> n.getMetadata().getName().equals(catalogNamespace))) {
+        controlPlane.createNamespaceNamed(catalogNamespace);
+      }
+    }
+    List<JsonObject> defaults = render(namespace.name());
+    List<JsonObject> custom = render(namespace.name(), "--values", CUSTOM_VALUES.toString());
+
+    assertThat(kinds(defaults)).contains("Deployment", "ClusterRole", "ConfigMap", "Service").doesNotContain("PrometheusRule");
+    assertThat(kinds(custom)).contains("ServiceMonitor", "PrometheusRule", "Function", "Task");
+    assertThat(custom.stream().filter(d -> d.get("kind").getAsString().equals("Function"))).hasSize(2 * 10);
+    for (JsonObject object : concat(defaults, custom)) {
+      dryRunCreate(client, namespace.name(), object);
+    }
+    JsonObject deployment = custom.stream().filter(d -> d.get("kind").getAsString().equals("Deployment")).findFirst().orElseThrow();
+    assertThat(deployment.getAsJsonObject("spec").get("replicas").getAsInt()).isEqualTo(2);
+    assertThat(deployment.toString()).contains("http://pushgateway.monitoring.svc:9091", "backup-jobs", "/healthz", "/readyz");
+  }
+
+  private static List<String> kinds(List<JsonObject> objects) {
+    return objects.stream().map(o -> o.get("kind").getAsString()).toList();
+  }
+
+  private static List<JsonObject> concat(List<JsonObject> first, List<JsonObject> second) {
+    List<JsonObject> all = new ArrayList<>(first);
+    all.addAll(second);
+    return all;
+  }
+
+  private static void dryRunCreate(ApiClient client, String namespace, JsonObject object) {
+    String[] resource = RESOURCES.get(object.get("kind").getAsString());
+    assertThat(resource).as("the test knows kind " + object.get("kind")).isNotNull();
+    DynamicKubernetesApi api = new DynamicKubernetesApi(resource[0], resource[1], resource[2], client);
+    CreateOptions options = new CreateOptions();
+    options.setDryRun("All");
+    var response = Boolean.parseBoolean(resource[3])
+        ? api.create(object.getAsJsonObject("metadata").has("namespace")
+            ? object.getAsJsonObject("metadata").get("namespace").getAsString() : namespace, new DynamicKubernetesObject(object), options)
+        : api.create(new DynamicKubernetesObject(object), options);
+    assertThat(response.isSuccess()).as(object.get("kind") + " " + object.getAsJsonObject("metadata").get("name") + ": "
+        + (response.getStatus() == null ? "" : response.getStatus().getMessage())).isTrue();
+  }
+
+  private static void installMonitoringCrds(ApiClient client) {
+    DynamicKubernetesApi crds = new DynamicKubernetesApi("apiextensions.k8s.io", "v1", "customresourcedefinitions", client);
+    for (JsonObject crd : Manifests.read(Path.of("src/test/resources/prometheus-operator-crds.yaml"))) {
+      crds.create(new DynamicKubernetesObject(crd));
+    }
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> new DynamicKubernetesApi("monitoring.coreos.com", "v1",
+        "prometheusrules", client).list("default").isSuccess());
+  }
+
+  @Test
+  void theAlertRulesParseWithPromtool(@TempDir Path work) throws IOException {
+    JsonObject rule = render("keepsake-system", "--set", "prometheusRule.enabled=true").stream()
+        .filter(d -> d.get("kind").getAsString().equals("PrometheusRule")).findFirst().orElseThrow();
+    Path rules = work.resolve("rules.json");
+    Files.writeString(rules, rule.getAsJsonObject("spec").toString());
+
+    assertThat(run(List.of("promtool", "check", "rules", rules.toString()))).contains("SUCCESS: 5 rules found");
+  }
+
+  /**
+   * The operator runs under the chart's ServiceAccount and ClusterRole only: a backup and a restore
+   * go through. What it may not do is checked too. Every metric the dashboard and the alerts query is
+   * one this run's Jobs pushed or the operator serves.
+   */
+  @Test
+  void theOperatorWorksUnderTheChartsRbacAndEmitsEveryMetricTheDashboardAndAlertsUse(LocalControlPlane controlPlane,
+      TestNamespace namespace, @TempDir Path work) throws Exception {
+    ApiClient admin = controlPlane.client();
+    String release = controlPlane.createNamespace("keepsake-system");
+    List<JsonObject> rendered = render(release, "--set", "prometheusRule.enabled=true");
+    for (JsonObject object : rendered) {
+      if (Set.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding").contains(object.get("kind").getAsString())) {
+        String[] resource = RESOURCES.get(object.get("kind").getAsString());
+        DynamicKubernetesApi api = new DynamicKubernetesApi(resource[0], resource[1], resource[2], admin);
+        var response = api.create(new DynamicKubernetesObject(object));
+        assertThat(response.isSuccess() || response.getHttpStatusCode() == 409).as(String.valueOf(response.getStatus())).isTrue();
+      }
+    }
+    String token = new CoreV1Api(admin).createNamespacedServiceAccountToken("kp-keepsake", release,
+        new AuthenticationV1TokenRequest().spec(new V1TokenRequestSpec().expirationSeconds(3600L).audiences(List.of()))).execute()
+        .getStatus().getToken();
+    Path operatorKubeconfig = Kubeconfigs.withToken(work.resolve("operator"), controlPlane.serverUrl(),
+        controlPlane.certificateAuthorityPem(), "kp-keepsake", token, release);
+    ApiClient asOperator = controlPlane.clientFor(operatorKubeconfig);
+
+    assertThat(allowed(asOperator, "list", "", "secrets", null)).as("list secrets").isFalse();
+    assertThat(allowed(asOperator, "delete", "", "secrets", namespace.name())).as("delete secrets").isFalse();
+    assertThat(allowed(asOperator, "create", "", "pods", namespace.name())).as("create pods").isFalse();
+    assertThat(allowed(asOperator, "update", "apps", "deployments", namespace.name())).as("update deployments").isFalse();
+    assertThat(allowed(asOperator, "delete", "batch", "jobs", namespace.name())).as("delete jobs").isFalse();
+    assertThat(allowed(asOperator, "create", "coordination.k8s.io", "leases", namespace.name())).as("leases elsewhere").isFalse();
+
+    RedisServer redis = RedisServer.start(work.resolve("redis"), "chart redis password");
+    redis.cli("SET", "greeting", "kept by keepsake");
+    Pushgateway pushgateway = Pushgateway.start(Files.createDirectories(work.resolve("pushgateway")));
+    Operator operator = new Operator(asOperator, controlPlane.watchClientFor(operatorKubeconfig), new OperatorSettings("keepsake/runner:chart", pushgateway.url(), 600,
+        "keepsake-job"), Operator.loopback()).start();
+    KubeletStandIn kubelet = KubeletStandIn.start(controlPlane, work.resolve("kubelet"), LocalTools.runnerEnvironment());
+    try {
+      RedisScenario scenario = new RedisScenario(admin, namespace.name());
+      Path repository = work.resolve("repository");
+      scenario.setUp(redis, RedisScenario.localRepository(repository), Map.of("RESTIC_PASSWORD", "chart restic password"));
+      scenario.configure("@daily", false);
+      scenario.backUpNow("under-chart-rbac");
+      BackupSession backup = await().atMost(Duration.ofMinutes(3)).ignoreExceptions()
+          .until(() -> ApiKind.BACKUP_SESSION.api(admin).get(namespace.name(), "under-chart-rbac").getObject(),
+              s -> s.getStatus() != null && s.getStatus().getPhase() != null && s.getStatus().getPhase().isFinished());
+      assertThat(backup.getStatus().getPhase()).as(backup.getStatus().getMessage() + podLogs(work.resolve("kubelet")))
+          .isEqualTo(SessionPhase.Succeeded);
+      scenario.restoreLatest("restore-under-chart-rbac");
+      RestoreSession restore = await().atMost(Duration.ofMinutes(3)).ignoreExceptions()
+          .until(() -> ApiKind.RESTORE_SESSION.api(admin).get(namespace.name(), "restore-under-chart-rbac").getObject(),
+              s -> s.getStatus() != null && s.getStatus().getPhase() != null && s.getStatus().getPhase().isFinished());
+      assertThat(restore.getStatus().getPhase()).as(restore.getStatus().getMessage()).isEqualTo(SessionPhase.Succeeded);
+      RunnerProcess check = new RunnerProcess(work, Map.of("RESTIC_REPOSITORY", repository.toString(),
+          "RESTIC_PASSWORD", "chart restic password", "KEEPSAKE_PUSHGATEWAY_URL", pushgateway.url(),
+          "KEEPSAKE_NAMESPACE", namespace.name(), "KEEPSAKE_REPOSITORY_NAME", RedisScenario.REPOSITORY));
+      assertThat(check.run("check").exit()).isZero();
+      // Failure counts are pushed by failed runs only.
+      assertThat(check.with("KEEPSAKE_CONFIGURATION", "failing").run("backup", "--host", "failing", "--", "false").reason())
+          .isEqualTo("DumpFailed");
+
+      Set<String> emitted = new TreeSet<>(names(pushgateway.metrics()));
+      emitted.addAll(names(scrape(operator.healthPort())));
+      Set<String> used = new TreeSet<>(names(Files.readString(CHART.resolve("files/dashboards/keepsake.json"))));
+      JsonObject rule = rendered.stream().filter(d -> d.get("kind").getAsString().equals("PrometheusRule")).findFirst().orElseThrow();
+      for (JsonElement group : rule.getAsJsonObject("spec").getAsJsonArray("groups")) {
+        for (JsonElement alert : group.getAsJsonObject().getAsJsonArray("rules")) {
+          used.addAll(names(alert.getAsJsonObject().get("expr").getAsString()));
+        }
+      }
+      assertThat(used).hasSizeGreaterThanOrEqualTo(15);
+      assertThat(emitted).containsAll(used);
+    } finally {
+      kubelet.close();
+      operator.close();
+      pushgateway.close();
+      redis.close();
+    }
+  }
+
+  /** The tails of every pod log the kubelet stand-in kept, to explain a failure. */
+  private static String podLogs(Path kubelet) throws IOException {
+    StringBuilder logs = new StringBuilder();
+    try (Stream<Path> files = Files.walk(kubelet)) {
+      for (Path log : files.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
+        logs.append("\n--- ").append(kubelet.relativize(log)).append('\n').append(LogTail.of(log, 15));
+      }
+    }
+    return logs.toString();
+  }
+
+  private static boolean allowed(ApiClient client, String verb, String group, String resource, String namespace) throws ApiException {
+    return new AuthorizationV1Api(client).createSelfSubjectAccessReview(new V1SelfSubjectAccessReview().spec(
+        new V1SelfSubjectAccessReviewSpec().resourceAttributes(new V1ResourceAttributes().verb(verb).group(group).resource(resource)
+            .namespace(namespace)))).execute().getStatus().getAllowed();
+  }
+
+  private static String scrape(int port) throws IOException, InterruptedException {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  /** Metric names in a text; histogram and counter suffixes stay as they are written. */
+  private static Set<String> names(String text) {
+    Set<String> names = new TreeSet<>();
+    Matcher matcher = METRIC.matcher(text);
+    while (matcher.find()) {
+      String name = matcher.group(1);
+      names.add(name);
+      if (name.endsWith("_bucket") || name.endsWith("_count") || name.endsWith("_sum")) {
+        names.add(name.substring(0, name.lastIndexOf('_')));
+      }
+    }
+    return names;
+  }
+}
