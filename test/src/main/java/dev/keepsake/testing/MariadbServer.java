@@ -2,7 +2,6 @@ package dev.keepsake.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,23 +64,7 @@ public final class MariadbServer implements AutoCloseable {
   }
 
   private static String run(List<String> command, String password) {
-    try {
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-      if (password != null) {
-        builder.environment().put("MYSQL_PWD", password);
-      }
-      Process process = builder.start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (process.waitFor() != 0) {
-        throw new IllegalStateException(String.join(" ", command.subList(0, 1)) + " failed:\n" + output);
-      }
-      return output;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return Processes.output(command, password == null ? Map.of() : Map.of("MYSQL_PWD", password));
   }
 
   public int port() {

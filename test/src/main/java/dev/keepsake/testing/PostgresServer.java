@@ -99,17 +99,8 @@ public final class PostgresServer implements AutoCloseable {
     }
   }
 
-  private static void run(List<String> command) throws IOException {
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (process.waitFor() != 0) {
-        throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+  private static void run(List<String> command) {
+    Processes.output(command, Map.of());
   }
 
   public int port() {
@@ -153,20 +144,8 @@ public final class PostgresServer implements AutoCloseable {
 
   /** Runs SQL statements and returns what they print (unaligned, tuples only); fails on the first error. */
   public String sql(String database, String... statements) {
-    try {
-      Process process = psqlBuilder(database, statements).start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      String errors = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (process.waitFor() != 0) {
-        throw new IllegalStateException("psql on " + database + " failed: " + errors);
-      }
-      return output.trim();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    ProcessBuilder builder = psqlBuilder(database, statements);
+    return Processes.output(builder.command(), Map.of("PGPASSWORD", password));
   }
 
   @Override

@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.keepsake.api.AppBinding;
 import dev.keepsake.api.Repository;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,7 +22,6 @@ class CatalogMariadbTest {
   private static MariadbServer mariadb;
   private static S3Server s3;
   private static Map<String, String> seeded;
-  private static int buckets;
 
   @TempDir Path work;
 
@@ -114,29 +110,16 @@ class CatalogMariadbTest {
     return run.appBinding("mariadb", mariadb.url(), Map.of("username", mariadb.user(), "password", password), Map.of());
   }
 
-  private Repository repository(CatalogRun run, String kind) {
-    return kind.equals("s3") ? run.s3Repository(s3, "mariadb-" + ++buckets) : run.localRepository(work.resolve("repository"));
-  }
-
-  private static LocalPod.Outcome timed(String what, Supplier<LocalPod.Outcome> action) {
-    Instant start = Instant.now();
-    LocalPod.Outcome outcome = action.get();
-    assertThat(outcome.succeeded()).as(CatalogRedisTest.describe(outcome)).isTrue();
-    System.out.printf("[catalog] mariadb %s: %s in %d ms%s%n", what, outcome.containers().get(0).message(),
-        Duration.between(start, Instant.now()).toMillis(), CatalogRun.summary(outcome));
-    return outcome;
-  }
-
   @ParameterizedTest(name = "{0} repository")
   @ValueSource(strings = {"local", "s3"})
   void tablesTriggersRoutinesAndEventsComeBackAfterTheDatabasesAreDropped(String kind) {
     CatalogRun run = new CatalogRun("mariadb", work);
     AppBinding binding = binding(run, ADMIN_PASSWORD);
-    Repository repository = repository(run, kind);
-    timed("mariadb-dump backup to " + kind, () -> run.backup(repository, binding, null, "mariadb-backup-10", Map.of()));
+    Repository repository = run.repository(kind, s3);
+    run.timed("mariadb-dump backup to " + kind, () -> run.backup(repository, binding, null, "mariadb-backup-10", Map.of()));
     dropEverything();
 
-    timed("mariadb restore from " + kind, () -> run.restore(repository, binding, null, "mariadb-restore-10", Map.of(), ""));
+    run.timed("mariadb restore from " + kind, () -> run.restore(repository, binding, null, "mariadb-restore-10", Map.of(), ""));
 
     assertThat(fingerprints()).isEqualTo(seeded);
   }
@@ -145,16 +128,16 @@ class CatalogMariadbTest {
   void oneDatabaseOfTheDumpIsRestoredAlone() {
     CatalogRun run = new CatalogRun("mariadb", work);
     AppBinding binding = binding(run, ADMIN_PASSWORD);
-    Repository repository = repository(run, "local");
-    timed("mariadb-dump backup", () -> run.backup(repository, binding, null, "mariadb-backup-10", Map.of()));
+    Repository repository = run.repository("local", s3);
+    run.timed("mariadb-dump backup", () -> run.backup(repository, binding, null, "mariadb-backup-10", Map.of()));
     dropEverything();
 
-    timed("mariadb restore of analytics", () -> run.restore(repository, binding, null, "mariadb-restore-10",
+    run.timed("mariadb restore of analytics", () -> run.restore(repository, binding, null, "mariadb-restore-10",
         Map.of("DATABASE", "analytics"), ""));
 
     assertThat(databases()).containsExactly("analytics");
     assertThat(fingerprint("analytics")).isEqualTo(seeded.get("analytics"));
-    timed("mariadb restore of everything", () -> run.restore(repository, binding, null, "mariadb-restore-10", Map.of(), ""));
+    run.timed("mariadb restore of everything", () -> run.restore(repository, binding, null, "mariadb-restore-10", Map.of(), ""));
     assertThat(fingerprints()).isEqualTo(seeded);
   }
 
@@ -162,12 +145,12 @@ class CatalogMariadbTest {
   void chosenDatabasesAreTheOnlyOnesBackedUp() {
     CatalogRun run = new CatalogRun("mariadb", work);
     AppBinding binding = binding(run, ADMIN_PASSWORD);
-    Repository repository = repository(run, "local");
-    timed("mariadb-dump backup of analytics", () -> run.backup(repository, binding, null, "mariadb-backup-10",
+    Repository repository = run.repository("local", s3);
+    run.timed("mariadb-dump backup of analytics", () -> run.backup(repository, binding, null, "mariadb-backup-10",
         Map.of("DATABASES", "analytics")));
     dropEverything();
 
-    timed("mariadb restore", () -> run.restore(repository, binding, null, "mariadb-restore-10", Map.of(), ""));
+    run.timed("mariadb restore", () -> run.restore(repository, binding, null, "mariadb-restore-10", Map.of(), ""));
 
     assertThat(databases()).containsExactly("analytics");
     assertThat(fingerprint("analytics")).isEqualTo(seeded.get("analytics"));
@@ -178,8 +161,8 @@ class CatalogMariadbTest {
   @Test
   void aRestoreWithAWrongPasswordFailsClearlyAndLeavesTheRepositoryAlone() {
     CatalogRun run = new CatalogRun("mariadb", work);
-    Repository repository = repository(run, "local");
-    timed("mariadb-dump backup of analytics", () -> run.backup(repository, binding(run, ADMIN_PASSWORD), null,
+    Repository repository = run.repository("local", s3);
+    run.timed("mariadb-dump backup of analytics", () -> run.backup(repository, binding(run, ADMIN_PASSWORD), null,
         "mariadb-backup-10", Map.of("DATABASES", "analytics")));
     RunnerProcess restic = new RunnerProcess(work, Map.of("RESTIC_REPOSITORY", work.resolve("repository").toString(),
         "RESTIC_PASSWORD", CatalogRun.RESTIC_PASSWORD));

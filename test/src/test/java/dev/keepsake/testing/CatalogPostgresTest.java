@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.keepsake.api.AppBinding;
 import dev.keepsake.api.Repository;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -23,7 +21,6 @@ class CatalogPostgresTest {
   private static PostgresServer postgres;
   private static S3Server s3;
   private static Map<String, String> seeded;
-  private static int buckets;
 
   @TempDir Path work;
 
@@ -121,29 +118,16 @@ class CatalogPostgresTest {
     return run.appBinding("postgres", postgres.url(), Map.of("username", postgres.user(), "password", password), Map.of());
   }
 
-  private Repository repository(CatalogRun run, String kind) {
-    return kind.equals("s3") ? run.s3Repository(s3, "postgres-" + ++buckets) : run.localRepository(work.resolve("repository"));
-  }
-
-  private static LocalPod.Outcome timed(String what, java.util.function.Supplier<LocalPod.Outcome> action) {
-    Instant start = Instant.now();
-    LocalPod.Outcome outcome = action.get();
-    assertThat(outcome.succeeded()).as(CatalogRedisTest.describe(outcome)).isTrue();
-    System.out.printf("[catalog] postgres %s: %s in %d ms%s%n", what, outcome.containers().get(0).message(),
-        Duration.between(start, Instant.now()).toMillis(), CatalogRun.summary(outcome));
-    return outcome;
-  }
-
   @ParameterizedTest(name = "{0} repository")
   @ValueSource(strings = {"local", "s3"})
   void theWholeClusterComesBackAfterItsDatabasesAndRolesAreDropped(String kind) {
     CatalogRun run = new CatalogRun("postgres", work);
     AppBinding binding = binding(run, ADMIN_PASSWORD);
-    Repository repository = repository(run, kind);
-    timed("pg_dumpall backup to " + kind, () -> run.backup(repository, binding, null, "postgres-backup-15", Map.of()));
+    Repository repository = run.repository(kind, s3);
+    run.timed("pg_dumpall backup to " + kind, () -> run.backup(repository, binding, null, "postgres-backup-15", Map.of()));
     dropEverything();
 
-    timed("psql restore from " + kind, () -> run.restore(repository, binding, null, "postgres-restore-15", Map.of(), ""));
+    run.timed("psql restore from " + kind, () -> run.restore(repository, binding, null, "postgres-restore-15", Map.of(), ""));
 
     assertThat(fingerprints()).isEqualTo(seeded);
   }
@@ -152,16 +136,16 @@ class CatalogPostgresTest {
   void oneDatabaseOfAClusterDumpIsRestoredAlone() {
     CatalogRun run = new CatalogRun("postgres", work);
     AppBinding binding = binding(run, ADMIN_PASSWORD);
-    Repository repository = repository(run, "local");
-    timed("pg_dumpall backup", () -> run.backup(repository, binding, null, "postgres-backup-15", Map.of()));
+    Repository repository = run.repository("local", s3);
+    run.timed("pg_dumpall backup", () -> run.backup(repository, binding, null, "postgres-backup-15", Map.of()));
     dropEverything();
 
-    timed("psql restore of analytics", () -> run.restore(repository, binding, null, "postgres-restore-15",
+    run.timed("psql restore of analytics", () -> run.restore(repository, binding, null, "postgres-restore-15",
         Map.of("DATABASE", "analytics"), ""));
 
     assertThat(databases()).containsExactly("analytics");
     assertThat(fingerprint("analytics")).isEqualTo(seeded.get("analytics"));
-    timed("psql restore of everything", () -> run.restore(repository, binding, null, "postgres-restore-15", Map.of(), ""));
+    run.timed("psql restore of everything", () -> run.restore(repository, binding, null, "postgres-restore-15", Map.of(), ""));
     assertThat(fingerprints()).isEqualTo(seeded);
   }
 
@@ -169,12 +153,12 @@ class CatalogPostgresTest {
   void oneDatabaseInCustomFormatComesBackWithPgRestore() {
     CatalogRun run = new CatalogRun("postgres", work);
     AppBinding binding = binding(run, ADMIN_PASSWORD);
-    Repository repository = repository(run, "local");
-    timed("pg_dump -Fc backup of shop", () -> run.backup(repository, binding, null, "postgres-backup-database-15",
+    Repository repository = run.repository("local", s3);
+    run.timed("pg_dump -Fc backup of shop", () -> run.backup(repository, binding, null, "postgres-backup-database-15",
         Map.of("DATABASE", "shop")));
     postgres.sql("postgres", "DROP DATABASE shop");
 
-    timed("pg_restore of shop", () -> run.restore(repository, binding, null, "postgres-restore-database-15",
+    run.timed("pg_restore of shop", () -> run.restore(repository, binding, null, "postgres-restore-database-15",
         Map.of("DATABASE", "shop"), ""));
 
     assertThat(fingerprint("shop")).isEqualTo(seeded.get("shop"));
@@ -183,8 +167,8 @@ class CatalogPostgresTest {
   @Test
   void aRestoreWithAWrongPasswordFailsClearlyAndLeavesTheRepositoryAlone() {
     CatalogRun run = new CatalogRun("postgres", work);
-    Repository repository = repository(run, "local");
-    timed("pg_dump backup of analytics", () -> run.backup(repository, binding(run, ADMIN_PASSWORD), null,
+    Repository repository = run.repository("local", s3);
+    run.timed("pg_dump backup of analytics", () -> run.backup(repository, binding(run, ADMIN_PASSWORD), null,
         "postgres-backup-database-15", Map.of("DATABASE", "analytics")));
     RunnerProcess restic = new RunnerProcess(work, Map.of("RESTIC_REPOSITORY", work.resolve("repository").toString(),
         "RESTIC_PASSWORD", CatalogRun.RESTIC_PASSWORD));

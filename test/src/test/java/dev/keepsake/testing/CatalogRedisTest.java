@@ -27,7 +27,6 @@ class CatalogRedisTest {
   private static S3Server s3;
   private static Map<ByteBuffer, RedisDataSet.Entry> seededDb0;
   private static Map<ByteBuffer, RedisDataSet.Entry> seededDb2;
-  private static int buckets;
 
   @TempDir Path work;
 
@@ -49,10 +48,6 @@ class CatalogRedisTest {
 
   private AppBinding binding(CatalogRun run, String password) {
     return run.appBinding("redis", "redis://127.0.0.1:" + redis.port(), Map.of("password", password), Map.of());
-  }
-
-  private Repository repository(CatalogRun run, String kind) {
-    return kind.equals("s3") ? run.s3Repository(s3, "redis-" + ++buckets) : run.localRepository(work.resolve("repository"));
   }
 
   private static void backUpOrFail(CatalogRun run, Repository repository, AppBinding binding, Map<String, String> params) {
@@ -96,7 +91,7 @@ class CatalogRedisTest {
   void everyKeyTypeTtlAndBinaryKeyComesBackAfterAFlush(String kind) {
     CatalogRun run = new CatalogRun("redis", work);
     AppBinding binding = binding(run, PASSWORD);
-    Repository repository = repository(run, kind);
+    Repository repository = run.repository(kind, s3);
     backUpOrFail(run, repository, binding, Map.of());
     flushAll();
 
@@ -114,7 +109,7 @@ class CatalogRedisTest {
   void aPartialRestoreBringsBackOneKeyPatternOrOneDatabaseOnly() {
     CatalogRun run = new CatalogRun("redis", work);
     AppBinding binding = binding(run, PASSWORD);
-    Repository repository = repository(run, "local");
+    Repository repository = run.repository("local", s3);
     backUpOrFail(run, repository, binding, Map.of());
     flushAll();
 
@@ -140,7 +135,7 @@ class CatalogRedisTest {
   void aRestoreWithAWrongPasswordFailsClearlyAndLeavesTheRepositoryAlone() {
     CatalogRun run = new CatalogRun("redis", work);
     AppBinding binding = binding(run, PASSWORD);
-    Repository repository = repository(run, "local");
+    Repository repository = run.repository("local", s3);
     backUpOrFail(run, repository, binding, Map.of("KEY_PATTERN", "session:*", "DATABASE", "2"));
     RunnerProcess restic = new RunnerProcess(work, Map.of("RESTIC_REPOSITORY", work.resolve("repository").toString(),
         "RESTIC_PASSWORD", CatalogRun.RESTIC_PASSWORD));

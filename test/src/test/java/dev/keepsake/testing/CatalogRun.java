@@ -42,6 +42,7 @@ final class CatalogRun {
   private final Map<String, Task> tasks = new HashMap<>();
   final Map<String, Map<String, String>> secrets = new HashMap<>();
   private int runs;
+  private static final java.util.concurrent.atomic.AtomicInteger BUCKETS = new java.util.concurrent.atomic.AtomicInteger();
 
   CatalogRun(String addon, Path work) {
     this.addon = addon;
@@ -103,6 +104,21 @@ final class CatalogRun {
             s3: {endpoint: "%s", bucket: %s, prefix: %s, forcePathStyle: true}
           secret: {name: %s}
         """.formatted(s3.endpoint(), bucket, addon, REPOSITORY_SECRET), Repository.class);
+  }
+
+  /** A repository in this run's folder ("local") or in a fresh bucket of {@code s3} ("s3"). */
+  Repository repository(String kind, S3Server s3) {
+    return kind.equals("s3") ? s3Repository(s3, addon + "-" + BUCKETS.incrementAndGet()) : localRepository(work.resolve("repository"));
+  }
+
+  /** Runs a backup or restore that must succeed, and prints how long it took and what the runner said. */
+  LocalPod.Outcome timed(String what, java.util.function.Supplier<LocalPod.Outcome> action) {
+    java.time.Instant start = java.time.Instant.now();
+    LocalPod.Outcome outcome = action.get();
+    org.assertj.core.api.Assertions.assertThat(outcome.succeeded()).as(CatalogRedisTest.describe(outcome)).isTrue();
+    System.out.printf("[catalog] %s %s: %s in %d ms%s%n", addon, what, outcome.containers().get(0).message(),
+        java.time.Duration.between(start, java.time.Instant.now()).toMillis(), summary(outcome));
+    return outcome;
   }
 
   /** An AppBinding to a server on loopback, its password in the target Secret. */

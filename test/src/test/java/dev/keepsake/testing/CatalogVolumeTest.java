@@ -22,7 +22,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** catalog/volume through its own manifests: files of a claim backed up, deleted, restored whole and in part. */
 class CatalogVolumeTest {
   private static S3Server s3;
-  private static int buckets;
 
   @TempDir Path work;
 
@@ -78,10 +77,6 @@ class CatalogVolumeTest {
     }
   }
 
-  private Repository repository(CatalogRun run, String kind) {
-    return kind.equals("s3") ? run.s3Repository(s3, "volume-" + ++buckets) : run.localRepository(work.resolve("repository"));
-  }
-
   @ParameterizedTest(name = "{0} repository")
   @ValueSource(strings = {"local", "s3"})
   void theFilesOfAClaimComeBackExceptWhatWasExcluded(String kind) throws Exception {
@@ -90,7 +85,7 @@ class CatalogVolumeTest {
     seed(volume);
     Map<String, String> expected = contents(volume);
     expected.remove("debug.log");
-    Repository repository = repository(run, kind);
+    Repository repository = run.repository(kind, s3);
 
     LocalPod.Outcome backup = run.backup(repository, null, "files", "exclude: [\"*.log\"]", "volume-backup-1", Map.of());
     assertThat(backup.succeeded()).as(CatalogRedisTest.describe(backup)).isTrue();
@@ -110,7 +105,7 @@ class CatalogVolumeTest {
     Path volume = Files.createDirectories(run.claim("files"));
     seed(volume);
     Map<String, String> seeded = contents(volume);
-    Repository repository = repository(run, "local");
+    Repository repository = run.repository("local", s3);
     assertThat(run.backup(repository, null, "files", "volume-backup-1", Map.of()).succeeded()).isTrue();
     empty(volume);
 
