@@ -12,10 +12,18 @@ final class Processes {
 
   /** Runs {@code command} with {@code environment} added; stdout and stderr together, trimmed. */
   static String output(List<String> command, Map<String, String> environment) {
+    return output(command, environment, new byte[0]);
+  }
+
+  /** The same, with {@code input} on the command's stdin. */
+  static String output(List<String> command, Map<String, String> environment, byte[] input) {
     try {
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
       builder.environment().putAll(environment);
       Process process = builder.start();
+      try (var stdin = process.getOutputStream()) {
+        stdin.write(input);
+      }
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       if (process.waitFor() != 0) {
         throw new IllegalStateException(command.get(0) + " failed: " + output);

@@ -81,26 +81,7 @@ public final class RedisServer implements AutoCloseable {
   public String cli(byte[] input, String... args) {
     java.util.List<String> command = new ArrayList<>(List.of("redis-cli", "-h", host(), "-p", Integer.toString(port)));
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    if (password != null) {
-      builder.environment().put("REDISCLI_AUTH", password);
-    }
-    try {
-      Process process = builder.start();
-      try (var stdin = process.getOutputStream()) {
-        stdin.write(input);
-      }
-      String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
-      if (process.waitFor() != 0) {
-        throw new IllegalStateException("redis-cli " + String.join(" ", args) + " failed: " + output);
-      }
-      return output;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return Processes.output(command, password == null ? Map.of() : Map.of("REDISCLI_AUTH", password), input);
   }
 
   public String cli(String... args) {
