@@ -41,6 +41,7 @@ public final class Operator implements AutoCloseable {
   private final ControllerManager manager;
   private final HealthServer health;
   private Thread thread;
+  private volatile LeaderElector elector;
 
   public Operator(ApiClient client, ApiClient watchClient, OperatorSettings settings, java.net.InetSocketAddress healthAddress)
       throws IOException {
@@ -129,7 +130,8 @@ public final class Operator implements AutoCloseable {
   public void runWithLeaderElection(ApiClient electionClient, String namespace, String identity, Runnable onLostLeadership) {
     LeaseLock lock = new LeaseLock(namespace, LEASE_NAME, identity, electionClient);
     LeaderElectionConfig config = new LeaderElectionConfig(lock, Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
-    new LeaderElector(config).run(
+    elector = new LeaderElector(config);
+    elector.run(
         () -> {
           LOG.info(identity + " leads; starting the controllers");
           manager.run();
@@ -155,6 +157,10 @@ public final class Operator implements AutoCloseable {
 
   @Override
   public void close() {
+    if (elector != null) {
+      // A follower's elector keeps trying for the Lease until it is closed.
+      elector.close();
+    }
     manager.shutdown();
     health.close();
   }
