@@ -253,11 +253,47 @@ class ChartTest {
       }
       assertThat(used).hasSizeGreaterThanOrEqualTo(15);
       assertThat(emitted).containsAll(used);
+      queriesAnswerOnARealPrometheus(work, pushgateway, operator.healthPort(), rule);
     } finally {
       kubelet.close();
       operator.close();
       pushgateway.close();
       redis.close();
+    }
+  }
+
+  /**
+   * A real Prometheus scrapes the Pushgateway the Jobs pushed to and the operator: every dashboard query
+   * returns data, and every alert expression evaluates.
+   */
+  private static void queriesAnswerOnARealPrometheus(Path work, Pushgateway pushgateway, int operatorPort, JsonObject rule)
+      throws IOException {
+    try (PrometheusServer prometheus = PrometheusServer.start(work.resolve("prometheus"),
+        List.of(pushgateway.url().replaceFirst("^http://", ""), "127.0.0.1:" + operatorPort))) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> prometheus.query("keepsake_backup_success")
+          .getAsJsonObject("data").getAsJsonArray("result").size() > 0
+          && prometheus.query("keepsake_operator_scheduled_configurations").getAsJsonObject("data").getAsJsonArray("result").size() > 0);
+      JsonObject dashboard = JsonParser.parseString(Files.readString(CHART.resolve("files/dashboards/keepsake.json"))).getAsJsonObject();
+      for (JsonElement panel : dashboard.getAsJsonArray("panels")) {
+        for (JsonElement target : panel.getAsJsonObject().getAsJsonArray("targets")) {
+          String expr = target.getAsJsonObject().get("expr").getAsString().replace("$namespace", ".*");
+          JsonObject answer = prometheus.query(expr);
+          assertThat(answer.get("status").getAsString()).as(expr + " → " + answer).isEqualTo("success");
+          if (!expr.contains("reconcile_errors_total")) {
+            // Errors appear only once a reconcile has failed.
+            assertThat(answer.getAsJsonObject("data").getAsJsonArray("result")).as("data for " + expr).isNotEmpty();
+          }
+        }
+      }
+      for (JsonElement group : rule.getAsJsonObject("spec").getAsJsonArray("groups")) {
+        for (JsonElement alert : group.getAsJsonObject().getAsJsonArray("rules")) {
+          String expr = alert.getAsJsonObject().get("expr").getAsString();
+          assertThat(prometheus.query(expr).get("status").getAsString()).as(expr).isEqualTo("success");
+        }
+      }
+      // The failed backup this test pushed is what KeepsakeBackupFailed is for.
+      assertThat(prometheus.query("max by (namespace, configuration) (keepsake_backup_success) == 0").getAsJsonObject("data")
+          .getAsJsonArray("result").toString()).contains("\"configuration\":\"failing\"");
     }
   }
 
