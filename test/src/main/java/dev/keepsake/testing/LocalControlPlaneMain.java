@@ -37,7 +37,7 @@ public final class LocalControlPlaneMain {
     LocalControlPlane controlPlane = LocalControlPlane.start();
     controlPlane.createNamespaceNamed(NAMESPACE);
     if (List.of(args).contains("--no-operator")) {
-      System.out.printf("%nThe local control plane is up at %s with the keepsake.dev CRDs.%n%n  export KUBECONFIG=%s%n%n"
+      System.out.printf("%nKeepsake local control plane is up at %s%nThe keepsake.dev CRDs are installed.%n%n  export KUBECONFIG=%s%n%n"
           + "Press Ctrl-C to stop; every process stops with it.%n", controlPlane.serverUrl(), controlPlane.kubeconfig());
       new CountDownLatch(1).await();
     }
