@@ -21,4 +21,6 @@ if [[ "${1:-}" == "--cluster" ]]; then
   shift
   main=dev.keepsake.operator.app.Operator
 fi
-exec java -cp "test/target/classes:$(cat "$classpath_file")" -Dkeepsake.projectRoot="$root" "$main" "$@"
+# The client library logs every informer start at INFO; warnings and errors are what a user needs.
+exec java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "test/target/classes:$(cat "$classpath_file")" \
+  -Dkeepsake.projectRoot="$root" "$main" "$@"
