@@ -16,14 +16,24 @@ public final class RedisServer implements AutoCloseable {
   private final SupervisedProcess process;
   private final int port;
   private final String password;
+  private final Path tlsAuthority;
 
-  private RedisServer(SupervisedProcess process, int port, String password) {
+  private RedisServer(SupervisedProcess process, int port, String password, Path tlsAuthority) {
     this.process = process;
     this.port = port;
     this.password = password;
+    this.tlsAuthority = tlsAuthority;
   }
 
   public static RedisServer start(Path dir, String password) {
+    return start(dir, password, null, null, null);
+  }
+
+  /**
+   * With {@code certificate}, {@code key} and {@code authority} it listens with TLS only (clients
+   * verify the server; they need no certificate of their own).
+   */
+  public static RedisServer start(Path dir, String password, Path certificate, Path key, Path authority) {
     Path binary = Path.of("/usr/bin/redis-server");
     if (!Files.isExecutable(binary)) {
       throw new IllegalStateException("redis-server is not installed: apt-get install redis-server "
@@ -35,7 +45,10 @@ public final class RedisServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
+    List<String> args = new ArrayList<>(certificate == null ? List.of("--port", Integer.toString(port))
+        : List.of("--port", "0", "--tls-port", Integer.toString(port), "--tls-cert-file", certificate.toString(),
+            "--tls-key-file", key.toString(), "--tls-ca-cert-file", authority.toString(), "--tls-auth-clients", "no"));
+    args.addAll(List.of("--bind", "127.0.0.1", "--save", "",
         "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "yes", "--enable-debug-command", "local"));
     if (password != null) {
       args.addAll(List.of("--requirepass", password));
@@ -49,7 +62,7 @@ public final class RedisServer implements AutoCloseable {
       }
       Ports.pause();
     }
-    return new RedisServer(process, port, password);
+    return new RedisServer(process, port, password, authority);
   }
 
   private static boolean listening(int port) {
@@ -80,6 +93,9 @@ public final class RedisServer implements AutoCloseable {
   /** Runs redis-cli against this server with {@code input} on stdin; returns what it printed. */
   public String cli(byte[] input, String... args) {
     java.util.List<String> command = new ArrayList<>(List.of("redis-cli", "-h", host(), "-p", Integer.toString(port)));
+    if (tlsAuthority != null) {
+      command.addAll(List.of("--tls", "--cacert", tlsAuthority.toString()));
+    }
     command.addAll(List.of(args));
     return Processes.output(command, password == null ? Map.of() : Map.of("REDISCLI_AUTH", password), input);
   }

@@ -151,6 +151,33 @@ class CatalogRedisTest {
     assertThat(restic.locks()).isZero();
   }
 
+  @Test
+  void overTlsTheDataComesBackToo(@TempDir Path tls) throws Exception {
+    Certificates authority = Certificates.newAuthority(tls, "keepsake-test-ca");
+    Certificates.Issued server = authority.server(tls, "redis", List.of("localhost"), List.of("127.0.0.1"));
+    try (RedisServer secure = RedisServer.start(tls.resolve("redis"), PASSWORD, server.certFile(), server.keyFile(),
+        authority.authority().certFile())) {
+      StringBuilder data = new StringBuilder();
+      for (int i = 0; i < 1000; i++) {
+        data.append("*3\r\n$3\r\nSET\r\n$").append(("tls:" + i).length()).append("\r\ntls:").append(i)
+            .append("\r\n$").append(Integer.toString(i * 7).length()).append("\r\n").append(i * 7).append("\r\n");
+      }
+      secure.cli(data.toString().getBytes(StandardCharsets.US_ASCII), "--pipe");
+      String digest = secure.cli("DEBUG", "DIGEST");
+      CatalogRun run = new CatalogRun("redis", work);
+      AppBinding binding = run.appBinding("redis", "rediss://127.0.0.1:" + secure.port(), Map.of("password", PASSWORD), Map.of(),
+          Map.of("ca.crt", authority.authority().certificatePem()));
+      Repository repository = run.repository("local", s3);
+      run.timed("backup over TLS", () -> run.backup(repository, binding, null, "redis-backup-7-tls", Map.of()));
+      secure.cli("FLUSHALL");
+
+      run.timed("restore over TLS", () -> run.restore(repository, binding, null, "redis-restore-7-tls", Map.of(), ""));
+
+      assertThat(secure.cli("DBSIZE")).isEqualTo("1000");
+      assertThat(secure.cli("DEBUG", "DIGEST")).isEqualTo(digest);
+    }
+  }
+
   private static void restoreEverything(CatalogRun run, Repository repository, AppBinding binding) {
     assertThat(run.restore(repository, binding, null, "redis-restore-7", Map.of(), "").succeeded()).isTrue();
   }

@@ -33,6 +33,7 @@ final class CatalogRun {
   static final String NAMESPACE = "catalog";
   static final String REPOSITORY_SECRET = "repository-credentials";
   static final String TARGET_SECRET = "database-credentials";
+  static final String TLS_SECRET = "database-tls";
   static final String RESTIC_PASSWORD = "catalog restic password";
 
   private final String addon;
@@ -123,7 +124,16 @@ final class CatalogRun {
 
   /** An AppBinding to a server on loopback, its password in the target Secret. */
   AppBinding appBinding(String type, String url, Map<String, String> credentials, Map<String, String> parameters) {
+    return appBinding(type, url, credentials, parameters, null);
+  }
+
+  /** @param tls the TLS Secret's keys (ca.crt), or null for none */
+  AppBinding appBinding(String type, String url, Map<String, String> credentials, Map<String, String> parameters,
+      Map<String, String> tls) {
     secrets.put(TARGET_SECRET, credentials);
+    if (tls != null) {
+      secrets.put(TLS_SECRET, tls);
+    }
     StringBuilder params = new StringBuilder();
     parameters.forEach((k, v) -> params.append("    ").append(k).append(": \"").append(v).append("\"\n"));
     return model("""
@@ -133,9 +143,10 @@ final class CatalogRun {
         spec:
           type: %s
           clientConfig: {url: "%s"}
-          secret: {name: %s}
+          secret: {name: %s}%s
           parameters:
-        %s""".formatted(type, url, TARGET_SECRET, params.isEmpty() ? "    {}\n" : params), AppBinding.class);
+        %s""".formatted(type, url, TARGET_SECRET, tls == null ? "" : "\n  tlsSecret: {name: " + TLS_SECRET + "}",
+            params.isEmpty() ? "    {}\n" : params), AppBinding.class);
   }
 
   private static String paramsYaml(Map<String, String> params) {
