@@ -27,6 +27,7 @@ import io.kubernetes.client.util.ClientBuilder;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.logging.Logger;
 
 /**
@@ -71,6 +72,8 @@ public final class Operator implements AutoCloseable {
         .watch(queue -> ControllerBuilder.controllerWatchBuilder(V1Job.class, queue)
             .withWorkQueueKeyFunc(job -> byLabel(job.getMetadata(), Labels.REPOSITORY)).build())
         .watch(queue -> ControllerBuilder.controllerWatchBuilder(BackupSession.class, queue)
+            // Progress patches arrive every few seconds; a Repository's status changes only when a session ends.
+            .withOnUpdateFilter((before, after) -> !Objects.equals(phaseOf(before), phaseOf(after)))
             .withWorkQueueKeyFunc(this::repositoryOf).build()));
     manager = ControllerBuilder.controllerManagerBuilder(cluster.factory)
         .addController(configurations).addController(sessions).addController(restores).addController(repositories).build();
@@ -92,6 +95,10 @@ public final class Operator implements AutoCloseable {
         .withReadyFunc(cluster::synced)
         .withWorkerCount(2)
         .build();
+  }
+
+  private static dev.keepsake.api.SessionPhase phaseOf(BackupSession session) {
+    return session.getStatus() == null ? null : session.getStatus().getPhase();
   }
 
   /** The Repository a backup session writes into, through its configuration. */

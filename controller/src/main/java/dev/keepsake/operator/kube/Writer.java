@@ -3,6 +3,7 @@ package dev.keepsake.operator.kube;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.keepsake.api.ApiKind;
+import dev.keepsake.api.Manifests;
 import dev.keepsake.api.Resource;
 import dev.keepsake.operator.desired.JobIdentity;
 import dev.keepsake.operator.status.SessionPhases;
@@ -107,6 +108,17 @@ public final class Writer {
    * Makes sure the namespace has the ServiceAccount, Role and RoleBinding that backup and restore
    * pods run as. Applied once per namespace and process; server-side apply makes repeats harmless.
    */
+  /**
+   * The Jobs' default identity is the operator's to create; one named in runtime settings is the
+   * user's, and is left alone.
+   */
+  public void ensureJobIdentity(String namespace, dev.keepsake.api.RuntimeSettings runtime, String defaultName)
+      throws ApiException {
+    if (runtime == null || runtime.getServiceAccountName() == null) {
+      ensureJobIdentity(namespace, defaultName);
+    }
+  }
+
   public void ensureJobIdentity(String namespace, String name) throws ApiException {
     if (!identitiesApplied.add(namespace + "/" + name)) {
       return;
@@ -206,11 +218,15 @@ public final class Writer {
 
   /**
    * Replaces the status with the resourceVersion that was read. A conflict means someone wrote in
-   * between: returns false, and the caller requeues instead of overwriting.
+   * between: returns false, and the caller requeues instead of overwriting. The object is the
+   * informer's: a copy carries the new status, so the cache never holds what the server has not
+   * confirmed (watches compare the cached object with the next event).
    */
-  public <T extends Resource<?, ?, T>> boolean writeStatus(ApiKind<T, ?> kind, T object) throws ApiException {
+  public <S, T extends Resource<?, S, T>> boolean writeStatus(ApiKind<T, ?> kind, T object, S status) throws ApiException {
+    @SuppressWarnings("unchecked")
+    T copy = Manifests.toModel(Manifests.toJson(object), (Class<T>) object.getClass());
     try {
-      kind.replaceStatus(client, object);
+      kind.replaceStatus(client, copy.status(status));
       return true;
     } catch (ApiException e) {
       if (e.getCode() == 409) {

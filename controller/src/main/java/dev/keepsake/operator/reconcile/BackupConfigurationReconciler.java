@@ -50,7 +50,7 @@ public final class BackupConfigurationReconciler implements Reconciler {
             Cluster.get(cluster.cronJobs, request.getNamespace(), Names.cronJob(request.getName())));
       }
       if (!Manifests.toJson(status).equals(Manifests.toJson(orEmpty(configuration.getStatus())))
-          && !writer.writeStatus(ApiKind.BACKUP_CONFIGURATION, configuration.status(status))) {
+          && !writer.writeStatus(ApiKind.BACKUP_CONFIGURATION, configuration, status)) {
         return Results.conflict();
       }
     } catch (ApiException e) {

@@ -68,7 +68,7 @@ public final class BackupSessionReconciler implements Reconciler {
           runningSibling(session), job, jobGone,
           SessionPhases.isFinished(job) ? writer.termination(request.getNamespace(), jobName) : null));
       if (next.createJob()) {
-        ensureIdentity(request.getNamespace(), configuration.getSpec().getRuntimeSettings());
+        writer.ensureJobIdentity(request.getNamespace(), configuration.getSpec().getRuntimeSettings(), settings.jobServiceAccount());
         writer.createJob(BackupJobs.forSession(inputs));
       }
       if (!SessionRecorder.record(writer, ApiKind.BACKUP_SESSION, session, BackupSessionStatus.class, BackupSessionStatus::new,
@@ -127,13 +127,6 @@ public final class BackupSessionReconciler implements Reconciler {
     return Cluster.in(cluster.backupSessions, namespace).stream()
         .filter(s -> configuration.equals(s.getSpec().getInvoker().getName()))
         .toList();
-  }
-
-  /** The default identity is the operator's to create; one named in runtime settings is the user's. */
-  private void ensureIdentity(String namespace, dev.keepsake.api.RuntimeSettings runtime) throws ApiException {
-    if (runtime == null || runtime.getServiceAccountName() == null) {
-      writer.ensureJobIdentity(namespace, settings.jobServiceAccount());
-    }
   }
 
   private static boolean ownedBy(BackupSession session, BackupConfiguration configuration) {

@@ -77,7 +77,7 @@ public final class RepositoryReconciler implements Reconciler {
         }
       }
       RepositoryStatus before = repository.getStatus() == null ? new RepositoryStatus() : repository.getStatus();
-      if (!Manifests.toJson(status).equals(Manifests.toJson(before)) && !writer.writeStatus(ApiKind.REPOSITORY, repository.status(status))) {
+      if (!Manifests.toJson(status).equals(Manifests.toJson(before)) && !writer.writeStatus(ApiKind.REPOSITORY, repository, status)) {
         return Results.conflict();
       }
       return secretExists ? Results.done() : Results.after(Readiness.MISSING_INPUT_RECHECK);

@@ -56,7 +56,7 @@ public final class RestoreSessionReconciler implements Reconciler {
       SessionPhases.Next next = SessionPhases.next(new SessionPhases.Observed(phase, readiness, false, null, job, jobGone,
           SessionPhases.isFinished(job) ? writer.termination(namespace, jobName) : null));
       if (next.createJob()) {
-        ensureIdentity(request.getNamespace(), spec.getRuntimeSettings());
+        writer.ensureJobIdentity(request.getNamespace(), spec.getRuntimeSettings(), settings.jobServiceAccount());
         writer.createJob(RestoreJobs.forSession(inputs));
       }
       if (!SessionRecorder.record(writer, ApiKind.RESTORE_SESSION, session, RestoreSessionStatus.class, RestoreSessionStatus::new,
@@ -70,10 +70,4 @@ public final class RestoreSessionReconciler implements Reconciler {
     }
   }
 
-  /** The default identity is the operator's to create; one named in runtime settings is the user's. */
-  private void ensureIdentity(String namespace, dev.keepsake.api.RuntimeSettings runtime) throws ApiException {
-    if (runtime == null || runtime.getServiceAccountName() == null) {
-      writer.ensureJobIdentity(namespace, settings.jobServiceAccount());
-    }
-  }
 }

@@ -25,7 +25,7 @@ final class SessionRecorder {
     if (Manifests.toJson(status).equals(Manifests.toJson(before))) {
       return true;
     }
-    if (!writer.writeStatus(kind, session.status(status))) {
+    if (!writer.writeStatus(kind, session, status)) {
       return false;
     }
     if (moved) {
