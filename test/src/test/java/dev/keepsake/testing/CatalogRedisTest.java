@@ -53,14 +53,9 @@ class CatalogRedisTest {
   private static void backUpOrFail(CatalogRun run, Repository repository, AppBinding binding, Map<String, String> params) {
     Instant start = Instant.now();
     LocalPod.Outcome backup = run.backup(repository, binding, null, "redis-backup-7", params);
-    assertThat(backup.succeeded()).as(describe(backup)).isTrue();
+    assertThat(backup.succeeded()).as(CatalogRun.describe(backup)).isTrue();
     System.out.printf("[catalog] redis backup into %s: %s in %d ms%s%n", repository.getMetadata().getName(),
         backup.containers().get(0).message(), Duration.between(start, Instant.now()).toMillis(), CatalogRun.summary(backup));
-  }
-
-  static String describe(LocalPod.Outcome outcome) {
-    return outcome.containers().stream().map(c -> c.name() + " exit " + c.exitCode() + ": " + c.message() + "\n"
-        + LogTail.of(c.log(), 30)).collect(Collectors.joining("\n"));
   }
 
   private static void flushAll() {
@@ -98,7 +93,7 @@ class CatalogRedisTest {
     Instant start = Instant.now();
     LocalPod.Outcome restore = run.restore(repository, binding, null, "redis-restore-7", Map.of(), "");
 
-    assertThat(restore.succeeded()).as(describe(restore)).isTrue();
+    assertThat(restore.succeeded()).as(CatalogRun.describe(restore)).isTrue();
     System.out.printf("[catalog] redis restore from %s: %s in %d ms%s%n", kind, restore.last().message(),
         Duration.between(start, Instant.now()).toMillis(), CatalogRun.summary(restore));
     assertSameData(seededDb0, RedisDataSet.read(redis, 0));
@@ -115,7 +110,7 @@ class CatalogRedisTest {
 
     LocalPod.Outcome carts = run.restore(repository, binding, null, "redis-restore-7", Map.of("KEY_PATTERN", "cart:*"), "");
 
-    assertThat(carts.succeeded()).as(describe(carts)).isTrue();
+    assertThat(carts.succeeded()).as(CatalogRun.describe(carts)).isTrue();
     assertSameData(seededDb0.entrySet().stream()
         .filter(e -> StandardCharsets.ISO_8859_1.decode(e.getKey().duplicate()).toString().startsWith("cart:"))
         .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)), RedisDataSet.read(redis, 0));
@@ -124,7 +119,7 @@ class CatalogRedisTest {
     flushAll();
     LocalPod.Outcome sessions = run.restore(repository, binding, null, "redis-restore-7", Map.of("DATABASE", "2"), "");
 
-    assertThat(sessions.succeeded()).as(describe(sessions)).isTrue();
+    assertThat(sessions.succeeded()).as(CatalogRun.describe(sessions)).isTrue();
     assertThat(RedisDataSet.read(redis, 0)).isEmpty();
     assertSameData(seededDb2, RedisDataSet.read(redis, 2));
     flushAll();

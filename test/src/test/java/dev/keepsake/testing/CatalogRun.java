@@ -116,7 +116,7 @@ final class CatalogRun {
   LocalPod.Outcome timed(String what, java.util.function.Supplier<LocalPod.Outcome> action) {
     java.time.Instant start = java.time.Instant.now();
     LocalPod.Outcome outcome = action.get();
-    org.assertj.core.api.Assertions.assertThat(outcome.succeeded()).as(CatalogRedisTest.describe(outcome)).isTrue();
+    org.assertj.core.api.Assertions.assertThat(outcome.succeeded()).as(describe(outcome)).isTrue();
     System.out.printf("[catalog] %s %s: %s in %d ms%s%n", addon, what, outcome.containers().get(0).message(),
         java.time.Duration.between(start, java.time.Instant.now()).toMillis(), summary(outcome));
     return outcome;
@@ -236,6 +236,12 @@ final class CatalogRun {
 
   Path claim(String name) {
     return work.resolve("claims").resolve(name);
+  }
+
+  /** Every container of a pod: exit code, message and the end of its log, to explain a failure. */
+  static String describe(LocalPod.Outcome outcome) {
+    return outcome.containers().stream().map(c -> c.name() + " exit " + c.exitCode() + ": " + c.message() + "\n"
+        + LogTail.of(c.log(), 30)).collect(java.util.stream.Collectors.joining("\n"));
   }
 
   /** What the runner said when each step ended: how much, how fast. For the figures the tests print. */

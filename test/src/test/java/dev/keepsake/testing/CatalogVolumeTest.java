@@ -88,13 +88,13 @@ class CatalogVolumeTest {
     Repository repository = run.repository(kind, s3);
 
     LocalPod.Outcome backup = run.backup(repository, null, "files", "exclude: [\"*.log\"]", "volume-backup-1", Map.of());
-    assertThat(backup.succeeded()).as(CatalogRedisTest.describe(backup)).isTrue();
+    assertThat(backup.succeeded()).as(CatalogRun.describe(backup)).isTrue();
     System.out.printf("[catalog] volume backup to %s: %s%s%n", kind, backup.containers().get(0).message(), CatalogRun.summary(backup));
     empty(volume);
 
     LocalPod.Outcome restore = run.restore(repository, null, "files", "volume-restore-1", Map.of(), "");
 
-    assertThat(restore.succeeded()).as(CatalogRedisTest.describe(restore)).isTrue();
+    assertThat(restore.succeeded()).as(CatalogRun.describe(restore)).isTrue();
     System.out.printf("[catalog] volume restore from %s: %s%s%n", kind, restore.last().message(), CatalogRun.summary(restore));
     assertThat(contents(volume)).isEqualTo(expected);
   }
@@ -112,7 +112,7 @@ class CatalogVolumeTest {
     LocalPod.Outcome photos = run.restore(repository, null, "files", "volume-restore-1", Map.of(),
         "include: [\"/photos\"], targetPath: /recovered");
 
-    assertThat(photos.succeeded()).as(CatalogRedisTest.describe(photos)).isTrue();
+    assertThat(photos.succeeded()).as(CatalogRun.describe(photos)).isTrue();
     Map<String, String> expected = new TreeMap<>();
     seeded.forEach((path, content) -> {
       if (path.startsWith("photos")) {
