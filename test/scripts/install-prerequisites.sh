@@ -46,6 +46,6 @@ if (( go_minor < 21 )); then
 fi
 
 bash test/scripts/build-control-plane.sh >/dev/null
-bash catalog/redis/build-redis-dump-go.sh >/dev/null
+bash test/scripts/build-redis-dump-go.sh >/dev/null
 bash test/scripts/build-helm.sh >/dev/null
 log "ready: Java ${java_major}, $(mvn -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g'), ${go_version}, control plane, redis-dump-go and helm cached"

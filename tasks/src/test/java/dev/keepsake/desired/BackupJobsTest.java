@@ -94,9 +94,9 @@ class BackupJobsTest {
 
     V1Container dump = pod.getInitContainers().get(0);
     assertThat(dump.getArgs()).containsExactly("backup", "--session=redis-nightly-manual", "--stdin-filename=redis.resp", "--",
-        "redis-dump-go", "-host=redis.shop.svc", "-port=6379", "-db=0");
+        "keepsake", "redis-dump", "--host=redis.shop.svc", "--port=6379", "--database=0");
     assertThat(dump.getEnv()).anySatisfy(e -> {
-      assertThat(e.getName()).isEqualTo("REDISDUMPGO_AUTH");
+      assertThat(e.getName()).isEqualTo("REDISCLI_AUTH");
       assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("redis-auth");
       assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("password");
     });

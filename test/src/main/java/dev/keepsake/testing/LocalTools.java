@@ -26,9 +26,9 @@ public final class LocalTools {
     }
   }
 
-  /** Built by catalog/redis/build-redis-dump-go.sh (install-prerequisites.sh runs it). */
+  /** Built by test/scripts/build-redis-dump-go.sh (install-prerequisites.sh runs it). */
   public static Path redisDumpGo() {
-    return built("catalog/redis/build-redis-dump-go.sh");
+    return built("test/scripts/build-redis-dump-go.sh");
   }
 
   /** Built by test/scripts/build-helm.sh (install-prerequisites.sh runs it). */

@@ -12,15 +12,19 @@ import java.util.Random;
 import java.util.Set;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.resps.Tuple;
 
 /**
- * A realistic Redis data set: every data type redis-dump-go carries (strings, including
- * HyperLogLogs and bitmaps; hashes, lists, sets, sorted sets), TTLs, binary keys and values, a large
- * value and a large hash, in two databases; and a readback that compares by content.
+ * A realistic Redis data set: every common data type (strings, including HyperLogLogs and bitmaps;
+ * hashes, lists, sets, sorted sets; streams with consumer groups and pending entries), TTLs, binary
+ * keys and values, a large value and a large hash, in two databases; and a readback that compares
+ * by content.
  */
 final class RedisDataSet {
   static final int KEYS_DB0 = 101_000;
@@ -77,6 +81,14 @@ final class RedisDataSet {
         wide.put("field-" + i, "value-" + i);
       }
       jedis.hset("hash:wide", wide);
+      for (int i = 0; i < 50; i++) {
+        for (int e = 0; e < 20; e++) {
+          jedis.xadd("stream:" + i, StreamEntryID.NEW_ENTRY, Map.of("event", "e" + e, "n", Integer.toString(i)));
+        }
+        jedis.xgroupCreate("stream:" + i, "workers", new StreamEntryID(), false);
+        jedis.xreadGroup("workers", "w" + i % 4, XReadGroupParams.xReadGroupParams().count(3),
+            Map.of("stream:" + i, StreamEntryID.UNRECEIVED_ENTRY));
+      }
     }
     try (Jedis jedis = connect(redis, 2)) {
       Pipeline p = jedis.pipelined();
@@ -85,6 +97,10 @@ final class RedisDataSet {
       }
       p.sync();
     }
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.US_ASCII);
   }
 
   private static byte[] bytes(Random random, int length) {
@@ -112,6 +128,7 @@ final class RedisDataSet {
         p.sync();
         Pipeline values = jedis.pipelined();
         List<Response<?>> contents = new ArrayList<>();
+        List<Response<?>> groups = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
           byte[] key = batch.get(i);
           contents.add(switch (types.get(i).get()) {
@@ -120,13 +137,16 @@ final class RedisDataSet {
             case "set" -> values.smembers(key);
             case "hash" -> values.hgetAll(key);
             case "zset" -> values.zrangeWithScores(key, 0, -1);
+            case "stream" -> values.sendCommand(Protocol.Command.XRANGE, key, bytes("-"), bytes("+"));
             default -> throw new IllegalStateException("unexpected type " + types.get(i).get());
           });
+          groups.add(types.get(i).get().equals("stream") ? values.sendCommand(Protocol.Command.XINFO, bytes("GROUPS"), key) : null);
         }
         values.sync();
         for (int i = 0; i < batch.size(); i++) {
           entries.put(ByteBuffer.wrap(batch.get(i)),
-              new Entry(types.get(i).get(), canonical(contents.get(i).get()), ttls.get(i).get()));
+              new Entry(types.get(i).get(), groups.get(i) == null ? canonical(contents.get(i).get())
+                  : List.of(canonical(contents.get(i).get()), canonical(groups.get(i).get())), ttls.get(i).get()));
         }
       }
     }

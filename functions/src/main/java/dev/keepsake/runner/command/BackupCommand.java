@@ -11,7 +11,13 @@ import dev.keepsake.runner.restic.ResticException;
 import dev.keepsake.runner.stream.FileBackup;
 import dev.keepsake.runner.stream.ProgressMeter;
 import dev.keepsake.runner.stream.StreamingBackup;
+import dev.keepsake.runner.inventory.Inventory;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,18 +51,34 @@ final class BackupCommand implements Callable<Integer> {
   @Option(names = "--timeout", defaultValue = "${env:KEEPSAKE_TIMEOUT:-24h}", description = "Longest the backup may run, e.g. 30m.")
   String timeout;
 
+  @Option(names = "--error-line", description = {"Stream mode: a regular expression for stderr lines of the dump that mean",
+      "it failed even when it exits 0 (repeatable). For tools that print errors and go on."})
+  List<String> errorLines = new ArrayList<>();
+
   @Parameters(description = "The dump command and its arguments (stream mode), after --.")
   List<String> dumpCommand = new ArrayList<>();
+
+  private Restic restic;
 
   @Override
   public Integer call() {
     RunReport run = report.runReport("backup", "keepsake-backup", "configuration",
         report.configuration != null ? report.configuration : target.host, "backupsessions");
     try (ProgressMeter meter = new ProgressMeter("backup", report.progressInterval(), run::progress)) {
-      BackupSummary summary = dumpCommand.isEmpty() ? backUpFiles(meter) : backUpStream(meter);
+      Path inventoryFile = repository.scratch.resolve("inventory-" + UUID.randomUUID() + ".json");
+      BackupSummary summary = dumpCommand.isEmpty() ? backUpFiles(meter) : backUpStream(meter, inventoryFile);
       meter.settle(summary.bytesProcessed());
       meter.close();
-      return run.succeeded(describe(summary), results(summary, run));
+      Optional<Inventory> inventory = Inventory.read(inventoryFile);
+      if (inventory.isPresent()) {
+        summary = summary.withSnapshotId(restic.addTags(summary.snapshotId(), inventory.get().tags()));
+      }
+      JsonObject results = results(summary, run);
+      inventory.ifPresent(counted -> {
+        results.add("inventory", counted.countsJson());
+        results.addProperty("inventoryCheck", counted.summary());
+      });
+      return run.succeeded(describe(summary) + inventory.map(counted -> ": " + counted.summary()).orElse(""), results);
     } catch (RuntimeException failure) {
       return run.failed(failure);
     }
@@ -67,13 +89,14 @@ final class BackupCommand implements Callable<Integer> {
    * again (key derivation alone costs about half a second of CPU). Only when restic cannot open it
    * is the cause repaired (initialize, stale locks) and the stream started once more.
    */
-  private BackupSummary backUpStream(ProgressMeter meter) {
+  private BackupSummary backUpStream(ProgressMeter meter, Path inventoryFile) {
     Map<String, String> dumpEnvironment = new HashMap<>(System.getenv());
     // The dump needs the application's credentials, not the repository's.
     ResticRepository.SECRET_KEYS.forEach(dumpEnvironment::remove);
-    Restic restic = opened(Restic.open(repository.repository(), System.getenv(), repository.scratch));
+    dumpEnvironment.put(Inventory.FILE_ENV, inventoryFile.toString());
+    restic = opened(Restic.open(repository.repository(), System.getenv(), repository.scratch));
     StreamingBackup.Request request = new StreamingBackup.Request(dumpCommand, dumpEnvironment, stdinFilename,
-        target.host, target.tags(), Durations.parse(timeout), repository.scratch);
+        target.host, target.tags(), Durations.parse(timeout), repository.scratch, errorPatterns(), inventoryFile);
     try {
       return StreamingBackup.run(restic, request, meter);
     } catch (StreamingBackup.RepositoryNotOpened notOpened) {
@@ -88,9 +111,21 @@ final class BackupCommand implements Callable<Integer> {
     if (paths.isEmpty()) {
       throw new IllegalArgumentException("nothing to back up: give a dump command after -- or at least one --path");
     }
-    Restic restic = opened(repository.open(System.getenv()));
+    restic = opened(repository.open(System.getenv()));
     return FileBackup.run(restic, new FileBackup.Request(paths, include, exclude, target.host, target.tags(),
         Durations.parse(timeout), repository.scratch), meter);
+  }
+
+  private List<Pattern> errorPatterns() {
+    List<Pattern> patterns = new ArrayList<>();
+    for (String line : errorLines) {
+      try {
+        patterns.add(Pattern.compile(line));
+      } catch (PatternSyntaxException e) {
+        throw new IllegalArgumentException("--error-line '" + line + "' is not a regular expression: " + e.getDescription());
+      }
+    }
+    return patterns;
   }
 
   private static Restic opened(Restic restic) {

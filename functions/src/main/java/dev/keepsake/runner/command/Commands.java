@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "keepsake", mixinStandardHelpOptions = true, version = "keepsake 0.1.0",
     description = "Streams backups into restic repositories and restores them, reporting to Kubernetes and a Pushgateway.",
     subcommands = {BackupCommand.class, RestoreCommand.class, ForgetCommand.class, CheckCommand.class, UnlockCommand.class,
-        TriggerCommand.class, WipeCommand.class, RedisFilterCommand.class,
+        TriggerCommand.class, WipeCommand.class, RedisDumpCommand.class, RedisLoadCommand.class,
         PostgresFilterCommand.class, MariadbFilterCommand.class})
 public final class Commands {
   private Commands() {}

@@ -6,16 +6,20 @@ import dev.keepsake.api.Bytes;
 import dev.keepsake.api.Durations;
 import dev.keepsake.runner.Log;
 import dev.keepsake.runner.RunFailure;
+import dev.keepsake.runner.inventory.Inventory;
 import dev.keepsake.runner.restic.Restic;
 import dev.keepsake.runner.restic.Snapshot;
 import dev.keepsake.runner.stream.FileRestore;
 import dev.keepsake.runner.stream.ProgressMeter;
 import dev.keepsake.runner.stream.StreamingRestore;
+import dev.keepsake.runner.stream.StreamingBackup;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -68,11 +72,13 @@ final class RestoreCommand implements Callable<Integer> {
       if (restoreCommand.isEmpty()) {
         message = restoreFiles(restic, chosen);
       } else {
-        long bytes = restoreStream(restic, chosen, meter);
+        Path report = repository.scratch.resolve("inventory-" + UUID.randomUUID() + ".json");
+        long bytes = restoreStream(restic, chosen, meter, report);
         meter.settle(bytes);
         results.addProperty("bytesRestored", bytes);
         run.metrics().gauge("keepsake_restore_bytes", "Bytes streamed into the target by the last restore", bytes);
-        message = "restored " + Bytes.human(bytes) + " of snapshot " + chosen.shortId() + " into " + programName(restoreCommand);
+        message = "restored " + Bytes.human(bytes) + " of snapshot " + chosen.shortId() + " into " + programName(restoreCommand)
+            + Inventory.read(report).map(restored -> ": " + checked(chosen, restored, results)).orElse("");
       }
       meter.close();
       return run.succeeded(message, results);
@@ -95,17 +101,38 @@ final class RestoreCommand implements Callable<Integer> {
             + restic.repository().displayLocation() + "; nothing was restored"));
   }
 
-  private long restoreStream(Restic restic, Snapshot chosen, ProgressMeter meter) {
+  /**
+   * What the restore command counted, against the counts the backup put in the snapshot's tags. A
+   * full restore that delivered fewer than the backup counted has failed, whatever its exit code.
+   */
+  private static String checked(Snapshot chosen, Inventory restored, JsonObject results) {
+    results.add("inventory", restored.countsJson());
+    Map<String, Long> backedUp = Inventory.fromTags(chosen.tags());
+    String check = restored.summary();
+    if (restored.partial() == null && !backedUp.isEmpty()) {
+      String mismatch = Inventory.mismatch(backedUp, restored.counts());
+      if (mismatch != null) {
+        throw new RunFailure("IncompleteRestore", "the restore finished, but its counts differ from the backup's (" + mismatch
+            + "): the target does not hold all of snapshot " + chosen.shortId());
+      }
+      check += "; matches the backup's counts";
+    } else if (restored.partial() != null) {
+      check += " (a partial restore: " + restored.partial() + ")";
+    }
+    results.addProperty("inventoryCheck", check);
+    return check;
+  }
+
+  private long restoreStream(Restic restic, Snapshot chosen, ProgressMeter meter, Path report) {
     String file = stdinFilename != null && !stdinFilename.isBlank() ? stdinFilename
         : chosen.paths().isEmpty() ? "dump" : chosen.paths().get(0);
     OptionalLong size = restic.restoreSize(chosen.id());
     size.ifPresent(meter::total);
     Map<String, String> environment = new HashMap<>(System.getenv());
     ResticRepository.SECRET_KEYS.forEach(environment::remove);
+    environment.put(Inventory.FILE_ENV, report.toString());
     long received = StreamingRestore.run(restic, new StreamingRestore.Request(chosen, file, restoreCommand, environment,
-        Durations.parse(timeout), repository.scratch), meter);
-    // The restore command's read count also holds what it read besides its stdin; the snapshot's
-    // own size is exact when restic could tell it.
+        Durations.parse(timeout), repository.scratch, report), meter);
     return size.orElse(received);
   }
 
@@ -117,9 +144,9 @@ final class RestoreCommand implements Callable<Integer> {
     return "restored snapshot " + chosen.shortId() + (include.isEmpty() ? "" : " (only " + include + ")") + " into " + targetPath;
   }
 
-  /** The program that receives the data: after the last "--" when the command wraps another (keepsake redis-filter -- redis-cli). */
+  /** The program that receives the data: after the last "--" when the command wraps another (sh -c ..., or a wrapper's -- program). */
   static String programName(List<String> command) {
     int wrapped = command.lastIndexOf("--");
-    return wrapped >= 0 && wrapped + 1 < command.size() ? command.get(wrapped + 1) : command.get(0);
+    return wrapped >= 0 && wrapped + 1 < command.size() ? command.get(wrapped + 1) : StreamingBackup.commandName(command);
   }
 }

@@ -13,13 +13,27 @@ import java.util.Optional;
 
 /** Reads `restic backup --json` output: progress from status lines, the result from the summary. */
 public final class BackupOutput {
-  private final ProgressMeter fileProgress;
+  private final ProgressMeter progress;
+  private final boolean stream;
   private volatile JsonObject summary;
   private final java.util.concurrent.CompletableFuture<Void> opened = new java.util.concurrent.CompletableFuture<>();
 
-  /** @param fileProgress fed from restic's own status lines (file mode); null when we count bytes. */
-  public BackupOutput(ProgressMeter fileProgress) {
-    this.fileProgress = fileProgress;
+  private BackupOutput(ProgressMeter progress, boolean stream) {
+    this.progress = progress;
+    this.stream = stream;
+  }
+
+  /** Files: restic's status lines give bytes done of a known total. */
+  public static BackupOutput ofFiles(ProgressMeter progress) {
+    return new BackupOutput(progress, false);
+  }
+
+  /**
+   * A stream: restic's status lines give the bytes it has read from stdin, whichever process wrote
+   * them (a dump run through a shell pipeline or a wrapper included).
+   */
+  public static BackupOutput ofStream(ProgressMeter progress) {
+    return new BackupOutput(progress, true);
   }
 
   public void read(InputStream stdout) throws IOException {
@@ -34,8 +48,10 @@ public final class BackupOutput {
         String type = message.has("message_type") ? message.get("message_type").getAsString() : "";
         if ("summary".equals(type)) {
           summary = message;
-        } else if ("status".equals(type) && fileProgress != null && message.has("total_bytes")) {
-          fileProgress.set(message.has("bytes_done") ? message.get("bytes_done").getAsLong() : 0,
+        } else if ("status".equals(type) && stream && message.has("bytes_done")) {
+          progress.done(message.get("bytes_done").getAsLong());
+        } else if ("status".equals(type) && !stream && message.has("total_bytes")) {
+          progress.set(message.has("bytes_done") ? message.get("bytes_done").getAsLong() : 0,
               message.get("total_bytes").getAsLong());
         }
       } catch (JsonSyntaxException | IllegalStateException notJson) {

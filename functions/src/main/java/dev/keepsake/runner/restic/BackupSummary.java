@@ -12,6 +12,10 @@ public record BackupSummary(
     long filesUnmodified,
     double seconds) {
 
+  public BackupSummary withSnapshotId(String id) {
+    return new BackupSummary(id, bytesProcessed, bytesAdded, filesNew, filesChanged, filesUnmodified, seconds);
+  }
+
   static BackupSummary from(JsonObject summary) {
     return new BackupSummary(
         summary.has("snapshot_id") ? summary.get("snapshot_id").getAsString() : null,

@@ -214,11 +214,54 @@ public final class Restic {
     for (JsonElement element : parsed.isJsonArray() ? parsed.getAsJsonArray() : new JsonArray()) {
       JsonObject s = element.getAsJsonObject();
       snapshots.add(new Snapshot(s.get("id").getAsString(), s.get("short_id").getAsString(), s.get("time").getAsString(),
-          s.has("hostname") ? s.get("hostname").getAsString() : "", strings(s.get("tags")), strings(s.get("paths"))));
+          s.has("hostname") ? s.get("hostname").getAsString() : "", strings(s.get("tags")), strings(s.get("paths")),
+          s.has("original") ? s.get("original").getAsString() : null));
     }
     snapshots.sort(Comparator.comparing(Snapshot::time));
     return snapshots;
   }
+
+  /**
+   * Adds tags to a snapshot and returns its new id: restic stores a tagged copy and removes the
+   * original. `restic tag` needs an exclusive lock, so a lock held by another live backup is waited
+   * out for a while. On failure the snapshot stays as it was, and its id is returned.
+   */
+  public String addTags(String snapshotId, List<String> tags) {
+    if (tags.isEmpty()) {
+      return snapshotId;
+    }
+    List<String> args = new ArrayList<>(List.of("tag"));
+    tags.forEach(tag -> args.addAll(List.of("--add", tag)));
+    args.add(snapshotId);
+    Duration wait = Duration.ofSeconds(2);
+    java.time.Instant giveUp = java.time.Instant.now().plus(TAG_LOCK_PATIENCE);
+    while (true) {
+      Result tagged = run(args);
+      if (tagged.succeeded()) {
+        return snapshots(null, List.of()).stream()
+            .filter(s -> snapshotId.equals(s.original()) || s.id().equals(snapshotId))
+            .map(Snapshot::id)
+            .reduce((first, second) -> second)
+            .orElse(snapshotId);
+      }
+      ResticFailure failure = tagged.failure("restic tag", repository.displayLocation());
+      if (failure.reason() != ResticFailure.Reason.RepositoryLocked || java.time.Instant.now().isAfter(giveUp)) {
+        Log.warn("could not add the counts to snapshot %s as tags: %s", snapshotId, failure.message());
+        return snapshotId;
+      }
+      Log.info("waiting for another process's lock on %s to add the counts to snapshot %s", repository.displayLocation(),
+          snapshotId.substring(0, Math.min(8, snapshotId.length())));
+      try {
+        Thread.sleep(wait.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return snapshotId;
+      }
+      wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : wait.multipliedBy(2);
+    }
+  }
+
+  private static final Duration TAG_LOCK_PATIENCE = Duration.ofMinutes(5);
 
   /** The newest snapshot of this host and tags, never another target's. */
   public Optional<Snapshot> latest(String host, List<String> tags) {

@@ -37,7 +37,7 @@ public final class FileBackup {
     } else {
       args.addAll(List.of("--files-from-verbatim", includedFiles(request).toString()));
     }
-    BackupOutput output = new BackupOutput(meter);
+    BackupOutput output = BackupOutput.ofFiles(meter);
     ExternalProgram backup = ExternalProgram.start("restic backup", restic.command(args), restic.environment(), output::read, null);
     backup.closeStdin();
     meter.start();

@@ -24,11 +24,6 @@ final class ProcessIo implements LongSupplier {
     return new ProcessIo(pid, "wchar");
   }
 
-  /** Bytes the process read (a restore command reads its stdin). */
-  static ProcessIo read(long pid) {
-    return new ProcessIo(pid, "rchar");
-  }
-
   @Override
   public long getAsLong() {
     try {

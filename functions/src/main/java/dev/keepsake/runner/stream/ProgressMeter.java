@@ -63,6 +63,11 @@ public final class ProgressMeter implements AutoCloseable {
     total.set(totalBytes);
   }
 
+  /** For sources that report a growing count of unknown total (restic reading a stream). */
+  public void done(long done) {
+    bytes.accumulateAndGet(done, Math::max);
+  }
+
   public void total(long totalBytes) {
     total.set(totalBytes);
   }

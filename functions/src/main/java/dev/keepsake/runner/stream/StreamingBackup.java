@@ -11,7 +11,11 @@ import dev.keepsake.runner.restic.ResticFailure;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import dev.keepsake.runner.inventory.Inventory;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +31,13 @@ public final class StreamingBackup {
 
   private StreamingBackup() {}
 
-  /** What to stream and under which name, host and tags. */
+  /**
+   * What to stream and under which name, host and tags.
+   *
+   * @param errorLines stderr lines that mean the dump failed even if it exits 0 (tools that print
+   *     errors and go on); empty when the exit code tells
+   * @param dumpReport where a Keepsake dump command tells why it failed, or null
+   */
   public record Request(
       List<String> dumpCommand,
       Map<String, String> dumpEnvironment,
@@ -35,28 +45,38 @@ public final class StreamingBackup {
       String host,
       List<String> tags,
       Duration timeout,
-      Path scratch) {}
+      Path scratch,
+      List<Pattern> errorLines,
+      Path dumpReport) {}
 
   public static BackupSummary run(Restic restic, Request request, ProgressMeter meter) {
     Instant deadline = Instant.now().plus(request.timeout());
-    BackupOutput output = new BackupOutput(null);
+    BackupOutput output = BackupOutput.ofStream(meter);
+    ErrorLines errors = new ErrorLines(request.errorLines());
     List<String> args = new ArrayList<>(List.of("backup", "--stdin", "--stdin-filename", request.stdinFilename(), "--json",
         "--host", request.host()));
     request.tags().forEach(tag -> args.addAll(List.of("--tag", tag)));
     try (HeldPipe pipe = HeldPipe.create(request.scratch())) {
+      Map<String, String> resticEnvironment = new HashMap<>(restic.environment());
+      // Status lines carry the bytes restic has read; a few a second are plenty for progress.
+      resticEnvironment.putIfAbsent("RESTIC_PROGRESS_FPS", "2");
       ExternalProgram resticBackup = ExternalProgram.start("restic backup", pipe.reading(restic.command(args)),
-          restic.environment(), output::read, null);
+          resticEnvironment, output::read, null);
       resticBackup.closeStdin();
       awaitRepositoryOpen(restic, resticBackup, output, deadline);
-      ExternalProgram dump = ExternalProgram.start("dump", pipe.writing(request.dumpCommand()), request.dumpEnvironment(), null, null);
+      ExternalProgram dump = ExternalProgram.start("dump", pipe.writing(request.dumpCommand()), request.dumpEnvironment(), null,
+          errors::check);
       dump.closeStdin();
-      meter.follow(ProcessIo.written(dump.pid()));
       meter.start();
       Log.info("streaming %s (pid %d) into restic backup (pid %d) as %s", request.dumpCommand().get(0), dump.pid(),
           resticBackup.pid(), request.stdinFilename());
 
       while (dump.awaitExit(POLL).isEmpty()) {
-        meter.bytes(); // sample the dump's count while its /proc entry exists
+        if (errors.first() != null) {
+          dump.terminate();
+          resticBackup.interrupt();
+          throw reportedError(request, restic, dump, errors, meter);
+        }
         if (!resticBackup.isRunning()) {
           dump.terminate();
           throw resticFailedFirst(restic, resticBackup, meter);
@@ -71,10 +91,19 @@ public final class StreamingBackup {
       int dumpExit = dump.exit().join();
       if (dumpExit != 0) {
         resticBackup.interrupt();
+        Optional<Inventory.Failure> reported = Inventory.readFailure(request.dumpReport());
+        if (reported.isPresent() && dumpExit < 128) {
+          throw new RunFailure(reported.get().reason(), restic.redactor().redact(reported.get().message())
+              + "; restic was stopped before the end of input, so no snapshot was written");
+        }
         throw new RunFailure(dumpExit > 128 ? "DumpKilled" : "DumpFailed",
-            "the dump command " + request.dumpCommand().get(0) + " " + describeExit(dumpExit) + " after streaming "
+            "the dump command " + commandName(request.dumpCommand()) + " " + describeExit(dumpExit) + " after streaming "
                 + Bytes.human(meter.bytes()) + "; restic was stopped before the end of input, so no snapshot was written"
                 + lastLines("dump", restic.redactor().redact(dump.stderrTail())));
+      }
+      if (errors.first() != null) {
+        resticBackup.interrupt();
+        throw reportedError(request, restic, dump, errors, meter);
       }
 
       pipe.release();
@@ -84,9 +113,9 @@ public final class StreamingBackup {
         throw new RunFailure("DeadlineExceeded", "restic did not finish the snapshot within the timeout (" + request.timeout() + ")");
       }
       int resticExit = resticBackup.exit().join();
-      if (resticExit != 0 && meter.bytes() == 0) {
+      if (resticExit != 0 && resticBackup.stderrTail().contains("snapshot is empty")) {
         // restic 0.14 refuses to store an empty stream ("snapshot is empty"); say what that means here.
-        throw new RunFailure("EmptyDump", "the dump command " + request.dumpCommand().get(0) + " exited 0 but wrote nothing"
+        throw new RunFailure("EmptyDump", "the dump command " + commandName(request.dumpCommand()) + " exited 0 but wrote nothing"
             + " (is the database empty?); restic stores no empty stream, so no snapshot was written and earlier ones are untouched");
       }
       if (resticExit != 0) {
@@ -144,6 +173,40 @@ public final class StreamingBackup {
         restic.repository().displayLocation());
     return new RunFailure(failure.reason().name(), "restic backup failed after receiving " + Bytes.human(meter.bytes())
         + " (" + describeExit(exit) + "), so the dump was stopped and no snapshot was written: " + failure.message());
+  }
+
+  private static RunFailure reportedError(Request request, Restic restic, ExternalProgram dump, ErrorLines errors,
+      ProgressMeter meter) {
+    return new RunFailure("DumpReportedErrors", "the dump command " + commandName(request.dumpCommand())
+        + " printed an error after streaming " + Bytes.human(meter.bytes()) + " (" + restic.redactor().redact(errors.first())
+        + "); it is known to go on and exit 0 after such errors with data missing, so it was stopped and no snapshot was written"
+        + lastLines("dump", restic.redactor().redact(dump.stderrTail())));
+  }
+
+  /** The program a command runs: both words for the runner's own ({@code keepsake redis-dump}). */
+  public static String commandName(List<String> command) {
+    String program = Path.of(command.get(0)).getFileName().toString();
+    return program.equals("keepsake") && command.size() > 1 ? program + " " + command.get(1) : program;
+  }
+
+  /** Watches a dump's stderr for lines that mean it failed, whatever its exit code. */
+  private static final class ErrorLines {
+    private final List<Pattern> patterns;
+    private volatile String first;
+
+    ErrorLines(List<Pattern> patterns) {
+      this.patterns = patterns == null ? List.of() : patterns;
+    }
+
+    void check(String line) {
+      if (first == null && patterns.stream().anyMatch(p -> p.matcher(line).find())) {
+        first = line.length() > 500 ? line.substring(0, 500) + "…" : line;
+      }
+    }
+
+    String first() {
+      return first;
+    }
   }
 
   static String describeExit(int exit) {

@@ -2,6 +2,7 @@ package dev.keepsake.runner.stream;
 
 import dev.keepsake.api.Bytes;
 import dev.keepsake.runner.Log;
+import dev.keepsake.runner.inventory.Inventory;
 import dev.keepsake.runner.RunFailure;
 import dev.keepsake.runner.process.ExternalProgram;
 import dev.keepsake.runner.restic.Restic;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * restic dump snapshot file | restore command, through a pipe of which the runner holds one end. The
@@ -29,7 +31,8 @@ public final class StreamingRestore {
       List<String> restoreCommand,
       Map<String, String> restoreEnvironment,
       Duration timeout,
-      Path scratch) {}
+      Path scratch,
+      Path restoreReport) {}
 
   /** Streams the snapshot's file into the restore command; returns the bytes it received. */
   public static long run(Restic restic, Request request, ProgressMeter meter) {
@@ -42,17 +45,18 @@ public final class StreamingRestore {
       ExternalProgram dump = ExternalProgram.start("restic dump",
           pipe.writing(restic.command(List.of("dump", request.snapshot().id(), path))), restic.environment(), null, null);
       dump.closeStdin();
-      ProcessIo received = ProcessIo.read(restore.pid());
-      meter.follow(received);
+      // What restic wrote is what the restore command was given: its own read count would also hold
+      // what it read besides its stdin (a JVM reads its jars).
+      meter.follow(ProcessIo.written(dump.pid()));
       meter.start();
       Log.info("streaming %s of snapshot %s (pid %d) into %s (pid %d)", path, request.snapshot().shortId(), dump.pid(),
           request.restoreCommand().get(0), restore.pid());
 
       while (dump.awaitExit(POLL).isEmpty()) {
-        meter.bytes(); // sample the restore command's count while its /proc entry exists
+        meter.bytes(); // sample restic's count while its /proc entry exists
         if (!restore.isRunning()) {
           dump.interrupt();
-          throw restoreFailed(restic, restore, meter, "stopped reading before the end of the snapshot");
+          throw restoreFailed(restic, request, restore, meter, "stopped reading before the end of the snapshot");
         }
         if (Instant.now().isAfter(deadline)) {
           dump.interrupt();
@@ -77,14 +81,20 @@ public final class StreamingRestore {
         throw new RunFailure("DeadlineExceeded", "the restore command did not finish within the timeout (" + request.timeout() + ")");
       }
       if (restore.exit().join() != 0) {
-        throw restoreFailed(restic, restore, meter, "failed after receiving the whole snapshot");
+        throw restoreFailed(restic, request, restore, meter, "failed after receiving the whole snapshot");
       }
       return meter.bytes();
     }
   }
 
-  private static RunFailure restoreFailed(Restic restic, ExternalProgram restore, ProgressMeter meter, String what) {
+  private static RunFailure restoreFailed(Restic restic, Request request, ExternalProgram restore, ProgressMeter meter,
+      String what) {
     int exit = restore.awaitExit(Duration.ofSeconds(10)).orElse(-1);
+    Optional<Inventory.Failure> reported = Inventory.readFailure(request.restoreReport());
+    if (reported.isPresent() && exit > 0 && exit < 128) {
+      return new RunFailure(reported.get().reason(), restic.redactor().redact(reported.get().message()) + " ("
+          + Bytes.human(meter.bytes()) + " of the snapshot streamed; the repository is untouched)");
+    }
     return new RunFailure("RestoreCommandFailed", "the restore command " + what + " (" + StreamingBackup.describeExit(exit)
         + ", " + Bytes.human(meter.bytes()) + " received); the repository is untouched and the target may hold a partial restore"
         + StreamingBackup.lastLines("restore command", restic.redactor().redact(restore.stderrTail())));

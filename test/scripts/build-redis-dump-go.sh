@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds redis-dump-go from the Go module proxy into the per-user cache and prints the binary's path.
 # `go install ...@version` is refused here because the proxy does not list the module's versions, so
-# a small wrapper module requires the exact version instead. The image's Dockerfile does the same.
+# a small wrapper module requires the exact version instead. The tests compare the Redis addon with it
+# (a foreign dump that restores, a tool that prints errors and exits 0) and bench/redis-dump.sh races it.
 set -euo pipefail
 VERSION="${REDIS_DUMP_GO_VERSION:-v0.8.2}"
 OUT="${XDG_CACHE_HOME:-$HOME/.cache}/keepsake/tools/redis-dump-go-$VERSION"
