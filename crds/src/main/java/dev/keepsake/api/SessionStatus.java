@@ -20,6 +20,8 @@ public abstract class SessionStatus<SELF extends SessionStatus<SELF>> {
   private String duration;
   private String snapshotId;
   private Progress progress;
+  private java.util.Map<String, Long> inventory;
+  private String inventoryCheck;
 
   @SuppressWarnings("unchecked")
   private SELF self() {
@@ -122,6 +124,24 @@ public abstract class SessionStatus<SELF extends SessionStatus<SELF>> {
 
   public SELF progress(Progress progress) {
     this.progress = progress;
+    return self();
+  }
+
+  public java.util.Map<String, Long> getInventory() {
+    return inventory;
+  }
+
+  public SELF inventory(java.util.Map<String, Long> inventory) {
+    this.inventory = inventory;
+    return self();
+  }
+
+  public String getInventoryCheck() {
+    return inventoryCheck;
+  }
+
+  public SELF inventoryCheck(String inventoryCheck) {
+    this.inventoryCheck = inventoryCheck;
     return self();
   }
 }

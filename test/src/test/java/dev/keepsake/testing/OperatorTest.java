@@ -248,7 +248,7 @@ class OperatorTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> restore(client, namespace).getStatus() != null
         && restore(client, namespace).getStatus().getPhase() == SessionPhase.Running);
     V1Job job = new BatchV1Api(client).readNamespacedJob("keepsake-restore-redis-restore", namespace.name()).execute();
-    assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).contains("--snapshot=latest", "--pipe");
+    assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).contains("--snapshot=latest", "redis-load", "--database=0");
 
     finishPod(client, namespace, "keepsake-restore-redis-restore", 0, "{\"reason\":\"Completed\",\"message\":\"restored 1.2 GiB of snapshot 4f9a1c2e\"}");
 

@@ -38,7 +38,9 @@ class RunnerReportsToKubernetesTest {
     BackupSession session = createSession(controlPlane.client(), namespace);
 
     RunnerProcess.Result backup = runner(controlPlane, namespace).with("KEEPSAKE_SESSION", session.getMetadata().getName())
-        .run("backup", "--host", "demo/redis", "--", "sh", "-c", "head -c 3000000 /dev/zero");
+        .run("backup", "--host", "demo/redis", "--", "sh", "-c", "head -c 3000000 /dev/zero | cat; "
+            + "echo '{\"counts\": {\"keys\": 42, \"keys.db0\": 42}, \"summary\": \"42 keys, as many as the source holds\"}'"
+            + " > \"$KEEPSAKE_INVENTORY_FILE\"");
 
     assertThat(backup.exit()).as(backup.log()).isZero();
     BackupSessionStatus status = ApiKind.BACKUP_SESSION.api(controlPlane.client())
@@ -49,8 +51,11 @@ class RunnerReportsToKubernetesTest {
     assertThat(status.getHost()).isEqualTo("demo/redis");
     assertThat(status.getMessage()).startsWith("snapshot ").doesNotContain("secret-password");
     assertThat(status.getDuration()).isNotBlank();
-    assertThat(status.getProgress().getBytesDone()).isEqualTo(3_000_000L);
+    assertThat(status.getProgress().getBytesDone()).as("bytes a wrapper's child wrote").isEqualTo(3_000_000L);
     assertThat(status.getPhase()).as("the phase belongs to the operator").isNull();
+    assertThat(status.getInventory()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of("keys", 42L, "keys.db0", 42L));
+    assertThat(status.getInventoryCheck()).isEqualTo("42 keys, as many as the source holds");
+    assertThat(status.getMessage()).endsWith(": 42 keys, as many as the source holds");
   }
 
   @Test

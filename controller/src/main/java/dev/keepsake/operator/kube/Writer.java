@@ -67,8 +67,16 @@ public final class Writer {
     options.setFieldManager(FIELD_MANAGER);
     options.setForce(true);
     String body = withoutEmptyLists(client.getJSON().getGson().toJsonTree(desired)).toString();
-    cronJobs.patch(desired.getMetadata().getNamespace(), desired.getMetadata().getName(), V1Patch.PATCH_FORMAT_APPLY_YAML,
-        new V1Patch(body), options).throwsApiException();
+    orThrow(cronJobs.patch(desired.getMetadata().getNamespace(), desired.getMetadata().getName(), V1Patch.PATCH_FORMAT_APPLY_YAML,
+        new V1Patch(body), options));
+  }
+
+  /** Like throwsApiException, but keeps the server's Status as the body, so a refusal can be quoted word for word. */
+  private void orThrow(io.kubernetes.client.util.generic.KubernetesApiResponse<?> response) throws ApiException {
+    if (!response.isSuccess()) {
+      throw new ApiException(response.getHttpStatusCode(), null,
+          response.getStatus() == null ? null : client.getJSON().serialize(response.getStatus()));
+    }
   }
 
   /**
@@ -141,8 +149,8 @@ public final class Writer {
     PatchOptions options = new PatchOptions();
     options.setFieldManager(FIELD_MANAGER);
     options.setForce(true);
-    api.patch(object.getMetadata().getNamespace(), object.getMetadata().getName(), V1Patch.PATCH_FORMAT_APPLY_YAML,
-        new V1Patch(withoutEmptyLists(client.getJSON().getGson().toJsonTree(object)).toString()), options).throwsApiException();
+    orThrow(api.patch(object.getMetadata().getNamespace(), object.getMetadata().getName(), V1Patch.PATCH_FORMAT_APPLY_YAML,
+        new V1Patch(withoutEmptyLists(client.getJSON().getGson().toJsonTree(object)).toString()), options));
   }
 
   /** Jobs are created, never patched (their pod template is immutable). An existing one is kept. */

@@ -12,6 +12,7 @@ import dev.keepsake.operator.kube.Cluster;
 import dev.keepsake.operator.kube.Writer;
 import dev.keepsake.operator.status.ConfigurationReadiness;
 import dev.keepsake.operator.status.ConfigurationStatuses;
+import dev.keepsake.operator.status.Conditions;
 import dev.keepsake.operator.status.Readiness;
 import io.kubernetes.client.extended.controller.reconciler.Reconciler;
 import io.kubernetes.client.extended.controller.reconciler.Request;
@@ -20,9 +21,12 @@ import io.kubernetes.client.openapi.ApiException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /** BackupConfiguration → its CronJob (suspended while paused) and its status. */
 public final class BackupConfigurationReconciler implements Reconciler {
+  private static final Logger LOG = Logger.getLogger(BackupConfigurationReconciler.class.getName());
   private final Cluster cluster;
   private final References references;
   private final Writer writer;
@@ -41,22 +45,74 @@ public final class BackupConfigurationReconciler implements Reconciler {
     if (configuration == null) {
       return Results.done(); // owner references take the CronJob along
     }
-    Readiness readiness = ConfigurationReadiness.assess(configuration, observe(configuration), settings);
-    BackupConfigurationStatus status = ConfigurationStatuses.from(configuration, readiness, sessionsOf(configuration), OffsetDateTime.now());
+    String cronJobName = Names.cronJob(request.getName());
     try {
+      Readiness readiness = assess(configuration);
       if (readiness.ready()) {
-        writer.ensureJobIdentity(request.getNamespace(), settings.jobServiceAccount());
-        writer.applyCronJob(CronJobs.forConfiguration(configuration, settings),
-            Cluster.get(cluster.cronJobs, request.getNamespace(), Names.cronJob(request.getName())));
+        readiness = applyCronJob(configuration, cronJobName, readiness);
       }
-      if (!Manifests.toJson(status).equals(Manifests.toJson(orEmpty(configuration.getStatus())))
-          && !writer.writeStatus(ApiKind.BACKUP_CONFIGURATION, configuration, status)) {
-        return Results.conflict();
+      BackupConfigurationStatus status = status(configuration, readiness);
+      if (!Manifests.toJson(status).equals(Manifests.toJson(orEmpty(configuration.getStatus())))) {
+        if (!writer.writeStatus(ApiKind.BACKUP_CONFIGURATION, configuration, status)) {
+          return Results.conflict();
+        }
+        announce(configuration, readiness);
       }
+      return readiness.recheckAfter() != null ? Results.after(readiness.recheckAfter()) : untilNextBackup(status);
     } catch (ApiException e) {
       return Results.failed("BackupConfiguration " + request, e);
     }
-    return readiness.recheckAfter() != null ? Results.after(readiness.recheckAfter()) : untilNextBackup(status);
+  }
+
+  /** Readiness from the inputs; a value the checks themselves trip over makes the configuration invalid, not silent. */
+  private Readiness assess(BackupConfiguration configuration) {
+    try {
+      return ConfigurationReadiness.assess(configuration, observe(configuration), settings);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "BackupConfiguration " + configuration.getMetadata().getNamespace() + "/"
+          + configuration.getMetadata().getName() + " could not be assessed", e);
+      return Readiness.invalid("InvalidSpec", "the operator could not process this configuration: " + Refusals.describe(e));
+    }
+  }
+
+  /** Applies the CronJob; what the API server refuses, or what cannot be built, makes the configuration not Ready. */
+  private Readiness applyCronJob(BackupConfiguration configuration, String cronJobName, Readiness readiness) throws ApiException {
+    String namespace = configuration.getMetadata().getNamespace();
+    try {
+      writer.ensureJobIdentity(namespace, settings.jobServiceAccount());
+      writer.applyCronJob(CronJobs.forConfiguration(configuration, settings), Cluster.get(cluster.cronJobs, namespace, cronJobName));
+      return readiness;
+    } catch (ApiException e) {
+      String refusal = Refusals.of(e).orElseThrow(() -> e);
+      return Readiness.invalid("CronJobRefused", "the API server refused CronJob " + cronJobName
+          + " built from this configuration: " + refusal);
+    } catch (RuntimeException e) {
+      return Readiness.invalid("InvalidSpec", "CronJob " + cronJobName + " cannot be built from this configuration: "
+          + Refusals.describe(e));
+    }
+  }
+
+  private BackupConfigurationStatus status(BackupConfiguration configuration, Readiness readiness) {
+    try {
+      return ConfigurationStatuses.from(configuration, readiness, sessionsOf(configuration), OffsetDateTime.now());
+    } catch (RuntimeException e) {
+      Readiness broken = Readiness.invalid("InvalidSpec", "the operator could not process this configuration: " + Refusals.describe(e));
+      return new BackupConfigurationStatus().observedGeneration(configuration.getMetadata().getGeneration())
+          .conditions(Conditions.set(orEmpty(configuration.getStatus()).getConditions(), Conditions.READY, false, broken.reason(),
+              broken.message(), configuration.getMetadata().getGeneration(), OffsetDateTime.now()));
+    }
+  }
+
+  /** An Event when the configuration stops being Ready or becomes it again, where `kubectl describe` shows it. */
+  private void announce(BackupConfiguration configuration, Readiness readiness) {
+    var before = Conditions.find(orEmpty(configuration.getStatus()).getConditions(), Conditions.READY);
+    boolean wasReady = before.map(c -> "True".equals(c.getStatus())).orElse(false);
+    boolean sameReason = before.map(c -> java.util.Objects.equals(c.getReason(), readiness.reason())).orElse(false);
+    if (!readiness.ready() && (wasReady || !sameReason)) {
+      writer.event(configuration, true, readiness.reason(), readiness.message());
+    } else if (readiness.ready() && !wasReady) {
+      writer.event(configuration, false, readiness.reason(), readiness.message());
+    }
   }
 
   private ConfigurationReadiness.Observed observe(BackupConfiguration configuration) {

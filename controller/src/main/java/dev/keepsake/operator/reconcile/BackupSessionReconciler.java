@@ -42,6 +42,15 @@ public final class BackupSessionReconciler implements Reconciler {
     if (session == null) {
       return Results.done();
     }
+    try {
+      return reconcile(request, session);
+    } catch (RuntimeException e) {
+      return SessionRecorder.broken(writer, ApiKind.BACKUP_SESSION, session, BackupSessionStatus.class, BackupSessionStatus::new,
+          Names.backupJob(request.getName()), e);
+    }
+  }
+
+  private Result reconcile(Request request, BackupSession session) {
     BackupConfiguration configuration =
         Cluster.get(cluster.configurations, request.getNamespace(), session.getSpec().getInvoker().getName());
     SessionPhase phase = session.getStatus() == null ? null : session.getStatus().getPhase();
@@ -68,8 +77,10 @@ public final class BackupSessionReconciler implements Reconciler {
           runningSibling(session), job, jobGone,
           SessionPhases.isFinished(job) ? writer.termination(request.getNamespace(), jobName) : null));
       if (next.createJob()) {
-        writer.ensureJobIdentity(request.getNamespace(), configuration.getSpec().getRuntimeSettings(), settings.jobServiceAccount());
-        writer.createJob(BackupJobs.forSession(inputs));
+        next = SessionRecorder.created(() -> {
+          writer.ensureJobIdentity(request.getNamespace(), configuration.getSpec().getRuntimeSettings(), settings.jobServiceAccount());
+          writer.createJob(BackupJobs.forSession(inputs));
+        }, next, jobName);
       }
       if (!SessionRecorder.record(writer, ApiKind.BACKUP_SESSION, session, BackupSessionStatus.class, BackupSessionStatus::new,
           next, jobName)) {

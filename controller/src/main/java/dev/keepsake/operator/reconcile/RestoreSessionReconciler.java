@@ -39,6 +39,15 @@ public final class RestoreSessionReconciler implements Reconciler {
         && session.getStatus().getPhase().isFinished())) {
       return Results.done();
     }
+    try {
+      return reconcile(request, session);
+    } catch (RuntimeException e) {
+      return SessionRecorder.broken(writer, ApiKind.RESTORE_SESSION, session, RestoreSessionStatus.class, RestoreSessionStatus::new,
+          Names.restoreJob(request.getName()), e);
+    }
+  }
+
+  private Result reconcile(Request request, RestoreSession session) {
     SessionPhase phase = session.getStatus() == null ? null : session.getStatus().getPhase();
     String namespace = request.getNamespace();
     String jobName = Names.restoreJob(request.getName());
@@ -56,8 +65,10 @@ public final class RestoreSessionReconciler implements Reconciler {
       SessionPhases.Next next = SessionPhases.next(new SessionPhases.Observed(phase, readiness, false, null, job, jobGone,
           SessionPhases.isFinished(job) ? writer.termination(namespace, jobName) : null));
       if (next.createJob()) {
-        writer.ensureJobIdentity(request.getNamespace(), spec.getRuntimeSettings(), settings.jobServiceAccount());
-        writer.createJob(RestoreJobs.forSession(inputs));
+        next = SessionRecorder.created(() -> {
+          writer.ensureJobIdentity(request.getNamespace(), spec.getRuntimeSettings(), settings.jobServiceAccount());
+          writer.createJob(RestoreJobs.forSession(inputs));
+        }, next, jobName);
       }
       if (!SessionRecorder.record(writer, ApiKind.RESTORE_SESSION, session, RestoreSessionStatus.class, RestoreSessionStatus::new,
           next, jobName)) {

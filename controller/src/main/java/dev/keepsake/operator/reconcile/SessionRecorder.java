@@ -9,11 +9,17 @@ import dev.keepsake.operator.kube.Writer;
 import dev.keepsake.operator.status.SessionPhases;
 import dev.keepsake.operator.status.SessionStatusUpdate;
 import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.extended.controller.reconciler.Result;
+import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.function.Supplier;
 
 /** Writes a session's next phase into its status (only when it changed) and tells of the move in an Event. */
 final class SessionRecorder {
+  private static final Logger LOG = Logger.getLogger(SessionRecorder.class.getName());
+
   private SessionRecorder() {}
 
   /** False when someone else wrote the status in between; the caller then requeues. */
@@ -32,5 +38,50 @@ final class SessionRecorder {
       writer.event(session, next.phase() == SessionPhase.Failed, next.reason(), next.message());
     }
     return true;
+  }
+
+  interface JobCreation {
+    void run() throws ApiException;
+  }
+
+  /**
+   * Creates the session's Job. When the API server refuses it, or the Job cannot be built from the
+   * session's values, the session fails with the refusal in its message: trying again cannot help.
+   */
+  static SessionPhases.Next created(JobCreation creation, SessionPhases.Next next, String jobName) throws ApiException {
+    try {
+      creation.run();
+      return next;
+    } catch (ApiException e) {
+      String refusal = Refusals.of(e).orElseThrow(() -> e);
+      return new SessionPhases.Next(SessionPhase.Failed, "JobRefused", "the API server refused Job " + jobName
+          + " built from this session: " + refusal, false);
+    } catch (RuntimeException e) {
+      return new SessionPhases.Next(SessionPhase.Failed, "InvalidSpec", "Job " + jobName + " cannot be built from this session: "
+          + Refusals.describe(e), false);
+    }
+  }
+
+  /**
+   * What a reconcile that broke leaves behind: a session not yet running fails with the cause in its
+   * status and an Event; a running one keeps its Job and gets a warning Event, and is looked at again.
+   */
+  static <P, S extends SessionStatus<S>, T extends Resource<P, S, T>> Result broken(Writer writer, ApiKind<T, ?> kind, T session,
+      Class<S> statusType, Supplier<S> empty, String jobName, RuntimeException e) {
+    String message = "the operator could not process this session: " + Refusals.describe(e);
+    LOG.log(Level.WARNING, kind.kind() + " " + session.getMetadata().getNamespace() + "/" + session.getMetadata().getName() + ": "
+        + message, e);
+    SessionPhase phase = session.getStatus() == null ? null : session.getStatus().getPhase();
+    if (phase == SessionPhase.Running || (phase != null && phase.isFinished())) {
+      writer.event(session, true, "ReconcileFailed", message);
+      return Results.after(Duration.ofMinutes(1));
+    }
+    try {
+      return record(writer, kind, session, statusType, empty, new SessionPhases.Next(SessionPhase.Failed, "InvalidSpec", message,
+          false), jobName) ? Results.done() : Results.conflict();
+    } catch (ApiException | RuntimeException again) {
+      writer.event(session, true, "ReconcileFailed", message);
+      return Results.after(Duration.ofMinutes(1));
+    }
   }
 }
