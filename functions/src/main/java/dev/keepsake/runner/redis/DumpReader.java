@@ -17,6 +17,7 @@ import java.util.List;
 final class DumpReader {
   private static final int HEAD = 3;
   private final InputStream in;
+  private final byte[] buffer = new byte[1 << 16];
   private long argumentsLeft;
   private long bytesRead;
 
@@ -88,11 +89,10 @@ final class DumpReader {
     for (byte[] argument : command.head()) {
       RespConnection.writeBulk(out, argument);
     }
-    byte[] buffer = new byte[1 << 16];
     while (argumentsLeft > 0) {
       long length = bulkLength();
       RespConnection.writeBulkHeader(out, length);
-      copy(length, out, buffer);
+      copy(length, out);
       crlf();
       out.write('\r');
       out.write('\n');
@@ -102,7 +102,6 @@ final class DumpReader {
 
   /** Reads past the current command's other arguments (by reading: stdin is a pipe, which cannot seek). */
   void skip() throws IOException {
-    byte[] buffer = new byte[1 << 16];
     while (argumentsLeft > 0) {
       long left = bulkLength();
       while (left > 0) {
@@ -118,7 +117,7 @@ final class DumpReader {
     }
   }
 
-  private void copy(long length, OutputStream out, byte[] buffer) throws IOException {
+  private void copy(long length, OutputStream out) throws IOException {
     long left = length;
     while (left > 0) {
       int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
