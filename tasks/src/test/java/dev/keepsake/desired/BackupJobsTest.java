@@ -142,7 +142,7 @@ class BackupJobsTest {
 
     V1Job job = BackupJobs.forSession(inputs);
 
-    assertThat(job.getSpec().getTemplate().getSpec().getInitContainers().get(0).getArgs()).contains("-db=3");
+    assertThat(job.getSpec().getTemplate().getSpec().getInitContainers().get(0).getArgs()).contains("--database=3");
   }
 
   @Test
@@ -198,7 +198,7 @@ class BackupJobsTest {
     assertThat(job.getMetadata().getName()).isEqualTo("keepsake-restore-redis-restore");
     assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(3600L);
     assertThat(restoreContainer.getArgs()).containsExactly("restore", "--session=redis-restore", "--snapshot=latest",
-        "--stdin-filename=redis.resp", "--", "redis-cli", "-h", "redis.shop.svc", "-p", "6379", "-n", "0", "--pipe");
+        "--stdin-filename=redis.resp", "--", "keepsake", "redis-load", "--host=redis.shop.svc", "--port=6379", "--database=0");
     assertThat(env(restoreContainer, "KEEPSAKE_HOST")).isEqualTo("shop/redis");
     assertThat(restoreContainer.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/repository"));
   }

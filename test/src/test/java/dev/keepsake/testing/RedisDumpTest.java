@@ -253,6 +253,30 @@ class RedisDumpTest {
   }
 
   @Test
+  void theLeastPrivilegesTheReadmeNamesAreEnoughForBackupAndRestore() {
+    try (Jedis jedis = RedisDataSet.connect(redis, 0)) {
+      jedis.set("a", "1");
+      jedis.xadd("events", StreamEntryID.NEW_ENTRY, Map.of("k", "v"));
+      jedis.aclSetUser("backup", "on", ">backup-password", "%R~*", "-@all", "+scan", "+dump", "+pttl", "+time", "+info", "+select");
+      jedis.aclSetUser("restore", "on", ">restore-password", "%W~*", "-@all", "+restore", "+select", "+info", "+time");
+    }
+    try (Jedis jedis = RedisDataSet.connect(redis, 3)) {
+      jedis.set("b", "2");
+    }
+    Map<ByteBuffer, RedisDigest.Key> db0 = RedisDigest.read(redis, 0);
+    RunnerProcess runner = runner();
+
+    RunnerProcess.Result backup = backUp(runner.with("REDISCLI_AUTH", "backup-password"), redisArgs("redis-dump", "--user", "backup"));
+    flush();
+    RunnerProcess.Result restore = restore(runner.with("REDISCLI_AUTH", "restore-password"), "--user", "restore");
+
+    assertThat(backup.exit()).as(backup.log()).isZero();
+    assertThat(restore.exit()).as(restore.log()).isZero();
+    assertThat(RedisDigest.differences(db0, RedisDigest.read(redis, 0), 1_000)).isEmpty();
+    assertThat(redis.cli("-n", "3", "GET", "b")).isEqualTo("2");
+  }
+
+  @Test
   void aDumpOfANewerRedisIsRefusedBeforeAnythingIsWritten() throws IOException {
     Path dump = work.resolve("newer.resp");
     Files.write(dump, resp(
