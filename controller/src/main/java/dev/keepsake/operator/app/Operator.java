@@ -46,8 +46,8 @@ public final class Operator implements AutoCloseable {
 
   public Operator(ApiClient client, ApiClient watchClient, OperatorSettings settings, java.net.InetSocketAddress healthAddress)
       throws IOException {
-    cluster = new Cluster(watchClient);
     Writer writer = new Writer(client);
+    cluster = new Cluster(watchClient, new dev.keepsake.operator.kube.UndecodableObjects(client, writer));
     metrics = new OperatorMetrics();
     Controller configurations = controller("backup-configurations",
         metrics.instrument("BackupConfiguration", new BackupConfigurationReconciler(cluster, writer, settings)), builder -> builder
@@ -55,7 +55,7 @@ public final class Operator implements AutoCloseable {
         .watch(queue -> ControllerBuilder.controllerWatchBuilder(V1CronJob.class, queue)
             .withWorkQueueKeyFunc(cronJob -> byLabel(cronJob.getMetadata(), Labels.CONFIGURATION)).build())
         .watch(queue -> ControllerBuilder.controllerWatchBuilder(BackupSession.class, queue)
-            .withWorkQueueKeyFunc(s -> new Request(s.getMetadata().getNamespace(), s.getSpec().getInvoker().getName())).build()));
+            .withWorkQueueKeyFunc(s -> new Request(s.getMetadata().getNamespace(), invokerOf(s))).build()));
     Controller sessions = controller("backup-sessions",
         metrics.instrument("BackupSession", new BackupSessionReconciler(cluster, writer, settings)), builder -> builder
         .watch(queue -> ControllerBuilder.controllerWatchBuilder(BackupSession.class, queue).build())
@@ -97,6 +97,11 @@ public final class Operator implements AutoCloseable {
         .build();
   }
 
+  /** The session's configuration; empty for the identity-only stand-in of an object that could not be decoded. */
+  private static String invokerOf(BackupSession session) {
+    return session.getSpec() == null || session.getSpec().getInvoker() == null ? "" : session.getSpec().getInvoker().getName();
+  }
+
   private static dev.keepsake.api.SessionPhase phaseOf(BackupSession session) {
     return session.getStatus() == null ? null : session.getStatus().getPhase();
   }
@@ -104,7 +109,7 @@ public final class Operator implements AutoCloseable {
   /** The Repository a backup session writes into, through its configuration. */
   private Request repositoryOf(BackupSession session) {
     BackupConfiguration configuration =
-        Cluster.get(cluster.configurations, session.getMetadata().getNamespace(), session.getSpec().getInvoker().getName());
+        Cluster.get(cluster.configurations, session.getMetadata().getNamespace(), invokerOf(session));
     if (configuration == null) {
       return new Request(session.getMetadata().getNamespace(), "");
     }

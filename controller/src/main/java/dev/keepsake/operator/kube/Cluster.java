@@ -39,7 +39,10 @@ public final class Cluster {
   public final SharedIndexInformer<V1CronJob> cronJobs;
   public final SharedIndexInformer<V1Namespace> namespaces;
 
-  public Cluster(ApiClient watchClient) {
+  public final UndecodableObjects undecodable;
+
+  public Cluster(ApiClient watchClient, UndecodableObjects undecodable) {
+    this.undecodable = undecodable;
     factory = new SharedInformerFactory(watchClient);
     repositories = informer(ApiKind.REPOSITORY, watchClient);
     appBindings = informer(ApiKind.APP_BINDING, watchClient);
@@ -58,8 +61,9 @@ public final class Cluster {
         new GenericKubernetesApi<>(V1Namespace.class, V1NamespaceList.class, "", "v1", "namespaces", watchClient), V1Namespace.class, 0);
   }
 
-  private <T extends dev.keepsake.api.Resource<?, ?, T>> SharedIndexInformer<T> informer(ApiKind<T, ?> kind, ApiClient client) {
-    return factory.sharedIndexInformerFor(kind.api(client), kind.type(), 0);
+  private <T extends dev.keepsake.api.Resource<?, ?, T>, L extends dev.keepsake.api.ResourceList<T>> SharedIndexInformer<T> informer(
+      ApiKind<T, L> kind, ApiClient client) {
+    return factory.sharedIndexInformerFor(new TolerantListerWatcher<>(kind, client, undecodable), kind.type(), 0);
   }
 
   public static <T extends io.kubernetes.client.common.KubernetesObject> T get(SharedIndexInformer<T> informer, String namespace, String name) {

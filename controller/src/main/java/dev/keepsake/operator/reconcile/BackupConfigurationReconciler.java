@@ -67,7 +67,9 @@ public final class BackupConfigurationReconciler implements Reconciler {
   /** Readiness from the inputs; a value the checks themselves trip over makes the configuration invalid, not silent. */
   private Readiness assess(BackupConfiguration configuration) {
     try {
-      return ConfigurationReadiness.assess(configuration, observe(configuration), settings);
+      var spec = configuration.getSpec();
+      return references.explained(ConfigurationReadiness.assess(configuration, observe(configuration), settings),
+          configuration.getMetadata().getNamespace(), spec.getRepository(), spec.getTask().getName(), spec.getTarget());
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "BackupConfiguration " + configuration.getMetadata().getNamespace() + "/"
           + configuration.getMetadata().getName() + " could not be assessed", e);

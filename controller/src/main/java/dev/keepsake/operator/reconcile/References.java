@@ -7,6 +7,7 @@ import dev.keepsake.api.Repository;
 import dev.keepsake.api.Target;
 import dev.keepsake.api.Task;
 import dev.keepsake.operator.kube.Cluster;
+import dev.keepsake.operator.status.Readiness;
 import dev.keepsake.resolve.BuiltIns;
 import io.kubernetes.client.openapi.models.V1Namespace;
 import java.util.HashMap;
@@ -40,6 +41,30 @@ final class References {
   AppBinding appBinding(String namespace, Target target) {
     return "AppBinding".equals(target.getRef().getKind())
         ? Cluster.get(cluster.appBindings, namespace, target.getRef().getName()) : null;
+  }
+
+  /**
+   * A missing input that is really there but could not be decoded says so, instead of claiming it
+   * does not exist.
+   */
+  Readiness explained(Readiness readiness, String namespace, NamespacedRef repository, String task, Target target) {
+    if (readiness.ready() || readiness.reason() == null) {
+      return readiness;
+    }
+    String repositoryNamespace = repository.getNamespace() == null ? namespace : repository.getNamespace();
+    return switch (readiness.reason()) {
+      case "RepositoryNotFound" -> unreadable(readiness, "Repository", repositoryNamespace, repository.getName());
+      case "TaskNotFound" -> unreadable(readiness, "Task", namespace, task);
+      case "TargetNotFound" -> unreadable(readiness, "AppBinding", namespace, target.getRef().getName());
+      default -> readiness;
+    };
+  }
+
+  private Readiness unreadable(Readiness readiness, String kind, String namespace, String name) {
+    return cluster.undecodable.contains(kind, namespace, name)
+        ? Readiness.missing(kind + "Unreadable", kind + " " + namespace + "/" + name + " exists, but the operator cannot read it"
+            + " (its Events say why): fix or recreate it")
+        : readiness;
   }
 
   Map<String, String> namespaceLabels(String namespace) {

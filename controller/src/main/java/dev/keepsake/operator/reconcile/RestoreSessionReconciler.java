@@ -59,8 +59,9 @@ public final class RestoreSessionReconciler implements Reconciler {
       RestoreJobs.Inputs inputs = !jobToMake ? null : new RestoreJobs.Inputs(session,
           references.repository(namespace, spec.getRepository()), references.appBinding(namespace, spec.getTarget()),
           references.task(namespace, spec.getTask().getName()), references.functions(namespace), settings);
-      Readiness readiness = !jobToMake ? null : RestoreReadiness.assess(session, inputs.repository(),
-          references.namespaceLabels(namespace), inputs.task(), inputs.functions(), inputs.appBinding(), settings);
+      Readiness readiness = !jobToMake ? null : references.explained(RestoreReadiness.assess(session, inputs.repository(),
+          references.namespaceLabels(namespace), inputs.task(), inputs.functions(), inputs.appBinding(), settings),
+          namespace, spec.getRepository(), spec.getTask().getName(), spec.getTarget());
       boolean jobGone = job == null && phase == SessionPhase.Running && writer.jobGone(namespace, jobName);
       SessionPhases.Next next = SessionPhases.next(new SessionPhases.Observed(phase, readiness, false, null, job, jobGone,
           SessionPhases.isFinished(job) ? writer.termination(namespace, jobName) : null));
