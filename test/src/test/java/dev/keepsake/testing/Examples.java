@@ -75,6 +75,16 @@ final class Examples {
     return new JSON().getGson().toJsonTree(created).getAsJsonObject();
   }
 
+  /** Creates every example but the sessions, and but the kinds named, in the namespace. */
+  static void createScenario(ApiClient client, String namespace, String... skipKinds) throws ApiException {
+    for (JsonObject example : all()) {
+      String kind = example.get("kind").getAsString();
+      if (!java.util.List.of(skipKinds).contains(kind) && !kind.endsWith("Session")) {
+        create(client, namespace, example);
+      }
+    }
+  }
+
   /** Creates any example document: a keepsake.dev object strictly, a Secret through the core API. */
   static void create(ApiClient client, String namespace, JsonObject object) throws ApiException {
     if (Manifests.isKeepsakeObject(object)) {

@@ -44,12 +44,7 @@ class HostileManifestsTest {
   }
 
   private static void applyScenario(ApiClient client, TestNamespace namespace, String... skipKinds) throws ApiException {
-    for (JsonObject example : Examples.all()) {
-      String kind = example.get("kind").getAsString();
-      if (!List.of(skipKinds).contains(kind) && !kind.endsWith("Session")) {
-        Examples.create(client, namespace.name(), example);
-      }
-    }
+    Examples.createScenario(client, namespace.name(), skipKinds);
   }
 
   private static V1Condition readyOf(ApiClient client, TestNamespace namespace, String name) throws ApiException {

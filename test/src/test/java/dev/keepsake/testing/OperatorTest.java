@@ -49,12 +49,7 @@ class OperatorTest {
   }
 
   private static void applyScenario(ApiClient client, TestNamespace namespace, String... skipKinds) throws ApiException {
-    for (JsonObject example : Examples.all()) {
-      String kind = example.get("kind").getAsString();
-      if (!List.of(skipKinds).contains(kind) && !kind.endsWith("Session")) {
-        Examples.create(client, namespace.name(), example);
-      }
-    }
+    Examples.createScenario(client, namespace.name(), skipKinds);
   }
 
   private static BackupConfiguration configuration(ApiClient client, TestNamespace namespace) throws ApiException {

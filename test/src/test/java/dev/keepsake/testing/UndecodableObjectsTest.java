@@ -63,14 +63,6 @@ class UndecodableObjectsTest {
     }
   }
 
-  private static void applyScenario(ApiClient client, TestNamespace namespace) throws ApiException {
-    for (JsonObject example : Examples.all()) {
-      if (!example.get("kind").getAsString().endsWith("Session")) {
-        Examples.create(client, namespace.name(), example);
-      }
-    }
-  }
-
   private static boolean ready(ApiClient client, TestNamespace namespace, String name) throws ApiException {
     BackupConfiguration configuration = ApiKind.BACKUP_CONFIGURATION.api(client).get(namespace.name(), name).throwsApiException()
         .getObject();
@@ -93,7 +85,7 @@ class UndecodableObjectsTest {
       throws Exception {
     ApiClient client = controlPlane.client();
     storeUndecodableObjects(controlPlane, namespace);
-    applyScenario(client, namespace);
+    Examples.createScenario(client, namespace.name());
 
     try (Operator operator = startOperator(controlPlane)) {
       await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> ready(client, namespace, "redis-nightly"));

@@ -238,7 +238,8 @@ public final class Restic {
     while (true) {
       Result tagged = run(args);
       if (tagged.succeeded()) {
-        return snapshots(null, List.of()).stream()
+        // Only snapshots that now carry these tags can be the tagged copy: no listing of the whole repository.
+        return snapshots(null, tags).stream()
             .filter(s -> snapshotId.equals(s.original()) || s.id().equals(snapshotId))
             .map(Snapshot::id)
             .reduce((first, second) -> second)

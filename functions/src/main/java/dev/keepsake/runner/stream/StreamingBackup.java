@@ -2,6 +2,7 @@ package dev.keepsake.runner.stream;
 
 import dev.keepsake.api.Bytes;
 import dev.keepsake.runner.Log;
+import dev.keepsake.runner.inventory.Inventory;
 import dev.keepsake.runner.RunFailure;
 import dev.keepsake.runner.process.ExternalProgram;
 import dev.keepsake.runner.restic.BackupOutput;
@@ -11,13 +12,12 @@ import dev.keepsake.runner.restic.ResticFailure;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import dev.keepsake.runner.inventory.Inventory;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Optional;
-import java.util.regex.Pattern;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * dump command | restic backup --stdin, through a pipe of which the runner holds one end.
