@@ -40,10 +40,6 @@ final class DumpReader {
     }
   }
 
-  long bytesRead() {
-    return bytesRead;
-  }
-
   /** Whether more input is already buffered, so that a writer knows when to flush what it holds. */
   boolean moreBuffered() throws IOException {
     return in.available() > 0;

@@ -39,7 +39,7 @@ public final class RedisLoader {
    * What the restore did. {@code keys} counts distinct keys where the dump's trailer vouches for them (a
    * dump may hold a key twice when it was written to during the backup), else the RESTOREs applied.
    */
-  public record Result(Map<Integer, Long> keysByDatabase, long otherCommands, long alreadyExpired, long keys, String summary) {}
+  public record Result(Map<Integer, Long> keysByDatabase, long keys, String summary) {}
 
   private static final int IN_FLIGHT = 20_000;
   private final Options options;
@@ -215,14 +215,13 @@ public final class RedisLoader {
     Map<Integer, Long> restored = replies == null ? Map.of() : replies.restored;
     long others = replies == null ? 0 : replies.others;
     long expired = replies == null ? 0 : replies.expired;
+    long total = restored.values().stream().mapToLong(Long::longValue).sum();
     if (header != null && trailer == null) {
       throw new RedisException(String.format(Locale.ROOT, "the dump ends before its trailer: it was cut short. %,d keys were "
-          + "restored from it; the rest of the backup is not in this snapshot", restored.values().stream()
-          .mapToLong(Long::longValue).sum()));
+          + "restored from it; the rest of the backup is not in this snapshot", total));
     }
-    long total = restored.values().stream().mapToLong(Long::longValue).sum();
     if (trailer == null) {
-      return new Result(restored, others, expired, total, String.format(Locale.ROOT,
+      return new Result(restored, total, String.format(Locale.ROOT,
           "replayed %,d commands of a dump without Keepsake's counts", total + others));
     }
     DumpFormat.Counts counts = DumpFormat.countsFrom(trailer);
@@ -246,7 +245,7 @@ public final class RedisLoader {
             options.database() == null ? "" : " of database " + options.database(), expiredNote)
         : String.format(Locale.ROOT, "restored %,d keys matching %s%s (the backup holds %,d keys in all)", total,
             options.keyPattern(), expiredNote, counts.totalKeys());
-    return new Result(keysByDatabase, others, expired, keys, summary);
+    return new Result(keysByDatabase, keys, summary);
   }
 
   /** Reads the replies of pipelined commands on a thread of its own, in the order they were sent. */
