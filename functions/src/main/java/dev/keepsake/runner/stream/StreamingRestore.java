@@ -55,11 +55,11 @@ public final class StreamingRestore {
       while (dump.awaitExit(POLL).isEmpty()) {
         meter.bytes(); // sample restic's count while its /proc entry exists
         if (!restore.isRunning()) {
-          dump.interrupt();
+          stop(restic, dump);
           throw restoreFailed(restic, request, restore, meter, "stopped reading before the end of the snapshot");
         }
         if (Instant.now().isAfter(deadline)) {
-          dump.interrupt();
+          stop(restic, dump);
           restore.terminate();
           throw new RunFailure("DeadlineExceeded", "the restore ran out of time (" + request.timeout() + ") after "
               + Bytes.human(meter.bytes()) + "; the restore command was stopped and the target may hold a partial restore");
@@ -85,6 +85,15 @@ public final class StreamingRestore {
       }
       return meter.bytes();
     }
+  }
+
+  /**
+   * Stops restic dump. When its reader is gone it may die of the broken pipe before it can remove its
+   * lock; that lock is then stale (its process is gone), and is removed so the repository is left as found.
+   */
+  private static void stop(Restic restic, ExternalProgram dump) {
+    dump.interrupt();
+    restic.removeStaleLocks();
   }
 
   private static RunFailure restoreFailed(Restic restic, Request request, ExternalProgram restore, ProgressMeter meter,
