@@ -370,22 +370,26 @@ class RedisDumpTest {
     assertThat(restore.message()).contains("the dump ends before its trailer: it was cut short", "100 keys were restored");
   }
 
+  /**
+   * A tool that prints an error and exits 0, as redis-dump-go v0.8.2 does on a stream. (redis-dump-go
+   * itself cannot stand in here: its error printer runs in a goroutine that its exit may outrun, so
+   * it sometimes drops even the error line, another reason the catalog no longer uses it.)
+   */
   @Test
   void aForeignToolThatPrintsErrorsAndExitsZeroFailsTheBackupWhenItsErrorLinesAreDeclared() {
-    try (Jedis jedis = RedisDataSet.connect(redis, 0)) {
-      jedis.set("plain", "x");
-      jedis.xadd("stream:1", StreamEntryID.NEW_ENTRY, Map.of("a", "b"));
-    }
     RunnerProcess runner = runner();
     runner.run("init");
-    List<String> redisDumpGo = List.of("redis-dump-go", "-host=" + redis.host(), "-port=" + redis.port(), "-s");
+    List<String> careless = List.of("sh", "-c", "printf '*1\\r\\n$4\\r\\nPING\\r\\n'; sleep 0.2;"
+        + " echo 'Error: Key stream:1 is of unreconized type stream' >&2; printf '*1\\r\\n$4\\r\\nPING\\r\\n'; exit 0");
 
-    RunnerProcess.Result backup = backUp(runner.with("REDISDUMPGO_AUTH", PASSWORD), redisDumpGo, "--error-line", "^Error: ");
+    RunnerProcess.Result backup = backUp(runner, careless, "--error-line", "^Error: ");
 
     assertThat(backup.exit()).isNotZero();
     assertThat(backup.reason()).isEqualTo("DumpReportedErrors");
     assertThat(backup.message()).contains("stream:1", "unreconized type stream", "no snapshot was written");
     assertThat(runner.snapshots()).isEmpty();
+    RunnerProcess.Result unguarded = backUp(runner, careless);
+    assertThat(unguarded.exit()).as("without --error-line the same dump is stored: the pattern is what catches it").isZero();
   }
 
   @Test

@@ -5,6 +5,9 @@ import dev.keepsake.restic.ResticRepository;
 import dev.keepsake.api.Bytes;
 import dev.keepsake.api.Durations;
 import dev.keepsake.runner.Log;
+import dev.keepsake.runner.RunFailure;
+import dev.keepsake.runner.files.ExcludePatterns;
+import dev.keepsake.runner.files.FileCensus;
 import dev.keepsake.runner.inventory.Inventory;
 import dev.keepsake.runner.restic.BackupSummary;
 import dev.keepsake.runner.restic.Restic;
@@ -16,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -66,7 +70,7 @@ final class BackupCommand implements Callable<Integer> {
         report.configuration != null ? report.configuration : target.host, "backupsessions");
     try (ProgressMeter meter = new ProgressMeter("backup", report.progressInterval(), run::progress)) {
       Path inventoryFile = repository.scratch.resolve("inventory-" + UUID.randomUUID() + ".json");
-      BackupSummary summary = dumpCommand.isEmpty() ? backUpFiles(meter) : backUpStream(meter, inventoryFile);
+      BackupSummary summary = dumpCommand.isEmpty() ? backUpFiles(meter, inventoryFile) : backUpStream(meter, inventoryFile);
       meter.settle(summary.bytesProcessed());
       meter.close();
       Optional<Inventory> inventory = Inventory.read(inventoryFile);
@@ -107,13 +111,29 @@ final class BackupCommand implements Callable<Integer> {
     }
   }
 
-  private BackupSummary backUpFiles(ProgressMeter meter) {
+  private BackupSummary backUpFiles(ProgressMeter meter, Path inventoryFile) {
     if (paths.isEmpty()) {
       throw new IllegalArgumentException("nothing to back up: give a dump command after -- or at least one --path");
     }
     restic = opened(repository.open(System.getenv()));
-    return FileBackup.run(restic, new FileBackup.Request(paths, include, exclude, target.host, target.tags(),
+    // With include patterns the runner itself lists the files, so there is nothing independent to count.
+    ExcludePatterns excludes = include.isEmpty() ? ExcludePatterns.of(exclude) : null;
+    FileCensus.Count before = excludes == null ? null : FileCensus.of(paths, excludes);
+    BackupSummary summary = FileBackup.run(restic, new FileBackup.Request(paths, include, exclude, target.host, target.tags(),
         Durations.parse(timeout), repository.scratch), meter);
+    FileCensus.Count after = excludes == null ? null : FileCensus.of(paths, excludes);
+    String comparison = FileCensus.compare(before, after, summary.files());
+    if (comparison.startsWith(FileCensus.MISSING)) {
+      throw new RunFailure("IncompleteSnapshot", "snapshot " + shortId(summary.snapshotId()) + " is incomplete: "
+          + comparison + "; it is kept, but do not rely on it");
+    }
+    new Inventory(Map.of("files", summary.files()), String.format(Locale.ROOT, "%,d files; %s", summary.files(), comparison), null)
+        .write(inventoryFile);
+    return summary;
+  }
+
+  private static String shortId(String snapshotId) {
+    return snapshotId == null ? "?" : snapshotId.substring(0, Math.min(8, snapshotId.length()));
   }
 
   private List<Pattern> errorPatterns() {

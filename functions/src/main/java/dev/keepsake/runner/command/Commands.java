@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     description = "Streams backups into restic repositories and restores them, reporting to Kubernetes and a Pushgateway.",
     subcommands = {BackupCommand.class, RestoreCommand.class, ForgetCommand.class, CheckCommand.class, UnlockCommand.class,
         TriggerCommand.class, WipeCommand.class, RedisDumpCommand.class, RedisLoadCommand.class,
-        PostgresFilterCommand.class, MariadbFilterCommand.class})
+        PostgresFilterCommand.class, MariadbFilterCommand.class, PostgresDumpCommand.class, MariadbDumpCommand.class})
 public final class Commands {
   private Commands() {}
 

@@ -2,6 +2,7 @@ package dev.keepsake.runner.command;
 
 import dev.keepsake.runner.Log;
 import dev.keepsake.runner.mariadb.DatabaseSectionFilter;
+import dev.keepsake.runner.sql.SqlClient;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -21,15 +22,17 @@ final class MariadbFilterCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
-    if (database.equals("all")) {
-      return FilteredInput.run(command, java.io.InputStream::transferTo);
-    }
-    DatabaseSectionFilter filter = new DatabaseSectionFilter(database);
+    boolean all = database.equals("all");
+    DatabaseSectionFilter filter = new DatabaseSectionFilter(all ? null : database);
     int exit = FilteredInput.run(command, filter::filter);
-    if (exit == 0 && filter.sectionsKept() == 0) {
+    if (exit == 0 && !all && filter.sectionsKept() == 0) {
       Log.error("the dump has no database named %s; nothing was restored", database);
       return 3;
     }
-    return exit;
+    List<String> client = new java.util.ArrayList<>(List.of(command.get(0)));
+    client.addAll(SqlClient.connectionOptions(command));
+    SqlClient server = SqlClient.mariadb(client);
+    return SqlDumps.judgeRestore(exit, command.get(0), filter.passed(),
+        () -> server.mariadbTables(List.copyOf(filter.passed().tables().keySet())), all ? null : "database " + database);
   }
 }

@@ -6,6 +6,7 @@ import dev.keepsake.api.Bytes;
 import dev.keepsake.api.Durations;
 import dev.keepsake.runner.Log;
 import dev.keepsake.runner.RunFailure;
+import dev.keepsake.runner.files.RestoredFiles;
 import dev.keepsake.runner.inventory.Inventory;
 import dev.keepsake.runner.restic.Restic;
 import dev.keepsake.runner.restic.Snapshot;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -70,7 +72,7 @@ final class RestoreCommand implements Callable<Integer> {
       results.addProperty("snapshotId", chosen.id().substring(0, Math.min(64, chosen.id().length())));
       String message;
       if (restoreCommand.isEmpty()) {
-        message = restoreFiles(restic, chosen);
+        message = restoreFiles(restic, chosen, results);
       } else {
         Path report = repository.scratch.resolve("inventory-" + UUID.randomUUID() + ".json");
         long bytes = restoreStream(restic, chosen, meter, report);
@@ -136,12 +138,25 @@ final class RestoreCommand implements Callable<Integer> {
     return size.orElse(received);
   }
 
-  private String restoreFiles(Restic restic, Snapshot chosen) {
+  private String restoreFiles(Restic restic, Snapshot chosen, JsonObject results) {
     if (targetPath == null || targetPath.isBlank()) {
       throw new IllegalArgumentException("nothing to restore into: give a restore command after -- or --target");
     }
     FileRestore.run(restic, new FileRestore.Request(chosen, targetPath, include, exclude, Durations.parse(timeout)));
-    return "restored snapshot " + chosen.shortId() + (include.isEmpty() ? "" : " (only " + include + ")") + " into " + targetPath;
+    String restored = "restored snapshot " + chosen.shortId() + (include.isEmpty() ? "" : " (only " + include + ")") + " into " + targetPath;
+    if (!include.isEmpty() || !exclude.isEmpty()) {
+      return restored;
+    }
+    RestoredFiles.Check check = RestoredFiles.check(restic, chosen.id(), Path.of(targetPath), Durations.parse(timeout));
+    if (check.missing() > 0) {
+      throw new RunFailure("IncompleteRestore", String.format(Locale.ROOT, "restic restore finished, but %,d of the snapshot's"
+          + " %,d files are not in %s with their size (%s%s); %,d are", check.missing(), check.missing() + check.files(),
+          targetPath, String.join(", ", check.firstMissing()), check.missing() > check.firstMissing().size() ? ", ..." : "",
+          check.files()));
+    }
+    Inventory counted = new Inventory(Map.of("files", check.files()), String.format(Locale.ROOT,
+        "%,d files (%s) in place with their sizes", check.files(), Bytes.human(check.bytes())), null);
+    return restored + ": " + checked(chosen, counted, results);
   }
 
   /** The program that receives the data: after the last "--" when the command wraps another (sh -c ..., or a wrapper's -- program). */

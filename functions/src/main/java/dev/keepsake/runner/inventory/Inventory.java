@@ -35,8 +35,13 @@ public record Inventory(Map<String, Long> counts, String summary, String partial
     if (file == null || file.isBlank()) {
       return;
     }
+    write(Path.of(file));
+  }
+
+  /** Writes this inventory into a file for the runner to read. */
+  public void write(Path file) {
     try {
-      Files.writeString(Path.of(file), toJson().toString());
+      Files.writeString(file, toJson().toString());
     } catch (IOException e) {
       Log.warn("could not write the inventory to %s: %s", file, e.getMessage());
     }

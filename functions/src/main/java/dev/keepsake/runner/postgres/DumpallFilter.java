@@ -7,6 +7,8 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
+import dev.keepsake.runner.sql.DumpScanner;
+import dev.keepsake.runner.sql.TableCounts;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,6 +36,7 @@ public final class DumpallFilter {
 
   private final String database;
   private final boolean roles;
+  private final DumpScanner scanner = new DumpScanner(DumpScanner.Dialect.POSTGRES, null);
   private int sectionsKept;
 
   /** @param database the one database to keep, or null for all */
@@ -42,14 +45,19 @@ public final class DumpallFilter {
     this.roles = roles;
   }
 
+  /** The databases and tables of the script that went on to psql. */
+  public TableCounts passed() {
+    return scanner.counts();
+  }
+
   /** How many database sections were restored. */
   public int sectionsKept() {
     return sectionsKept;
   }
 
   public void filter(InputStream input, OutputStream output) throws IOException {
-    BufferedReader in = new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8), 1 << 16);
-    BufferedWriter out = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8), 1 << 16);
+    BufferedReader in = new BufferedReader(new InputStreamReader(input, StandardCharsets.ISO_8859_1), 1 << 16);
+    BufferedWriter out = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.ISO_8859_1), 1 << 16);
     boolean preamble = true;
     boolean keep = true;
     String line;
@@ -57,7 +65,7 @@ public final class DumpallFilter {
       Matcher section = SECTION.matcher(line);
       if (section.matches()) {
         preamble = false;
-        keep = database == null || database.equals(section.group(1));
+        keep = database == null || database.equals(utf8(section.group(1)));
         if (keep) {
           sectionsKept++;
         }
@@ -66,6 +74,7 @@ public final class DumpallFilter {
       }
       String kept = keep ? preamble ? preambleLine(line) : line : null;
       if (kept != null) {
+        scanner.line(kept.startsWith("--") ? utf8(kept) : kept);
         out.write(kept);
         out.write('\n');
       }
@@ -86,7 +95,7 @@ public final class DumpallFilter {
           + "; EXCEPTION WHEN duplicate_object THEN NULL; END $keepsake$;";
     }
     Matcher drop = DROP_DATABASE.matcher(line);
-    if (database != null && drop.matches() && !unquote(drop.group(1)).equals(database)) {
+    if (database != null && drop.matches() && !utf8(unquote(drop.group(1))).equals(database)) {
       return null;
     }
     return line;
@@ -95,5 +104,10 @@ public final class DumpallFilter {
   private static String unquote(String identifier) {
     return identifier.startsWith("\"") && identifier.endsWith("\"")
         ? identifier.substring(1, identifier.length() - 1).replace("\"\"", "\"") : identifier;
+  }
+
+  /** Lines are read byte for byte (any encoding passes through unchanged); names are UTF-8. */
+  private static String utf8(String bytes) {
+    return new String(bytes.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
   }
 }

@@ -12,6 +12,11 @@ public record BackupSummary(
     long filesUnmodified,
     double seconds) {
 
+  /** Every file the snapshot holds: new, changed and unmodified since the last one. */
+  public long files() {
+    return filesNew + filesChanged + filesUnmodified;
+  }
+
   public BackupSummary withSnapshotId(String id) {
     return new BackupSummary(id, bytesProcessed, bytesAdded, filesNew, filesChanged, filesUnmodified, seconds);
   }
