@@ -175,4 +175,22 @@ class CatalogMariadbTest {
     assertThat(restic.snapshots()).hasSize(1);
     assertThat(restic.locks()).isZero();
   }
+
+  @Test
+  void aDumpWithoutOneTableFailsWithTheFiguresAndStoresNothing() {
+    Map<String, String> environment = new java.util.HashMap<>(LocalTools.runnerEnvironment());
+    environment.putAll(Map.of("RESTIC_REPOSITORY", work.resolve("repository").toString(), "RESTIC_PASSWORD", "restic password",
+        "MYSQL_PWD", ADMIN_PASSWORD, "PATH", LocalTools.folder(work) + ":" + System.getenv("PATH")));
+    RunnerProcess runner = new RunnerProcess(work, environment);
+    runner.run("init");
+
+    RunnerProcess.Result backup = runner.run("backup", "--host", "mariadb", "--", "keepsake", "mariadb-dump", "--host=127.0.0.1",
+        "--port=" + mariadb.port(), "--user=" + mariadb.user(), "--", "--single-transaction", "--ignore-table=shop.order_log");
+
+    assertThat(backup.exit()).isNotZero();
+    assertThat(backup.reason()).isEqualTo("IncompleteDump");
+    assertThat(backup.message()).contains("mariadb-dump exited 0", "database shop: 3 tables in the dump, 4 on the server",
+        "no snapshot was written").doesNotContain(ADMIN_PASSWORD);
+    assertThat(runner.snapshots()).isEmpty();
+  }
 }

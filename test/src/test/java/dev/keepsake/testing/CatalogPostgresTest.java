@@ -182,4 +182,39 @@ class CatalogPostgresTest {
     assertThat(restic.locks()).isZero();
     assertThat(fingerprint("analytics")).isEqualTo(seeded.get("analytics"));
   }
+
+  /** The runner as the Functions run it, straight against the server, with a dump that leaves something out. */
+  private RunnerProcess.Result backUpLeavingOut(String... dump) {
+    java.util.Map<String, String> environment = new java.util.HashMap<>(LocalTools.runnerEnvironment());
+    environment.putAll(Map.of("RESTIC_REPOSITORY", work.resolve("repository").toString(), "RESTIC_PASSWORD", "restic password",
+        "PGUSER", postgres.user(), "PGPASSWORD", ADMIN_PASSWORD,
+        "PATH", LocalTools.folder(work) + ":" + System.getenv("PATH")));
+    RunnerProcess runner = new RunnerProcess(work, environment);
+    runner.run("init");
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("backup", "--host", "postgres", "--", "keepsake",
+        "postgres-dump", "--host=127.0.0.1", "--port=" + postgres.port()));
+    args.addAll(java.util.List.of(dump));
+    RunnerProcess.Result backup = runner.run(args.toArray(String[]::new));
+    assertThat(runner.snapshots()).as("a dump short of the server is never stored").isEmpty();
+    return backup;
+  }
+
+  @Test
+  void aClusterDumpWithoutOneDatabaseFailsWithTheFigures() {
+    RunnerProcess.Result backup = backUpLeavingOut("--", "--exclude-database=analytics");
+
+    assertThat(backup.exit()).isNotZero();
+    assertThat(backup.reason()).isEqualTo("IncompleteDump");
+    assertThat(backup.message()).contains("pg_dumpall exited 0", "database analytics (1 tables) is not in the dump",
+        "no snapshot was written");
+  }
+
+  @Test
+  void aDatabaseDumpWithoutOneTableFailsWithTheFigures() {
+    RunnerProcess.Result backup = backUpLeavingOut("--database=shop", "--", "--exclude-table=audit.events");
+
+    assertThat(backup.exit()).isNotZero();
+    assertThat(backup.reason()).isEqualTo("IncompleteDump");
+    assertThat(backup.message()).contains("pg_dump exited 0", "database shop: 2 tables in the dump, 3 on the server");
+  }
 }
