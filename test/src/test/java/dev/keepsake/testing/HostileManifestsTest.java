@@ -68,18 +68,19 @@ class HostileManifestsTest {
   void aConfigurationWhoseCronJobTheApiServerRefusesSaysWhy(ApiClient client, TestNamespace namespace) throws ApiException {
     applyScenario(client, namespace, "BackupConfiguration");
     JsonObject configuration = Examples.get("BackupConfiguration", "redis-nightly");
-    Examples.with(configuration, "spec.timeZone", "\"Mars/Olympus_Mons\"");
+    // The schema refuses what it can tell from the text; a range that runs backwards it cannot.
+    Examples.with(configuration, "spec.schedule", "\"30-10 2 * * *\"");
     Examples.createStrict(client, namespace.name(), configuration);
 
     V1Condition ready = awaitNotReady(client, namespace, "redis-nightly");
 
     assertThat(ready.getReason()).isIn("InvalidSchedule", "CronJobRefused");
-    assertThat(ready.getMessage()).contains("Mars/Olympus_Mons");
+    assertThat(ready.getMessage()).contains("30-10");
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events(client, namespace, "redis-nightly"))
         .anySatisfy(event -> {
           assertThat(event.getType()).isEqualTo("Warning");
           assertThat(event.getReason()).isEqualTo(ready.getReason());
-          assertThat(event.getMessage()).contains("Mars/Olympus_Mons");
+          assertThat(event.getMessage()).contains("30-10");
         }));
   }
 

@@ -99,7 +99,56 @@ class SchemaRefusesBadManifestsTest {
             set("spec.clientConfig.url", "\"redis://redis:6379\""),
             "clientConfig needs exactly one of url or service"),
         refused("a port out of range", "AppBinding", "redis", set("spec.clientConfig.service.port", "70000"),
-            "spec.clientConfig.service.port in body should be less than or equal to 65535"));
+            "spec.clientConfig.service.port in body should be less than or equal to 65535"),
+        refused("a minute the CronJob controller rejects", "BackupConfiguration", "redis-nightly",
+            set("spec.schedule", "\"61 2 * * *\""), "spec.schedule in body should match"),
+        refused("day of week 7", "BackupConfiguration", "redis-nightly", set("spec.schedule", "\"0 2 * * 7\""),
+            "spec.schedule in body should match"),
+        refused("a step of zero", "BackupConfiguration", "redis-nightly", set("spec.schedule", "\"*/0 * * * *\""),
+            "spec.schedule in body should match"),
+        refused("a month spelt out", "BackupConfiguration", "redis-nightly", set("spec.schedule", "\"0 2 1 February *\""),
+            "spec.schedule in body should match"),
+        refused("a time zone inside the schedule", "BackupConfiguration", "redis-nightly",
+            set("spec.schedule", "\"CRON_TZ=UTC 0 2 * * *\""), "spec.schedule in body should match"),
+        refused("six fields", "BackupConfiguration", "redis-nightly", set("spec.schedule", "\"0 0 2 * * *\""),
+            "spec.schedule in body should match"),
+        refused("a time zone nobody knows", "BackupConfiguration", "redis-nightly", set("spec.timeZone", "\"Mars/Olympus\""),
+            "spec.timeZone: Invalid value: \"string\": must be a zone of the IANA time zone database"),
+        refused("the local time zone", "BackupConfiguration", "redis-nightly", set("spec.timeZone", "\"Local\""),
+            "must be a zone of the IANA time zone database"),
+        refused("a time zone in lower case", "BackupConfiguration", "redis-nightly", set("spec.timeZone", "\"europe/paris\""),
+            "(case matters)"),
+        refused("a timeout longer than a year", "BackupConfiguration", "redis-nightly", set("spec.timeout", "\"9000h\""),
+            "the timeout must be between 1s and 8760h"),
+        refused("a timeout too large for any clock", "BackupConfiguration", "redis-nightly",
+            set("spec.timeout", "\"99999999999h\""), "spec.timeout in body should match"),
+        refused("a timeout of nothing", "BackupConfiguration", "redis-nightly", set("spec.timeout", "\"0s\""),
+            "the timeout must be between 1s and 8760h"),
+        refused("a restore timeout longer than a year", "RestoreSession", "redis-restore", set("spec.timeout", "\"10000h\""),
+            "the timeout must be between 1s and 8760h"),
+        refused("an application URL with a password in it", "AppBinding", "redis",
+            set("spec.clientConfig", "{\"url\": \"redis://:secret@redis.demo:6379\"}"), "spec.clientConfig.url in body should match"),
+        refused("an application URL java.net.URI refuses", "AppBinding", "redis",
+            set("spec.clientConfig", "{\"url\": \"redis://redis.demo:6379/a^b\"}"), "spec.clientConfig.url in body should match"),
+        refused("an application URL with a broken escape", "AppBinding", "redis",
+            set("spec.clientConfig", "{\"url\": \"redis://redis.demo:6379/%zz\"}"), "spec.clientConfig.url in body should match"),
+        refused("an S3 endpoint with credentials", "Repository", "redis-s3",
+            set("spec.backend.s3.endpoint", "\"http://key:secret@minio.storage:9000\""), "spec.backend.s3.endpoint in body should match"));
+  }
+
+  static Stream<Arguments> acceptedSchedules() {
+    return Stream.of("*/15 2-4 1,15 JAN-MAR mon-fri", "0 0 * * 0", "59 23 31 12 6", "0 3 ? * SUN", "5/10 * * * *",
+        "0 0 1-7/2 * *", "@daily", "@hourly", "0  2  *  *  *", "00 02 * * *").map(Arguments::of);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("acceptedSchedules")
+  void aScheduleTheCronJobControllerTakesIsAccepted(String schedule, ApiClient client, TestNamespace namespace) throws ApiException {
+    JsonObject configuration = Examples.with(Examples.get("BackupConfiguration", "redis-nightly"), "spec.schedule",
+        new com.google.gson.JsonPrimitive(schedule).toString());
+    configuration = Examples.with(configuration, "spec.timeZone", "\"America/Argentina/Buenos_Aires\"");
+
+    assertThat(Examples.createStrict(client, namespace.name(), configuration)).isNotNull();
   }
 
   @ParameterizedTest(name = "{0}")
