@@ -131,7 +131,7 @@ class OperatorTest {
   void aScheduleCronCannotReadIsExplainedInTheReadyCondition(ApiClient client, TestNamespace namespace) throws ApiException {
     applyScenario(client, namespace, "BackupConfiguration");
     JsonObject configuration = Examples.get("BackupConfiguration", "redis-nightly");
-    Examples.with(configuration, "spec.schedule", "\"61 2 * * *\"");
+    Examples.with(configuration, "spec.schedule", "\"30-10 2 * * *\"");
     Examples.createStrict(client, namespace.name(), configuration);
 
     await().atMost(Duration.ofSeconds(30)).until(() -> ready(configuration(client, namespace)) != null);
@@ -139,7 +139,7 @@ class OperatorTest {
     V1Condition ready = ready(configuration(client, namespace));
     assertThat(ready.getStatus()).isEqualTo("False");
     assertThat(ready.getReason()).isEqualTo("InvalidSchedule");
-    assertThat(ready.getMessage()).contains("invalid schedule '61 2 * * *'", "61");
+    assertThat(ready.getMessage()).contains("invalid schedule '30-10 2 * * *'");
   }
 
   @Test
