@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Keepsake's build, tests and local demo need on a Debian/Ubuntu machine, then builds
-# the local control plane (etcd, kube-apiserver, kube-controller-manager) from Go modules into the
-# per-user cache. Safe to run again: it skips what is already there.
+# the local control plane and the real node (etcd, kube-apiserver, kube-controller-manager,
+# kube-scheduler, kubelet, kube-proxy, CoreDNS) from Go modules into the per-user cache; containerd,
+# runc, the CNI plugins and mmdebstrap (for the images) come from Debian. Safe to run again: it skips
+# what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -10,7 +12,8 @@ as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages the tests start or call. Later parts of the project add to this list.
 APT_PACKAGES=(openjdk-17-jdk-headless maven git curl ca-certificates restic prometheus-pushgateway
-  redis-server redis-tools postgresql postgresql-client mariadb-server mariadb-client prometheus)
+  redis-server redis-tools postgresql postgresql-client mariadb-server mariadb-client prometheus
+  containerd runc containernetworking-plugins iptables conntrack iproute2 mmdebstrap)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

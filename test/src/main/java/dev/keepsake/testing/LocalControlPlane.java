@@ -41,7 +41,11 @@ import okhttp3.Response;
 /**
  * A real Kubernetes control plane on loopback: etcd, kube-apiserver (client certificates, RBAC) and
  * kube-controller-manager (so CronJobs make Jobs and garbage collection follows owner references),
- * with the keepsake.dev CRDs installed. There is no kubelet: pods are created but nothing runs them.
+ * with the keepsake.dev CRDs installed. In the default mode there is no kubelet: pods are created but
+ * nothing runs them (tests run their containers as local processes, {@link KubeletStandIn}).
+ * {@link #startWithRealNode()} adds kube-scheduler and one real node ({@link LocalNode}): the API
+ * server then listens on the node's address, authorizes with Node and RBAC and admits with
+ * NodeRestriction.
  *
  * <p>Use it as a JUnit 5 extension ({@link LocalControlPlaneExtension}) or directly:
  * {@code try (var cp = LocalControlPlane.start()) { ... }}. Every process stops on {@link #close()},
@@ -50,7 +54,7 @@ import okhttp3.Response;
 public final class LocalControlPlane implements AutoCloseable {
   public static final String ADMIN_USER = "keepsake-admin";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
-  private static final String SERVICE_CIDR = "10.0.0.0/24";
+  static final String SERVICE_CIDR = "10.0.0.0/24";
   private static final String SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc.cluster.local";
 
   private final Path workDir;
@@ -64,12 +68,29 @@ public final class LocalControlPlane implements AutoCloseable {
   private ApiClient client;
   private ApiClient watchClient;
   private boolean closed;
+  private final boolean realNode;
+  private LocalNode node;
 
-  private LocalControlPlane(Path workDir) {
+  private LocalControlPlane(Path workDir, boolean realNode) {
     this.workDir = workDir;
+    this.realNode = realNode;
   }
 
+  /** The control plane with the kubelet stand-in's fast mode: nothing runs pods. */
   public static LocalControlPlane start() {
+    return start(false);
+  }
+
+  /** The control plane with kube-scheduler and one real node running pods (root only). */
+  public static LocalControlPlane startWithRealNode() {
+    String unavailable = LocalNode.unavailableBecause();
+    if (unavailable != null) {
+      throw new IllegalStateException("cannot start a real node: " + unavailable);
+    }
+    return start(true);
+  }
+
+  private static LocalControlPlane start(boolean realNode) {
     removeWorkDirsOfDeadJvms();
     Path workDir;
     try {
@@ -78,10 +99,17 @@ public final class LocalControlPlane implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    LocalControlPlane controlPlane = new LocalControlPlane(workDir);
+    LocalControlPlane controlPlane = new LocalControlPlane(workDir, realNode);
     Runtime.getRuntime().addShutdownHook(controlPlane.shutdownHook);
     try {
-      controlPlane.boot(ControlPlaneBinaries.locate());
+      ControlPlaneBinaries binaries = ControlPlaneBinaries.locate();
+      if (realNode) {
+        controlPlane.node = LocalNode.prepare(workDir.resolve("node"));
+      }
+      controlPlane.boot(binaries);
+      if (realNode) {
+        controlPlane.node.start(controlPlane, binaries, controlPlane.certificates);
+      }
       return controlPlane;
     } catch (RuntimeException | Error e) {
       controlPlane.close();
@@ -95,6 +123,7 @@ public final class LocalControlPlane implements AutoCloseable {
     try (Stream<Path> dirs = Files.list(tmp)) {
       dirs.filter(dir -> dir.getFileName().toString().startsWith(WORK_DIR_PREFIX))
           .filter(dir -> !ownerIsAlive(dir))
+          .peek(dir -> LocalNode.tearDownLeftovers(dir.resolve("node")))
           .forEach(LocalControlPlane::deleteRecursively);
     } catch (IOException e) {
       System.err.println("[control-plane] cannot look for stale work folders in " + tmp + ": " + e.getMessage());
@@ -120,7 +149,7 @@ public final class LocalControlPlane implements AutoCloseable {
             "kube-apiserver",
             List.of("localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc",
                 "kubernetes.default.svc.cluster.local"),
-            List.of("127.0.0.1", "10.0.0.1"));
+            realNode ? List.of("127.0.0.1", "10.0.0.1", LocalNode.NODE_IP) : List.of("127.0.0.1", "10.0.0.1"));
     Certificates.Issued admin = certificates.client(pki, "admin", ADMIN_USER, "system:masters");
     Certificates.Issued controllerManager =
         certificates.client(pki, "kube-controller-manager", "system:kube-controller-manager", null);
@@ -131,7 +160,9 @@ public final class LocalControlPlane implements AutoCloseable {
     int etcdPort = Ports.free();
     int etcdPeerPort = Ports.free();
     int apiserverPort = Ports.free();
-    serverUrl = "https://127.0.0.1:" + apiserverPort;
+    // Pods reach the API server through the kubernetes Service, whose endpoint is this address.
+    String address = realNode ? LocalNode.NODE_IP : "127.0.0.1";
+    serverUrl = "https://" + address + ":" + apiserverPort;
 
     String etcdUrl = "http://127.0.0.1:" + etcdPort;
     String etcdPeerUrl = "http://127.0.0.1:" + etcdPeerPort;
@@ -152,30 +183,39 @@ public final class LocalControlPlane implements AutoCloseable {
                 "--log-level=warn"));
     awaitUp(etcd, "etcd health", () -> httpOk(etcdUrl + "/health"));
 
-    SupervisedProcess apiserver =
-        launch(
-            "kube-apiserver",
-            binaries.kubeApiserver(),
-            List.of(
-                "--etcd-servers=" + etcdUrl,
-                "--bind-address=127.0.0.1",
-                "--advertise-address=127.0.0.1",
-                "--secure-port=" + apiserverPort,
-                "--cert-dir=" + mkdirs(workDir.resolve("apiserver")),
-                "--tls-cert-file=" + serving.certFile(),
-                "--tls-private-key-file=" + serving.keyFile(),
-                "--client-ca-file=" + certificates.authority().certFile(),
-                "--authorization-mode=RBAC",
-                "--service-account-issuer=" + SERVICE_ACCOUNT_ISSUER,
-                "--service-account-key-file=" + serviceAccountPub,
-                "--service-account-signing-key-file=" + serviceAccountKey,
-                "--service-cluster-ip-range=" + SERVICE_CIDR,
-                "--allow-privileged=true",
-                "--endpoint-reconciler-type=none",
-                "--enable-priority-and-fairness=false",
-                "--profiling=false",
-                "--shutdown-delay-duration=0s",
-                "--v=1"));
+    List<String> apiserverArgs =
+        new ArrayList<>(List.of(
+            "--etcd-servers=" + etcdUrl,
+            "--bind-address=" + address,
+            "--advertise-address=" + address,
+            "--secure-port=" + apiserverPort,
+            "--cert-dir=" + mkdirs(workDir.resolve("apiserver")),
+            "--tls-cert-file=" + serving.certFile(),
+            "--tls-private-key-file=" + serving.keyFile(),
+            "--client-ca-file=" + certificates.authority().certFile(),
+            "--service-account-issuer=" + SERVICE_ACCOUNT_ISSUER,
+            "--service-account-key-file=" + serviceAccountPub,
+            "--service-account-signing-key-file=" + serviceAccountKey,
+            "--service-cluster-ip-range=" + SERVICE_CIDR,
+            "--allow-privileged=true",
+            "--enable-priority-and-fairness=false",
+            "--profiling=false",
+            "--shutdown-delay-duration=0s",
+            "--v=1"));
+    if (realNode) {
+      Certificates.Issued kubeletClient =
+          certificates.client(pki, "apiserver-kubelet-client", "kube-apiserver-kubelet-client", "system:masters");
+      apiserverArgs.addAll(List.of(
+          "--authorization-mode=Node,RBAC",
+          "--enable-admission-plugins=NodeRestriction",
+          "--kubelet-client-certificate=" + kubeletClient.certFile(),
+          "--kubelet-client-key=" + kubeletClient.keyFile(),
+          "--kubelet-certificate-authority=" + certificates.authority().certFile(),
+          "--kubelet-preferred-address-types=InternalIP"));
+    } else {
+      apiserverArgs.addAll(List.of("--authorization-mode=RBAC", "--endpoint-reconciler-type=none"));
+    }
+    SupervisedProcess apiserver = launch("kube-apiserver", binaries.kubeApiserver(), apiserverArgs);
     kubeconfig = write(workDir.resolve("kubeconfig"), kubeconfigYaml(admin, ADMIN_USER));
     client = newClient(Duration.ofSeconds(30));
     watchClient = newClient(Duration.ZERO);
@@ -207,6 +247,22 @@ public final class LocalControlPlane implements AutoCloseable {
                 "--v=1"));
     // The default ServiceAccount appears only once the controller-manager's controllers run.
     awaitUp(manager, "kube-controller-manager (default ServiceAccount)", this::defaultServiceAccountExists);
+    if (realNode) {
+      Certificates.Issued scheduler = certificates.client(pki, "kube-scheduler", "system:kube-scheduler", null);
+      Path schedulerKubeconfig =
+          write(workDir.resolve("kube-scheduler.kubeconfig"), kubeconfigYaml(scheduler, "system:kube-scheduler"));
+      launch(
+          "kube-scheduler",
+          binaries.kubeScheduler(),
+          List.of(
+              "--kubeconfig=" + schedulerKubeconfig,
+              "--authentication-kubeconfig=" + schedulerKubeconfig,
+              "--authorization-kubeconfig=" + schedulerKubeconfig,
+              "--bind-address=127.0.0.1",
+              "--secure-port=" + Ports.free(),
+              "--leader-elect=false",
+              "--v=1"));
+    }
 
     installCrds();
     System.err.printf(
@@ -268,6 +324,11 @@ public final class LocalControlPlane implements AutoCloseable {
 
   public Path workDir() {
     return workDir;
+  }
+
+  /** The real node, or null in the stand-in mode. */
+  public LocalNode node() {
+    return node;
   }
 
   /** PEM of the cluster's certificate authority (what pods find in their service-account volume). */
@@ -344,6 +405,9 @@ public final class LocalControlPlane implements AutoCloseable {
       return;
     }
     closed = true;
+    if (node != null) {
+      node.close();
+    }
     stopProcesses();
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);

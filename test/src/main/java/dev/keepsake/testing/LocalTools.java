@@ -74,4 +74,14 @@ public final class LocalTools {
         .findFirst()
         .orElse(null);
   }
+
+  /** A program on PATH or in the system folders root's PATH holds; empty when there is none. */
+  public static java.util.Optional<Path> find(String program) {
+    return java.util.stream.Stream.concat(
+            java.util.stream.Stream.of(System.getenv("PATH").split(":")),
+            java.util.stream.Stream.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"))
+        .map(dir -> Path.of(dir, program))
+        .filter(Files::isExecutable)
+        .findFirst();
+  }
 }

@@ -21,4 +21,17 @@ public final class Project {
         "cannot find the Keepsake source tree above " + Path.of("").toAbsolutePath()
             + "; set -Dkeepsake.projectRoot");
   }
+
+  /** The version the images are tagged with: the chart's appVersion. */
+  public static String version() {
+    try {
+      return Files.readAllLines(root().resolve("charts/keepsake/Chart.yaml")).stream()
+          .filter(line -> line.startsWith("appVersion:"))
+          .map(line -> line.substring("appVersion:".length()).trim().replace("\"", ""))
+          .findFirst()
+          .orElseThrow(() -> new IllegalStateException("charts/keepsake/Chart.yaml has no appVersion"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 }

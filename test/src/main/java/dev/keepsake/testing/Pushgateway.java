@@ -28,13 +28,18 @@ public final class Pushgateway implements AutoCloseable {
   }
 
   public static Pushgateway start(Path dir) {
+    return start(dir, "127.0.0.1");
+  }
+
+  /** On another local address, such as the real node's, where pods can reach it. */
+  public static Pushgateway start(Path dir, String host) {
     Path binary = Stream.of("/usr/bin/prometheus-pushgateway", "/usr/local/bin/prometheus-pushgateway", "/usr/bin/pushgateway")
         .map(Path::of)
         .filter(Files::isExecutable)
         .findFirst()
         .orElseThrow(() -> new IllegalStateException(
             "prometheus-pushgateway is not installed: apt-get install prometheus-pushgateway (test/scripts/install-prerequisites.sh does)"));
-    String address = "127.0.0.1:" + Ports.free();
+    String address = host + ":" + Ports.free();
     SupervisedProcess process = SupervisedProcess.start("pushgateway", binary,
         // Debian's build persists to /var/lib/prometheus by default, which every instance would share.
         List.of("--web.listen-address=" + address, "--web.enable-admin-api", "--persistence.file=" + dir.resolve("pushgateway.data")),

@@ -14,15 +14,26 @@ import java.util.Map;
 /** A real redis-server (Debian's) on loopback, with a password, no persistence, 16 databases. */
 public final class RedisServer implements AutoCloseable {
   private final SupervisedProcess process;
+  private final String host;
   private final int port;
   private final String password;
   private final Path tlsAuthority;
 
   private RedisServer(SupervisedProcess process, int port, String password, Path tlsAuthority) {
+    this(process, "127.0.0.1", port, password, tlsAuthority);
+  }
+
+  private RedisServer(SupervisedProcess process, String host, int port, String password, Path tlsAuthority) {
     this.process = process;
+    this.host = host;
     this.port = port;
     this.password = password;
     this.tlsAuthority = tlsAuthority;
+  }
+
+  /** A Redis this JVM did not start, such as one in a pod; {@link #close()} leaves it running. */
+  public static RedisServer at(String host, int port, String password) {
+    return new RedisServer(null, host, port, password, null);
   }
 
   public static RedisServer start(Path dir, String password) {
@@ -74,7 +85,7 @@ public final class RedisServer implements AutoCloseable {
   }
 
   public String host() {
-    return "127.0.0.1";
+    return host;
   }
 
   public int port() {
@@ -87,7 +98,9 @@ public final class RedisServer implements AutoCloseable {
 
   @Override
   public void close() {
-    process.close();
+    if (process != null) {
+      process.close();
+    }
   }
 
   /** Runs redis-cli against this server with {@code input} on stdin; returns what it printed. */

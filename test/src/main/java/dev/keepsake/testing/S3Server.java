@@ -28,12 +28,17 @@ public final class S3Server implements AutoCloseable {
   }
 
   public static S3Server start(Path dir) {
+    return start(dir, "127.0.0.1");
+  }
+
+  /** On another local address, such as the real node's, where pods can reach it. */
+  public static S3Server start(Path dir, String host) {
     Path jar = Path.of(System.getProperty("keepsake.s3proxy.jar", Project.root().resolve("test/target/tools/s3proxy.jar").toString()));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException("S3Proxy not found at " + jar + "; `mvn -pl test generate-resources` copies it there");
     }
     int port = Ports.free();
-    String endpoint = "http://127.0.0.1:" + port;
+    String endpoint = "http://" + host + ":" + port;
     try {
       Path data = Files.createDirectories(dir.resolve("data"));
       Path properties = Files.writeString(dir.resolve("s3proxy.properties"), String.join("\n",

@@ -6,6 +6,7 @@ import dev.keepsake.api.ApiKind;
 import dev.keepsake.api.Manifests;
 import dev.keepsake.api.Resource;
 import dev.keepsake.operator.desired.JobIdentity;
+import dev.keepsake.operator.status.PodTroubles;
 import dev.keepsake.operator.status.SessionPhases;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
@@ -28,6 +29,7 @@ import io.kubernetes.client.openapi.models.V1ServiceAccount;
 import io.kubernetes.client.openapi.models.V1ServiceAccountList;
 import io.kubernetes.client.util.generic.GenericKubernetesApi;
 import io.kubernetes.client.util.generic.options.PatchOptions;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -190,10 +192,40 @@ public final class Writer {
     }
   }
 
-  /** The runner's termination message from the Job's pod, the last container that wrote one. */
-  public SessionPhases.Termination termination(String namespace, String jobName) throws ApiException {
-    List<V1Pod> pods = new CoreV1Api(client).listNamespacedPod(namespace)
+  /**
+   * For a finished Job, how its pod ended ({@link #termination}); for a running one, why its pod
+   * cannot start, or null when nothing is wrong.
+   */
+  public SessionPhases.Termination podOutcome(String namespace, String jobName, boolean jobFinished) throws ApiException {
+    return jobFinished ? termination(namespace, jobName) : PodTroubles.stuck(pods(namespace, jobName), Instant.now());
+  }
+
+  private List<V1Pod> pods(String namespace, String jobName) throws ApiException {
+    return new CoreV1Api(client).listNamespacedPod(namespace)
         .labelSelector("batch.kubernetes.io/job-name=" + jobName).execute().getItems();
+  }
+
+  /** Stops a Job whose pod cannot start; its pods go with it. */
+  public void deleteJob(String namespace, String name) throws ApiException {
+    try {
+      new BatchV1Api(client).deleteNamespacedJob(name, namespace).propagationPolicy("Background").execute();
+    } catch (ApiException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * The runner's termination message from the Job's pod, the last container that wrote one; a
+   * container killed for its memory limit wins, since it could not write one.
+   */
+  public SessionPhases.Termination termination(String namespace, String jobName) throws ApiException {
+    List<V1Pod> pods = pods(namespace, jobName);
+    SessionPhases.Termination oomKilled = PodTroubles.oomKilled(pods);
+    if (oomKilled != null) {
+      return oomKilled;
+    }
     SessionPhases.Termination found = null;
     for (V1Pod pod : pods) {
       if (pod.getStatus() == null) {

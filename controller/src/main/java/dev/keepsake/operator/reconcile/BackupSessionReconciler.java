@@ -75,7 +75,7 @@ public final class BackupSessionReconciler implements Reconciler {
       SessionPhases.Next next = SessionPhases.next(new SessionPhases.Observed(phase, readiness,
           configuration != null && Boolean.TRUE.equals(configuration.getSpec().getPaused()),
           runningSibling(session), job, jobGone,
-          SessionPhases.isFinished(job) ? writer.termination(request.getNamespace(), jobName) : null));
+          job == null ? null : writer.podOutcome(request.getNamespace(), jobName, SessionPhases.isFinished(job))));
       if (next.createJob()) {
         next = SessionRecorder.created(() -> {
           writer.ensureJobIdentity(request.getNamespace(), configuration.getSpec().getRuntimeSettings(), settings.jobServiceAccount());
@@ -86,8 +86,15 @@ public final class BackupSessionReconciler implements Reconciler {
           next, jobName)) {
         return Results.conflict();
       }
+      if (next.phase() == SessionPhase.Failed && job != null && !SessionPhases.isFinished(job)) {
+        writer.deleteJob(request.getNamespace(), jobName);
+      }
       if (next.phase().isFinished()) {
         keepHistory(configuration);
+      }
+      if (next.phase() == SessionPhase.Running) {
+        // A pod that cannot start changes nothing the Job shows: look at it again.
+        return Results.after(SessionPhases.POD_RECHECK);
       }
       return next.phase() == SessionPhase.Pending && readiness != null && readiness.recheckAfter() != null
           ? Results.after(readiness.recheckAfter()) : Results.done();

@@ -64,7 +64,7 @@ public final class RestoreSessionReconciler implements Reconciler {
           namespace, spec.getRepository(), spec.getTask().getName(), spec.getTarget());
       boolean jobGone = job == null && phase == SessionPhase.Running && writer.jobGone(namespace, jobName);
       SessionPhases.Next next = SessionPhases.next(new SessionPhases.Observed(phase, readiness, false, null, job, jobGone,
-          SessionPhases.isFinished(job) ? writer.termination(namespace, jobName) : null));
+          job == null ? null : writer.podOutcome(namespace, jobName, SessionPhases.isFinished(job))));
       if (next.createJob()) {
         next = SessionRecorder.created(() -> {
           writer.ensureJobIdentity(request.getNamespace(), spec.getRuntimeSettings(), settings.jobServiceAccount());
@@ -74,6 +74,13 @@ public final class RestoreSessionReconciler implements Reconciler {
       if (!SessionRecorder.record(writer, ApiKind.RESTORE_SESSION, session, RestoreSessionStatus.class, RestoreSessionStatus::new,
           next, jobName)) {
         return Results.conflict();
+      }
+      if (next.phase() == SessionPhase.Failed && job != null && !SessionPhases.isFinished(job)) {
+        writer.deleteJob(namespace, jobName);
+      }
+      if (next.phase() == SessionPhase.Running) {
+        // A pod that cannot start changes nothing the Job shows: look at it again.
+        return Results.after(SessionPhases.POD_RECHECK);
       }
       return next.phase() == SessionPhase.Pending && readiness != null && readiness.recheckAfter() != null
           ? Results.after(readiness.recheckAfter()) : Results.done();

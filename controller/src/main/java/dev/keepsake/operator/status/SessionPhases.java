@@ -10,6 +10,9 @@ import java.util.List;
  * session Running once its Job is gone, and never starts a second run while one is going.
  */
 public final class SessionPhases {
+  /** How often a running session's pod is looked at for a container that cannot start. */
+  public static final java.time.Duration POD_RECHECK = java.time.Duration.ofSeconds(10);
+
   /** The next state of a session, and whether its Job must be created first. */
   public record Next(SessionPhase phase, String reason, String message, boolean createJob) {
     static Next stay(SessionPhase phase) {
@@ -25,7 +28,9 @@ public final class SessionPhases {
    * @param runningSibling another session of the same configuration that is Running, or null
    * @param job the session's Job from the cache, or null
    * @param jobGone the Job is confirmed absent by a direct read, not just missing from the cache
-   * @param termination what the runner wrote as the pod's termination message, or null
+   * @param termination once the Job finished, what the runner wrote as the pod's termination
+   *     message (or that the kernel killed it for its memory limit); while the Job runs, why its pod
+   *     cannot start (see {@link PodTroubles}); else null
    */
   public record Observed(
       SessionPhase phase,
@@ -87,6 +92,9 @@ public final class SessionPhases {
       }
       return new Next(SessionPhase.Failed, failed.getReason() == null ? "JobFailed" : failed.getReason(),
           failed.getMessage() == null ? "the Job failed" : failed.getMessage(), false);
+    }
+    if (seen.termination() != null && seen.termination().reason() != null) {
+      return new Next(SessionPhase.Failed, seen.termination().reason(), seen.termination().message(), false);
     }
     return seen.phase() == SessionPhase.Running ? Next.stay(SessionPhase.Running)
         : new Next(SessionPhase.Running, "JobCreated", "the Job was created", false);

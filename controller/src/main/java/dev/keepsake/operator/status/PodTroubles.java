@@ -1,0 +1,111 @@
+package dev.keepsake.operator.status;
+
+import io.kubernetes.client.custom.Quantity;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1ContainerStatus;
+import io.kubernetes.client.openapi.models.V1Pod;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * What the kubelet says about a session's pod that the Job does not: a container that cannot start
+ * (its image is missing or cannot be pulled, a Secret it needs is gone) and would leave the session
+ * Running for ever, and a container the kernel killed for its memory limit, which writes no
+ * termination message of its own.
+ */
+public final class PodTroubles {
+  /**
+   * Waiting reasons that do not heal by themselves, and how long a pod may wait in them: a pull can
+   * fail once on a busy registry, and a Secret can appear a moment after the pod.
+   */
+  private static final Map<String, Duration> HOPELESS_WAITING = Map.of(
+      "ErrImageNeverPull", Duration.ZERO,
+      "InvalidImageName", Duration.ZERO,
+      "ImagePullBackOff", Duration.ofSeconds(60),
+      "ErrImagePull", Duration.ofSeconds(60),
+      "CreateContainerConfigError", Duration.ofSeconds(20),
+      "CreateContainerError", Duration.ofSeconds(20),
+      "RunContainerError", Duration.ofSeconds(20));
+
+  private PodTroubles() {}
+
+  /** A container of these pods that cannot start and has waited past its grace, or null. */
+  public static SessionPhases.Termination stuck(List<V1Pod> pods, Instant now) {
+    for (V1Pod pod : pods) {
+      Instant created = Optional.ofNullable(pod.getMetadata().getCreationTimestamp()).map(OffsetDateTime::toInstant).orElse(now);
+      for (V1ContainerStatus status : statuses(pod)) {
+        var waiting = status.getState() == null ? null : status.getState().getWaiting();
+        if (waiting == null || waiting.getReason() == null || !HOPELESS_WAITING.containsKey(waiting.getReason())) {
+          continue;
+        }
+        if (Duration.between(created, now).compareTo(HOPELESS_WAITING.get(waiting.getReason())) < 0) {
+          continue;
+        }
+        return new SessionPhases.Termination(waiting.getReason(), cannotStart(status, waiting.getReason(), waiting.getMessage()));
+      }
+    }
+    return null;
+  }
+
+  /** A container of these pods that was killed for exceeding its memory limit, or null. */
+  public static SessionPhases.Termination oomKilled(List<V1Pod> pods) {
+    for (V1Pod pod : pods) {
+      for (V1ContainerStatus status : statuses(pod)) {
+        var terminated = status.getState() == null ? null : status.getState().getTerminated();
+        if (terminated != null && "OOMKilled".equals(terminated.getReason())) {
+          String limit = memoryLimit(pod, status.getName());
+          return new SessionPhases.Termination("OOMKilled", "container " + status.getName()
+              + " was killed for exceeding its memory limit" + (limit == null ? "" : " of " + limit)
+              + " (OOMKilled, exit code " + terminated.getExitCode() + "); raise spec.runtimeSettings.resources.limits.memory");
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String cannotStart(V1ContainerStatus status, String reason, String kubeletMessage) {
+    String said = kubeletMessage == null || kubeletMessage.isBlank() ? "" : ": " + kubeletMessage.trim();
+    String container = "container " + status.getName();
+    return switch (reason) {
+      case "ErrImageNeverPull" -> container + " cannot start: image " + status.getImage()
+          + " is not on the node and its pull policy is Never (ErrImageNeverPull); check the Function's image";
+      case "InvalidImageName" -> container + " cannot start: " + status.getImage() + " is not a valid image name"
+          + " (InvalidImageName); check the Function's image";
+      case "ImagePullBackOff", "ErrImagePull" -> container + " cannot pull image " + status.getImage() + " (" + reason + ")"
+          + said + "; check the Function's image and the registry's pull secrets";
+      default -> container + " cannot be created (" + reason + ")" + said
+          + "; a Secret, ConfigMap or volume it needs may be missing";
+    };
+  }
+
+  private static String memoryLimit(V1Pod pod, String containerName) {
+    if (pod.getSpec() == null) {
+      return null;
+    }
+    return Stream.of(pod.getSpec().getInitContainers(), pod.getSpec().getContainers())
+        .filter(Objects::nonNull)
+        .flatMap(List::stream)
+        .filter(c -> containerName.equals(c.getName()))
+        .map(V1Container::getResources)
+        .filter(r -> r != null && r.getLimits() != null && r.getLimits().get("memory") != null)
+        .map(r -> r.getLimits().get("memory"))
+        .map(Quantity::toSuffixedString)
+        .findFirst().orElse(null);
+  }
+
+  private static List<V1ContainerStatus> statuses(V1Pod pod) {
+    List<V1ContainerStatus> statuses = new ArrayList<>();
+    if (pod.getStatus() != null) {
+      Stream.of(pod.getStatus().getInitContainerStatuses(), pod.getStatus().getContainerStatuses())
+          .filter(Objects::nonNull).forEach(statuses::addAll);
+    }
+    return statuses;
+  }
+}

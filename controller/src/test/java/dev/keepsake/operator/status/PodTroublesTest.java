@@ -1,0 +1,102 @@
+package dev.keepsake.operator.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.keepsake.api.SessionPhase;
+import io.kubernetes.client.custom.Quantity;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1ContainerState;
+import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
+import io.kubernetes.client.openapi.models.V1ContainerStateWaiting;
+import io.kubernetes.client.openapi.models.V1ContainerStatus;
+import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1JobStatus;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodSpec;
+import io.kubernetes.client.openapi.models.V1PodStatus;
+import io.kubernetes.client.openapi.models.V1ResourceRequirements;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PodTroublesTest {
+  private static final Instant NOW = Instant.parse("2026-12-03T12:00:00Z");
+
+  private static V1Pod waiting(String reason, String message, long ageSeconds) {
+    return new V1Pod()
+        .metadata(new V1ObjectMeta().name("keepsake-backup-1-abcde")
+            .creationTimestamp(OffsetDateTime.ofInstant(NOW.minusSeconds(ageSeconds), ZoneOffset.UTC)))
+        .status(new V1PodStatus().initContainerStatuses(List.of(new V1ContainerStatus().name("redis-backup-7")
+            .image("keepsake/redis-8:0.1.0")
+            .state(new V1ContainerState().waiting(new V1ContainerStateWaiting().reason(reason).message(message))))));
+  }
+
+  @Test
+  void anImageThatIsNeverPulledFailsAtOnceNamingTheImage() {
+    SessionPhases.Termination stuck = PodTroubles.stuck(List.of(waiting("ErrImageNeverPull", "Container image not present", 1)), NOW);
+
+    assertThat(stuck.reason()).isEqualTo("ErrImageNeverPull");
+    assertThat(stuck.message()).isEqualTo("container redis-backup-7 cannot start: image keepsake/redis-8:0.1.0 is not on the"
+        + " node and its pull policy is Never (ErrImageNeverPull); check the Function's image");
+  }
+
+  @Test
+  void aPullBackOffGetsAMinuteBeforeItFailsTheSession() {
+    V1Pod young = waiting("ImagePullBackOff", "Back-off pulling image \"keepsake/redis-8:0.1.0\"", 30);
+    V1Pod old = waiting("ImagePullBackOff", "Back-off pulling image \"keepsake/redis-8:0.1.0\"", 61);
+
+    assertThat(PodTroubles.stuck(List.of(young), NOW)).isNull();
+    assertThat(PodTroubles.stuck(List.of(old), NOW).message())
+        .isEqualTo("container redis-backup-7 cannot pull image keepsake/redis-8:0.1.0 (ImagePullBackOff): Back-off pulling"
+            + " image \"keepsake/redis-8:0.1.0\"; check the Function's image and the registry's pull secrets");
+  }
+
+  @Test
+  void aMissingSecretSaysWhatTheKubeletSaid() {
+    SessionPhases.Termination stuck =
+        PodTroubles.stuck(List.of(waiting("CreateContainerConfigError", "secret \"redis-auth\" not found", 25)), NOW);
+
+    assertThat(stuck.reason()).isEqualTo("CreateContainerConfigError");
+    assertThat(stuck.message()).contains("secret \"redis-auth\" not found", "may be missing");
+  }
+
+  @Test
+  void containersThatStartOrPullNormallyAreNoTrouble() {
+    assertThat(PodTroubles.stuck(List.of(waiting("PodInitializing", null, 300), waiting("ContainerCreating", null, 300)), NOW))
+        .isNull();
+    assertThat(PodTroubles.stuck(List.of(new V1Pod().metadata(new V1ObjectMeta())), NOW)).isNull();
+  }
+
+  @Test
+  void aContainerKilledForItsMemoryLimitNamesTheLimitAndTheFieldToChange() {
+    V1Pod pod = new V1Pod()
+        .metadata(new V1ObjectMeta().name("keepsake-backup-1-abcde"))
+        .spec(new V1PodSpec().initContainers(List.of(new V1Container().name("redis-backup-7")
+            .resources(new V1ResourceRequirements().limits(Map.of("memory", Quantity.fromString("64Mi")))))))
+        .status(new V1PodStatus().initContainerStatuses(List.of(new V1ContainerStatus().name("redis-backup-7")
+            .state(new V1ContainerState().terminated(new V1ContainerStateTerminated().reason("OOMKilled").exitCode(137))))));
+
+    SessionPhases.Termination killed = PodTroubles.oomKilled(List.of(pod));
+
+    assertThat(killed.reason()).isEqualTo("OOMKilled");
+    assertThat(killed.message()).isEqualTo("container redis-backup-7 was killed for exceeding its memory limit of 64Mi"
+        + " (OOMKilled, exit code 137); raise spec.runtimeSettings.resources.limits.memory");
+  }
+
+  @Test
+  void aRunningJobWhosePodCannotStartFailsTheSession() {
+    V1Job running = new V1Job().status(new V1JobStatus().active(1));
+    SessionPhases.Termination stuck = new SessionPhases.Termination("ErrImageNeverPull", "container x cannot start");
+
+    SessionPhases.Next next = SessionPhases.next(
+        new SessionPhases.Observed(SessionPhase.Running, null, false, null, running, false, stuck));
+
+    assertThat(next.phase()).isEqualTo(SessionPhase.Failed);
+    assertThat(next.reason()).isEqualTo("ErrImageNeverPull");
+    assertThat(next.message()).isEqualTo("container x cannot start");
+  }
+}

@@ -1,0 +1,51 @@
+package dev.keepsake.testing;
+
+import io.kubernetes.client.openapi.ApiClient;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Gives tests one shared control plane with a real node ({@link LocalControlPlane#startWithRealNode()}),
+ * started once per test run and torn down when the run ends. Parameters of type LocalControlPlane
+ * and ApiClient are injected. Where the machine cannot run a node (not root, containerd missing)
+ * the tests are disabled with the reason.
+ */
+public final class RealNodeExtension implements ExecutionCondition, ParameterResolver {
+  private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(RealNodeExtension.class);
+
+  private record Shared(LocalControlPlane controlPlane) implements ExtensionContext.Store.CloseableResource {
+    @Override
+    public void close() {
+      controlPlane.close();
+    }
+  }
+
+  public static LocalControlPlane controlPlane(ExtensionContext context) {
+    return context.getRoot().getStore(STORE)
+        .getOrComputeIfAbsent(Shared.class, key -> new Shared(LocalControlPlane.startWithRealNode()), Shared.class)
+        .controlPlane();
+  }
+
+  @Override
+  public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+    String unavailable = LocalNode.unavailableBecause();
+    return unavailable == null
+        ? ConditionEvaluationResult.enabled("this machine can run a real node")
+        : ConditionEvaluationResult.disabled("no real node here: " + unavailable);
+  }
+
+  @Override
+  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+    Class<?> type = parameter.getParameter().getType();
+    return type == LocalControlPlane.class || type == ApiClient.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    LocalControlPlane controlPlane = controlPlane(context);
+    return parameter.getParameter().getType() == ApiClient.class ? controlPlane.client() : controlPlane;
+  }
+}
