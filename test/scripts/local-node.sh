@@ -19,10 +19,9 @@ CHAIN=KEEPSAKE-NODE
 CGROUP_ROOT=keepsake-node
 log() { echo "[node] $*" >&2; }
 
-# Processes that name the state folder, except this script and whoever called it.
+# Processes that name the state folder, except this script (and its subshells) and whoever called it.
 node_pids() {
-  local self="$BASHPID"
-  pgrep -f -- "$STATE" | grep -vx -e "$$" -e "$PPID" -e "$self" || true
+  pgrep -af -- "$STATE" | grep -v -e 'local-node\.sh' -e 'keepsake-node-guard' | awk -v parent="$PPID" '$1 != parent {print $1}' || true
 }
 
 up() {
@@ -41,6 +40,18 @@ up() {
   iptables -w -A "$CHAIN" -o "$BRIDGE" -j DROP
   iptables -w -C FORWARD -j "$CHAIN" 2>/dev/null || iptables -w -I FORWARD 1 -j "$CHAIN"
   echo "$NODE_IP" > "$STATE/node-ip"
+  # The kubelet's cgroupRoot must exist in every hierarchy (cgroup v1 here; v2 has one).
+  local hierarchy
+  for hierarchy in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do
+    [[ -f "$hierarchy/cgroup.procs" ]] || continue
+    [[ "$hierarchy" == */unified/ ]] && continue
+    if [[ "$hierarchy" == /sys/fs/cgroup/ ]] && ! [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then continue; fi
+    mkdir -p "$hierarchy$CGROUP_ROOT"
+    if [[ -f "$hierarchy/cpuset.cpus" ]]; then
+      cat "$hierarchy/cpuset.cpus" > "$hierarchy$CGROUP_ROOT/cpuset.cpus"
+      cat "$hierarchy/cpuset.mems" > "$hierarchy$CGROUP_ROOT/cpuset.mems"
+    fi
+  done
 }
 
 kill_leftovers() {
@@ -66,6 +77,19 @@ unmount_all() {
   done
 }
 
+# kube-proxy --cleanup leaves the kubelet's own chains (KUBE-FIREWALL, the canaries); rewrite each
+# table without any KUBE- chain or jump, everything else as it was.
+remove_kube_chains() {
+  local family table
+  for family in iptables ip6tables; do
+    command -v "$family-save" >/dev/null || continue
+    for table in filter nat mangle; do
+      "$family-save" -t "$table" 2>/dev/null | grep -q -- 'KUBE-' || continue
+      "$family-save" -t "$table" | grep -v -e '^:KUBE-' -e '-j KUBE-' -e '^-A KUBE-' | "$family-restore" -w -T "$table"
+    done
+  done
+}
+
 remove_cgroups() {
   local dir
   find /sys/fs/cgroup -depth -type d -path "*/$CGROUP_ROOT*" 2>/dev/null | while read -r dir; do
@@ -83,6 +107,7 @@ down() {
   done
   ip link show "$BRIDGE" >/dev/null 2>&1 && ip link delete "$BRIDGE"
   [[ -x "$STATE/kube-proxy" ]] && "$STATE/kube-proxy" --cleanup >/dev/null 2>&1
+  remove_kube_chains
   iptables -w -D FORWARD -j "$CHAIN" 2>/dev/null
   iptables -w -F "$CHAIN" 2>/dev/null && iptables -w -X "$CHAIN" 2>/dev/null
   conntrack -D -s "$POD_CIDR" >/dev/null 2>&1
@@ -101,14 +126,22 @@ down() {
 check() {
   local left=()
   local pids
-  pids="$(node_pids | xargs)"
+  pids="$(node_pids)"
+  pids="$(echo $pids)"
   [[ -n "$pids" ]] && left+=("processes: $(ps -o pid=,args= -p "${pids// /,}" | cut -c1-120 | head -3 | tr '\n' ';')")
   grep -q " $STATE" /proc/self/mountinfo && left+=("mounts under $STATE")
   ls /var/run/netns 2>/dev/null | grep -q '^cni-' && left+=("network namespaces: $(ls /var/run/netns | grep '^cni-' | xargs)")
   ip link show "$BRIDGE" >/dev/null 2>&1 && left+=("interface $BRIDGE")
   ip -o link show type veth 2>/dev/null | grep -q . && left+=("veth interfaces: $(ip -o link show type veth | awk -F': ' '{print $2}' | xargs)")
   iptables -w -S 2>/dev/null | grep -qE -- "-N ($CHAIN|KUBE-)" && left+=("iptables filter chains: $(iptables -w -S | grep -oE -- "-N ($CHAIN|KUBE-)[A-Z0-9-]*" | cut -c4- | xargs)")
-  iptables -w -t nat -S 2>/dev/null | grep -qE -- "-N (KUBE-|CNI-)" && left+=("iptables nat chains: $(iptables -w -t nat -S | grep -oE -- "-N (KUBE-|CNI-)[A-Z0-9-]*" | cut -c4- | head -5 | xargs)")
+  local family table
+  for family in iptables ip6tables; do
+    for table in nat mangle; do
+      "$family" -w -t "$table" -S 2>/dev/null | grep -qE -- "-N (KUBE-|CNI-)" \
+        && left+=("$family $table chains: $("$family" -w -t "$table" -S | grep -oE -- "-N (KUBE-|CNI-)[A-Z0-9-]*" | cut -c4- | head -5 | xargs)")
+    done
+  done
+  ip6tables -w -S 2>/dev/null | grep -qE -- "-N KUBE-" && left+=("ip6tables filter chains: $(ip6tables -w -S | grep -oE -- "-N KUBE-[A-Z0-9-]*" | cut -c4- | xargs)")
   find /sys/fs/cgroup -maxdepth 2 -type d -name "$CGROUP_ROOT" 2>/dev/null | grep -q . && left+=("cgroups: $(find /sys/fs/cgroup -maxdepth 2 -type d -name "$CGROUP_ROOT" | xargs)")
   ip -4 addr show dev lo | grep -q " $NODE_IP/32" && left+=("address $NODE_IP on lo")
   if ((${#left[@]})); then

@@ -146,6 +146,7 @@ public final class LocalNode implements AutoCloseable {
     awaitUp(kubelet, "node " + NODE_NAME + " Ready", () -> nodeReady(controlPlane));
 
     Path proxyKubeconfig = controlPlane.kubeconfigFor("system:kube-proxy", null);
+    int proxyHealthPort = Ports.free();
     SupervisedProcess proxy =
         launch(
             "kube-proxy",
@@ -156,11 +157,12 @@ public final class LocalNode implements AutoCloseable {
                 "--hostname-override=" + NODE_NAME,
                 "--cluster-cidr=" + POD_CIDR,
                 "--bind-address=" + NODE_IP,
-                "--healthz-bind-address=" + NODE_IP + ":" + Ports.free(),
+                "--healthz-bind-address=" + NODE_IP + ":" + proxyHealthPort,
                 "--metrics-bind-address=" + NODE_IP + ":" + Ports.free(),
                 "--conntrack-max-per-core=0",
                 "--v=1"));
-    awaitUp(proxy, "kube-proxy rules", () -> proxyLogSays(proxy));
+    // Healthy once it has written the rules for what it saw.
+    awaitUp(proxy, "kube-proxy /healthz", () -> httpOk("http://" + NODE_IP + ":" + proxyHealthPort + "/healthz"));
 
     allowCoreDnsToRead(controlPlane);
     Path dnsKubeconfig = controlPlane.kubeconfigFor("keepsake-coredns", null);
@@ -252,7 +254,7 @@ public final class LocalNode implements AutoCloseable {
             .formatted(stateDir, POD_CIDR, NODE_IP, LocalControlPlane.SERVICE_CIDR));
     SupervisedProcess containerd =
         launch("containerd", LocalTools.find("containerd").orElseThrow(), List.of("--config", config.toString()));
-    awaitUp(containerd, "containerd", () -> Files.exists(containerdSocket()) && run(List.of(ctr(), "version")) == 0);
+    awaitUp(containerd, "containerd", () -> Files.exists(containerdSocket()) && run(concat(ctrCommand(), "version")) == 0);
   }
 
   private void importImages() {
@@ -275,15 +277,6 @@ public final class LocalNode implements AutoCloseable {
     System.err.printf(
         Locale.ROOT, "[node] %d images built and imported in %.1f s%n", archives.size(),
         Duration.between(started, Instant.now()).toMillis() / 1000.0);
-  }
-
-  private static boolean proxyLogSays(SupervisedProcess proxy) {
-    try {
-      String log = Files.readString(proxy.logFile(), StandardCharsets.UTF_8);
-      return log.contains("Caches are synced") && (log.contains("SyncProxyRules complete") || log.contains("syncProxyRules"));
-    } catch (IOException notYet) {
-      return false;
-    }
   }
 
   private static void allowCoreDnsToRead(LocalControlPlane controlPlane) {
@@ -328,6 +321,12 @@ public final class LocalNode implements AutoCloseable {
 
   private List<String> ctrCommand() {
     return List.of(ctr(), "--address", containerdSocket().toString(), "--namespace", "k8s.io");
+  }
+
+  private static List<String> concat(List<String> command, String... more) {
+    List<String> all = new ArrayList<>(command);
+    all.addAll(List.of(more));
+    return all;
   }
 
   /** What the node left behind after {@link #close()}: empty when nothing. */

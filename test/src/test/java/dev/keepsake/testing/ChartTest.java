@@ -210,6 +210,7 @@ class ChartTest {
     assertThat(allowed(asOperator, "create", "", "pods", namespace.name())).as("create pods").isFalse();
     assertThat(allowed(asOperator, "update", "apps", "deployments", namespace.name())).as("update deployments").isFalse();
     assertThat(allowed(asOperator, "delete", "batch", "jobs", namespace.name())).as("delete jobs").isFalse();
+    assertThat(allowed(asOperator, "patch", "batch", "jobs", namespace.name())).as("suspend jobs").isTrue();
     assertThat(allowed(asOperator, "create", "coordination.k8s.io", "leases", namespace.name())).as("leases elsewhere").isFalse();
 
     RedisServer redis = RedisServer.start(work.resolve("redis"), "chart redis password");

@@ -77,7 +77,7 @@ class RealNodeTest {
     cluster = controlPlane;
     client = controlPlane.client();
     s3 = S3Server.start(work.resolve("s3"), LocalNode.NODE_IP);
-    pushgateway = Pushgateway.start(work.resolve("pushgateway"), LocalNode.NODE_IP);
+    pushgateway = Pushgateway.start(java.nio.file.Files.createDirectories(work.resolve("pushgateway")), LocalNode.NODE_IP);
     cluster.createNamespaceNamed(INFRA);
     serviceOutsideTheCluster("s3", URI.create(s3.endpoint()).getPort());
     serviceOutsideTheCluster("pushgateway", URI.create(pushgateway.url()).getPort());
@@ -172,6 +172,7 @@ class RealNodeTest {
         io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
         new io.kubernetes.client.custom.V1Patch("{\"spec\":{\"runtimeSettings\":{\"resources\":{\"limits\":{\"memory\":\"20Mi\"}}}}}"))
         .throwsApiException();
+    awaitObserved(namespace);
     scenario.backUpNow("out-of-memory");
     BackupSession oom = awaitFinished(namespace, "out-of-memory");
     assertThat(oom.getStatus().getPhase()).isEqualTo(SessionPhase.Failed);
@@ -181,17 +182,39 @@ class RealNodeTest {
     ApiKind.BACKUP_CONFIGURATION.api(client).patch(namespace, RedisScenario.CONFIGURATION,
         io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
         new io.kubernetes.client.custom.V1Patch("{\"spec\":{\"runtimeSettings\":null}}")).throwsApiException();
+    awaitObserved(namespace);
     ApiKind.FUNCTION.api(client).patch(namespace, "redis-backup-7",
         io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
         new io.kubernetes.client.custom.V1Patch("{\"spec\":{\"image\":\"keepsake/redis-8:" + Project.version() + "\"}}"))
         .throwsApiException();
+    // Functions carry no status to show the operator saw the change; its watch takes milliseconds.
+    Thread.sleep(2000);
     scenario.backUpNow("wrong-image");
     BackupSession wrongImage = awaitFinished(namespace, "wrong-image");
     assertThat(wrongImage.getStatus().getPhase()).isEqualTo(SessionPhase.Failed);
     assertThat(wrongImage.getStatus().getMessage()).contains("cannot pull image keepsake/redis-8:" + Project.version());
     assertThat(List.of("ImagePullBackOff", "ErrImagePull")).contains(wrongImage.getStatus().getReason());
-    await().atMost(Duration.ofSeconds(30)).until(() -> new CoreV1Api(client).listNamespacedPod(namespace)
-        .labelSelector("batch.kubernetes.io/job-name=keepsake-backup-wrong-image").execute().getItems().isEmpty());
+    var jobs = new io.kubernetes.client.openapi.apis.BatchV1Api(client);
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+        assertThat(jobs.readNamespacedJob("keepsake-backup-wrong-image", namespace).execute().getSpec().getSuspend())
+            .as("the Job is kept, suspended").isTrue());
+    try {
+      await().atMost(Duration.ofSeconds(90)).until(() -> new CoreV1Api(client).listNamespacedPod(namespace)
+          .labelSelector("batch.kubernetes.io/job-name=keepsake-backup-wrong-image").execute().getItems().isEmpty());
+    } catch (org.awaitility.core.ConditionTimeoutException stillThere) {
+      throw new AssertionError("the suspended Job's pod is still there: " + new io.kubernetes.client.openapi.JSON().serialize(
+          new CoreV1Api(client).listNamespacedPod(namespace).labelSelector("batch.kubernetes.io/job-name=keepsake-backup-wrong-image")
+              .execute().getItems().get(0).getStatus()), stillThere);
+    }
+  }
+
+  /** Until the operator has seen the configuration's last change, so the next session is built from it. */
+  private static void awaitObserved(String namespace) {
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+      var configuration = ApiKind.BACKUP_CONFIGURATION.api(client).get(namespace, RedisScenario.CONFIGURATION).getObject();
+      return configuration.getStatus() != null
+          && configuration.getMetadata().getGeneration().equals(configuration.getStatus().getObservedGeneration());
+    });
   }
 
   private static boolean finished(dev.keepsake.api.Resource<?, ?, ?> session) {
@@ -216,22 +239,30 @@ class RealNodeTest {
   /** Redis from the project's own image in a pod, as a database in a cluster runs, behind a Service. */
   private static RedisServer redisPod(String namespace) throws ApiException {
     CoreV1Api core = new CoreV1Api(client);
-    core.createNamespacedPod(namespace, new V1Pod()
-        .metadata(new V1ObjectMeta().name("redis").labels(Map.of("app", "redis")))
-        .spec(new V1PodSpec()
-            .securityContext(new V1PodSecurityContext().runAsUser(65532L).runAsGroup(65532L).runAsNonRoot(true)
-                .seccompProfile(new V1SeccompProfile().type("RuntimeDefault")))
-            .containers(List.of(new V1Container().name("redis").image("keepsake-test/redis-server:" + Project.version())
-                .imagePullPolicy("Never")
-                .command(List.of("redis-server", "--port", "6379", "--requirepass", REDIS_PASSWORD, "--dir", "/data",
-                    "--save", "", "--appendonly", "no", "--protected-mode", "no"))
-                .ports(List.of(new V1ContainerPort().containerPort(6379)))
-                .resources(new V1ResourceRequirements().limits(Map.of("memory", Quantity.fromString("512Mi"))))
-                .securityContext(new V1SecurityContext().readOnlyRootFilesystem(true).allowPrivilegeEscalation(false)
-                    .capabilities(new V1Capabilities().drop(List.of("ALL"))))
-                .volumeMounts(List.of(new V1VolumeMount().name("data").mountPath("/data")))))
-            .volumes(List.of(new V1Volume().name("data").emptyDir(new V1EmptyDirVolumeSource())))))
-        .execute();
+    // As YAML, the way a user writes it: the client's V1Pod model would send fields of its own
+    // (an empty overhead map) that the API server refuses.
+    String manifest = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: redis, labels: {app: redis}}
+        spec:
+          securityContext: {runAsUser: 65532, runAsGroup: 65532, runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+          containers:
+            - name: redis
+              image: keepsake-test/redis-server:%s
+              imagePullPolicy: Never
+              command: [redis-server, --port, "6379", --requirepass, %s, --dir, /data, --save, "", --appendonly, "no",
+                        --protected-mode, "no", --enable-debug-command, "yes"]
+              ports: [{containerPort: 6379}]
+              resources: {limits: {memory: 512Mi}}
+              securityContext: {readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
+              volumeMounts: [{name: data, mountPath: /data}]
+          volumes: [{name: data, emptyDir: {}}]
+        """.formatted(Project.version(), REDIS_PASSWORD);
+    new io.kubernetes.client.util.generic.dynamic.DynamicKubernetesApi("", "v1", "pods", client)
+        .create(namespace, io.kubernetes.client.util.generic.dynamic.Dynamics.newFromYaml(manifest),
+            new io.kubernetes.client.util.generic.options.CreateOptions())
+        .throwsApiException();
     core.createNamespacedService(namespace, new V1Service().metadata(new V1ObjectMeta().name("redis"))
         .spec(new V1ServiceSpec().selector(Map.of("app", "redis")).ports(List.of(new V1ServicePort().port(6379)
             .targetPort(new IntOrString(6379)))))).execute();

@@ -12,6 +12,7 @@ import io.kubernetes.client.util.CallGeneratorParams;
 import io.kubernetes.client.util.Watch;
 import io.kubernetes.client.util.Watchable;
 import io.kubernetes.client.util.generic.GenericKubernetesApi;
+import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesApi;
 import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesListObject;
 import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesObject;
 import io.kubernetes.client.util.generic.options.ListOptions;
@@ -33,8 +34,9 @@ final class TolerantListerWatcher<T extends Resource<?, ?, T>, L extends Resourc
 
   TolerantListerWatcher(ApiKind<T, L> kind, ApiClient client, UndecodableObjects undecodable) {
     this.kind = kind;
-    this.raw = new GenericKubernetesApi<>(DynamicKubernetesObject.class, DynamicKubernetesListObject.class, Resource.GROUP,
-        Resource.VERSION, kind.plural(), client);
+    // DynamicKubernetesApi, not a GenericKubernetesApi of dynamic objects: only its constructor teaches
+    // the client's (static) Gson to read dynamic lists, whose metadata is otherwise left null.
+    this.raw = new DynamicKubernetesApi(Resource.GROUP, Resource.VERSION, kind.plural(), client);
     this.undecodable = undecodable;
   }
 

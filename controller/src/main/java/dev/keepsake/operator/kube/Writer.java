@@ -27,6 +27,7 @@ import io.kubernetes.client.openapi.models.V1RoleBindingList;
 import io.kubernetes.client.openapi.models.V1RoleList;
 import io.kubernetes.client.openapi.models.V1ServiceAccount;
 import io.kubernetes.client.openapi.models.V1ServiceAccountList;
+import io.kubernetes.client.util.PatchUtils;
 import io.kubernetes.client.util.generic.GenericKubernetesApi;
 import io.kubernetes.client.util.generic.options.PatchOptions;
 import java.time.Instant;
@@ -205,10 +206,16 @@ public final class Writer {
         .labelSelector("batch.kubernetes.io/job-name=" + jobName).execute().getItems();
   }
 
-  /** Stops a Job whose pod cannot start; its pods go with it. */
-  public void deleteJob(String namespace, String name) throws ApiException {
+  /**
+   * Stops a Job whose pod cannot start: suspended, the Job controller removes its pod, and the Job
+   * stays (until its TTL) for the user to look at.
+   */
+  public void stopJob(String namespace, String name) throws ApiException {
     try {
-      new BatchV1Api(client).deleteNamespacedJob(name, namespace).propagationPolicy("Background").execute();
+      BatchV1Api jobs = new BatchV1Api(client);
+      PatchUtils.patch(V1Job.class,
+          () -> jobs.patchNamespacedJob(name, namespace, new V1Patch("{\"spec\":{\"suspend\":true}}")).buildCall(null),
+          V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, client);
     } catch (ApiException e) {
       if (e.getCode() != 404) {
         throw e;

@@ -82,12 +82,13 @@ public final class BackupSessionReconciler implements Reconciler {
           writer.createJob(BackupJobs.forSession(inputs));
         }, next, jobName);
       }
+      if (next.phase() == SessionPhase.Failed && job != null && !SessionPhases.isFinished(job)) {
+        // Before the status: should the stop fail, the session stays Running and the next try stops it.
+        writer.stopJob(request.getNamespace(), jobName);
+      }
       if (!SessionRecorder.record(writer, ApiKind.BACKUP_SESSION, session, BackupSessionStatus.class, BackupSessionStatus::new,
           next, jobName)) {
         return Results.conflict();
-      }
-      if (next.phase() == SessionPhase.Failed && job != null && !SessionPhases.isFinished(job)) {
-        writer.deleteJob(request.getNamespace(), jobName);
       }
       if (next.phase().isFinished()) {
         keepHistory(configuration);

@@ -71,12 +71,13 @@ public final class RestoreSessionReconciler implements Reconciler {
           writer.createJob(RestoreJobs.forSession(inputs));
         }, next, jobName);
       }
+      if (next.phase() == SessionPhase.Failed && job != null && !SessionPhases.isFinished(job)) {
+        // Before the status: should the stop fail, the session stays Running and the next try stops it.
+        writer.stopJob(namespace, jobName);
+      }
       if (!SessionRecorder.record(writer, ApiKind.RESTORE_SESSION, session, RestoreSessionStatus.class, RestoreSessionStatus::new,
           next, jobName)) {
         return Results.conflict();
-      }
-      if (next.phase() == SessionPhase.Failed && job != null && !SessionPhases.isFinished(job)) {
-        writer.deleteJob(namespace, jobName);
       }
       if (next.phase() == SessionPhase.Running) {
         // A pod that cannot start changes nothing the Job shows: look at it again.
