@@ -493,7 +493,7 @@ public final class LocalControlPlane implements AutoCloseable {
     }
   }
 
-  private static boolean httpOk(String url) {
+  static boolean httpOk(String url) {
     try {
       HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
       connection.setConnectTimeout(500);
@@ -549,7 +549,7 @@ public final class LocalControlPlane implements AutoCloseable {
             userName);
   }
 
-  private static Path mkdirs(Path dir) {
+  static Path mkdirs(Path dir) {
     try {
       return Files.createDirectories(dir);
     } catch (IOException e) {
@@ -557,7 +557,7 @@ public final class LocalControlPlane implements AutoCloseable {
     }
   }
 
-  private static Path write(Path file, String content) {
+  static Path write(Path file, String content) {
     try {
       return Files.writeString(file, content);
     } catch (IOException e) {

@@ -86,16 +86,16 @@ public final class LocalNode implements AutoCloseable {
   /** Starts containerd, imports the images, then the kubelet, kube-proxy and CoreDNS. */
   void start(LocalControlPlane controlPlane, ControlPlaneBinaries binaries, Certificates certificates) {
     Instant started = Instant.now();
-    Path pki = mkdirs(stateDir.resolve("pki"));
+    Path pki = LocalControlPlane.mkdirs(stateDir.resolve("pki"));
     copy(binaries.kubeProxy(), stateDir.resolve("kube-proxy"));
     startContainerd();
     importImages();
 
     Certificates.Issued serving = certificates.server(pki, "kubelet", List.of(NODE_NAME), List.of(NODE_IP));
     Path kubeletKubeconfig = controlPlane.kubeconfigFor("system:node:" + NODE_NAME, "system:nodes");
-    Path resolvConf = write(stateDir.resolve("resolv.conf"), "");
+    Path resolvConf = LocalControlPlane.write(stateDir.resolve("resolv.conf"), "");
     Path kubeletConfig =
-        write(
+        LocalControlPlane.write(
             stateDir.resolve("kubelet-config.yaml"),
             """
             apiVersion: kubelet.config.k8s.io/v1beta1
@@ -130,7 +130,7 @@ public final class LocalNode implements AutoCloseable {
             """
                 .formatted(
                     NODE_IP, Ports.free(), Ports.free(), certificates.authority().certFile(), serving.certFile(),
-                    serving.keyFile(), mkdirs(stateDir.resolve("pod-logs")), resolvConf, CLUSTER_DOMAIN,
+                    serving.keyFile(), LocalControlPlane.mkdirs(stateDir.resolve("pod-logs")), resolvConf, CLUSTER_DOMAIN,
                     containerdSocket()));
     SupervisedProcess kubelet =
         launch(
@@ -139,7 +139,7 @@ public final class LocalNode implements AutoCloseable {
             List.of(
                 "--config=" + kubeletConfig,
                 "--kubeconfig=" + kubeletKubeconfig,
-                "--root-dir=" + mkdirs(stateDir.resolve("kubelet")),
+                "--root-dir=" + LocalControlPlane.mkdirs(stateDir.resolve("kubelet")),
                 "--hostname-override=" + NODE_NAME,
                 "--node-ip=" + NODE_IP,
                 "--v=1"));
@@ -162,13 +162,13 @@ public final class LocalNode implements AutoCloseable {
                 "--conntrack-max-per-core=0",
                 "--v=1"));
     // Healthy once it has written the rules for what it saw.
-    awaitUp(proxy, "kube-proxy /healthz", () -> httpOk("http://" + NODE_IP + ":" + proxyHealthPort + "/healthz"));
+    awaitUp(proxy, "kube-proxy /healthz", () -> LocalControlPlane.httpOk("http://" + NODE_IP + ":" + proxyHealthPort + "/healthz"));
 
     allowCoreDnsToRead(controlPlane);
     Path dnsKubeconfig = controlPlane.kubeconfigFor("keepsake-coredns", null);
     int readyPort = Ports.free();
     Path corefile =
-        write(
+        LocalControlPlane.write(
             stateDir.resolve("Corefile"),
             """
             %1$s:53 in-addr.arpa:53 ip6.arpa:53 {
@@ -186,7 +186,7 @@ public final class LocalNode implements AutoCloseable {
             """
                 .formatted(CLUSTER_DOMAIN, NODE_IP, Ports.free(), readyPort, dnsKubeconfig));
     SupervisedProcess dns = launch("coredns", binaries.coredns(), List.of("-conf", corefile.toString()));
-    awaitUp(dns, "CoreDNS ready", () -> httpOk("http://" + NODE_IP + ":" + readyPort + "/ready"));
+    awaitUp(dns, "CoreDNS ready", () -> LocalControlPlane.httpOk("http://" + NODE_IP + ":" + readyPort + "/ready"));
     System.err.printf(
         Locale.ROOT, "[node] %s up at %s in %.1f s (pods in %s, state in %s)%n", NODE_NAME, NODE_IP,
         Duration.between(started, Instant.now()).toMillis() / 1000.0, POD_CIDR, stateDir);
@@ -194,7 +194,7 @@ public final class LocalNode implements AutoCloseable {
 
   private void startContainerd() {
     Path config =
-        write(
+        LocalControlPlane.write(
             stateDir.resolve("containerd.toml"),
             """
             version = 2
@@ -224,13 +224,13 @@ public final class LocalNode implements AutoCloseable {
                 config_path = "%1$s/registries"
             """
                 .formatted(stateDir, containerdSocket(), Project.version()));
-    mkdirs(stateDir.resolve("cni"));
+    LocalControlPlane.mkdirs(stateDir.resolve("cni"));
     for (String registry : List.of("docker.io", "registry-1.docker.io", "quay.io", "ghcr.io", "registry.k8s.io")) {
-      mkdirs(stateDir.resolve("registries").resolve(registry));
-      write(stateDir.resolve("registries").resolve(registry).resolve("hosts.toml"),
+      LocalControlPlane.mkdirs(stateDir.resolve("registries").resolve(registry));
+      LocalControlPlane.write(stateDir.resolve("registries").resolve(registry).resolve("hosts.toml"),
           "server = \"http://127.0.0.1:9\"\n\n[host.\"http://127.0.0.1:9\"]\n  capabilities = [\"pull\", \"resolve\"]\n");
     }
-    write(
+    LocalControlPlane.write(
         stateDir.resolve("cni/10-keepsake.conflist"),
         """
         {
@@ -401,7 +401,7 @@ public final class LocalNode implements AutoCloseable {
   private void script(String action) {
     Path marker = Path.of(System.getProperty("java.io.tmpdir"), "keepsake-node.owner");
     if (action.equals("up")) {
-      write(marker, ProcessHandle.current().pid() + " " + stateDir);
+      LocalControlPlane.write(marker, ProcessHandle.current().pid() + " " + stateDir);
     }
     runOrFail(List.of("bash", script().toString(), action, stateDir.toString()), "local-node.sh " + action);
     if (action.equals("down")) {
@@ -435,21 +435,6 @@ public final class LocalNode implements AutoCloseable {
             + "; last lines of " + process.logFile() + ":\n" + process.logTail(30));
       }
       sleep(200);
-    }
-  }
-
-  private static boolean httpOk(String url) {
-    try {
-      var connection = (java.net.HttpURLConnection) java.net.URI.create(url).toURL().openConnection();
-      connection.setConnectTimeout(500);
-      connection.setReadTimeout(1000);
-      try {
-        return connection.getResponseCode() == 200;
-      } finally {
-        connection.disconnect();
-      }
-    } catch (IOException notYet) {
-      return false;
     }
   }
 
@@ -512,22 +497,6 @@ public final class LocalNode implements AutoCloseable {
   private static void copy(Path from, Path to) {
     try {
       Files.copy(from, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static Path mkdirs(Path dir) {
-    try {
-      return Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static Path write(Path file, String content) {
-    try {
-      return Files.writeString(file, content);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

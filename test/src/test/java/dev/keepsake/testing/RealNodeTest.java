@@ -8,32 +8,20 @@ import dev.keepsake.api.BackupSession;
 import dev.keepsake.api.RestoreSession;
 import dev.keepsake.api.SessionPhase;
 import io.kubernetes.client.custom.IntOrString;
-import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.CoreV1EndpointPort;
-import io.kubernetes.client.openapi.models.V1Capabilities;
-import io.kubernetes.client.openapi.models.V1Container;
-import io.kubernetes.client.openapi.models.V1ContainerPort;
 import io.kubernetes.client.openapi.models.V1Deployment;
-import io.kubernetes.client.openapi.models.V1EmptyDirVolumeSource;
 import io.kubernetes.client.openapi.models.V1EndpointAddress;
 import io.kubernetes.client.openapi.models.V1EndpointSubset;
 import io.kubernetes.client.openapi.models.V1Endpoints;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
-import io.kubernetes.client.openapi.models.V1PodSecurityContext;
-import io.kubernetes.client.openapi.models.V1PodSpec;
-import io.kubernetes.client.openapi.models.V1ResourceRequirements;
-import io.kubernetes.client.openapi.models.V1SeccompProfile;
-import io.kubernetes.client.openapi.models.V1SecurityContext;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServicePort;
 import io.kubernetes.client.openapi.models.V1ServiceSpec;
-import io.kubernetes.client.openapi.models.V1Volume;
-import io.kubernetes.client.openapi.models.V1VolumeMount;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -125,11 +113,7 @@ class RealNodeTest {
     RedisDataSet.seed(redis);
     Map<ByteBuffer, RedisDigest.Key> before0 = RedisDigest.read(redis, 0);
     Map<ByteBuffer, RedisDigest.Key> before2 = RedisDigest.read(redis, 2);
-    RedisScenario scenario = new RedisScenario(client, namespace);
-    scenario.setUp("redis://redis." + namespace + ".svc:6379", REDIS_PASSWORD,
-        RedisScenario.s3Repository("http://s3." + INFRA + ".svc:" + URI.create(s3.endpoint()).getPort(), namespace),
-        Map.of("RESTIC_PASSWORD", RESTIC_PASSWORD, "AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY,
-            "AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY));
+    RedisScenario scenario = backUpIntoS3(namespace);
 
     scenario.configure("* * * * *", false);
     BackupSession scheduled = await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
@@ -161,11 +145,7 @@ class RealNodeTest {
     String namespace = cluster.createNamespace("troubles");
     RedisServer redis = redisPod(namespace);
     redis.cli("SET", "greeting", "hello");
-    RedisScenario scenario = new RedisScenario(client, namespace);
-    scenario.setUp("redis://redis." + namespace + ".svc:6379", REDIS_PASSWORD,
-        RedisScenario.s3Repository("http://s3." + INFRA + ".svc:" + URI.create(s3.endpoint()).getPort(), namespace),
-        Map.of("RESTIC_PASSWORD", RESTIC_PASSWORD, "AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY,
-            "AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY));
+    RedisScenario scenario = backUpIntoS3(namespace);
     scenario.configure("@daily", false);
 
     ApiKind.BACKUP_CONFIGURATION.api(client).patch(namespace, RedisScenario.CONFIGURATION,
@@ -202,10 +182,20 @@ class RealNodeTest {
       await().atMost(Duration.ofSeconds(90)).until(() -> new CoreV1Api(client).listNamespacedPod(namespace)
           .labelSelector("batch.kubernetes.io/job-name=keepsake-backup-wrong-image").execute().getItems().isEmpty());
     } catch (org.awaitility.core.ConditionTimeoutException stillThere) {
-      throw new AssertionError("the suspended Job's pod is still there: " + new io.kubernetes.client.openapi.JSON().serialize(
+      throw new AssertionError("the suspended Job's pod is still there: " + io.kubernetes.client.openapi.JSON.serialize(
           new CoreV1Api(client).listNamespacedPod(namespace).labelSelector("batch.kubernetes.io/job-name=keepsake-backup-wrong-image")
               .execute().getItems().get(0).getStatus()), stillThere);
     }
+  }
+
+  /** The Redis addon, an AppBinding to the namespace's Redis Service and a Repository on S3, by DNS names. */
+  private static RedisScenario backUpIntoS3(String namespace) throws ApiException {
+    RedisScenario scenario = new RedisScenario(client, namespace);
+    scenario.setUp("redis://redis." + namespace + ".svc:6379", REDIS_PASSWORD,
+        RedisScenario.s3Repository("http://s3." + INFRA + ".svc:" + URI.create(s3.endpoint()).getPort(), namespace),
+        Map.of("RESTIC_PASSWORD", RESTIC_PASSWORD, "AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY,
+            "AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY));
+    return scenario;
   }
 
   /** Until the operator has seen the configuration's last change, so the next session is built from it. */
