@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Starts Keepsake on this machine: a local control plane (etcd, kube-apiserver, kube-controller-manager
-# on 127.0.0.1) with the keepsake.dev CRDs and a "demo" namespace, the operator, the kubelet stand-in,
-# a Redis with sample data, a Pushgateway and a local restic repository; backs Redis up and restores
-# it, shows the result, and stays up until Ctrl-C.
+# Starts Keepsake on this machine: a local control plane (etcd, kube-apiserver, kube-controller-manager)
+# with the keepsake.dev CRDs and a "demo" namespace, the operator, a real node (as root, with containerd)
+# or else the kubelet stand-in, a Redis with sample data, a Pushgateway and a local restic repository;
+# backs Redis up and restores it, shows the result, and stays up until Ctrl-C.
 #
 #   bash test/scripts/local.sh                 # the whole demo
-#   bash test/scripts/local.sh --no-operator   # only the control plane and the CRDs
+#   bash test/scripts/local.sh --no-operator   # only the control plane and the CRDs (and the node)
+#   bash test/scripts/local.sh --stand-in      # pods on the kubelet stand-in even where a real node could run
 #   bash test/scripts/local.sh --cluster       # the operator alone, against the cluster of $KUBECONFIG
 #                                              # (or in-cluster), with leader election, as in production
 set -euo pipefail

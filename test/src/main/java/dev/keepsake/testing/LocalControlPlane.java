@@ -83,14 +83,25 @@ public final class LocalControlPlane implements AutoCloseable {
 
   /** The control plane with kube-scheduler and one real node running pods (root only). */
   public static LocalControlPlane startWithRealNode() {
+    return startWithRealNode(LocalNode.TEST_IMAGES);
+  }
+
+  /** The same with only these images built and imported into the node's containerd. */
+  public static LocalControlPlane startWithRealNode(List<String> images) {
     String unavailable = LocalNode.unavailableBecause();
     if (unavailable != null) {
       throw new IllegalStateException("cannot start a real node: " + unavailable);
     }
-    return start(true);
+    return start(images);
   }
 
   private static LocalControlPlane start(boolean realNode) {
+    return start(realNode ? LocalNode.TEST_IMAGES : null);
+  }
+
+  /** @param nodeImages the real node's images, or null for the kubelet stand-in */
+  private static LocalControlPlane start(List<String> nodeImages) {
+    boolean realNode = nodeImages != null;
     removeWorkDirsOfDeadJvms();
     Path workDir;
     try {
@@ -104,7 +115,7 @@ public final class LocalControlPlane implements AutoCloseable {
     try {
       ControlPlaneBinaries binaries = ControlPlaneBinaries.locate();
       if (realNode) {
-        controlPlane.node = LocalNode.prepare(workDir.resolve("node"));
+        controlPlane.node = LocalNode.prepare(workDir.resolve("node"), nodeImages);
       }
       controlPlane.boot(binaries);
       if (realNode) {

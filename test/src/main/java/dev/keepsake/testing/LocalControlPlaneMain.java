@@ -21,10 +21,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
 /**
- * The local demo: a control plane with the keepsake.dev API, the operator, the kubelet stand-in, a
- * Redis with sample data, a Pushgateway and a restic repository in a local folder. It backs Redis up,
- * empties it, restores it, shows what happened, and stays up until Ctrl-C; then every process stops.
- * With --no-operator it only starts the control plane.
+ * The local demo: a control plane with the keepsake.dev API, the operator, a Redis with sample data,
+ * a Pushgateway and a restic repository in a local folder; pods run on a real node where the machine
+ * allows it (root, containerd), else on the kubelet stand-in. It backs Redis up, empties it, restores
+ * it, shows what happened, and stays up until Ctrl-C; then every process stops. With --no-operator it
+ * only starts the control plane (and the node); --stand-in or --real-node choose where pods run.
  */
 public final class LocalControlPlaneMain {
   private static final String NAMESPACE = "demo";
@@ -34,33 +35,64 @@ public final class LocalControlPlaneMain {
   private LocalControlPlaneMain() {}
 
   public static void main(String[] args) throws Exception {
-    LocalControlPlane controlPlane = LocalControlPlane.start();
+    Instant started = Instant.now();
+    List<String> flags = List.of(args);
+    String standInBecause = flags.contains("--stand-in") ? "asked for with --stand-in" : LocalNode.unavailableBecause();
+    if (flags.contains("--real-node") && standInBecause != null) {
+      throw new IllegalStateException("--real-node: " + standInBecause);
+    }
+    boolean realNode = standInBecause == null;
+    if (!realNode) {
+      System.out.println("The demo runs its pods on the kubelet stand-in (local processes), not a real node: " + standInBecause);
+    }
+    LocalControlPlane controlPlane = realNode ? LocalControlPlane.startWithRealNode(LocalNode.DEMO_IMAGES) : LocalControlPlane.start();
     controlPlane.createNamespaceNamed(NAMESPACE);
-    if (List.of(args).contains("--no-operator")) {
-      System.out.printf("%nKeepsake local control plane is up at %s%nThe keepsake.dev CRDs are installed.%n%n  export KUBECONFIG=%s%n%n"
-          + "Press Ctrl-C to stop; every process stops with it.%n", controlPlane.serverUrl(), controlPlane.kubeconfig());
+    if (flags.contains("--no-operator")) {
+      System.out.printf("%nKeepsake local control plane is up at %s%nThe keepsake.dev CRDs are installed%s.%n%n  export KUBECONFIG=%s%n%n"
+          + "Press Ctrl-C to stop; every process stops with it.%n", controlPlane.serverUrl(),
+          realNode ? "; node " + LocalNode.NODE_NAME + " runs pods" : "", controlPlane.kubeconfig());
       new CountDownLatch(1).await();
     }
     Path work = Files.createTempDirectory("keepsake-demo-");
     List<AutoCloseable> running = new ArrayList<>();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(running, work)));
 
-    step("Starting Redis with %,d sample keys, a Pushgateway, the operator and the kubelet stand-in", SAMPLE_KEYS);
-    RedisServer redis = RedisServer.start(work.resolve("redis"), "demo-redis-password");
+    String password = "demo-redis-password";
+    RedisServer redis;
+    Pushgateway pushgateway;
+    String redisUrl;
+    if (realNode) {
+      step("Starting Redis in a pod with %,d sample keys, a Pushgateway and the operator; Jobs run on node %s",
+          SAMPLE_KEYS, LocalNode.NODE_NAME);
+      redis = ClusterPods.redis(controlPlane.client(), NAMESPACE, password);
+      redisUrl = "redis://redis." + NAMESPACE + ".svc:6379";
+      pushgateway = Pushgateway.start(Files.createDirectories(work.resolve("pushgateway")), LocalNode.NODE_IP);
+    } else {
+      step("Starting Redis with %,d sample keys, a Pushgateway, the operator and the kubelet stand-in", SAMPLE_KEYS);
+      redis = RedisServer.start(work.resolve("redis"), password);
+      redisUrl = "redis://" + redis.host() + ":" + redis.port();
+      pushgateway = Pushgateway.start(Files.createDirectories(work.resolve("pushgateway")));
+    }
     running.add(redis);
     redis.cli(sampleData(), "--pipe");
-    Pushgateway pushgateway = Pushgateway.start(Files.createDirectories(work.resolve("pushgateway")));
     running.add(pushgateway);
     Operator operator = new Operator(controlPlane.client(), controlPlane.watchClient(),
-        new OperatorSettings("keepsake/runner:0.1.0", pushgateway.url(), 3600, "keepsake-job"), Operator.loopback()).start();
+        new OperatorSettings("keepsake/runner:" + Project.version(), pushgateway.url(), 3600, "keepsake-job"), Operator.loopback()).start();
     running.add(operator);
-    KubeletStandIn kubelet = KubeletStandIn.start(controlPlane, work.resolve("kubelet"), LocalTools.runnerEnvironment());
-    running.add(kubelet);
+    if (!realNode) {
+      running.add(KubeletStandIn.start(controlPlane, work.resolve("kubelet"), LocalTools.runnerEnvironment()));
+    }
+    Path repository = Files.createDirectories(work.resolve("repository"));
+    if (realNode) {
+      // The Jobs' pods run as user 65532 and write the repository through a hostPath volume.
+      Processes.output(List.of("chown", "65532:65532", repository.toString()), Map.of());
+    }
+    System.out.printf("  ready in %.1f s%n", Duration.between(started, Instant.now()).toMillis() / 1000.0);
 
     step("Applying: Secrets, a Repository in %s, an AppBinding to Redis, catalog/redis/addon.yaml, a BackupConfiguration",
         work.resolve("repository"));
     RedisScenario scenario = new RedisScenario(controlPlane.client(), NAMESPACE);
-    scenario.setUp(redis, RedisScenario.localRepository(work.resolve("repository")), Map.of("RESTIC_PASSWORD", RESTIC_PASSWORD));
+    scenario.setUp(redisUrl, password, RedisScenario.localRepository(repository), Map.of("RESTIC_PASSWORD", RESTIC_PASSWORD));
     scenario.configure("*/15 * * * *", false);
 
     String digest = redis.cli("DEBUG", "DIGEST");
@@ -106,9 +138,11 @@ public final class LocalControlPlaneMain {
             invoker: {apiGroup: keepsake.dev, kind: BackupConfiguration, name: %s}
           EOF
 
-        Pod logs are in %s. Press Ctrl-C to stop; every process stops with it.
+        %s Press Ctrl-C to stop; every process stops with it.
         """, controlPlane.serverUrl(), operator.healthPort(), pushgateway.url(), controlPlane.kubeconfig(), NAMESPACE, NAMESPACE,
-        NAMESPACE, NAMESPACE, RedisScenario.CONFIGURATION, work.resolve("kubelet/pods").resolve(NAMESPACE));
+        NAMESPACE, NAMESPACE, RedisScenario.CONFIGURATION, realNode
+            ? "Pods run on node " + LocalNode.NODE_NAME + " (kubectl get pods -n " + NAMESPACE + "; kubectl logs ...)."
+            : "Pod logs are in " + work.resolve("kubelet/pods").resolve(NAMESPACE) + ".");
     new CountDownLatch(1).await();
   }
 

@@ -41,20 +41,23 @@ public final class LocalNode implements AutoCloseable {
   public static final String POD_CIDR = "10.232.0.0/24";
   static final String CLUSTER_DOMAIN = "cluster.local";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
-  /**
-   * The images the node's tests and demo run; build-images.sh makes the other addons' images too
-   * when asked, but nothing here runs them yet.
-   */
-  private static final List<String> IMAGES = List.of(
-      "keepsake/pause", "keepsake/operator", "keepsake/runner", "keepsake/redis-7", "keepsake-test/redis-server");
+  /** What the real-node tests run: the operator, every addon's runner and the servers they back up. */
+  public static final List<String> TEST_IMAGES = List.of(
+      "keepsake/pause", "keepsake/operator", "keepsake/runner", "keepsake/redis-7", "keepsake/postgres-15",
+      "keepsake/mariadb-10", "keepsake-test/redis-server", "keepsake-test/postgres-server", "keepsake-test/mariadb-server");
+  /** What the demo runs: the Redis addon and a Redis server (the operator runs in the demo's JVM). */
+  public static final List<String> DEMO_IMAGES = List.of(
+      "keepsake/pause", "keepsake/runner", "keepsake/redis-7", "keepsake-test/redis-server");
 
   private final Path stateDir;
+  private final List<String> images;
   private final List<SupervisedProcess> processes = new ArrayList<>();
   private Process guard;
   private boolean closed;
 
-  private LocalNode(Path stateDir) {
+  private LocalNode(Path stateDir, List<String> images) {
     this.stateDir = stateDir;
+    this.images = images;
   }
 
   /** Whether this machine can run the real node: root, containerd, runc and the CNI plugins. */
@@ -75,8 +78,8 @@ public final class LocalNode implements AutoCloseable {
   }
 
   /** Claims the node's address and firewall before the API server binds to that address. */
-  static LocalNode prepare(Path stateDir) {
-    LocalNode node = new LocalNode(stateDir);
+  static LocalNode prepare(Path stateDir, List<String> images) {
+    LocalNode node = new LocalNode(stateDir, images);
     removeLeftoversOfDeadOwners();
     node.script("up");
     node.startGuard();
@@ -261,7 +264,7 @@ public final class LocalNode implements AutoCloseable {
     Instant started = Instant.now();
     Path script = Project.root().resolve("test/scripts/build-images.sh");
     List<String> build = new ArrayList<>(List.of("bash", script.toString()));
-    build.addAll(IMAGES);
+    build.addAll(images);
     runOrFail(build, "building the images");
     List<String> list = new ArrayList<>(build);
     list.add(2, "--list");
@@ -309,6 +312,17 @@ public final class LocalNode implements AutoCloseable {
     } catch (ApiException notYet) {
       return false;
     }
+  }
+
+  /**
+   * Kills a container's processes outright with SIGKILL, as the kernel's OOM killer or a failing
+   * node would, leaving the pod for the kubelet to report.
+   *
+   * @param containerId the container's id as the pod's status gives it ({@code containerd://...})
+   */
+  public void killContainer(String containerId) {
+    String id = containerId.substring(containerId.indexOf("://") + 3);
+    runOrFail(concat(ctrCommand(), "tasks", "kill", "--signal", "SIGKILL", "--all", id), "killing container " + id);
   }
 
   Path containerdSocket() {

@@ -16,16 +16,23 @@ import java.util.stream.Stream;
 public final class MariadbServer implements AutoCloseable {
   private final SupervisedProcess process;
   private final Path folder;
+  private final String host;
   private final int port;
   private final String user;
   private final String password;
 
-  private MariadbServer(SupervisedProcess process, Path folder, int port, String user, String password) {
+  private MariadbServer(SupervisedProcess process, Path folder, String host, int port, String user, String password) {
     this.process = process;
     this.folder = folder;
+    this.host = host;
     this.port = port;
     this.user = user;
     this.password = password;
+  }
+
+  /** A server that runs elsewhere, such as in a pod; {@link #close()} leaves it running. */
+  public static MariadbServer at(String host, int port, String user, String password) {
+    return new MariadbServer(null, null, host, port, user, password);
   }
 
   public static MariadbServer start(String user, String password) {
@@ -57,7 +64,7 @@ public final class MariadbServer implements AutoCloseable {
       run(List.of("mariadb", "--no-defaults", "--socket=" + socket, "-uroot", "-e",
           "CREATE USER '" + user + "'@'127.0.0.1' IDENTIFIED BY '" + escaped + "'; GRANT ALL ON *.* TO '" + user
               + "'@'127.0.0.1' WITH GRANT OPTION;"), null);
-      return new MariadbServer(process, folder, port, user, password);
+      return new MariadbServer(process, folder, "127.0.0.1", port, user, password);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -80,12 +87,12 @@ public final class MariadbServer implements AutoCloseable {
   }
 
   public String url() {
-    return "mysql://127.0.0.1:" + port;
+    return "mysql://" + host + ":" + port;
   }
 
   /** Runs SQL over TCP as the administrator; returns the rows tab-separated, without column names. */
   public String sql(String... statements) {
-    List<String> command = new ArrayList<>(List.of("mariadb", "--no-defaults", "--host=127.0.0.1", "--port=" + port,
+    List<String> command = new ArrayList<>(List.of("mariadb", "--no-defaults", "--host=" + host, "--port=" + port,
         "--user=" + user, "--batch", "--skip-column-names", "--raw"));
     command.addAll(List.of("-e", String.join(";\n", statements)));
     return run(command, password).trim();
@@ -93,6 +100,9 @@ public final class MariadbServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (process == null) {
+      return;
+    }
     process.close();
     try (Stream<Path> files = Files.walk(folder)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

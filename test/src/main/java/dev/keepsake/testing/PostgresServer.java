@@ -21,13 +21,15 @@ import java.util.stream.Stream;
 public final class PostgresServer implements AutoCloseable {
   private final SupervisedProcess process;
   private final Path folder;
+  private final String host;
   private final int port;
   private final String user;
   private final String password;
 
-  private PostgresServer(SupervisedProcess process, Path folder, int port, String user, String password) {
+  private PostgresServer(SupervisedProcess process, Path folder, String host, int port, String user, String password) {
     this.process = process;
     this.folder = folder;
+    this.host = host;
     this.port = port;
     this.user = user;
     this.password = password;
@@ -59,6 +61,16 @@ public final class PostgresServer implements AutoCloseable {
     return command;
   }
 
+  /** A server that runs elsewhere, such as in a pod; {@link #close()} leaves it running. */
+  public static PostgresServer at(String host, int port, String user, String password) {
+    return new PostgresServer(null, null, host, port, user, password);
+  }
+
+  /** Whether it answers a query as the administrator. */
+  public boolean ready() {
+    return accepting();
+  }
+
   public static PostgresServer start(String user, String password) {
     Path bin = binaries();
     try {
@@ -76,7 +88,7 @@ public final class PostgresServer implements AutoCloseable {
           "-c", "max_wal_size=2GB", "-c", "shared_buffers=256MB"));
       SupervisedProcess process = SupervisedProcess.start("postgres", Path.of(command.get(0)), command.subList(1, command.size()),
           Map.of(), Files.createTempFile("keepsake-postgres-", ".log"));
-      PostgresServer server = new PostgresServer(process, folder, port, user, password);
+      PostgresServer server = new PostgresServer(process, folder, "127.0.0.1", port, user, password);
       Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
       while (!server.accepting()) {
         if (!process.isAlive() || Instant.now().isAfter(deadline)) {
@@ -92,7 +104,7 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   private boolean accepting() {
-    try (Socket ignored = new Socket("127.0.0.1", port)) {
+    try (Socket ignored = new Socket(host, port)) {
       return psqlExit("postgres", "SELECT 1") == 0;
     } catch (IOException e) {
       return false;
@@ -116,11 +128,11 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   public String url() {
-    return "postgresql://127.0.0.1:" + port;
+    return "postgresql://" + host + ":" + port;
   }
 
   private ProcessBuilder psqlBuilder(String database, String... sql) {
-    List<String> command = new ArrayList<>(List.of(binaries().resolve("psql").toString(), "-h", "127.0.0.1", "-p",
+    List<String> command = new ArrayList<>(List.of(binaries().resolve("psql").toString(), "-h", host, "-p",
         Integer.toString(port), "-U", user, "-d", database, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"));
     for (String statement : sql) {
       command.addAll(List.of("-c", statement));
@@ -150,6 +162,9 @@ public final class PostgresServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (process == null) {
+      return;
+    }
     process.close();
     try (Stream<Path> files = Files.walk(folder)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

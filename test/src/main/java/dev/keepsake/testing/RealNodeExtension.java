@@ -8,8 +8,9 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Gives tests one shared control plane with a real node ({@link LocalControlPlane#startWithRealNode()}),
- * started once per test run and torn down when the run ends. Parameters of type LocalControlPlane
+ * Gives a test class one control plane with a real node ({@link LocalControlPlane#startWithRealNode()}),
+ * started before its first test and torn down after its last, so that the next class may start a
+ * node of its own (there is one node address and one pod bridge per machine). Parameters of type LocalControlPlane
  * and ApiClient are injected. Where the machine cannot run a node (not root, containerd missing)
  * the tests are disabled with the reason.
  */
@@ -24,7 +25,11 @@ public final class RealNodeExtension implements ExecutionCondition, ParameterRes
   }
 
   public static LocalControlPlane controlPlane(ExtensionContext context) {
-    return context.getRoot().getStore(STORE)
+    ExtensionContext classContext = context;
+    while (classContext.getTestMethod().isPresent()) {
+      classContext = classContext.getParent().orElseThrow();
+    }
+    return classContext.getStore(STORE)
         .getOrComputeIfAbsent(Shared.class, key -> new Shared(LocalControlPlane.startWithRealNode()), Shared.class)
         .controlPlane();
   }

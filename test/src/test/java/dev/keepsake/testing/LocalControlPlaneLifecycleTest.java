@@ -47,7 +47,7 @@ class LocalControlPlaneLifecycleTest {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
                 "-Dkeepsake.projectRoot=" + Project.root(),
-                LocalControlPlaneMain.class.getName(), "--no-operator")
+                LocalControlPlaneMain.class.getName(), "--no-operator", "--stand-in")
             .redirectErrorStream(true)
             .start();
     try {

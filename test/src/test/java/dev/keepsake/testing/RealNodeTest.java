@@ -7,23 +7,18 @@ import dev.keepsake.api.ApiKind;
 import dev.keepsake.api.BackupSession;
 import dev.keepsake.api.RestoreSession;
 import dev.keepsake.api.SessionPhase;
-import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
-import io.kubernetes.client.openapi.models.CoreV1EndpointPort;
 import io.kubernetes.client.openapi.models.V1Deployment;
-import io.kubernetes.client.openapi.models.V1EndpointAddress;
-import io.kubernetes.client.openapi.models.V1EndpointSubset;
-import io.kubernetes.client.openapi.models.V1Endpoints;
-import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
-import io.kubernetes.client.openapi.models.V1Service;
-import io.kubernetes.client.openapi.models.V1ServicePort;
-import io.kubernetes.client.openapi.models.V1ServiceSpec;
+import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesApi;
+import io.kubernetes.client.util.generic.dynamic.Dynamics;
+import io.kubernetes.client.util.generic.options.CreateOptions;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,22 +48,26 @@ class RealNodeTest {
   private static final String INFRA = "keepsake-infra";
   private static final String REDIS_PASSWORD = "real-node-redis-password";
   private static final String RESTIC_PASSWORD = "real-node-restic-password";
+  private static final String POSTGRES_PASSWORD = "real-node-postgres-password";
+  private static final String MARIADB_PASSWORD = "real-node-mariadb-password";
   private static final Duration SESSION_TIMEOUT = Duration.ofMinutes(4);
 
   private static LocalControlPlane cluster;
   private static ApiClient client;
   private static S3Server s3;
+  private static Path s3Data;
   private static Pushgateway pushgateway;
 
   @BeforeAll
   static void installTheChart(LocalControlPlane controlPlane, @TempDir Path work) throws Exception {
     cluster = controlPlane;
     client = controlPlane.client();
+    s3Data = work.resolve("s3/data");
     s3 = S3Server.start(work.resolve("s3"), LocalNode.NODE_IP);
     pushgateway = Pushgateway.start(java.nio.file.Files.createDirectories(work.resolve("pushgateway")), LocalNode.NODE_IP);
     cluster.createNamespaceNamed(INFRA);
-    serviceOutsideTheCluster("s3", URI.create(s3.endpoint()).getPort());
-    serviceOutsideTheCluster("pushgateway", URI.create(pushgateway.url()).getPort());
+    ClusterPods.serviceOutsideTheCluster(client, INFRA, "s3", URI.create(s3.endpoint()).getPort());
+    ClusterPods.serviceOutsideTheCluster(client, INFRA, "pushgateway", URI.create(pushgateway.url()).getPort());
 
     String output = Processes.output(List.of(LocalTools.helm().toString(), "install", "keepsake",
         Project.root().resolve("charts/keepsake").toString(), "--kubeconfig", cluster.kubeconfig().toString(),
@@ -226,52 +225,320 @@ class RealNodeTest {
     return sessions.stream().filter(RealNodeTest::finished).findFirst().orElse(null);
   }
 
-  /** Redis from the project's own image in a pod, as a database in a cluster runs, behind a Service. */
   private static RedisServer redisPod(String namespace) throws ApiException {
-    CoreV1Api core = new CoreV1Api(client);
-    // As YAML, the way a user writes it: the client's V1Pod model would send fields of its own
-    // (an empty overhead map) that the API server refuses.
-    String manifest = """
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: redis, labels: {app: redis}}
-        spec:
-          securityContext: {runAsUser: 65532, runAsGroup: 65532, runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
-          containers:
-            - name: redis
-              image: keepsake-test/redis-server:%s
-              imagePullPolicy: Never
-              command: [redis-server, --port, "6379", --requirepass, %s, --dir, /data, --save, "", --appendonly, "no",
-                        --protected-mode, "no", --enable-debug-command, "yes"]
-              ports: [{containerPort: 6379}]
-              resources: {limits: {memory: 512Mi}}
-              securityContext: {readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
-              volumeMounts: [{name: data, mountPath: /data}]
-          volumes: [{name: data, emptyDir: {}}]
-        """.formatted(Project.version(), REDIS_PASSWORD);
-    new io.kubernetes.client.util.generic.dynamic.DynamicKubernetesApi("", "v1", "pods", client)
-        .create(namespace, io.kubernetes.client.util.generic.dynamic.Dynamics.newFromYaml(manifest),
-            new io.kubernetes.client.util.generic.options.CreateOptions())
-        .throwsApiException();
-    core.createNamespacedService(namespace, new V1Service().metadata(new V1ObjectMeta().name("redis"))
-        .spec(new V1ServiceSpec().selector(Map.of("app", "redis")).ports(List.of(new V1ServicePort().port(6379)
-            .targetPort(new IntOrString(6379)))))).execute();
-    V1Pod running = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
-        .until(() -> core.readNamespacedPod("redis", namespace).execute(),
-            pod -> pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase()) && pod.getStatus().getPodIP() != null);
-    RedisServer redis = RedisServer.at(running.getStatus().getPodIP(), 6379, REDIS_PASSWORD);
-    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> redis.cli("PING").trim().equals("PONG"));
-    return redis;
+    return ClusterPods.redis(client, namespace, REDIS_PASSWORD);
   }
 
-  /** A Service whose endpoint is a server on the node's address, outside any pod. */
-  private static void serviceOutsideTheCluster(String name, int port) throws ApiException {
-    CoreV1Api core = new CoreV1Api(client);
-    core.createNamespacedService(INFRA, new V1Service().metadata(new V1ObjectMeta().name(name))
-        .spec(new V1ServiceSpec().ports(List.of(new V1ServicePort().port(port).targetPort(new IntOrString(port))))))
-        .execute();
-    core.createNamespacedEndpoints(INFRA, new V1Endpoints().metadata(new V1ObjectMeta().name(name))
-        .subsets(List.of(new V1EndpointSubset().addresses(List.of(new V1EndpointAddress().ip(LocalNode.NODE_IP)))
-            .ports(List.of(new CoreV1EndpointPort().port(port)))))).execute();
+  @Test
+  @Order(4)
+  void aScheduledPostgresBackupRunsInRealPodsAndRestoresDroppedDatabases() throws Exception {
+    String namespace = cluster.createNamespace("pg");
+    PostgresServer postgres = ClusterPods.postgres(client, namespace, "admin", POSTGRES_PASSWORD);
+    postgres.sql("postgres", "CREATE DATABASE shop", "CREATE DATABASE analytics");
+    postgres.sql("shop",
+        "CREATE TABLE customers (id bigserial PRIMARY KEY, email text NOT NULL UNIQUE, name text)",
+        "CREATE TABLE orders (id bigserial PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customers(id),"
+            + " amount numeric(12,2) NOT NULL CHECK (amount > 0), note text)",
+        "INSERT INTO customers (email, name) SELECT 'c' || i || '@example.com', 'customer ' || i FROM generate_series(1, 20000) i",
+        "INSERT INTO orders (customer_id, amount, note) SELECT 1 + i % 20000, (i % 997) + 0.99, md5(i::text)"
+            + " FROM generate_series(1, 200000) i");
+    postgres.sql("analytics", "CREATE TABLE daily (day date PRIMARY KEY, visits integer NOT NULL)",
+        "INSERT INTO daily SELECT date '2020-01-01' + i, i * 7 % 1000 FROM generate_series(0, 1999) i");
+    String before = postgresFingerprint(postgres);
+    ClusterPods.secret(client, namespace, "postgres-auth", Map.of("username", "admin", "password", POSTGRES_PASSWORD));
+    RedisScenario objects = addonInto(namespace, "postgres", """
+        apiVersion: keepsake.dev/v1alpha1
+        kind: AppBinding
+        metadata: {name: postgres}
+        spec:
+          type: postgres
+          version: "15"
+          clientConfig: {url: "postgresql://postgres.%s.svc:5432"}
+          secret: {name: postgres-auth}
+          parameters: {sslMode: disable}
+        """.formatted(namespace));
+    String target = "{ref: {apiGroup: keepsake.dev, kind: AppBinding, name: postgres}}";
+
+    BackupSession scheduled = scheduledOnce(objects, namespace, target, "postgres-backup-15");
+    assertThat(scheduled.getStatus().getPhase()).as(scheduled.getStatus().getMessage()).isEqualTo(SessionPhase.Succeeded);
+    assertThat(scheduled.getStatus().getInventoryCheck()).contains("as many as the server holds");
+
+    postgres.sql("postgres", "DROP DATABASE shop", "DROP DATABASE analytics");
+    RestoreSession restore = restore(objects, namespace, target, "postgres-restore-15");
+    assertThat(restore.getStatus().getPhase()).as(restore.getStatus().getMessage()).isEqualTo(SessionPhase.Succeeded);
+    assertThat(postgresFingerprint(postgres)).isEqualTo(before);
+  }
+
+  @Test
+  @Order(5)
+  void aScheduledMariadbBackupRunsInRealPodsAndRestoresDroppedDatabases() throws Exception {
+    String namespace = cluster.createNamespace("maria");
+    MariadbServer mariadb = ClusterPods.mariadb(client, namespace, "admin", MARIADB_PASSWORD);
+    mariadb.sql("CREATE DATABASE shop", "CREATE DATABASE analytics",
+        "CREATE TABLE shop.customers (id BIGINT AUTO_INCREMENT PRIMARY KEY, email VARCHAR(200) NOT NULL UNIQUE, name TEXT)",
+        "CREATE TABLE shop.orders (id BIGINT AUTO_INCREMENT PRIMARY KEY, customer_id BIGINT NOT NULL, amount DECIMAL(12,2) NOT NULL,"
+            + " note TEXT, FOREIGN KEY (customer_id) REFERENCES shop.customers(id))",
+        "INSERT INTO shop.customers (email, name) SELECT CONCAT('c', seq, '@example.com'), CONCAT('customer ', seq) FROM seq_1_to_20000",
+        "INSERT INTO shop.orders (customer_id, amount, note) SELECT 1 + seq % 20000, (seq % 997) + 0.99, MD5(seq) FROM seq_1_to_200000",
+        "CREATE TABLE analytics.daily (day DATE PRIMARY KEY, visits INT NOT NULL)",
+        "INSERT INTO analytics.daily SELECT DATE_ADD('2020-01-01', INTERVAL seq DAY), seq * 7 % 1000 FROM seq_0_to_1999");
+    String before = mariadbFingerprint(mariadb);
+    ClusterPods.secret(client, namespace, "mariadb-auth", Map.of("username", "admin", "password", MARIADB_PASSWORD));
+    RedisScenario objects = addonInto(namespace, "mariadb", """
+        apiVersion: keepsake.dev/v1alpha1
+        kind: AppBinding
+        metadata: {name: mariadb}
+        spec:
+          type: mariadb
+          version: "10.11"
+          clientConfig: {url: "mysql://mariadb.%s.svc:3306"}
+          secret: {name: mariadb-auth}
+        """.formatted(namespace));
+    String target = "{ref: {apiGroup: keepsake.dev, kind: AppBinding, name: mariadb}}";
+
+    BackupSession scheduled = scheduledOnce(objects, namespace, target, "mariadb-backup-10");
+    assertThat(scheduled.getStatus().getPhase()).as(scheduled.getStatus().getMessage()).isEqualTo(SessionPhase.Succeeded);
+    assertThat(scheduled.getStatus().getInventoryCheck()).contains("as many as the server holds");
+
+    mariadb.sql("DROP DATABASE shop", "DROP DATABASE analytics");
+    RestoreSession restore = restore(objects, namespace, target, "mariadb-restore-10");
+    assertThat(restore.getStatus().getPhase()).as(restore.getStatus().getMessage()).isEqualTo(SessionPhase.Succeeded);
+    assertThat(mariadbFingerprint(mariadb)).isEqualTo(before);
+  }
+
+  @Test
+  @Order(6)
+  void aRunnerKilledInTheMiddleOfTheDumpWritesNoSnapshotAndKeepsTheEarlierOnes() throws Exception {
+    String namespace = cluster.createNamespace("killed");
+    RedisServer redis = redisPod(namespace);
+    redis.cli("DEBUG", "POPULATE", "600000", "key", "100");
+    RedisScenario scenario = backUpIntoS3(namespace);
+    scenario.configure("@daily", false);
+    scenario.backUpNow("first");
+    assertThat(awaitFinished(namespace, "first").getStatus().getPhase()).isEqualTo(SessionPhase.Succeeded);
+    List<String> snapshotsBefore = snapshotFiles(namespace);
+    assertThat(snapshotsBefore).hasSize(1);
+
+    scenario.backUpNow("killed");
+    await("the runner dumping keys").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+        .until(() -> redis.cli("CLIENT", "LIST").lines().anyMatch(line -> line.matches(".* cmd=(scan|dump|pttl|type) .*")));
+    // The dump cannot finish while Redis holds every client; the kill lands well within this.
+    redis.cli("CLIENT", "PAUSE", "20000", "ALL");
+    V1Pod pod = new CoreV1Api(client).listNamespacedPod(namespace)
+        .labelSelector("batch.kubernetes.io/job-name=keepsake-backup-killed").execute().getItems().get(0);
+    String running = java.util.stream.Stream.of(pod.getStatus().getInitContainerStatuses(), pod.getStatus().getContainerStatuses())
+        .filter(java.util.Objects::nonNull).flatMap(List::stream)
+        .filter(status -> status.getState() != null && status.getState().getRunning() != null)
+        .map(io.kubernetes.client.openapi.models.V1ContainerStatus::getContainerID).findFirst().orElseThrow();
+    cluster.node().killContainer(running);
+
+    BackupSession killed = awaitFinished(namespace, "killed");
+    assertThat(killed.getStatus().getPhase()).isEqualTo(SessionPhase.Failed);
+    assertThat(killed.getStatus().getReason()).isEqualTo("Killed");
+    assertThat(killed.getStatus().getMessage()).contains("was killed by SIGKILL (exit code 137) before it could report",
+        "writes no snapshot");
+    assertThat(killed.getStatus().getSnapshotId()).isNull();
+    assertThat(snapshotFiles(namespace)).as("no snapshot of the cut-off dump, the earlier one intact").isEqualTo(snapshotsBefore);
+  }
+
+  @Test
+  @Order(7)
+  void aDeletedSecretFailsTheSessionNamingItWithoutStartingAPod() throws Exception {
+    String namespace = cluster.createNamespace("secretless");
+    redisPod(namespace);
+    RedisScenario scenario = backUpIntoS3(namespace);
+    scenario.configure("@daily", false);
+    new CoreV1Api(client).deleteNamespacedSecret("redis-auth", namespace).execute();
+
+    scenario.backUpNow("no-secret");
+    BackupSession session = awaitFinished(namespace, "no-secret");
+
+    assertThat(session.getStatus().getPhase()).isEqualTo(SessionPhase.Failed);
+    assertThat(session.getStatus().getReason()).isEqualTo("SecretNotFound");
+    assertThat(session.getStatus().getMessage()).startsWith("Secret redis-auth does not exist in namespace " + namespace
+        + "; the Job needs it for env ").endsWith("; no Job was started");
+    assertThat(new io.kubernetes.client.openapi.apis.BatchV1Api(client).listNamespacedJob(namespace).execute().getItems()).isEmpty();
+    assertThat(new CoreV1Api(client).listNamespacedEvent(namespace).execute().getItems())
+        .anyMatch(event -> "SecretNotFound".equals(event.getReason()) && event.getMessage().contains("redis-auth"));
+  }
+
+  @Test
+  @Order(8)
+  void aVolumeMountedByARunningAppIsBackedUpAndRestoredFileForFile(@TempDir Path volumes) throws Exception {
+    String namespace = cluster.createNamespace("uploads");
+    Path volume = Files.createDirectories(volumes.resolve("uploads"));
+    Processes.output(List.of("chown", "65532:65532", volume.toString()), Map.of());
+    dynamic("persistentvolumes").create(Dynamics.newFromYaml("""
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata: {name: %1$s-uploads}
+        spec:
+          capacity: {storage: 1Gi}
+          accessModes: [ReadWriteOnce]
+          persistentVolumeReclaimPolicy: Retain
+          storageClassName: local-folders
+          hostPath: {path: "%2$s", type: Directory}
+          claimRef: {namespace: %1$s, name: uploads}
+        """.formatted(namespace, volume)), new CreateOptions()).throwsApiException();
+    dynamic("persistentvolumeclaims").create(namespace, Dynamics.newFromYaml("""
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {name: uploads}
+        spec:
+          accessModes: [ReadWriteOnce]
+          storageClassName: local-folders
+          volumeName: %s-uploads
+          resources: {requests: {storage: 1Gi}}
+        """.formatted(namespace)), new CreateOptions()).throwsApiException();
+    ClusterPods.createPod(client, namespace, """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: app}
+        spec:
+          securityContext: {runAsUser: 65532, runAsGroup: 65532, runAsNonRoot: true}
+          containers:
+            - name: app
+              image: keepsake-test/redis-server:%s
+              imagePullPolicy: Never
+              command:
+                - sh
+                - -c
+                - |
+                  mkdir -p /data/photos/2024 /data/docs/empty-folder
+                  i=0
+                  while [ $i -lt 120 ]; do head -c $((i * 997 + 1)) /dev/urandom > /data/photos/2024/img-$i.jpg; i=$((i + 1)); done
+                  head -c 20000000 /dev/urandom > /data/docs/large.bin
+                  : > /data/docs/empty.txt
+                  echo 'ü and a space' > '/data/docs/name with ü.txt'
+                  echo ready > /data/.ready
+                  exec sleep infinity
+              securityContext: {readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
+              volumeMounts: [{name: uploads, mountPath: /data}]
+          volumes: [{name: uploads, persistentVolumeClaim: {claimName: uploads}}]
+        """.formatted(Project.version()));
+    ClusterPods.awaitRunning(client, namespace, "app");
+    await("the app to write its files").atMost(Duration.ofMinutes(1)).until(() -> Files.exists(volume.resolve(".ready")));
+    Map<String, String> before = digests(volume);
+    RedisScenario objects = addonInto(namespace, "volume", null);
+    String target = "{ref: {kind: PersistentVolumeClaim, name: uploads}}";
+    configure(objects, target, "volume-backup-1", "@daily");
+    objects.apply("""
+        apiVersion: keepsake.dev/v1alpha1
+        kind: BackupSession
+        metadata: {name: uploads-now}
+        spec:
+          invoker: {apiGroup: keepsake.dev, kind: BackupConfiguration, name: %s}
+        """.formatted(CONFIGURATION));
+    BackupSession backup = awaitFinished(namespace, "uploads-now");
+    assertThat(backup.getStatus().getPhase()).as(backup.getStatus().getMessage()).isEqualTo(SessionPhase.Succeeded);
+
+    try (var files = Files.list(volume)) {
+      for (Path entry : files.toList()) {
+        Processes.output(List.of("rm", "-rf", entry.toString()), Map.of());
+      }
+    }
+    RestoreSession restore = restore(objects, namespace, target, "volume-restore-1");
+    assertThat(restore.getStatus().getPhase()).as(restore.getStatus().getMessage()).isEqualTo(SessionPhase.Succeeded);
+    assertThat(digests(volume)).isEqualTo(before).hasSize(124);
+    assertThat(new CoreV1Api(client).readNamespacedPod("app", namespace).execute().getStatus().getPhase())
+        .as("the app ran throughout").isEqualTo("Running");
+  }
+
+  private static final String CONFIGURATION = "real-node-backup";
+
+  /** The repository Secret, a Repository on S3 (a bucket of the namespace's name), an AppBinding and the addon. */
+  private static RedisScenario addonInto(String namespace, String addon, String appBindingYaml) throws Exception {
+    ClusterPods.secret(client, namespace, RedisScenario.REPOSITORY_SECRET, Map.of("RESTIC_PASSWORD", RESTIC_PASSWORD,
+        "AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY));
+    RedisScenario objects = new RedisScenario(client, namespace);
+    objects.apply(RedisScenario.s3Repository(s3InCluster(), namespace));
+    if (appBindingYaml != null) {
+      objects.apply(appBindingYaml);
+    }
+    objects.apply(Files.readString(Project.root().resolve("catalog").resolve(addon).resolve("addon.yaml")));
+    return objects;
+  }
+
+  private static void configure(RedisScenario objects, String target, String task, String schedule) throws ApiException {
+    objects.apply("""
+        apiVersion: keepsake.dev/v1alpha1
+        kind: BackupConfiguration
+        metadata: {name: %s}
+        spec:
+          schedule: "%s"
+          repository: {name: %s}
+          target: %s
+          task: {name: %s}
+          retentionPolicy: {name: last-five, keepLast: 5, prune: true}
+          timeout: 10m
+        """.formatted(CONFIGURATION, schedule, RedisScenario.REPOSITORY, target, task));
+  }
+
+  /** Every minute until the first session ends, then paused. */
+  private static BackupSession scheduledOnce(RedisScenario objects, String namespace, String target, String task) throws Exception {
+    configure(objects, target, task, "* * * * *");
+    BackupSession scheduled = await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
+        .until(() -> firstFinishedSession(namespace), session -> session != null);
+    ApiKind.BACKUP_CONFIGURATION.api(client).patch(namespace, CONFIGURATION,
+        io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+        new io.kubernetes.client.custom.V1Patch("{\"spec\":{\"paused\":true}}")).throwsApiException();
+    assertThat(scheduled.getSpec().getTrigger()).hasToString("Scheduled");
+    return scheduled;
+  }
+
+  private static RestoreSession restore(RedisScenario objects, String namespace, String target, String task) throws ApiException {
+    objects.apply("""
+        apiVersion: keepsake.dev/v1alpha1
+        kind: RestoreSession
+        metadata: {name: restore-latest}
+        spec:
+          repository: {name: %s}
+          snapshot: latest
+          target: %s
+          task: {name: %s}
+        """.formatted(RedisScenario.REPOSITORY, target, task));
+    return await().atMost(SESSION_TIMEOUT).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
+        .until(() -> ApiKind.RESTORE_SESSION.api(client).get(namespace, "restore-latest").getObject(), RealNodeTest::finished);
+  }
+
+  private static String s3InCluster() {
+    return "http://s3." + INFRA + ".svc:" + URI.create(s3.endpoint()).getPort();
+  }
+
+  /** The snapshot files restic wrote into the namespace's bucket, read from the S3 server's folder. */
+  private static List<String> snapshotFiles(String namespace) throws java.io.IOException {
+    Path snapshots = s3Data.resolve(namespace).resolve("redis/snapshots");
+    try (var files = Files.list(snapshots)) {
+      return files.map(file -> file.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  private static String postgresFingerprint(PostgresServer postgres) {
+    return String.join(" ",
+        postgres.sql("shop", "SELECT count(*) || ':' || md5(string_agg(c::text, '|' ORDER BY id)) FROM customers c"),
+        postgres.sql("shop", "SELECT count(*) || ':' || md5(string_agg(o::text, '|' ORDER BY id)) FROM orders o"),
+        postgres.sql("shop", "SELECT string_agg(conname, ',' ORDER BY conname) FROM pg_constraint WHERE conrelid = 'orders'::regclass"),
+        postgres.sql("analytics", "SELECT count(*) || ':' || md5(string_agg(d::text, '|' ORDER BY day)) FROM daily d"));
+  }
+
+  private static String mariadbFingerprint(MariadbServer mariadb) {
+    return mariadb.sql("CHECKSUM TABLE shop.customers, shop.orders, analytics.daily EXTENDED",
+        "SELECT COUNT(*) FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = 'shop'");
+  }
+
+  /** Every regular file's SHA-256 by its path in the folder. */
+  private static Map<String, String> digests(Path folder) throws Exception {
+    Map<String, String> digests = new java.util.TreeMap<>();
+    try (var files = Files.walk(folder)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+        digests.put(folder.relativize(file).toString(), java.util.HexFormat.of().formatHex(hash));
+      }
+    }
+    return digests;
+  }
+
+  private static DynamicKubernetesApi dynamic(String plural) {
+    return new DynamicKubernetesApi("", "v1", plural, client);
   }
 }

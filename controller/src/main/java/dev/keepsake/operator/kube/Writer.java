@@ -168,6 +168,17 @@ public final class Writer {
   }
 
   /** Whether a Secret exists; its data is never read. */
+  /** Those of these Secrets that do not exist in the namespace. */
+  public java.util.Set<String> missingSecrets(String namespace, java.util.Collection<String> names) throws ApiException {
+    java.util.Set<String> missing = new java.util.TreeSet<>();
+    for (String name : names) {
+      if (!secretExists(namespace, name)) {
+        missing.add(name);
+      }
+    }
+    return missing;
+  }
+
   public boolean secretExists(String namespace, String name) throws ApiException {
     try {
       new CoreV1Api(client).readNamespacedSecret(name, namespace).execute();
@@ -251,7 +262,7 @@ public final class Writer {
         }
       }
     }
-    return found;
+    return found != null ? found : PodTroubles.endedWithoutReport(pods);
   }
 
   private static SessionPhases.Termination parse(String message) {

@@ -72,6 +72,10 @@ public final class BackupSessionReconciler implements Reconciler {
       Readiness readiness = !jobToMake ? null : configuration == null
           ? Readiness.missing("ConfigurationNotFound", "BackupConfiguration " + session.getSpec().getInvoker().getName() + " does not exist")
           : ConfigurationReadiness.assess(configuration, observed(inputs), settings);
+      V1Job desired = readiness != null && readiness.ready() ? BackupJobs.forSession(inputs) : null;
+      if (desired != null) {
+        readiness = SessionRecorder.withSecrets(readiness, writer, desired, session);
+      }
       SessionPhases.Next next = SessionPhases.next(new SessionPhases.Observed(phase, readiness,
           configuration != null && Boolean.TRUE.equals(configuration.getSpec().getPaused()),
           runningSibling(session), job, jobGone,
@@ -79,7 +83,7 @@ public final class BackupSessionReconciler implements Reconciler {
       if (next.createJob()) {
         next = SessionRecorder.created(() -> {
           writer.ensureJobIdentity(request.getNamespace(), configuration.getSpec().getRuntimeSettings(), settings.jobServiceAccount());
-          writer.createJob(BackupJobs.forSession(inputs));
+          writer.createJob(desired);
         }, next, jobName);
       }
       if (next.phase() == SessionPhase.Failed && job != null && !SessionPhases.isFinished(job)) {

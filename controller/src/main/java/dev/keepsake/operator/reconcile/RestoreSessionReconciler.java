@@ -62,13 +62,17 @@ public final class RestoreSessionReconciler implements Reconciler {
       Readiness readiness = !jobToMake ? null : references.explained(RestoreReadiness.assess(session, inputs.repository(),
           references.namespaceLabels(namespace), inputs.task(), inputs.functions(), inputs.appBinding(), settings),
           namespace, spec.getRepository(), spec.getTask().getName(), spec.getTarget());
+      V1Job desired = readiness != null && readiness.ready() ? RestoreJobs.forSession(inputs) : null;
+      if (desired != null) {
+        readiness = SessionRecorder.withSecrets(readiness, writer, desired, session);
+      }
       boolean jobGone = job == null && phase == SessionPhase.Running && writer.jobGone(namespace, jobName);
       SessionPhases.Next next = SessionPhases.next(new SessionPhases.Observed(phase, readiness, false, null, job, jobGone,
           job == null ? null : writer.podOutcome(namespace, jobName, SessionPhases.isFinished(job))));
       if (next.createJob()) {
         next = SessionRecorder.created(() -> {
           writer.ensureJobIdentity(request.getNamespace(), spec.getRuntimeSettings(), settings.jobServiceAccount());
-          writer.createJob(RestoreJobs.forSession(inputs));
+          writer.createJob(desired);
         }, next, jobName);
       }
       if (next.phase() == SessionPhase.Failed && job != null && !SessionPhases.isFinished(job)) {

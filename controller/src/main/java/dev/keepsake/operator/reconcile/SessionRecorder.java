@@ -5,13 +5,19 @@ import dev.keepsake.api.Manifests;
 import dev.keepsake.api.Resource;
 import dev.keepsake.api.SessionPhase;
 import dev.keepsake.api.SessionStatus;
+import dev.keepsake.desired.JobSecrets;
 import dev.keepsake.operator.kube.Writer;
+import dev.keepsake.operator.status.Readiness;
+import dev.keepsake.operator.status.SecretReadiness;
 import dev.keepsake.operator.status.SessionPhases;
 import dev.keepsake.operator.status.SessionStatusUpdate;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.extended.controller.reconciler.Result;
+import io.kubernetes.client.openapi.models.V1Job;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.function.Supplier;
@@ -48,6 +54,18 @@ final class SessionRecorder {
    * Creates the session's Job. When the API server refuses it, or the Job cannot be built from the
    * session's values, the session fails with the refusal in its message: trying again cannot help.
    */
+  /**
+   * The session's readiness once the Secrets its Job's pod needs are looked up: {@code readiness}
+   * when all exist, else why not (see {@link SecretReadiness}).
+   */
+  static Readiness withSecrets(Readiness readiness, Writer writer, V1Job job, Resource<?, ?, ?> session) throws ApiException {
+    String namespace = session.getMetadata().getNamespace();
+    Map<String, String> required = JobSecrets.required(job.getSpec().getTemplate().getSpec());
+    Readiness missing = SecretReadiness.assess(required, writer.missingSecrets(namespace, required.keySet()), namespace,
+        session.getMetadata().getCreationTimestamp(), Instant.now());
+    return missing == null ? readiness : missing;
+  }
+
   static SessionPhases.Next created(JobCreation creation, SessionPhases.Next next, String jobName) throws ApiException {
     try {
       creation.run();

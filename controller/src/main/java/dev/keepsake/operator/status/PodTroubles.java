@@ -70,6 +70,42 @@ public final class PodTroubles {
     return null;
   }
 
+  /**
+   * A container that ended with a failure and wrote no termination message: killed by a signal (the
+   * node, an eviction, a person) or a crash before the runner could report; or null.
+   */
+  public static SessionPhases.Termination endedWithoutReport(List<V1Pod> pods) {
+    for (V1Pod pod : pods) {
+      for (V1ContainerStatus status : statuses(pod)) {
+        var terminated = status.getState() == null ? null : status.getState().getTerminated();
+        if (terminated == null || terminated.getExitCode() == null || terminated.getExitCode() == 0
+            || (terminated.getMessage() != null && !terminated.getMessage().isBlank())) {
+          continue;
+        }
+        int exitCode = terminated.getExitCode();
+        String how = exitCode > 128 && exitCode < 160
+            ? "was killed by " + signalName(exitCode - 128) + " (exit code " + exitCode + ")"
+            : "exited with code " + exitCode;
+        return new SessionPhases.Termination(exitCode > 128 ? "Killed" : "ExitedWithoutReport", "container " + status.getName()
+            + " " + how + " before it could report, so its work did not finish and nothing of it was recorded;"
+            + " a backup cut off this way writes no snapshot. Look at the pod's events and the node for who stopped it");
+      }
+    }
+    return null;
+  }
+
+  private static String signalName(int signal) {
+    return switch (signal) {
+      case 1 -> "SIGHUP";
+      case 2 -> "SIGINT";
+      case 6 -> "SIGABRT";
+      case 9 -> "SIGKILL";
+      case 11 -> "SIGSEGV";
+      case 15 -> "SIGTERM";
+      default -> "signal " + signal;
+    };
+  }
+
   private static String cannotStart(V1ContainerStatus status, String reason, String kubeletMessage) {
     String said = kubeletMessage == null || kubeletMessage.isBlank() ? "" : ": " + kubeletMessage.trim();
     String container = "container " + status.getName();

@@ -90,6 +90,11 @@ public final class SessionPhases {
       if (seen.termination() != null && seen.termination().reason() != null) {
         return new Next(SessionPhase.Failed, seen.termination().reason(), seen.termination().message(), false);
       }
+      if ("BackoffLimitExceeded".equals(failed.getReason())) {
+        return new Next(SessionPhase.Failed, "PodLost", "the Job's pod ended before its runner could report (it was"
+            + " deleted, evicted or its node failed), so its work did not finish and nothing of it was recorded;"
+            + " a backup cut off this way writes no snapshot", false);
+      }
       return new Next(SessionPhase.Failed, failed.getReason() == null ? "JobFailed" : failed.getReason(),
           failed.getMessage() == null ? "the Job failed" : failed.getMessage(), false);
     }

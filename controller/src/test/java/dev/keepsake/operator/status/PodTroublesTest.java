@@ -99,4 +99,44 @@ class PodTroublesTest {
     assertThat(next.reason()).isEqualTo("ErrImageNeverPull");
     assertThat(next.message()).isEqualTo("container x cannot start");
   }
+
+  private static V1Pod terminated(int exitCode, String message) {
+    return new V1Pod()
+        .metadata(new V1ObjectMeta().name("keepsake-backup-1-abcde"))
+        .status(new V1PodStatus().initContainerStatuses(List.of(new V1ContainerStatus().name("redis-backup-7")
+            .state(new V1ContainerState().terminated(new V1ContainerStateTerminated().reason("Error").exitCode(exitCode)
+                .message(message))))));
+  }
+
+  @Test
+  void aContainerKilledBeforeItReportedIsNamedWithItsSignal() {
+    SessionPhases.Termination killed = PodTroubles.endedWithoutReport(List.of(terminated(137, null)));
+
+    assertThat(killed.reason()).isEqualTo("Killed");
+    assertThat(killed.message()).startsWith("container redis-backup-7 was killed by SIGKILL (exit code 137) before it could report")
+        .contains("writes no snapshot");
+    assertThat(PodTroubles.endedWithoutReport(List.of(terminated(2, ""))).message())
+        .startsWith("container redis-backup-7 exited with code 2 before it could report");
+  }
+
+  @Test
+  void aContainerThatReportedOrSucceededNeedsNoExplanation() {
+    assertThat(PodTroubles.endedWithoutReport(List.of(terminated(1, "{\"reason\":\"DumpFailed\",\"message\":\"x\"}")))).isNull();
+    assertThat(PodTroubles.endedWithoutReport(List.of(terminated(0, null)))).isNull();
+    assertThat(PodTroubles.endedWithoutReport(List.of(waiting("PodInitializing", null, 1)))).isNull();
+  }
+
+  @Test
+  void aJobWhosePodVanishedSaysSoRatherThanTheBackoffLimit() {
+    V1Job failed = new V1Job().status(new V1JobStatus().failed(1).conditions(List.of(
+        new io.kubernetes.client.openapi.models.V1JobCondition().type("Failed").status("True").reason("BackoffLimitExceeded")
+            .message("Job has reached the specified backoff limit"))));
+
+    SessionPhases.Next next = SessionPhases.next(
+        new SessionPhases.Observed(SessionPhase.Running, null, false, null, failed, false, null));
+
+    assertThat(next.phase()).isEqualTo(SessionPhase.Failed);
+    assertThat(next.reason()).isEqualTo("PodLost");
+    assertThat(next.message()).startsWith("the Job's pod ended before its runner could report (it was deleted, evicted");
+  }
 }

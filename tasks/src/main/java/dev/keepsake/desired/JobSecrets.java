@@ -1,0 +1,54 @@
+package dev.keepsake.desired;
+
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1EnvFromSource;
+import io.kubernetes.client.openapi.models.V1EnvVar;
+import io.kubernetes.client.openapi.models.V1PodSpec;
+import io.kubernetes.client.openapi.models.V1Volume;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * The Secrets a pod cannot start without, each with where it is first used. The kubelet reports a
+ * missing Secret of an environment variable as CreateContainerConfigError, but a missing Secret
+ * volume only as events while the pod waits in ContainerCreating; knowing them before the Job is
+ * made lets a session say which Secret is missing instead of waiting for its timeout.
+ */
+public final class JobSecrets {
+  private JobSecrets() {}
+
+  /** Secret name → its first non-optional use, such as "env PGPASSWORD of container backup". */
+  public static Map<String, String> required(V1PodSpec pod) {
+    Map<String, String> required = new LinkedHashMap<>();
+    for (V1Container container : containers(pod)) {
+      String of = " of container " + container.getName();
+      for (V1EnvVar env : Objects.requireNonNullElse(container.getEnv(), List.<V1EnvVar>of())) {
+        var ref = env.getValueFrom() == null ? null : env.getValueFrom().getSecretKeyRef();
+        if (ref != null && ref.getName() != null && !Boolean.TRUE.equals(ref.getOptional())) {
+          required.putIfAbsent(ref.getName(), "env " + env.getName() + of + " (key " + ref.getKey() + ")");
+        }
+      }
+      for (V1EnvFromSource from : Objects.requireNonNullElse(container.getEnvFrom(), List.<V1EnvFromSource>of())) {
+        var ref = from.getSecretRef();
+        if (ref != null && ref.getName() != null && !Boolean.TRUE.equals(ref.getOptional())) {
+          required.putIfAbsent(ref.getName(), "envFrom" + of);
+        }
+      }
+    }
+    for (V1Volume volume : Objects.requireNonNullElse(pod.getVolumes(), List.<V1Volume>of())) {
+      var secret = volume.getSecret();
+      if (secret != null && secret.getSecretName() != null && !Boolean.TRUE.equals(secret.getOptional())) {
+        required.putIfAbsent(secret.getSecretName(), "volume " + volume.getName());
+      }
+    }
+    return required;
+  }
+
+  private static List<V1Container> containers(V1PodSpec pod) {
+    return Stream.of(pod.getInitContainers(), pod.getContainers())
+        .filter(Objects::nonNull).flatMap(List::stream).toList();
+  }
+}
