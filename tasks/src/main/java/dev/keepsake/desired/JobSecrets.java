@@ -1,5 +1,8 @@
 package dev.keepsake.desired;
 
+import dev.keepsake.api.AppBinding;
+import dev.keepsake.api.NamedRef;
+import dev.keepsake.api.Repository;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1EnvFromSource;
 import io.kubernetes.client.openapi.models.V1EnvVar;
@@ -20,7 +23,32 @@ import java.util.stream.Stream;
 public final class JobSecrets {
   private JobSecrets() {}
 
-  /** Secret name → its first non-optional use, such as "env PGPASSWORD of container backup". */
+  /**
+   * What {@link #required} gives, after the Secrets the Repository and the AppBinding name: a Task may
+   * mark a Secret optional (a Redis without a password), but one that an object names must exist.
+   * Either object may be null.
+   */
+  public static Map<String, String> needed(V1PodSpec pod, Repository repository, AppBinding appBinding) {
+    Map<String, String> needed = new LinkedHashMap<>();
+    if (appBinding != null && appBinding.getSpec() != null) {
+      String of = " of AppBinding " + appBinding.getMetadata().getName();
+      named(needed, appBinding.getSpec().getSecret(), "spec.secret" + of);
+      named(needed, appBinding.getSpec().getTlsSecret(), "spec.tlsSecret" + of);
+    }
+    if (repository != null && repository.getSpec() != null) {
+      named(needed, repository.getSpec().getSecret(), "spec.secret of Repository " + repository.getMetadata().getName());
+    }
+    required(pod).forEach(needed::putIfAbsent);
+    return needed;
+  }
+
+  private static void named(Map<String, String> needed, NamedRef ref, String where) {
+    if (ref != null && ref.getName() != null && !ref.getName().isBlank()) {
+      needed.putIfAbsent(ref.getName(), where);
+    }
+  }
+
+  /** Secret name → its first non-optional use, such as "env PGPASSWORD of container backup, key password". */
   public static Map<String, String> required(V1PodSpec pod) {
     Map<String, String> required = new LinkedHashMap<>();
     for (V1Container container : containers(pod)) {
@@ -28,7 +56,7 @@ public final class JobSecrets {
       for (V1EnvVar env : Objects.requireNonNullElse(container.getEnv(), List.<V1EnvVar>of())) {
         var ref = env.getValueFrom() == null ? null : env.getValueFrom().getSecretKeyRef();
         if (ref != null && ref.getName() != null && !Boolean.TRUE.equals(ref.getOptional())) {
-          required.putIfAbsent(ref.getName(), "env " + env.getName() + of + " (key " + ref.getKey() + ")");
+          required.putIfAbsent(ref.getName(), "env " + env.getName() + of + ", key " + ref.getKey());
         }
       }
       for (V1EnvFromSource from : Objects.requireNonNullElse(container.getEnvFrom(), List.<V1EnvFromSource>of())) {

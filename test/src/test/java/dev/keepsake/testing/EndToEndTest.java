@@ -141,7 +141,12 @@ class EndToEndTest {
             r -> r.getStatus() != null && r.getStatus().getSnapshotCount() != null);
     assertThat(repository.getStatus().getSnapshotCount()).isPositive();
     assertThat(repository.getStatus().getLastBackupSession()).endsWith("/" + scheduled.getMetadata().getName());
-    assertThat(Files.list(repositories.resolve(namespace.name()).resolve("snapshots")).count()).isPositive();
+    try (var snapshots = Files.list(repositories.resolve(namespace.name()).resolve("snapshots"))) {
+      assertThat(snapshots.map(file -> file.getFileName().toString()))
+          .as("the session names a snapshot the repository holds (its tags are added after the backup)")
+          .anyMatch(id -> id.startsWith(done.getStatus().getSnapshotId()));
+    }
+    assertThat(done.getStatus().getMessage()).contains("snapshot " + done.getStatus().getSnapshotId());
 
     flushRedis();
     RestoreSession restored = restore(client, namespace, "redis-back");

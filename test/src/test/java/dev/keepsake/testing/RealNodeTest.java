@@ -278,10 +278,10 @@ class RealNodeTest {
         "CREATE TABLE shop.customers (id BIGINT AUTO_INCREMENT PRIMARY KEY, email VARCHAR(200) NOT NULL UNIQUE, name TEXT)",
         "CREATE TABLE shop.orders (id BIGINT AUTO_INCREMENT PRIMARY KEY, customer_id BIGINT NOT NULL, amount DECIMAL(12,2) NOT NULL,"
             + " note TEXT, FOREIGN KEY (customer_id) REFERENCES shop.customers(id))",
-        "INSERT INTO shop.customers (email, name) SELECT CONCAT('c', seq, '@example.com'), CONCAT('customer ', seq) FROM seq_1_to_20000",
-        "INSERT INTO shop.orders (customer_id, amount, note) SELECT 1 + seq % 20000, (seq % 997) + 0.99, MD5(seq) FROM seq_1_to_200000",
+        "INSERT INTO shop.customers (email, name) SELECT CONCAT('c', seq, '@example.com'), CONCAT('customer ', seq) FROM shop.seq_1_to_20000",
+        "INSERT INTO shop.orders (customer_id, amount, note) SELECT 1 + seq % 20000, (seq % 997) + 0.99, MD5(seq) FROM shop.seq_1_to_200000",
         "CREATE TABLE analytics.daily (day DATE PRIMARY KEY, visits INT NOT NULL)",
-        "INSERT INTO analytics.daily SELECT DATE_ADD('2020-01-01', INTERVAL seq DAY), seq * 7 % 1000 FROM seq_0_to_1999");
+        "INSERT INTO analytics.daily SELECT DATE_ADD('2020-01-01', INTERVAL seq DAY), seq * 7 % 1000 FROM analytics.seq_0_to_1999");
     String before = mariadbFingerprint(mariadb);
     ClusterPods.secret(client, namespace, "mariadb-auth", Map.of("username", "admin", "password", MARIADB_PASSWORD));
     RedisScenario objects = addonInto(namespace, "mariadb", """
@@ -315,9 +315,12 @@ class RealNodeTest {
     RedisScenario scenario = backUpIntoS3(namespace);
     scenario.configure("@daily", false);
     scenario.backUpNow("first");
-    assertThat(awaitFinished(namespace, "first").getStatus().getPhase()).isEqualTo(SessionPhase.Succeeded);
+    BackupSession first = awaitFinished(namespace, "first");
+    assertThat(first.getStatus().getPhase()).isEqualTo(SessionPhase.Succeeded);
     List<String> snapshotsBefore = snapshotFiles(namespace);
     assertThat(snapshotsBefore).hasSize(1);
+    assertThat(snapshotsBefore.get(0)).as("the session names the snapshot the repository holds (after tagging)")
+        .startsWith(first.getStatus().getSnapshotId());
 
     scenario.backUpNow("killed");
     await("the runner dumping keys").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
@@ -355,8 +358,8 @@ class RealNodeTest {
 
     assertThat(session.getStatus().getPhase()).isEqualTo(SessionPhase.Failed);
     assertThat(session.getStatus().getReason()).isEqualTo("SecretNotFound");
-    assertThat(session.getStatus().getMessage()).startsWith("Secret redis-auth does not exist in namespace " + namespace
-        + "; the Job needs it for env ").endsWith("; no Job was started");
+    assertThat(session.getStatus().getMessage()).isEqualTo("Secret redis-auth does not exist in namespace " + namespace
+        + " (spec.secret of AppBinding redis); no Job was started");
     assertThat(new io.kubernetes.client.openapi.apis.BatchV1Api(client).listNamespacedJob(namespace).execute().getItems()).isEmpty();
     assertThat(new CoreV1Api(client).listNamespacedEvent(namespace).execute().getItems())
         .anyMatch(event -> "SecretNotFound".equals(event.getReason()) && event.getMessage().contains("redis-auth"));

@@ -262,7 +262,13 @@ public final class Writer {
         }
       }
     }
-    return found != null ? found : PodTroubles.endedWithoutReport(pods);
+    if (found == null || found.reason() == null) {
+      SessionPhases.Termination unreported = PodTroubles.endedWithoutReport(pods, message -> parse(message).reason() != null);
+      if (unreported != null) {
+        return unreported;
+      }
+    }
+    return found;
   }
 
   private static SessionPhases.Termination parse(String message) {

@@ -74,7 +74,8 @@ public final class BackupSessionReconciler implements Reconciler {
           : ConfigurationReadiness.assess(configuration, observed(inputs), settings);
       V1Job desired = readiness != null && readiness.ready() ? BackupJobs.forSession(inputs) : null;
       if (desired != null) {
-        readiness = SessionRecorder.withSecrets(readiness, writer, desired, session);
+        readiness = SessionRecorder.withSecrets(readiness, writer, desired, session, inputs.repository(),
+            inputs.appBinding());
       }
       SessionPhases.Next next = SessionPhases.next(new SessionPhases.Observed(phase, readiness,
           configuration != null && Boolean.TRUE.equals(configuration.getSpec().getPaused()),

@@ -64,7 +64,8 @@ public final class RestoreSessionReconciler implements Reconciler {
           namespace, spec.getRepository(), spec.getTask().getName(), spec.getTarget());
       V1Job desired = readiness != null && readiness.ready() ? RestoreJobs.forSession(inputs) : null;
       if (desired != null) {
-        readiness = SessionRecorder.withSecrets(readiness, writer, desired, session);
+        readiness = SessionRecorder.withSecrets(readiness, writer, desired, session, inputs.repository(),
+            inputs.appBinding());
       }
       boolean jobGone = job == null && phase == SessionPhase.Running && writer.jobGone(namespace, jobName);
       SessionPhases.Next next = SessionPhases.next(new SessionPhases.Observed(phase, readiness, false, null, job, jobGone,

@@ -58,9 +58,10 @@ final class SessionRecorder {
    * The session's readiness once the Secrets its Job's pod needs are looked up: {@code readiness}
    * when all exist, else why not (see {@link SecretReadiness}).
    */
-  static Readiness withSecrets(Readiness readiness, Writer writer, V1Job job, Resource<?, ?, ?> session) throws ApiException {
+  static Readiness withSecrets(Readiness readiness, Writer writer, V1Job job, Resource<?, ?, ?> session,
+      dev.keepsake.api.Repository repository, dev.keepsake.api.AppBinding appBinding) throws ApiException {
     String namespace = session.getMetadata().getNamespace();
-    Map<String, String> required = JobSecrets.required(job.getSpec().getTemplate().getSpec());
+    Map<String, String> required = JobSecrets.needed(job.getSpec().getTemplate().getSpec(), repository, appBinding);
     Readiness missing = SecretReadiness.assess(required, writer.missingSecrets(namespace, required.keySet()), namespace,
         session.getMetadata().getCreationTimestamp(), Instant.now());
     return missing == null ? readiness : missing;

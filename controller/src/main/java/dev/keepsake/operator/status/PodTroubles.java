@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -71,27 +72,37 @@ public final class PodTroubles {
   }
 
   /**
-   * A container that ended with a failure and wrote no termination message: killed by a signal (the
-   * node, an eviction, a person) or a crash before the runner could report; or null.
+   * A container that ended with a failure without a report of the runner's (its termination message
+   * is empty, or only the tail of its log that the kubelet puts there): killed by a signal (the node,
+   * an eviction, a person) or a crash before the runner could report; or null.
+   *
+   * @param isReport whether a termination message is the runner's report
    */
-  public static SessionPhases.Termination endedWithoutReport(List<V1Pod> pods) {
+  public static SessionPhases.Termination endedWithoutReport(List<V1Pod> pods, Predicate<String> isReport) {
     for (V1Pod pod : pods) {
       for (V1ContainerStatus status : statuses(pod)) {
         var terminated = status.getState() == null ? null : status.getState().getTerminated();
+        String message = terminated == null || terminated.getMessage() == null ? "" : terminated.getMessage().trim();
         if (terminated == null || terminated.getExitCode() == null || terminated.getExitCode() == 0
-            || (terminated.getMessage() != null && !terminated.getMessage().isBlank())) {
+            || (!message.isEmpty() && isReport.test(message))) {
           continue;
         }
         int exitCode = terminated.getExitCode();
         String how = exitCode > 128 && exitCode < 160
             ? "was killed by " + signalName(exitCode - 128) + " (exit code " + exitCode + ")"
             : "exited with code " + exitCode;
+        String lastLine = message.lines().filter(line -> !line.isBlank()).reduce((first, second) -> second).orElse("");
         return new SessionPhases.Termination(exitCode > 128 ? "Killed" : "ExitedWithoutReport", "container " + status.getName()
             + " " + how + " before it could report, so its work did not finish and nothing of it was recorded;"
-            + " a backup cut off this way writes no snapshot. Look at the pod's events and the node for who stopped it");
+            + " a backup cut off this way writes no snapshot. Look at the pod's events and the node for who stopped it"
+            + (lastLine.isEmpty() ? "" : "; its last log line: " + abbreviate(lastLine, 300)));
       }
     }
     return null;
+  }
+
+  private static String abbreviate(String text, int length) {
+    return text.length() <= length ? text : text.substring(0, length) + "...";
   }
 
   private static String signalName(int signal) {

@@ -19,7 +19,7 @@ public final class SecretReadiness {
   private SecretReadiness() {}
 
   /**
-   * @param required Secret name → where the pod uses it ({@code JobSecrets.required})
+   * @param required Secret name → what names it or where the pod uses it ({@code JobSecrets.needed})
    * @param missing the names of {@code required} that do not exist
    * @return null when none is missing
    */
@@ -29,8 +29,8 @@ public final class SecretReadiness {
     if (name == null) {
       return null;
     }
-    String message = "Secret " + name + " does not exist in namespace " + namespace + "; the Job needs it for "
-        + required.get(name) + (missing.size() > 1 ? " (" + (missing.size() - 1) + " more missing: "
+    String message = "Secret " + name + " does not exist in namespace " + namespace + " (" + required.get(name) + ")"
+        + (missing.size() > 1 ? " (" + (missing.size() - 1) + " more missing: "
             + String.join(", ", missing.stream().filter(m -> !m.equals(name)).sorted().toList()) + ")" : "");
     boolean young = created != null && Duration.between(created.toInstant(), now).compareTo(PATIENCE) < 0;
     return young ? new Readiness(false, "SecretNotFound", message, RECHECK)

@@ -100,6 +100,8 @@ class PodTroublesTest {
     assertThat(next.message()).isEqualTo("container x cannot start");
   }
 
+  private static final java.util.function.Predicate<String> IS_REPORT = message -> message.startsWith("{\"reason\"");
+
   private static V1Pod terminated(int exitCode, String message) {
     return new V1Pod()
         .metadata(new V1ObjectMeta().name("keepsake-backup-1-abcde"))
@@ -110,20 +112,23 @@ class PodTroublesTest {
 
   @Test
   void aContainerKilledBeforeItReportedIsNamedWithItsSignal() {
-    SessionPhases.Termination killed = PodTroubles.endedWithoutReport(List.of(terminated(137, null)));
+    SessionPhases.Termination killed = PodTroubles.endedWithoutReport(List.of(terminated(137, null)), IS_REPORT);
 
     assertThat(killed.reason()).isEqualTo("Killed");
     assertThat(killed.message()).startsWith("container redis-backup-7 was killed by SIGKILL (exit code 137) before it could report")
         .contains("writes no snapshot");
-    assertThat(PodTroubles.endedWithoutReport(List.of(terminated(2, ""))).message())
+    assertThat(PodTroubles.endedWithoutReport(List.of(terminated(2, "")), IS_REPORT).message())
         .startsWith("container redis-backup-7 exited with code 2 before it could report");
+    assertThat(PodTroubles.endedWithoutReport(List.of(terminated(137, "keepsake: dumping\nkeepsake: 12.0 MiB streamed\n")), IS_REPORT)
+        .message()).as("the kubelet's log tail is not a report").endsWith("; its last log line: keepsake: 12.0 MiB streamed");
   }
 
   @Test
   void aContainerThatReportedOrSucceededNeedsNoExplanation() {
-    assertThat(PodTroubles.endedWithoutReport(List.of(terminated(1, "{\"reason\":\"DumpFailed\",\"message\":\"x\"}")))).isNull();
-    assertThat(PodTroubles.endedWithoutReport(List.of(terminated(0, null)))).isNull();
-    assertThat(PodTroubles.endedWithoutReport(List.of(waiting("PodInitializing", null, 1)))).isNull();
+    assertThat(PodTroubles.endedWithoutReport(List.of(terminated(1, "{\"reason\":\"DumpFailed\",\"message\":\"x\"}")), IS_REPORT))
+        .isNull();
+    assertThat(PodTroubles.endedWithoutReport(List.of(terminated(0, null)), IS_REPORT)).isNull();
+    assertThat(PodTroubles.endedWithoutReport(List.of(waiting("PodInitializing", null, 1)), IS_REPORT)).isNull();
   }
 
   @Test

@@ -222,7 +222,7 @@ public final class Restic {
   }
 
   /**
-   * Adds tags to a snapshot and returns its new id: restic stores a tagged copy and removes the
+   * Adds tags to a snapshot and returns its new id (short if {@code snapshotId} is): restic stores a tagged copy and removes the
    * original. `restic tag` needs an exclusive lock, so a lock held by another live backup is waited
    * out for a while. On failure the snapshot stays as it was, and its id is returned.
    */
@@ -239,9 +239,10 @@ public final class Restic {
       Result tagged = run(args);
       if (tagged.succeeded()) {
         // Only snapshots that now carry these tags can be the tagged copy: no listing of the whole repository.
+        // restic backup's summary gives the short id; listings give full ones.
         return snapshots(null, tags).stream()
-            .filter(s -> snapshotId.equals(s.original()) || s.id().equals(snapshotId))
-            .map(Snapshot::id)
+            .filter(s -> (s.original() != null && s.original().startsWith(snapshotId)) || s.id().startsWith(snapshotId))
+            .map(s -> snapshotId.length() < s.id().length() ? s.shortId() : s.id())
             .reduce((first, second) -> second)
             .orElse(snapshotId);
       }
