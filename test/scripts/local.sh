@@ -23,5 +23,8 @@ if [[ "${1:-}" == "--cluster" ]]; then
   main=dev.keepsake.operator.app.Operator
 fi
 # The client library logs every informer start at INFO; warnings and errors are what a user needs.
-exec java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "test/target/classes:$(cat "$classpath_file")" \
+# On Ctrl-C it also logs each informer thread's interruption as an ERROR with a stack trace.
+exec java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  -Dorg.slf4j.simpleLogger.log.io.kubernetes.client.informer.cache.Controller=off \
+  -Dorg.slf4j.simpleLogger.log.io.kubernetes.client.informer.cache.ProcessorListener=off -cp "test/target/classes:$(cat "$classpath_file")" \
   -Dkeepsake.projectRoot="$root" "$main" "$@"
