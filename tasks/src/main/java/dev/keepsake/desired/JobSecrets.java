@@ -36,7 +36,10 @@ public final class JobSecrets {
       named(needed, appBinding.getSpec().getTlsSecret(), "spec.tlsSecret" + of);
     }
     if (repository != null && repository.getSpec() != null) {
-      named(needed, repository.getSpec().getSecret(), "spec.secret of Repository " + repository.getMetadata().getName());
+      String name = repository.getMetadata().getNamespace() == null ? repository.getMetadata().getName()
+          : repository.getMetadata().getNamespace() + "/" + repository.getMetadata().getName();
+      // A Repository shared from another namespace: the Job's pod reads the Secret from its own namespace.
+      named(needed, repository.getSpec().getSecret(), "spec.secret of Repository " + name);
     }
     required(pod).forEach(needed::putIfAbsent);
     return needed;

@@ -167,7 +167,6 @@ public final class Writer {
     }
   }
 
-  /** Whether a Secret exists; its data is never read. */
   /** Those of these Secrets that do not exist in the namespace. */
   public java.util.Set<String> missingSecrets(String namespace, java.util.Collection<String> names) throws ApiException {
     java.util.Set<String> missing = new java.util.TreeSet<>();
@@ -179,6 +178,7 @@ public final class Writer {
     return missing;
   }
 
+  /** Whether a Secret exists; its data is never read. */
   public boolean secretExists(String namespace, String name) throws ApiException {
     try {
       new CoreV1Api(client).readNamespacedSecret(name, namespace).execute();
@@ -262,7 +262,8 @@ public final class Writer {
         }
       }
     }
-    if (found == null || found.reason() == null) {
+    // A step that reported success says nothing about a later one that was killed.
+    if (found == null || found.reason() == null || "Completed".equals(found.reason())) {
       SessionPhases.Termination unreported = PodTroubles.endedWithoutReport(pods, message -> parse(message).reason() != null);
       if (unreported != null) {
         return unreported;

@@ -72,19 +72,20 @@ public final class BackupSessionReconciler implements Reconciler {
       Readiness readiness = !jobToMake ? null : configuration == null
           ? Readiness.missing("ConfigurationNotFound", "BackupConfiguration " + session.getSpec().getInvoker().getName() + " does not exist")
           : ConfigurationReadiness.assess(configuration, observed(inputs), settings);
-      V1Job desired = readiness != null && readiness.ready() ? BackupJobs.forSession(inputs) : null;
+      boolean paused = configuration != null && Boolean.TRUE.equals(configuration.getSpec().getPaused());
+      String sibling = runningSibling(session);
+      V1Job desired = readiness != null && readiness.ready() && !paused && sibling == null
+          ? SessionRecorder.buildable(() -> BackupJobs.forSession(inputs)) : null;
       if (desired != null) {
         readiness = SessionRecorder.withSecrets(readiness, writer, desired, session, inputs.repository(),
             inputs.appBinding());
       }
-      SessionPhases.Next next = SessionPhases.next(new SessionPhases.Observed(phase, readiness,
-          configuration != null && Boolean.TRUE.equals(configuration.getSpec().getPaused()),
-          runningSibling(session), job, jobGone,
+      SessionPhases.Next next = SessionPhases.next(new SessionPhases.Observed(phase, readiness, paused, sibling, job, jobGone,
           job == null ? null : writer.podOutcome(request.getNamespace(), jobName, SessionPhases.isFinished(job))));
       if (next.createJob()) {
         next = SessionRecorder.created(() -> {
           writer.ensureJobIdentity(request.getNamespace(), configuration.getSpec().getRuntimeSettings(), settings.jobServiceAccount());
-          writer.createJob(desired);
+          writer.createJob(desired != null ? desired : BackupJobs.forSession(inputs));
         }, next, jobName);
       }
       if (next.phase() == SessionPhase.Failed && job != null && !SessionPhases.isFinished(job)) {

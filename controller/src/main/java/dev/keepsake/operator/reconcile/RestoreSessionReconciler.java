@@ -62,7 +62,7 @@ public final class RestoreSessionReconciler implements Reconciler {
       Readiness readiness = !jobToMake ? null : references.explained(RestoreReadiness.assess(session, inputs.repository(),
           references.namespaceLabels(namespace), inputs.task(), inputs.functions(), inputs.appBinding(), settings),
           namespace, spec.getRepository(), spec.getTask().getName(), spec.getTarget());
-      V1Job desired = readiness != null && readiness.ready() ? RestoreJobs.forSession(inputs) : null;
+      V1Job desired = readiness != null && readiness.ready() ? SessionRecorder.buildable(() -> RestoreJobs.forSession(inputs)) : null;
       if (desired != null) {
         readiness = SessionRecorder.withSecrets(readiness, writer, desired, session, inputs.repository(),
             inputs.appBinding());
@@ -73,7 +73,7 @@ public final class RestoreSessionReconciler implements Reconciler {
       if (next.createJob()) {
         next = SessionRecorder.created(() -> {
           writer.ensureJobIdentity(request.getNamespace(), spec.getRuntimeSettings(), settings.jobServiceAccount());
-          writer.createJob(desired);
+          writer.createJob(desired != null ? desired : RestoreJobs.forSession(inputs));
         }, next, jobName);
       }
       if (next.phase() == SessionPhase.Failed && job != null && !SessionPhases.isFinished(job)) {

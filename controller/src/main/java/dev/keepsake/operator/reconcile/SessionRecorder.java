@@ -51,10 +51,6 @@ final class SessionRecorder {
   }
 
   /**
-   * Creates the session's Job. When the API server refuses it, or the Job cannot be built from the
-   * session's values, the session fails with the refusal in its message: trying again cannot help.
-   */
-  /**
    * The session's readiness once the Secrets its Job's pod needs are looked up: {@code readiness}
    * when all exist, else why not (see {@link SecretReadiness}).
    */
@@ -67,6 +63,19 @@ final class SessionRecorder {
     return missing == null ? readiness : missing;
   }
 
+  /** The Job, or null when it cannot be built: {@link #created} then fails the session with why. */
+  static V1Job buildable(java.util.function.Supplier<V1Job> build) {
+    try {
+      return build.get();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Creates the session's Job. When the API server refuses it, or the Job cannot be built from the
+   * session's values, the session fails with the refusal in its message: trying again cannot help.
+   */
   static SessionPhases.Next created(JobCreation creation, SessionPhases.Next next, String jobName) throws ApiException {
     try {
       creation.run();

@@ -88,21 +88,16 @@ public final class PodTroubles {
           continue;
         }
         int exitCode = terminated.getExitCode();
-        String how = exitCode > 128 && exitCode < 160
-            ? "was killed by " + signalName(exitCode - 128) + " (exit code " + exitCode + ")"
-            : "exited with code " + exitCode;
-        String lastLine = message.lines().filter(line -> !line.isBlank()).reduce((first, second) -> second).orElse("");
-        return new SessionPhases.Termination(exitCode > 128 ? "Killed" : "ExitedWithoutReport", "container " + status.getName()
-            + " " + how + " before it could report, so its work did not finish and nothing of it was recorded;"
-            + " a backup cut off this way writes no snapshot. Look at the pod's events and the node for who stopped it"
-            + (lastLine.isEmpty() ? "" : "; its last log line: " + abbreviate(lastLine, 300)));
+        boolean signalled = exitCode > 128 && exitCode < 160;
+        // The log tail the kubelet keeps as the message is not repeated: it may hold what a step printed.
+        return new SessionPhases.Termination(signalled ? "Killed" : "ExitedWithoutReport", "container " + status.getName()
+            + (signalled ? " was killed by " + signalName(exitCode - 128) + " (exit code " + exitCode + ")"
+                : " failed with exit code " + exitCode) + " before it could report, so its step did not finish: a backup"
+            + " cut off before restic's last step writes no snapshot, a restore may have written part of its data."
+            + (signalled ? " Look at the pod's events and the node for who stopped it" : " See the pod's log"));
       }
     }
     return null;
-  }
-
-  private static String abbreviate(String text, int length) {
-    return text.length() <= length ? text : text.substring(0, length) + "...";
   }
 
   private static String signalName(int signal) {

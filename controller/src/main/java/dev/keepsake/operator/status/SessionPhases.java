@@ -92,8 +92,8 @@ public final class SessionPhases {
       }
       if ("BackoffLimitExceeded".equals(failed.getReason())) {
         return new Next(SessionPhase.Failed, "PodLost", "the Job's pod ended before its runner could report (it was"
-            + " deleted, evicted or its node failed), so its work did not finish and nothing of it was recorded;"
-            + " a backup cut off this way writes no snapshot", false);
+            + " deleted, evicted or its node failed), so its work did not finish: a backup cut off before restic's last"
+            + " step writes no snapshot, a restore may have written part of its data", false);
       }
       return new Next(SessionPhase.Failed, failed.getReason() == null ? "JobFailed" : failed.getReason(),
           failed.getMessage() == null ? "the Job failed" : failed.getMessage(), false);
