@@ -1,24 +1,26 @@
 package dev.keepsake.api;
 
-/** Hooks around a backup. */
-public class BackupHooks {
-  private Hook preBackup;
-  private Hook postBackup;
+import java.util.List;
 
-  public Hook getPreBackup() {
+/** Hooks around a backup, each list run in order. */
+public class BackupHooks {
+  private List<Hook> preBackup;
+  private List<Hook> postBackup;
+
+  public List<Hook> getPreBackup() {
     return preBackup;
   }
 
-  public BackupHooks preBackup(Hook preBackup) {
+  public BackupHooks preBackup(List<Hook> preBackup) {
     this.preBackup = preBackup;
     return this;
   }
 
-  public Hook getPostBackup() {
+  public List<Hook> getPostBackup() {
     return postBackup;
   }
 
-  public BackupHooks postBackup(Hook postBackup) {
+  public BackupHooks postBackup(List<Hook> postBackup) {
     this.postBackup = postBackup;
     return this;
   }

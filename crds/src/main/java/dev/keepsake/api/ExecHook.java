@@ -3,11 +3,12 @@ package dev.keepsake.api;
 import java.util.List;
 import java.util.Map;
 
-/** A command run in the backup pod, or in a pod of the application chosen by labels. */
+/** A command run through the API's exec subresource in a pod of the target, or in pods chosen by labels. */
 public class ExecHook {
   private List<String> command;
   private String container;
   private Map<String, String> podSelector;
+  private Boolean allPods;
 
   public List<String> getCommand() {
     return command;
@@ -33,6 +34,15 @@ public class ExecHook {
 
   public ExecHook podSelector(Map<String, String> podSelector) {
     this.podSelector = podSelector;
+    return this;
+  }
+
+  public Boolean getAllPods() {
+    return allPods;
+  }
+
+  public ExecHook allPods(Boolean allPods) {
+    this.allPods = allPods;
     return this;
   }
 }

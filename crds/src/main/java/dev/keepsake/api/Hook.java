@@ -1,12 +1,23 @@
 package dev.keepsake.api;
 
-/** An action before or after a backup or restore, and what its failure means. */
+/** An action before or after a backup or restore, when it runs and what its failure means. */
 public class Hook {
+  private String name;
   private ExecHook exec;
-  private HttpGetHook httpGet;
+  private HttpHook httpGet;
+  private HttpHook httpPost;
   private String executionPolicy;
   private String onFailure;
   private Integer timeoutSeconds;
+
+  public String getName() {
+    return name;
+  }
+
+  public Hook name(String name) {
+    this.name = name;
+    return this;
+  }
 
   public ExecHook getExec() {
     return exec;
@@ -17,12 +28,21 @@ public class Hook {
     return this;
   }
 
-  public HttpGetHook getHttpGet() {
+  public HttpHook getHttpGet() {
     return httpGet;
   }
 
-  public Hook httpGet(HttpGetHook httpGet) {
+  public Hook httpGet(HttpHook httpGet) {
     this.httpGet = httpGet;
+    return this;
+  }
+
+  public HttpHook getHttpPost() {
+    return httpPost;
+  }
+
+  public Hook httpPost(HttpHook httpPost) {
+    this.httpPost = httpPost;
     return this;
   }
 

@@ -1,24 +1,26 @@
 package dev.keepsake.api;
 
-/** Hooks around a restore. */
-public class RestoreHooks {
-  private Hook preRestore;
-  private Hook postRestore;
+import java.util.List;
 
-  public Hook getPreRestore() {
+/** Hooks around a restore, each list run in order. */
+public class RestoreHooks {
+  private List<Hook> preRestore;
+  private List<Hook> postRestore;
+
+  public List<Hook> getPreRestore() {
     return preRestore;
   }
 
-  public RestoreHooks preRestore(Hook preRestore) {
+  public RestoreHooks preRestore(List<Hook> preRestore) {
     this.preRestore = preRestore;
     return this;
   }
 
-  public Hook getPostRestore() {
+  public List<Hook> getPostRestore() {
     return postRestore;
   }
 
-  public RestoreHooks postRestore(Hook postRestore) {
+  public RestoreHooks postRestore(List<Hook> postRestore) {
     this.postRestore = postRestore;
     return this;
   }

@@ -22,6 +22,7 @@ public abstract class SessionStatus<SELF extends SessionStatus<SELF>> {
   private Progress progress;
   private java.util.Map<String, Long> inventory;
   private String inventoryCheck;
+  private List<HookStatus> hooks;
 
   @SuppressWarnings("unchecked")
   private SELF self() {
@@ -142,6 +143,15 @@ public abstract class SessionStatus<SELF extends SessionStatus<SELF>> {
 
   public SELF inventoryCheck(String inventoryCheck) {
     this.inventoryCheck = inventoryCheck;
+    return self();
+  }
+
+  public List<HookStatus> getHooks() {
+    return hooks;
+  }
+
+  public SELF hooks(List<HookStatus> hooks) {
+    this.hooks = hooks;
     return self();
   }
 }

@@ -41,12 +41,14 @@ public final class Operator implements AutoCloseable {
   private final Cluster cluster;
   private final ControllerManager manager;
   private final HealthServer health;
+  private final dev.keepsake.operator.hooks.HookRunner hooks;
   private Thread thread;
   private volatile LeaderElector elector;
 
   public Operator(ApiClient client, ApiClient watchClient, OperatorSettings settings, java.net.InetSocketAddress healthAddress)
       throws IOException {
     Writer writer = new Writer(client);
+    hooks = new dev.keepsake.operator.hooks.HookRunner(watchClient);
     cluster = new Cluster(watchClient, new dev.keepsake.operator.kube.UndecodableObjects(client, writer));
     metrics = new OperatorMetrics();
     Controller configurations = controller("backup-configurations",
@@ -57,12 +59,12 @@ public final class Operator implements AutoCloseable {
         .watch(queue -> ControllerBuilder.controllerWatchBuilder(BackupSession.class, queue)
             .withWorkQueueKeyFunc(s -> new Request(s.getMetadata().getNamespace(), invokerOf(s))).build()));
     Controller sessions = controller("backup-sessions",
-        metrics.instrument("BackupSession", new BackupSessionReconciler(cluster, writer, settings)), builder -> builder
+        metrics.instrument("BackupSession", new BackupSessionReconciler(cluster, writer, settings, hooks)), builder -> builder
         .watch(queue -> ControllerBuilder.controllerWatchBuilder(BackupSession.class, queue).build())
         .watch(queue -> ControllerBuilder.controllerWatchBuilder(V1Job.class, queue)
             .withWorkQueueKeyFunc(job -> byLabel(job.getMetadata(), Labels.SESSION)).build()));
     Controller restores = controller("restore-sessions",
-        metrics.instrument("RestoreSession", new RestoreSessionReconciler(cluster, writer, settings)), builder -> builder
+        metrics.instrument("RestoreSession", new RestoreSessionReconciler(cluster, writer, settings, hooks)), builder -> builder
         .watch(queue -> ControllerBuilder.controllerWatchBuilder(RestoreSession.class, queue).build())
         .watch(queue -> ControllerBuilder.controllerWatchBuilder(V1Job.class, queue)
             .withWorkQueueKeyFunc(job -> byLabel(job.getMetadata(), Labels.RESTORE)).build()));
@@ -174,6 +176,7 @@ public final class Operator implements AutoCloseable {
       elector.close();
     }
     manager.shutdown();
+    hooks.close();
     health.close();
   }
 

@@ -5,7 +5,12 @@ import dev.keepsake.api.BackupConfiguration;
 import dev.keepsake.api.BackupSession;
 import dev.keepsake.api.BackupSessionStatus;
 import dev.keepsake.api.SessionPhase;
+import dev.keepsake.api.BackupHooks;
+import dev.keepsake.api.HookStatus;
 import dev.keepsake.desired.BackupJobs;
+import dev.keepsake.operator.hooks.HookRunner;
+import dev.keepsake.operator.hooks.PodChoice;
+import dev.keepsake.operator.status.HookSequence;
 import dev.keepsake.desired.Names;
 import dev.keepsake.desired.OperatorSettings;
 import dev.keepsake.operator.kube.Cluster;
@@ -18,6 +23,7 @@ import io.kubernetes.client.extended.controller.reconciler.Request;
 import io.kubernetes.client.extended.controller.reconciler.Result;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1Job;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 
@@ -28,9 +34,11 @@ public final class BackupSessionReconciler implements Reconciler {
   private final References references;
   private final Writer writer;
   private final OperatorSettings settings;
+  private final HookRunner hooks;
 
-  public BackupSessionReconciler(Cluster cluster, Writer writer, OperatorSettings settings) {
+  public BackupSessionReconciler(Cluster cluster, Writer writer, OperatorSettings settings, HookRunner hooks) {
     this.cluster = cluster;
+    this.hooks = hooks;
     this.references = new References(cluster);
     this.writer = writer;
     this.settings = settings;
@@ -54,6 +62,9 @@ public final class BackupSessionReconciler implements Reconciler {
     BackupConfiguration configuration =
         Cluster.get(cluster.configurations, request.getNamespace(), session.getSpec().getInvoker().getName());
     SessionPhase phase = session.getStatus() == null ? null : session.getStatus().getPhase();
+    // Running pre hooks, a session has no Job yet and is still to make one.
+    boolean jobCreated = session.getStatus() != null && session.getStatus().getJobName() != null;
+    SessionPhase jobPhase = phase == SessionPhase.Running && !jobCreated ? SessionPhase.Pending : phase;
     String jobName = Names.backupJob(request.getName());
     try {
       if (configuration != null && !ownedBy(session, configuration)) {
@@ -65,9 +76,9 @@ public final class BackupSessionReconciler implements Reconciler {
         return Results.done();
       }
       V1Job job = Cluster.get(cluster.jobs, request.getNamespace(), jobName);
-      boolean jobGone = job == null && phase == SessionPhase.Running && writer.jobGone(request.getNamespace(), jobName);
+      boolean jobGone = job == null && jobPhase == SessionPhase.Running && writer.jobGone(request.getNamespace(), jobName);
       // Resolving the Task is only needed while the Job is still to be made, not on every Job event.
-      boolean jobToMake = job == null && phase != SessionPhase.Running;
+      boolean jobToMake = job == null && jobPhase != SessionPhase.Running;
       BackupJobs.Inputs inputs = configuration == null || !jobToMake ? null : inputs(session, configuration);
       Readiness readiness = !jobToMake ? null : configuration == null
           ? Readiness.missing("ConfigurationNotFound", "BackupConfiguration " + session.getSpec().getInvoker().getName() + " does not exist")
@@ -80,21 +91,34 @@ public final class BackupSessionReconciler implements Reconciler {
         readiness = SessionRecorder.withSecrets(readiness, writer, desired, session, inputs.repository(),
             inputs.appBinding());
       }
-      SessionPhases.Next next = SessionPhases.next(new SessionPhases.Observed(phase, readiness, paused, sibling, job, jobGone,
+      SessionPhases.Next core = SessionPhases.next(new SessionPhases.Observed(jobPhase, readiness, paused, sibling, job, jobGone,
           job == null ? null : writer.podOutcome(request.getNamespace(), jobName, SessionPhases.isFinished(job))));
+      HookSequence.Plan plan = plan(configuration);
+      HookSequence.Decision decision = HookSequence.decide(plan, hooksOf(session), core, phase == SessionPhase.Running);
+      SessionPhases.Next next = decision.next();
       if (next.createJob()) {
         next = SessionRecorder.created(() -> {
           writer.ensureJobIdentity(request.getNamespace(), configuration.getSpec().getRuntimeSettings(), settings.jobServiceAccount());
           writer.createJob(desired != null ? desired : BackupJobs.forSession(inputs));
         }, next, jobName);
+        if (next.phase().isFinished() && !plan.isEmpty()) {
+          // The Job was refused after the pre hooks ran: the post hooks still get their turn.
+          decision = HookSequence.decide(plan, hooksOf(session), next, true);
+          next = decision.next();
+        }
       }
+      SessionHooks.Step hookStep = SessionHooks.step(hooks, session, plan, decision, facts(session, configuration));
       if (next.phase() == SessionPhase.Failed && job != null && !SessionPhases.isFinished(job)) {
         // Before the status: should the stop fail, the session stays Running and the next try stops it.
         writer.stopJob(request.getNamespace(), jobName);
       }
       if (!SessionRecorder.record(writer, ApiKind.BACKUP_SESSION, session, BackupSessionStatus.class, BackupSessionStatus::new,
-          next, jobName)) {
+          next, jobName, status -> status.hooks(hookStep.hooks()))) {
         return Results.conflict();
+      }
+      SessionHooks.recorded(hooks, writer, session, hookStep);
+      if (hookStep.run() != null) {
+        return Results.after(hookStep.waiting() ? SessionHooks.WHILE_RUNNING : Duration.ZERO);
       }
       if (next.phase().isFinished()) {
         keepHistory(configuration);
@@ -108,6 +132,25 @@ public final class BackupSessionReconciler implements Reconciler {
     } catch (ApiException e) {
       return Results.failed("BackupSession " + request, e);
     }
+  }
+
+  private static HookSequence.Plan plan(BackupConfiguration configuration) {
+    BackupHooks spec = configuration == null ? null : configuration.getSpec().getHooks();
+    return new HookSequence.Plan("backup", HookSequence.Stage.PreBackup, spec == null ? null : spec.getPreBackup(),
+        HookSequence.Stage.PostBackup, spec == null ? null : spec.getPostBackup());
+  }
+
+  private static List<HookStatus> hooksOf(BackupSession session) {
+    return session.getStatus() == null ? null : session.getStatus().getHooks();
+  }
+
+  private SessionHooks.Facts facts(BackupSession session, BackupConfiguration configuration) {
+    String namespace = session.getMetadata().getNamespace();
+    var spec = configuration == null ? null : configuration.getSpec();
+    var ref = spec == null || spec.getTarget() == null ? null : spec.getTarget().getRef();
+    return new SessionHooks.Facts("BackupSession", session.getSpec().getInvoker().getName(), ref == null ? null : ref.getKind(),
+        ref == null ? null : ref.getName(), spec == null ? null : spec.getRepository().getName(),
+        PodChoice.forTarget(ref, spec == null ? null : references.appBinding(namespace, spec.getTarget())));
   }
 
   private BackupJobs.Inputs inputs(BackupSession session, BackupConfiguration configuration) {

@@ -4,7 +4,12 @@ import dev.keepsake.api.ApiKind;
 import dev.keepsake.api.RestoreSession;
 import dev.keepsake.api.RestoreSessionStatus;
 import dev.keepsake.api.SessionPhase;
+import dev.keepsake.api.HookStatus;
 import dev.keepsake.desired.Names;
+import dev.keepsake.operator.hooks.HookRunner;
+import dev.keepsake.operator.hooks.PodChoice;
+import dev.keepsake.operator.status.HookSequence;
+import java.util.List;
 import dev.keepsake.desired.OperatorSettings;
 import dev.keepsake.desired.RestoreJobs;
 import dev.keepsake.operator.kube.Cluster;
@@ -24,9 +29,11 @@ public final class RestoreSessionReconciler implements Reconciler {
   private final References references;
   private final Writer writer;
   private final OperatorSettings settings;
+  private final HookRunner hooks;
 
-  public RestoreSessionReconciler(Cluster cluster, Writer writer, OperatorSettings settings) {
+  public RestoreSessionReconciler(Cluster cluster, Writer writer, OperatorSettings settings, HookRunner hooks) {
     this.cluster = cluster;
+    this.hooks = hooks;
     this.references = new References(cluster);
     this.writer = writer;
     this.settings = settings;
@@ -49,13 +56,16 @@ public final class RestoreSessionReconciler implements Reconciler {
 
   private Result reconcile(Request request, RestoreSession session) {
     SessionPhase phase = session.getStatus() == null ? null : session.getStatus().getPhase();
+    // Running pre hooks, a session has no Job yet and is still to make one.
+    boolean jobCreated = session.getStatus() != null && session.getStatus().getJobName() != null;
+    SessionPhase jobPhase = phase == SessionPhase.Running && !jobCreated ? SessionPhase.Pending : phase;
     String namespace = request.getNamespace();
     String jobName = Names.restoreJob(request.getName());
     var spec = session.getSpec();
     try {
       V1Job job = Cluster.get(cluster.jobs, namespace, jobName);
       // Resolving the Task is only needed while the Job is still to be made, not on every Job event.
-      boolean jobToMake = job == null && phase != SessionPhase.Running;
+      boolean jobToMake = job == null && jobPhase != SessionPhase.Running;
       RestoreJobs.Inputs inputs = !jobToMake ? null : new RestoreJobs.Inputs(session,
           references.repository(namespace, spec.getRepository()), references.appBinding(namespace, spec.getTarget()),
           references.task(namespace, spec.getTask().getName()), references.functions(namespace), settings);
@@ -67,22 +77,41 @@ public final class RestoreSessionReconciler implements Reconciler {
         readiness = SessionRecorder.withSecrets(readiness, writer, desired, session, inputs.repository(),
             inputs.appBinding());
       }
-      boolean jobGone = job == null && phase == SessionPhase.Running && writer.jobGone(namespace, jobName);
-      SessionPhases.Next next = SessionPhases.next(new SessionPhases.Observed(phase, readiness, false, null, job, jobGone,
+      boolean jobGone = job == null && jobPhase == SessionPhase.Running && writer.jobGone(namespace, jobName);
+      SessionPhases.Next core = SessionPhases.next(new SessionPhases.Observed(jobPhase, readiness, false, null, job, jobGone,
           job == null ? null : writer.podOutcome(namespace, jobName, SessionPhases.isFinished(job))));
+      HookSequence.Plan plan = new HookSequence.Plan("restore", HookSequence.Stage.PreRestore,
+          spec.getHooks() == null ? null : spec.getHooks().getPreRestore(), HookSequence.Stage.PostRestore,
+          spec.getHooks() == null ? null : spec.getHooks().getPostRestore());
+      List<HookStatus> recorded = session.getStatus() == null ? null : session.getStatus().getHooks();
+      HookSequence.Decision decision = HookSequence.decide(plan, recorded, core, phase == SessionPhase.Running);
+      SessionPhases.Next next = decision.next();
       if (next.createJob()) {
         next = SessionRecorder.created(() -> {
           writer.ensureJobIdentity(request.getNamespace(), spec.getRuntimeSettings(), settings.jobServiceAccount());
           writer.createJob(desired != null ? desired : RestoreJobs.forSession(inputs));
         }, next, jobName);
+        if (next.phase().isFinished() && !plan.isEmpty()) {
+          // The Job was refused after the pre hooks ran: the post hooks still get their turn.
+          decision = HookSequence.decide(plan, recorded, next, true);
+          next = decision.next();
+        }
       }
+      var ref = spec.getTarget().getRef();
+      SessionHooks.Step hookStep = SessionHooks.step(hooks, session, plan, decision, new SessionHooks.Facts("RestoreSession", null,
+          ref.getKind(), ref.getName(), spec.getRepository().getName(),
+          PodChoice.forTarget(ref, references.appBinding(namespace, spec.getTarget()))));
       if (next.phase() == SessionPhase.Failed && job != null && !SessionPhases.isFinished(job)) {
         // Before the status: should the stop fail, the session stays Running and the next try stops it.
         writer.stopJob(namespace, jobName);
       }
       if (!SessionRecorder.record(writer, ApiKind.RESTORE_SESSION, session, RestoreSessionStatus.class, RestoreSessionStatus::new,
-          next, jobName)) {
+          next, jobName, status -> status.hooks(hookStep.hooks()))) {
         return Results.conflict();
+      }
+      SessionHooks.recorded(hooks, writer, session, hookStep);
+      if (hookStep.run() != null) {
+        return Results.after(hookStep.waiting() ? SessionHooks.WHILE_RUNNING : java.time.Duration.ZERO);
       }
       if (next.phase() == SessionPhase.Running) {
         // A pod that cannot start changes nothing the Job shows: look at it again.

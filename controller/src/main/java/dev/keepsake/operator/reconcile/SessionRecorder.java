@@ -31,8 +31,16 @@ final class SessionRecorder {
   /** False when someone else wrote the status in between; the caller then requeues. */
   static <P, S extends SessionStatus<S>, T extends Resource<P, S, T>> boolean record(Writer writer, ApiKind<T, ?> kind, T session,
       Class<S> statusType, Supplier<S> empty, SessionPhases.Next next, String jobName) throws ApiException {
+    return record(writer, kind, session, statusType, empty, next, jobName, status -> { });
+  }
+
+  /** As above, with {@code edit} applied to the status too (the hooks' results). */
+  static <P, S extends SessionStatus<S>, T extends Resource<P, S, T>> boolean record(Writer writer, ApiKind<T, ?> kind, T session,
+      Class<S> statusType, Supplier<S> empty, SessionPhases.Next next, String jobName, java.util.function.Consumer<S> edit)
+      throws ApiException {
     S before = session.getStatus() == null ? empty.get() : session.getStatus();
     S status = Manifests.toModel(Manifests.toJson(before), statusType);
+    edit.accept(status);
     boolean moved = SessionStatusUpdate.apply(status, next, jobName, session.getMetadata().getGeneration(), OffsetDateTime.now());
     if (Manifests.toJson(status).equals(Manifests.toJson(before))) {
       return true;

@@ -22,7 +22,10 @@ public final class SessionStatusUpdate {
     }
     status.phase(next.phase()).reason(next.reason()).message(next.message());
     if (next.phase() == SessionPhase.Running) {
-      status.jobName(jobName);
+      if (!HookSequence.HOOK_RUNNING.equals(next.reason())) {
+        // A session whose pre hooks run has no Job yet: the reconciler tells the two apart by this name.
+        status.jobName(jobName);
+      }
       if (status.getStartTime() == null) {
         status.startTime(now);
       }
