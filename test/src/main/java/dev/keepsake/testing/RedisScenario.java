@@ -127,6 +127,24 @@ public final class RedisScenario {
         """.formatted(CONFIGURATION, schedule, paused, REPOSITORY));
   }
 
+  /** Creates the BackupConfiguration on a daily schedule with {@code hooksYaml} as its spec.hooks (YAML flow style). */
+  public void configureWithHooks(String hooksYaml) throws ApiException {
+    apply("""
+        apiVersion: keepsake.dev/v1alpha1
+        kind: BackupConfiguration
+        metadata: {name: %s}
+        spec:
+          schedule: "@daily"
+          repository: {name: %s}
+          target:
+            ref: {apiGroup: keepsake.dev, kind: AppBinding, name: redis}
+          task: {name: redis-backup-7}
+          retentionPolicy: {name: last-five, keepLast: 5, prune: true}
+          timeout: 10m
+          hooks: %s
+        """.formatted(CONFIGURATION, REPOSITORY, hooksYaml));
+  }
+
   public BackupSession backUpNow(String session) throws ApiException {
     apply("""
         apiVersion: keepsake.dev/v1alpha1
@@ -140,6 +158,11 @@ public final class RedisScenario {
   }
 
   public RestoreSession restoreLatest(String session) throws ApiException {
+    return restoreLatest(session, "{}");
+  }
+
+  /** A restore of the newest snapshot with {@code hooksYaml} as its spec.hooks (YAML flow style). */
+  public RestoreSession restoreLatest(String session, String hooksYaml) throws ApiException {
     apply("""
         apiVersion: keepsake.dev/v1alpha1
         kind: RestoreSession
@@ -150,7 +173,8 @@ public final class RedisScenario {
           target:
             ref: {apiGroup: keepsake.dev, kind: AppBinding, name: redis}
           task: {name: redis-restore-7}
-        """.formatted(session, REPOSITORY));
+          hooks: %s
+        """.formatted(session, REPOSITORY, hooksYaml));
     return ApiKind.RESTORE_SESSION.api(client).get(namespace, session).throwsApiException().getObject();
   }
 }

@@ -131,7 +131,7 @@ public final class HookRunner implements AutoCloseable {
   private static String apiFailure(ApiException e) {
     if (e.getCode() == 403) {
       return "the operator may not do this (" + e.getCode() + " Forbidden): exec hooks need the create verb on pods/exec"
-          + " in the operator's ClusterRole";
+          + " in the operator's ClusterRole (the chart's hooks.exec)";
     }
     String body = e.getResponseBody() == null ? "" : e.getResponseBody();
     try {
