@@ -7,6 +7,7 @@ public class RepositorySpec {
   private Boolean initialize;
   private UsagePolicy usagePolicy;
   private Boolean wipeOut;
+  private RepositoryCheck check;
 
   public Backend getBackend() {
     return backend;
@@ -50,6 +51,15 @@ public class RepositorySpec {
 
   public RepositorySpec wipeOut(Boolean wipeOut) {
     this.wipeOut = wipeOut;
+    return this;
+  }
+
+  public RepositoryCheck getCheck() {
+    return check;
+  }
+
+  public RepositorySpec check(RepositoryCheck check) {
+    this.check = check;
     return this;
   }
 }

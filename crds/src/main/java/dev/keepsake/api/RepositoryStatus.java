@@ -17,6 +17,8 @@ public class RepositoryStatus {
   private String lastBackupSession;
   private OffsetDateTime lastCheckTime;
   private String lastCheckResult;
+  private String lastCheckMessage;
+  private List<SnapshotEntry> snapshots;
 
   public Long getObservedGeneration() {
     return observedGeneration;
@@ -114,6 +116,24 @@ public class RepositoryStatus {
 
   public RepositoryStatus lastCheckResult(String lastCheckResult) {
     this.lastCheckResult = lastCheckResult;
+    return this;
+  }
+
+  public String getLastCheckMessage() {
+    return lastCheckMessage;
+  }
+
+  public RepositoryStatus lastCheckMessage(String lastCheckMessage) {
+    this.lastCheckMessage = lastCheckMessage;
+    return this;
+  }
+
+  public List<SnapshotEntry> getSnapshots() {
+    return snapshots;
+  }
+
+  public RepositoryStatus snapshots(List<SnapshotEntry> snapshots) {
+    this.snapshots = snapshots;
     return this;
   }
 }

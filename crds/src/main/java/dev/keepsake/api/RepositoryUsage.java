@@ -4,6 +4,7 @@ package dev.keepsake.api;
 public class RepositoryUsage {
   private Integer snapshotCount;
   private Long totalSizeBytes;
+  private java.util.List<SnapshotEntry> snapshots;
 
   public Integer getSnapshotCount() {
     return snapshotCount;
@@ -20,6 +21,15 @@ public class RepositoryUsage {
 
   public RepositoryUsage totalSizeBytes(Long totalSizeBytes) {
     this.totalSizeBytes = totalSizeBytes;
+    return this;
+  }
+
+  public java.util.List<SnapshotEntry> getSnapshots() {
+    return snapshots;
+  }
+
+  public RepositoryUsage snapshots(java.util.List<SnapshotEntry> snapshots) {
+    this.snapshots = snapshots;
     return this;
   }
 }

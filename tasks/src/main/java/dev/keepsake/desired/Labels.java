@@ -11,6 +11,8 @@ public final class Labels {
   public static final String SESSION = "keepsake.dev/session";
   public static final String RESTORE = "keepsake.dev/restore";
   public static final String REPOSITORY = "keepsake.dev/repository";
+  /** What a Job of a Repository does (check); the wipe Job has none. */
+  public static final String OPERATION = "keepsake.dev/operation";
   /** Selects exactly the Jobs and CronJobs the operator caches. */
   public static final String SELECTOR = MANAGED_BY + "=" + MANAGER;
 

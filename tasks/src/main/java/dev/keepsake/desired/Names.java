@@ -29,6 +29,10 @@ public final class Names {
     return fit("keepsake-restore-" + session, JOB_MAX);
   }
 
+  public static String checkCronJob(String repository) {
+    return fit("keepsake-check-" + repository, CRON_JOB_MAX);
+  }
+
   public static String wipeJob(String repository) {
     return fit("keepsake-wipe-" + repository, JOB_MAX);
   }

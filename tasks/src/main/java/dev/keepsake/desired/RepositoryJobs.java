@@ -10,19 +10,51 @@ import java.util.List;
 /** Jobs that work on a Repository itself rather than on a target: wiping it out before it is deleted. */
 public final class RepositoryJobs {
   public static final String WIPE_CONTAINER = "wipe";
+  public static final String CHECK_CONTAINER = "check";
+  public static final String CHECK = "check";
 
   private RepositoryJobs() {}
+
+  /** restic check of the repository, with a read of part of its data when the Repository asks for one. */
+  public static V1Job check(Repository repository, OperatorSettings settings) {
+    String name = repository.getMetadata().getName();
+    List<String> command = new ArrayList<>(List.of("keepsake", "check"));
+    String subset = repository.getSpec().getCheck() == null ? null : repository.getSpec().getCheck().getReadDataSubset();
+    if (subset != null) {
+      command.addAll(List.of("--read-data-subset", subset));
+    }
+    java.util.Map<String, String> labels = Labels.of(Labels.REPOSITORY, name);
+    labels.put(Labels.OPERATION, CHECK);
+    return SessionJob.build(new SessionJob.Parts(
+        Names.checkCronJob(name),
+        repository.getMetadata().getNamespace(),
+        labels,
+        SessionJob.ownedBy(repository),
+        List.of(new V1Container().name(CHECK_CONTAINER).image(settings.runnerImage()).command(command)),
+        List.of(),
+        repository,
+        null,
+        true,
+        null,
+        null,
+        environment(repository, settings),
+        settings));
+  }
+
+  private static List<V1EnvVar> environment(Repository repository, OperatorSettings settings) {
+    List<V1EnvVar> runnerEnvironment = new ArrayList<>(List.of(
+        SessionJob.env("KEEPSAKE_NAMESPACE", repository.getMetadata().getNamespace()),
+        SessionJob.env("KEEPSAKE_REPOSITORY", SessionJob.repositoryJson(repository)),
+        SessionJob.env("KEEPSAKE_REPOSITORY_NAME", repository.getMetadata().getName()),
+        SessionJob.env("KEEPSAKE_SCRATCH_DIR", SessionJob.SCRATCH_PATH)));
+    SessionJob.addOptionalEnvironment(runnerEnvironment, settings, null);
+    return runnerEnvironment;
+  }
 
   /** Deletes the repository's data; runs once, when a Repository with wipeOut is deleted. */
   public static V1Job wipe(Repository repository, OperatorSettings settings) {
     String name = repository.getMetadata().getName();
     String namespace = repository.getMetadata().getNamespace();
-    List<V1EnvVar> runnerEnvironment = new ArrayList<>(List.of(
-        SessionJob.env("KEEPSAKE_NAMESPACE", namespace),
-        SessionJob.env("KEEPSAKE_REPOSITORY", SessionJob.repositoryJson(repository)),
-        SessionJob.env("KEEPSAKE_REPOSITORY_NAME", name),
-        SessionJob.env("KEEPSAKE_SCRATCH_DIR", SessionJob.SCRATCH_PATH)));
-    SessionJob.addOptionalEnvironment(runnerEnvironment, settings, null);
     V1Container wipe = new V1Container()
         .name(WIPE_CONTAINER)
         .image(settings.runnerImage())
@@ -39,7 +71,7 @@ public final class RepositoryJobs {
         true,
         null,
         null,
-        runnerEnvironment,
+        environment(repository, settings),
         settings));
   }
 }

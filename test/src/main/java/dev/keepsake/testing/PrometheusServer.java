@@ -29,10 +29,20 @@ public final class PrometheusServer implements AutoCloseable {
 
   /** @param targets host:port of each endpoint to scrape; their labels are kept (honor_labels), as for a Pushgateway */
   public static PrometheusServer start(Path dir, List<String> targets) {
+    return start(dir, targets, null);
+  }
+
+  /** As above, evaluating the alerting rules in {@code rulesYaml} (a Prometheus rule file), or none when null. */
+  public static PrometheusServer start(Path dir, List<String> targets, String rulesYaml) {
     try {
       Files.createDirectories(dir);
       Path config = dir.resolve("prometheus.yml");
-      Files.writeString(config, """
+      String rules = "";
+      if (rulesYaml != null) {
+        Path file = Files.writeString(dir.resolve("rules.yml"), rulesYaml);
+        rules = "rule_files: [\"" + file + "\"]\n";
+      }
+      Files.writeString(config, rules + """
           global: {scrape_interval: 1s, evaluation_interval: 1s}
           scrape_configs:
             - job_name: keepsake

@@ -254,7 +254,20 @@ class RealNodeTest {
         secret: {name: postgres-auth}
         parameters: {sslMode: disable}
         """.formatted(namespace), "-15", () -> postgresFingerprint(postgres),
-        () -> postgres.sql("postgres", "DROP DATABASE shop", "DROP DATABASE analytics"));
+        () -> postgres.sql("postgres", "DROP DATABASE shop", "DROP DATABASE analytics"),
+        // Written pages reach the disk before the dump starts: a CHECKPOINT in the server's pod.
+        "{preBackup: [{name: checkpoint, exec: {podSelector: {app: postgres}, command: [sh, -c,"
+            + " 'PGPASSWORD=\"$POSTGRES_PASSWORD\" psql -h 127.0.0.1 -U \"$POSTGRES_USER\" -d postgres -v ON_ERROR_STOP=1"
+            + " -c CHECKPOINT']}}]}",
+        scheduled -> {
+          assertThat(scheduled.getStatus().getHooks()).singleElement().satisfies(hook -> {
+            assertThat(hook.getPhase()).as(hook.getMessage()).isEqualTo("Succeeded");
+            assertThat(hook.getMessage()).isEqualTo("sh exited with code 0 in pod postgres");
+            assertThat(hook.getOutput()).isEqualTo("CHECKPOINT");
+          });
+          assertThat(Long.parseLong(postgres.sql("postgres", "SELECT checkpoints_req FROM pg_stat_bgwriter").trim()))
+              .as("requested checkpoints").isPositive();
+        });
   }
 
   @Test
@@ -277,7 +290,7 @@ class RealNodeTest {
         clientConfig: {url: "mysql://mariadb.%s.svc:3306"}
         secret: {name: mariadb-auth}
         """.formatted(namespace), "-10", () -> mariadbFingerprint(mariadb),
-        () -> mariadb.sql("DROP DATABASE shop", "DROP DATABASE analytics"));
+        () -> mariadb.sql("DROP DATABASE shop", "DROP DATABASE analytics"), "{}", scheduled -> { });
   }
 
   /**
@@ -288,7 +301,8 @@ class RealNodeTest {
    * @param taskSuffix the addon's Tasks are {@code <addon>-backup<suffix>} and {@code <addon>-restore<suffix>}
    */
   private static void scheduledBackupAndRestoreOfDroppedDatabases(String namespace, String addon, String appBindingSpec,
-      String taskSuffix, java.util.function.Supplier<String> fingerprint, Runnable dropDatabases) throws Exception {
+      String taskSuffix, java.util.function.Supplier<String> fingerprint, Runnable dropDatabases, String hooks,
+      java.util.function.Consumer<BackupSession> hooksDid) throws Exception {
     String before = fingerprint.get();
     RedisScenario objects = addonInto(namespace, addon, """
         apiVersion: keepsake.dev/v1alpha1
@@ -298,8 +312,9 @@ class RealNodeTest {
         %s""".formatted(addon, appBindingSpec.indent(2)));
     String target = "{ref: {apiGroup: keepsake.dev, kind: AppBinding, name: " + addon + "}}";
 
-    BackupSession scheduled = scheduledOnce(objects, namespace, target, addon + "-backup" + taskSuffix);
+    BackupSession scheduled = scheduledOnce(objects, namespace, target, addon + "-backup" + taskSuffix, hooks);
     assertThat(scheduled.getStatus().getPhase()).as(scheduled.getStatus().getMessage()).isEqualTo(SessionPhase.Succeeded);
+    hooksDid.accept(scheduled);
     assertThat(scheduled.getStatus().getInventoryCheck()).contains("as many as the server holds");
 
     dropDatabases.run();
@@ -450,6 +465,67 @@ class RealNodeTest {
         .as("the app ran throughout").isEqualTo("Running");
   }
 
+  @Test
+  @Order(9)
+  void execHooksFlushAndPauseRedisInItsPodAndAWebhookHearsEveryOutcome() throws Exception {
+    String namespace = cluster.createNamespace("hooks");
+    RedisServer redis = redisPod(namespace);
+    RedisDataSet.seed(redis);
+    long savedBefore = Long.parseLong(redis.cli("LASTSAVE").trim());
+    try (WebhookReceiver notices = WebhookReceiver.start(java.net.InetAddress.getByName(LocalNode.NODE_IP))) {
+      ClusterPods.serviceOutsideTheCluster(client, namespace, "notices", notices.port());
+      RedisScenario scenario = backUpIntoS3(namespace);
+      String cli = "export REDISCLI_AUTH=\"$REDIS_PASSWORD\"; ";
+      scenario.configureWithHooks("""
+          {preBackup: [
+             {name: pause-writes, exec: {podSelector: {app: redis}, command: [sh, -c, '%sredis-cli CLIENT PAUSE 60000 WRITE']}},
+             {name: flush, exec: {podSelector: {app: redis}, command: [sh, -c, '%sbefore=$(redis-cli LASTSAVE);
+               redis-cli BGSAVE SCHEDULE; while [ "$(redis-cli LASTSAVE)" = "$before" ]; do sleep 0.2; done; echo saved']},
+              timeoutSeconds: 30}],
+           postBackup: [
+             {name: resume-writes, exec: {podSelector: {app: redis}, command: [sh, -c, '%sredis-cli CLIENT UNPAUSE']},
+              executionPolicy: Always},
+             {name: notify, httpPost: {url: "http://notices.%s.svc:%d/backup"}, executionPolicy: Always}]}"""
+          .formatted(cli, cli, cli, namespace, notices.port()));
+
+      scenario.backUpNow("paused-and-flushed");
+      BackupSession done = awaitFinished(namespace, "paused-and-flushed");
+
+      assertThat(done.getStatus().getPhase()).as(done.getStatus().getMessage()).isEqualTo(SessionPhase.Succeeded);
+      assertThat(done.getStatus().getHooks()).extracting(h -> h.getName() + ":" + h.getPhase())
+          .containsExactly("pause-writes:Succeeded", "flush:Succeeded", "resume-writes:Succeeded", "notify:Succeeded");
+      assertThat(done.getStatus().getHooks().get(1).getOutput()).endsWith("saved");
+      assertThat(done.getStatus().getHooks().get(1).getMessage()).isEqualTo("sh exited with code 0 in pod redis");
+      assertThat(Long.parseLong(redis.cli("LASTSAVE").trim())).as("BGSAVE ran").isGreaterThan(savedBefore);
+      assertWritable(redis);
+      var notice = com.google.gson.JsonParser.parseString(notices.requests().get(0).body()).getAsJsonObject();
+      assertThat(notice.get("phase").getAsString()).isEqualTo("Succeeded");
+      assertThat(notice.get("snapshot").getAsString()).isEqualTo(done.getStatus().getSnapshotId());
+
+      // The dump now fails (the AppBinding's password is wrong): writes are resumed all the same.
+      new CoreV1Api(client).replaceNamespacedSecret("redis-auth", namespace, new io.kubernetes.client.openapi.models.V1Secret()
+          .metadata(new io.kubernetes.client.openapi.models.V1ObjectMeta().name("redis-auth"))
+          .stringData(Map.of("password", "not the password"))).execute();
+      scenario.backUpNow("failing");
+      BackupSession failed = awaitFinished(namespace, "failing");
+
+      assertThat(failed.getStatus().getPhase()).isEqualTo(SessionPhase.Failed);
+      assertThat(failed.getStatus().getHooks()).extracting(h -> h.getName() + ":" + h.getPhase())
+          .containsExactly("pause-writes:Succeeded", "flush:Succeeded", "resume-writes:Succeeded", "notify:Succeeded");
+      assertWritable(redis);
+      var second = com.google.gson.JsonParser.parseString(notices.requests().get(1).body()).getAsJsonObject();
+      assertThat(second.get("phase").getAsString()).isEqualTo("Failed");
+      assertThat(second.get("message").getAsString()).isEqualTo(failed.getStatus().getMessage());
+    }
+  }
+
+  /** A write is answered at once: no CLIENT PAUSE holds it. */
+  private static void assertWritable(RedisServer redis) {
+    long start = System.nanoTime();
+    assertThat(redis.cli("SET", "written-after-the-backup", "yes").trim()).isEqualTo("OK");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+  }
+
   private static final String CONFIGURATION = "real-node-backup";
 
   /** The repository Secret, a Repository on S3 (a bucket of the namespace's name), an AppBinding and the addon. */
@@ -466,6 +542,11 @@ class RealNodeTest {
   }
 
   private static void configure(RedisScenario objects, String target, String task, String schedule) throws ApiException {
+    configure(objects, target, task, schedule, "{}");
+  }
+
+  private static void configure(RedisScenario objects, String target, String task, String schedule, String hooks)
+      throws ApiException {
     objects.apply("""
         apiVersion: keepsake.dev/v1alpha1
         kind: BackupConfiguration
@@ -477,12 +558,14 @@ class RealNodeTest {
           task: {name: %s}
           retentionPolicy: {name: last-five, keepLast: 5, prune: true}
           timeout: 10m
-        """.formatted(CONFIGURATION, schedule, RedisScenario.REPOSITORY, target, task));
+          hooks: %s
+        """.formatted(CONFIGURATION, schedule, RedisScenario.REPOSITORY, target, task, hooks));
   }
 
   /** Every minute until the first session ends, then paused. */
-  private static BackupSession scheduledOnce(RedisScenario objects, String namespace, String target, String task) throws Exception {
-    configure(objects, target, task, "* * * * *");
+  private static BackupSession scheduledOnce(RedisScenario objects, String namespace, String target, String task, String hooks)
+      throws Exception {
+    configure(objects, target, task, "* * * * *", hooks);
     BackupSession scheduled = await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
         .until(() -> firstFinishedSession(namespace), session -> session != null);
     ApiKind.BACKUP_CONFIGURATION.api(client).patch(namespace, CONFIGURATION,

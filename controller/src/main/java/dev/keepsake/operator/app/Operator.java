@@ -42,6 +42,7 @@ public final class Operator implements AutoCloseable {
   private final ControllerManager manager;
   private final HealthServer health;
   private final dev.keepsake.operator.hooks.HookRunner hooks;
+  private final dev.keepsake.operator.metrics.MetricsJanitor janitor;
   private Thread thread;
   private volatile LeaderElector elector;
 
@@ -83,6 +84,8 @@ public final class Operator implements AutoCloseable {
         .filter(c -> !Boolean.TRUE.equals(c.getSpec().getPaused()))
         .collect(java.util.stream.Collectors.groupingBy(c -> c.getMetadata().getNamespace(), java.util.stream.Collectors.counting())));
     health = new HealthServer(healthAddress, cluster::synced, metrics);
+    janitor = settings.pushgatewayUrl() == null ? null
+        : new dev.keepsake.operator.metrics.MetricsJanitor(settings.pushgatewayUrl(), cluster, Duration.ofSeconds(15));
   }
 
   private Controller controller(String name, Reconciler reconciler,
@@ -132,6 +135,7 @@ public final class Operator implements AutoCloseable {
   /** Runs the controllers in the background (in-process use: tests and the local demo). */
   public synchronized Operator start() {
     thread = new Thread(manager, "keepsake-operator");
+    startJanitor();
     thread.setDaemon(true);
     thread.start();
     return this;
@@ -148,12 +152,19 @@ public final class Operator implements AutoCloseable {
     elector.run(
         () -> {
           LOG.info(identity + " leads; starting the controllers");
+          startJanitor();
           manager.run();
         },
         () -> {
           LOG.severe(identity + " lost the leadership");
           onLostLeadership.run();
         });
+  }
+
+  private void startJanitor() {
+    if (janitor != null) {
+      janitor.start();
+    }
   }
 
   /** How many reconciles this instance ran (a follower runs none). */
@@ -177,6 +188,9 @@ public final class Operator implements AutoCloseable {
     }
     manager.shutdown();
     hooks.close();
+    if (janitor != null) {
+      janitor.close();
+    }
     health.close();
   }
 
@@ -199,6 +213,7 @@ public final class Operator implements AutoCloseable {
       String identity = env.getOrDefault("POD_NAME", java.net.InetAddress.getLocalHost().getHostName()) + "-" + ProcessHandle.current().pid();
       operator.runWithLeaderElection(electionClient, env.getOrDefault("POD_NAMESPACE", "default"), identity, () -> System.exit(1));
     } else {
+      operator.startJanitor();
       operator.manager.run();
     }
   }

@@ -10,6 +10,7 @@ import io.kubernetes.client.openapi.models.V1CronJob;
 import io.kubernetes.client.openapi.models.V1CronJobSpec;
 import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1EnvVarSource;
+import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1JobSpec;
 import io.kubernetes.client.openapi.models.V1JobTemplateSpec;
 import io.kubernetes.client.openapi.models.V1ObjectFieldSelector;
@@ -71,6 +72,26 @@ public final class CronJobs {
                 .metadata(new V1ObjectMeta().labels(labels))
                 .spec(new V1JobSpec().backoffLimit(3).ttlSecondsAfterFinished(3600)
                     .template(new V1PodTemplateSpec().metadata(new V1ObjectMeta().labels(labels)).spec(pod)))));
+  }
+
+  /** The CronJob of a Repository's scheduled check: its Jobs run `keepsake check` themselves. */
+  public static V1CronJob forRepositoryCheck(dev.keepsake.api.Repository repository, OperatorSettings settings) {
+    String name = repository.getMetadata().getName();
+    V1Job check = dev.keepsake.desired.RepositoryJobs.check(repository, settings);
+    Map<String, String> labels = check.getMetadata().getLabels();
+    return new V1CronJob()
+        .apiVersion("batch/v1")
+        .kind("CronJob")
+        .metadata(new V1ObjectMeta().name(Names.checkCronJob(name)).namespace(repository.getMetadata().getNamespace())
+            .labels(labels).ownerReferences(check.getMetadata().getOwnerReferences()))
+        .spec(new V1CronJobSpec()
+            .schedule(repository.getSpec().getCheck().getSchedule())
+            .timeZone(repository.getSpec().getCheck().getTimeZone())
+            .concurrencyPolicy("Forbid")
+            .startingDeadlineSeconds(300L)
+            .successfulJobsHistoryLimit(1)
+            .failedJobsHistoryLimit(1)
+            .jobTemplate(new V1JobTemplateSpec().metadata(new V1ObjectMeta().labels(labels)).spec(check.getSpec())));
   }
 
   private static V1EnvVar fieldRef(String name, String path) {

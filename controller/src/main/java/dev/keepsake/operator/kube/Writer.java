@@ -345,6 +345,13 @@ public final class Writer {
     return true;
   }
 
+  public void deleteCronJob(String namespace, String name) throws ApiException {
+    var response = cronJobs.delete(namespace, name);
+    if (!response.isSuccess() && response.getHttpStatusCode() != 404) {
+      orThrow(response);
+    }
+  }
+
   public <T extends Resource<?, ?, T>> void delete(ApiKind<T, ?> kind, String namespace, String name) {
     kind.api(client).delete(namespace, name);
   }

@@ -6,7 +6,12 @@ import dev.keepsake.api.BackupSession;
 import dev.keepsake.api.Manifests;
 import dev.keepsake.api.Repository;
 import dev.keepsake.api.RepositoryStatus;
+import dev.keepsake.api.RepositoryCheck;
+import dev.keepsake.desired.Labels;
 import dev.keepsake.desired.Names;
+import dev.keepsake.operator.desired.CronJobs;
+import dev.keepsake.operator.schedule.Schedule;
+import dev.keepsake.operator.status.CheckResults;
 import dev.keepsake.desired.OperatorSettings;
 import dev.keepsake.desired.RepositoryJobs;
 import dev.keepsake.operator.kube.Cluster;
@@ -30,6 +35,7 @@ import java.util.Objects;
  * with wipeOut, the finalizer and the Job that deletes its data when the Repository is deleted.
  */
 public final class RepositoryReconciler implements Reconciler {
+  static final String CHECK_SCHEDULED = "CheckScheduled";
   private final Cluster cluster;
   private final Writer writer;
   private final OperatorSettings settings;
@@ -69,6 +75,8 @@ public final class RepositoryReconciler implements Reconciler {
       }
       boolean secretExists = writer.secretExists(request.getNamespace(), repository.getSpec().getSecret().getName());
       RepositoryStatus status = RepositoryStatuses.from(repository, secretExists, sessionsInto(repository), OffsetDateTime.now());
+      status = scheduleChecks(repository, status);
+      status = lastCheck(repository, status);
       if (step == WipeOut.Step.CREATE_JOB || step == WipeOut.Step.WAIT_FOR_JOB || step == WipeOut.Step.JOB_FAILED) {
         String failure = step == WipeOut.Step.JOB_FAILED ? failureOf(request.getNamespace(), jobName) : null;
         status = RepositoryStatuses.wipingOut(status, repository, step, jobName, failure, OffsetDateTime.now());
@@ -86,13 +94,73 @@ public final class RepositoryReconciler implements Reconciler {
     }
   }
 
+  /** The check CronJob as spec.check asks, or none; a schedule that cannot be used is a condition and an Event. */
+  private RepositoryStatus scheduleChecks(Repository repository, RepositoryStatus status) throws ApiException {
+    String namespace = repository.getMetadata().getNamespace();
+    String cronJobName = Names.checkCronJob(repository.getMetadata().getName());
+    RepositoryCheck check = repository.getSpec().getCheck();
+    Long generation = repository.getMetadata().getGeneration();
+    if (check == null || repository.getMetadata().getDeletionTimestamp() != null) {
+      if (Cluster.get(cluster.cronJobs, namespace, cronJobName) != null) {
+        writer.deleteCronJob(namespace, cronJobName);
+      }
+      return status.conditions(Conditions.remove(status.getConditions(), CHECK_SCHEDULED));
+    }
+    String refusal;
+    Schedule.Parsed parsed = Schedule.parse(check.getSchedule(), check.getTimeZone());
+    if (parsed instanceof Schedule.Invalid invalid) {
+      refusal = "spec.check.schedule: " + invalid.message();
+    } else {
+      try {
+        writer.ensureJobIdentity(namespace, settings.jobServiceAccount());
+        writer.applyCronJob(CronJobs.forRepositoryCheck(repository, settings), Cluster.get(cluster.cronJobs, namespace, cronJobName));
+        String when = ((Schedule.Valid) parsed).schedule().describe();
+        return status.conditions(Conditions.set(status.getConditions(), CHECK_SCHEDULED, true, "CheckScheduled",
+            "CronJob " + cronJobName + " runs restic check " + when
+                + (check.getReadDataSubset() == null ? "" : ", reading data subset " + check.getReadDataSubset()),
+            generation, OffsetDateTime.now()));
+      } catch (ApiException e) {
+        refusal = "the API server refused CronJob " + cronJobName + ": " + Refusals.of(e).orElseThrow(() -> e);
+      }
+    }
+    if (!alreadySaid(repository, CHECK_SCHEDULED, "InvalidCheckSchedule")) {
+      writer.event(repository, true, "InvalidCheckSchedule", refusal);
+    }
+    return status.conditions(Conditions.set(status.getConditions(), CHECK_SCHEDULED, false, "InvalidCheckSchedule", refusal,
+        generation, OffsetDateTime.now()));
+  }
+
+  /** The newest check Job's result into the status, once, with an Event. */
+  private RepositoryStatus lastCheck(Repository repository, RepositoryStatus status) throws ApiException {
+    String namespace = repository.getMetadata().getNamespace();
+    String name = repository.getMetadata().getName();
+    List<V1Job> checks = Cluster.in(cluster.jobs, namespace).stream()
+        .filter(job -> job.getMetadata().getLabels() != null && name.equals(job.getMetadata().getLabels().get(Labels.REPOSITORY))
+            && RepositoryJobs.CHECK.equals(job.getMetadata().getLabels().get(Labels.OPERATION)))
+        .toList();
+    var ended = CheckResults.newest(checks);
+    if (ended.isEmpty() || !CheckResults.isNew(ended.get(), status)) {
+      return status;
+    }
+    SessionPhases.Termination termination = writer.termination(namespace, ended.get().job().getMetadata().getName());
+    RepositoryStatus recorded = CheckResults.record(status, ended.get(), termination == null ? null : termination.message(),
+        repository.getMetadata().getGeneration());
+    writer.event(repository, !ended.get().passed(), ended.get().passed() ? "CheckPassed" : "CheckFailed",
+        recorded.getLastCheckMessage());
+    return recorded;
+  }
+
   private String failureOf(String namespace, String jobName) throws ApiException {
     SessionPhases.Termination termination = writer.termination(namespace, jobName);
     return termination == null ? "the Job failed without a message" : termination.message();
   }
 
   private static boolean alreadySaid(Repository repository, String reason) {
-    return repository.getStatus() != null && Conditions.find(repository.getStatus().getConditions(), RepositoryStatuses.WIPED_OUT)
+    return alreadySaid(repository, RepositoryStatuses.WIPED_OUT, reason);
+  }
+
+  private static boolean alreadySaid(Repository repository, String condition, String reason) {
+    return repository.getStatus() != null && Conditions.find(repository.getStatus().getConditions(), condition)
         .map(c -> reason.equals(c.getReason())).orElse(false);
   }
 

@@ -32,6 +32,11 @@ public final class Conditions {
     return result;
   }
 
+  /** The conditions without {@code type}; null stays null. */
+  public static List<V1Condition> remove(List<V1Condition> current, String type) {
+    return current == null ? null : current.stream().filter(c -> !type.equals(c.getType())).toList();
+  }
+
   public static Optional<V1Condition> find(List<V1Condition> conditions, String type) {
     return conditions == null ? Optional.empty()
         : conditions.stream().filter(c -> Objects.equals(type, c.getType())).findFirst();

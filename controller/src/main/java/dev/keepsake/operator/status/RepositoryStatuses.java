@@ -34,7 +34,8 @@ public final class RepositoryStatuses {
         .totalSize(previous.getTotalSize())
         .totalSizeBytes(previous.getTotalSizeBytes())
         .lastCheckTime(previous.getLastCheckTime())
-        .lastCheckResult(previous.getLastCheckResult());
+        .lastCheckResult(previous.getLastCheckResult())
+        .lastCheckMessage(previous.getLastCheckMessage());
     List<BackupSession> succeeded = sessions.stream()
         .filter(s -> s.getStatus() != null && s.getStatus().getPhase() == SessionPhase.Succeeded && s.getStatus().getCompletionTime() != null)
         .sorted(Comparator.comparing((BackupSession s) -> s.getStatus().getCompletionTime()).reversed())
@@ -52,6 +53,10 @@ public final class RepositoryStatuses {
         .ifPresent(usage -> status.snapshotCount(usage.getSnapshotCount())
             .totalSizeBytes(usage.getTotalSizeBytes())
             .totalSize(Bytes.human(usage.getTotalSizeBytes())));
+    status.snapshots(SnapshotListing.of(previous.getSnapshots(), sessions));
+    if (status.getSnapshots().isEmpty()) {
+      status.snapshots(null);
+    }
     return status;
   }
 

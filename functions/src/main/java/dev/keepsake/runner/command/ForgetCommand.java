@@ -46,7 +46,7 @@ final class ForgetCommand implements Callable<Integer> {
       if (policy.isEmpty()) {
         // A configuration without a retention policy keeps everything; its Task's retention step says so.
         JsonObject results = new JsonObject();
-        RepositoryUsageReport.add(results, repository, report);
+        RepositoryUsageReport.add(results, repository, report, target.host);
         return run.succeeded("no retention policy: every snapshot of " + target.host + " is kept", results);
       }
       Restic restic = repository.open(System.getenv());
@@ -68,7 +68,7 @@ final class ForgetCommand implements Callable<Integer> {
       retention.addProperty("pruned", prune && !dryRun);
       JsonObject results = new JsonObject();
       results.add("retention", retention);
-      RepositoryUsageReport.add(results, restic, repository.name, report);
+      RepositoryUsageReport.add(results, restic, repository.name, report, target.host);
       run.metrics()
           .gauge("keepsake_retention_kept_snapshots", "Snapshots of the target kept by the last retention run", keptRemoved[0])
           .gauge("keepsake_retention_removed_snapshots", "Snapshots of the target removed by the last retention run",

@@ -16,17 +16,20 @@ import java.util.Map;
 final class RepositoryUsageReport {
   private RepositoryUsageReport() {}
 
-  static void add(JsonObject results, RepositoryOptions repository, ReportOptions report) {
+  /** How many of the target's newest snapshots are listed for the Repository's status. */
+  static final int LISTED_SNAPSHOTS = 10;
+
+  static void add(JsonObject results, RepositoryOptions repository, ReportOptions report, String host) {
     try {
       Restic restic = repository.open(System.getenv());
       Log.useRedactor(restic.redactor());
-      add(results, restic, repository.name, report);
+      add(results, restic, repository.name, report, host);
     } catch (RuntimeException failure) {
       Log.warn("could not measure the repository: %s", failure.getMessage());
     }
   }
 
-  static void add(JsonObject results, Restic restic, String repositoryName, ReportOptions report) {
+  static void add(JsonObject results, Restic restic, String repositoryName, ReportOptions report, String host) {
     Restic.RepositoryStats stats;
     try {
       stats = restic.repositoryStats();
@@ -38,6 +41,11 @@ final class RepositoryUsageReport {
     JsonObject usage = new JsonObject();
     usage.addProperty("snapshotCount", stats.snapshots());
     usage.addProperty("totalSizeBytes", stats.storedBytes());
+    try {
+      usage.add("snapshots", newest(restic.snapshots(host, java.util.List.of())));
+    } catch (RuntimeException failure) {
+      Log.warn("could not list the snapshots of %s: %s", host, failure.getMessage());
+    }
     results.add("repository", usage);
     Map<String, String> grouping = new LinkedHashMap<>();
     grouping.put("namespace", report.namespace());
@@ -47,5 +55,22 @@ final class RepositoryUsageReport {
         .gauge("keepsake_repository_size_bytes", "Bytes the repository stores after deduplication and compression",
             stats.storedBytes())
         .push();
+  }
+
+  /** The target's newest snapshots, newest first: what the Repository's status shows of them. */
+  static com.google.gson.JsonArray newest(java.util.List<dev.keepsake.runner.restic.Snapshot> snapshots) {
+    com.google.gson.JsonArray listed = new com.google.gson.JsonArray();
+    for (int i = snapshots.size() - 1; i >= 0 && listed.size() < LISTED_SNAPSHOTS; i--) {
+      dev.keepsake.runner.restic.Snapshot snapshot = snapshots.get(i);
+      JsonObject entry = new JsonObject();
+      entry.addProperty("id", snapshot.shortId());
+      entry.addProperty("time", snapshot.time());
+      entry.addProperty("host", snapshot.hostname());
+      com.google.gson.JsonArray tags = new com.google.gson.JsonArray();
+      snapshot.tags().forEach(tags::add);
+      entry.add("tags", tags);
+      listed.add(entry);
+    }
+    return listed;
   }
 }

@@ -1,0 +1,107 @@
+package dev.keepsake.operator.metrics;
+
+import dev.keepsake.api.BackupConfiguration;
+import dev.keepsake.operator.kube.Cluster;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * Keeps the Pushgateway in step with the objects its groups are about: a group whose
+ * BackupConfiguration, Repository or RestoreSession is gone is deleted (else alerts fire forever for
+ * what no longer exists), and a configuration's group says whether it is paused, so "too old" does
+ * not fire for a backup that was stopped on purpose.
+ */
+public final class MetricsJanitor implements AutoCloseable {
+  public static final String PAUSED = "keepsake_backup_paused";
+  private static final Logger LOG = Logger.getLogger(MetricsJanitor.class.getName());
+  private final PushgatewayGroups pushgateway;
+  private final Cluster cluster;
+  private final Duration interval;
+  private ScheduledExecutorService timer;
+
+  public MetricsJanitor(String pushgatewayUrl, Cluster cluster, Duration interval) {
+    this.pushgateway = new PushgatewayGroups(pushgatewayUrl);
+    this.cluster = cluster;
+    this.interval = interval;
+  }
+
+  public synchronized void start() {
+    if (timer != null) {
+      return;
+    }
+    timer = Executors.newSingleThreadScheduledExecutor(task -> {
+      Thread thread = new Thread(task, "keepsake-metrics-janitor");
+      thread.setDaemon(true);
+      return thread;
+    });
+    timer.scheduleWithFixedDelay(this::sweepQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void sweepQuietly() {
+    try {
+      if (cluster.synced()) {
+        sweep();
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warning("could not tidy the Pushgateway's groups: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** One pass over the groups; returns how many were deleted. */
+  int sweep() throws IOException, InterruptedException {
+    int deleted = 0;
+    for (PushgatewayGroups.Group group : pushgateway.list()) {
+      String namespace = group.key().get("namespace");
+      if (group.job() == null || namespace == null || !group.job().startsWith("keepsake-")) {
+        continue;
+      }
+      if (!exists(group, namespace)) {
+        pushgateway.delete(group);
+        LOG.info("deleted the Pushgateway group " + group.job() + " " + group.key() + ": its object no longer exists");
+        deleted++;
+        continue;
+      }
+      BackupConfiguration configuration = "keepsake-backup".equals(group.job())
+          ? Cluster.get(cluster.configurations, namespace, group.key().get("configuration")) : null;
+      if (configuration != null) {
+        double paused = Boolean.TRUE.equals(configuration.getSpec().getPaused()) ? 1 : 0;
+        Double shown = group.values().get(PAUSED);
+        if (shown == null || shown != paused) {
+          pushgateway.setGauge(group.job(), group.key(), PAUSED, "1 while the BackupConfiguration is paused", paused);
+        }
+      }
+    }
+    return deleted;
+  }
+
+  private boolean exists(PushgatewayGroups.Group group, String namespace) {
+    Map<String, String> key = group.key();
+    if (key.values().stream().anyMatch(value -> value.contains("/"))) {
+      // Pushed by a run outside any session (a host name as its key): not the operator's to judge.
+      return true;
+    }
+    return switch (group.job()) {
+      case "keepsake-backup" -> key.get("configuration") == null
+          || Cluster.get(cluster.configurations, namespace, key.get("configuration")) != null;
+      case "keepsake-restore" -> key.get("restore") == null
+          || Cluster.get(cluster.restoreSessions, namespace, key.get("restore")) != null;
+      case "keepsake-check", "keepsake-repository" -> key.get("repository") == null
+          || Cluster.get(cluster.repositories, namespace, key.get("repository")) != null;
+      default -> true;
+    };
+  }
+
+  @Override
+  public synchronized void close() {
+    if (timer != null) {
+      timer.shutdownNow();
+    }
+  }
+}

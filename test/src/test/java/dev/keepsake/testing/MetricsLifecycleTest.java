@@ -1,0 +1,143 @@
+package dev.keepsake.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.gson.JsonArray;
+import dev.keepsake.api.ApiKind;
+import dev.keepsake.api.BackupSession;
+import dev.keepsake.api.SessionPhase;
+import dev.keepsake.desired.OperatorSettings;
+import dev.keepsake.operator.app.Operator;
+import io.kubernetes.client.custom.V1Patch;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Pushgateway's groups follow the objects they are about, seen through a real Prometheus that
+ * evaluates the chart's alerts: a deleted configuration's alert resolves, a paused one is not "too old".
+ */
+@ExtendWith(LocalControlPlaneExtension.class)
+class MetricsLifecycleTest {
+  private static final String REDIS_PASSWORD = "metrics redis password";
+  private static final String RESTIC_PASSWORD = "metrics restic password";
+  private static Operator operator;
+  private static KubeletStandIn kubelet;
+  private static RedisServer redis;
+  private static Pushgateway pushgateway;
+  private static PrometheusServer prometheus;
+  private static Path repositories;
+
+  @BeforeAll
+  static void startEverything(LocalControlPlane controlPlane, @TempDir Path work) throws Exception {
+    redis = RedisServer.start(work.resolve("redis"), REDIS_PASSWORD);
+    RedisDataSet.seed(redis);
+    pushgateway = Pushgateway.start(Files.createDirectories(work.resolve("pushgateway")));
+    repositories = Files.createDirectories(work.resolve("repositories"));
+    // The chart's alerts, with "too old" meaning older than one second.
+    String alerts = Files.readString(Project.root().resolve("charts/keepsake/files/alerts.yaml"))
+        .replace("{{ .Values.prometheusRule.maxBackupAgeSeconds }}", "1")
+        .replace("{{ \"{{\" }}", "{{").replace("{{ \"}}\" }}", "}}");
+    URI gateway = URI.create(pushgateway.url());
+    prometheus = PrometheusServer.start(work.resolve("prometheus"), List.of(gateway.getHost() + ":" + gateway.getPort()), alerts);
+    operator = new Operator(controlPlane.client(), controlPlane.watchClient(),
+        new OperatorSettings("keepsake/runner:metrics", pushgateway.url(), 600, "keepsake-job"), Operator.loopback()).start();
+    kubelet = KubeletStandIn.start(controlPlane, work.resolve("kubelet"), LocalTools.runnerEnvironment());
+  }
+
+  @AfterAll
+  static void stopEverything() {
+    kubelet.close();
+    operator.close();
+    prometheus.close();
+    pushgateway.close();
+    redis.close();
+  }
+
+  private static RedisScenario scenario(ApiClient client, TestNamespace namespace, String redisUrl) throws ApiException {
+    RedisScenario scenario = new RedisScenario(client, namespace.name());
+    scenario.setUp(redisUrl, REDIS_PASSWORD, RedisScenario.localRepository(repositories.resolve(namespace.name())),
+        Map.of("RESTIC_PASSWORD", RESTIC_PASSWORD));
+    scenario.configure("@daily", false);
+    return scenario;
+  }
+
+  private static BackupSession backUp(ApiClient client, TestNamespace namespace, RedisScenario scenario, String name)
+      throws ApiException {
+    scenario.backUpNow(name);
+    return await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+        .until(() -> ApiKind.BACKUP_SESSION.api(client).get(namespace.name(), name).throwsApiException().getObject(),
+            s -> s.getStatus() != null && s.getStatus().getPhase() != null && s.getStatus().getPhase().isFinished());
+  }
+
+  private static JsonArray result(String promql) {
+    return prometheus.query(promql).getAsJsonObject("data").getAsJsonArray("result");
+  }
+
+  private static String firing(String alert, TestNamespace namespace) {
+    return "ALERTS{alertname=\"" + alert + "\", alertstate=\"firing\", namespace=\"" + namespace.name() + "\"}";
+  }
+
+  @Test
+  void aDeletedConfigurationsGroupGoesAndItsAlertResolves(ApiClient client, TestNamespace namespace) throws Exception {
+    RedisScenario scenario = scenario(client, namespace, "redis://127.0.0.1:1");
+    BackupSession failed = backUp(client, namespace, scenario, "failing");
+    assertThat(failed.getStatus().getPhase()).isEqualTo(SessionPhase.Failed);
+    Map<String, String> group = Map.of("job", "keepsake-backup", "namespace", namespace.name(), "configuration",
+        RedisScenario.CONFIGURATION);
+    assertThat(pushgateway.value("keepsake_backup_success", group)).contains(0.0);
+    await().atMost(Duration.ofSeconds(60)).until(() -> result(firing("KeepsakeBackupFailed", namespace)).size() == 1);
+
+    ApiKind.BACKUP_CONFIGURATION.api(client).delete(namespace.name(), RedisScenario.CONFIGURATION).throwsApiException();
+
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+        .until(() -> pushgateway.value("keepsake_backup_success", group).isEmpty());
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+        .until(() -> result(firing("KeepsakeBackupFailed", namespace)).isEmpty());
+    assertThat(pushgateway.metrics()).doesNotContain("namespace=\"" + namespace.name() + "\"");
+  }
+
+  @Test
+  void aPausedConfigurationIsNotTooOld(ApiClient client, TestNamespace namespace) throws Exception {
+    RedisScenario scenario = scenario(client, namespace, "redis://127.0.0.1:" + redis.port());
+    BackupSession done = backUp(client, namespace, scenario, "first");
+    assertThat(done.getStatus().getPhase()).as(done.getStatus().getMessage()).isEqualTo(SessionPhase.Succeeded);
+    await().atMost(Duration.ofSeconds(60)).until(() -> tooOld(namespace) == 1);
+
+    ApiKind.BACKUP_CONFIGURATION.api(client).patch(namespace.name(), RedisScenario.CONFIGURATION,
+        V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, new V1Patch("{\"spec\":{\"paused\":true}}")).throwsApiException();
+
+    Map<String, String> group = Map.of("job", "keepsake-backup", "namespace", namespace.name(), "configuration",
+        RedisScenario.CONFIGURATION);
+    await().atMost(Duration.ofSeconds(60)).until(() -> pushgateway.value("keepsake_backup_paused", group).orElse(0.0) == 1.0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> tooOld(namespace) == 0);
+    assertThat(pushgateway.value("keepsake_backup_success", group)).as("the backup's own metrics stay").contains(1.0);
+
+    ApiKind.BACKUP_CONFIGURATION.api(client).patch(namespace.name(), RedisScenario.CONFIGURATION,
+        V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, new V1Patch("{\"spec\":{\"paused\":false}}")).throwsApiException();
+    await().atMost(Duration.ofSeconds(60)).until(() -> tooOld(namespace) == 1);
+  }
+
+  /** How many series of this namespace the chart's KeepsakeBackupTooOld expression (with its one-second age) returns. */
+  private static long tooOld(TestNamespace namespace) throws Exception {
+    String alerts = Files.readString(Project.root().resolve("charts/keepsake/files/alerts.yaml"));
+    int at = alerts.indexOf("alert: KeepsakeBackupTooOld");
+    String expression = alerts.substring(alerts.indexOf("expr: |", at) + "expr: |".length(), alerts.indexOf("for:", at)).strip()
+        .replace("{{ .Values.prometheusRule.maxBackupAgeSeconds }}", "1");
+    JsonArray series = result(expression);
+    return java.util.stream.StreamSupport.stream(series.spliterator(), false)
+        .filter(e -> namespace.name().equals(e.getAsJsonObject().getAsJsonObject("metric").get("namespace").getAsString()))
+        .count();
+  }
+}
