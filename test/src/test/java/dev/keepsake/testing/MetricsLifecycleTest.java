@@ -129,6 +129,55 @@ class MetricsLifecycleTest {
     await().atMost(Duration.ofSeconds(60)).until(() -> tooOld(namespace) == 1);
   }
 
+  @Test
+  void aScheduledCheckShowsItsResultAndAFailingOneFiresItsAlert(ApiClient client, TestNamespace namespace) throws Exception {
+    RedisScenario scenario = scenario(client, namespace, "redis://127.0.0.1:" + redis.port());
+    BackupSession done = backUp(client, namespace, scenario, "first");
+    assertThat(done.getStatus().getPhase()).as(done.getStatus().getMessage()).isEqualTo(SessionPhase.Succeeded);
+
+    ApiKind.REPOSITORY.api(client).patch(namespace.name(), RedisScenario.REPOSITORY, V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+        new V1Patch("{\"spec\":{\"check\":{\"schedule\":\"* * * * *\",\"readDataSubset\":\"100%\"}}}")).throwsApiException();
+    dev.keepsake.api.Repository passed = await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+        .until(() -> ApiKind.REPOSITORY.api(client).get(namespace.name(), RedisScenario.REPOSITORY).getObject(),
+            r -> r.getStatus().getLastCheckResult() != null);
+
+    assertThat(passed.getStatus().getLastCheckResult()).as(passed.getStatus().getLastCheckMessage()).isEqualTo("Passed");
+    assertThat(passed.getStatus().getLastCheckMessage()).contains("has no errors (data subset 100% read)");
+    assertThat(passed.getStatus().getConditions()).anySatisfy(c -> {
+      assertThat(c.getType()).isEqualTo("CheckScheduled");
+      assertThat(c.getStatus()).isEqualTo("True");
+      assertThat(c.getMessage()).startsWith("CronJob keepsake-check-backups runs restic check every minute");
+    });
+    Map<String, String> group = Map.of("job", "keepsake-check", "namespace", namespace.name(), "repository", RedisScenario.REPOSITORY);
+    assertThat(pushgateway.value("keepsake_check_success", group)).contains(1.0);
+
+    // A pack file goes missing: the next check must say so.
+    Path data = repositories.resolve(namespace.name()).resolve("data");
+    try (var files = Files.walk(data)) {
+      Path pack = files.filter(Files::isRegularFile).findFirst().orElseThrow();
+      Files.delete(pack);
+    }
+    var lastPass = passed.getStatus().getLastCheckTime();
+    dev.keepsake.api.Repository failed = await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+        .until(() -> ApiKind.REPOSITORY.api(client).get(namespace.name(), RedisScenario.REPOSITORY).getObject(),
+            r -> r.getStatus().getLastCheckTime().isAfter(lastPass));
+
+    assertThat(failed.getStatus().getLastCheckResult()).isEqualTo("Failed");
+    assertThat(failed.getStatus().getLastCheckMessage()).isNotBlank().doesNotContain(RESTIC_PASSWORD);
+    assertThat(pushgateway.value("keepsake_check_success", group)).contains(0.0);
+    await().atMost(Duration.ofSeconds(60)).until(() -> result(firing("KeepsakeRepositoryCheckFailing", namespace)).size() == 1);
+    assertThat(new io.kubernetes.client.openapi.apis.CoreV1Api(client).listNamespacedEvent(namespace.name())
+        .fieldSelector("involvedObject.name=" + RedisScenario.REPOSITORY).execute().getItems())
+        .anyMatch(e -> "CheckFailed".equals(e.getReason())
+            && e.getMessage().startsWith(failed.getStatus().getLastCheckMessage().substring(0, 40)));
+
+    ApiKind.REPOSITORY.api(client).patch(namespace.name(), RedisScenario.REPOSITORY, V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+        new V1Patch("{\"spec\":{\"check\":null}}")).throwsApiException();
+    await().atMost(Duration.ofSeconds(30)).until(() -> new io.kubernetes.client.openapi.apis.BatchV1Api(client)
+        .listNamespacedCronJob(namespace.name()).execute().getItems().stream()
+        .noneMatch(c -> c.getMetadata().getName().equals("keepsake-check-backups")));
+  }
+
   /** How many series of this namespace the chart's KeepsakeBackupTooOld expression (with its one-second age) returns. */
   private static long tooOld(TestNamespace namespace) throws Exception {
     String alerts = Files.readString(Project.root().resolve("charts/keepsake/files/alerts.yaml"));

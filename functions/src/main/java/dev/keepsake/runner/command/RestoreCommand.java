@@ -94,13 +94,25 @@ final class RestoreCommand implements Callable<Integer> {
       return restic.latest(target.host, target.tags())
           .orElseThrow(() -> new RunFailure("SnapshotNotFound", "no snapshot of host " + target.host
               + (target.tags().isEmpty() ? "" : " with tags " + target.tags()) + " in " + restic.repository().displayLocation()
-              + "; nothing was restored"));
+              + "; nothing was restored" + otherHosts(restic)));
     }
     return restic.snapshots(null, List.of()).stream()
         .filter(s -> s.id().startsWith(snapshot))
         .findFirst()
         .orElseThrow(() -> new RunFailure("SnapshotNotFound", "no snapshot " + snapshot + " in "
             + restic.repository().displayLocation() + "; nothing was restored"));
+  }
+
+  /** Where the snapshots of another target, namespace or cluster are: the hosts the repository holds. */
+  private static String otherHosts(Restic restic) {
+    try {
+      List<String> hosts = restic.snapshots(null, List.of()).stream().map(Snapshot::hostname).distinct().sorted().toList();
+      return hosts.isEmpty() ? " (the repository holds no snapshots)"
+          : ". To restore another target's snapshots, name its host in spec.source.host; this repository holds snapshots of "
+              + String.join(", ", hosts);
+    } catch (RuntimeException e) {
+      return "";
+    }
   }
 
   /**
