@@ -38,7 +38,6 @@ public final class JobSecrets {
     if (repository != null && repository.getSpec() != null) {
       String name = repository.getMetadata().getNamespace() == null ? repository.getMetadata().getName()
           : repository.getMetadata().getNamespace() + "/" + repository.getMetadata().getName();
-      // A Repository shared from another namespace: the Job's pod reads the Secret from its own namespace.
       named(needed, repository.getSpec().getSecret(), "spec.secret of Repository " + name);
     }
     required(pod).forEach(needed::putIfAbsent);

@@ -118,8 +118,12 @@ final class SessionJob {
         mounts.add(new V1VolumeMount().name(REPOSITORY_VOLUME).mountPath(local.getMountPath()));
       }
       env.addAll(parts.runnerEnvironment());
+      if (SharedRepositories.shared(parts.repository(), parts.namespace())) {
+        env.add(env(SharedRepositories.HOST_PREFIX_ENV, SharedRepositories.hostPrefix(parts.namespace())));
+      }
       // The repository's credentials reach only the runner, and only by reference.
-      step.envFrom(List.of(new V1EnvFromSource().secretRef(new V1SecretEnvSource().name(parts.repository().getSpec().getSecret().getName()))));
+      step.envFrom(List.of(new V1EnvFromSource().secretRef(new V1SecretEnvSource()
+          .name(SharedRepositories.jobSecret(parts.repository(), parts.namespace())))));
     }
     env.add(new V1EnvVar().name("HOME").value(SCRATCH_PATH));
     env.add(new V1EnvVar().name("TMPDIR").value(SCRATCH_PATH));

@@ -35,6 +35,10 @@ public final class RedisScenario {
     this.namespace = namespace;
   }
 
+  public String namespace() {
+    return namespace;
+  }
+
   /** Creates every document of a YAML text, keepsake.dev objects with strict field validation. */
   public void apply(String yaml) throws ApiException {
     for (JsonObject document : Manifests.read(new StringReader(yaml))) {

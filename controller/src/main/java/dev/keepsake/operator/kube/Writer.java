@@ -16,6 +16,8 @@ import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.openapi.models.V1ContainerStatus;
 import io.kubernetes.client.openapi.models.V1CronJob;
+import io.kubernetes.client.openapi.models.V1OwnerReference;
+import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1CronJobList;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
@@ -165,6 +167,63 @@ public final class Writer {
         throw e;
       }
     }
+  }
+
+  /**
+   * Makes the consumer namespace's copy of a shared Repository's Secret hold what the source holds
+   * now, restic's keys only, and be owned by {@code owner} among others: the garbage collector
+   * removes it once no configuration or restore there uses it.
+   */
+  public void syncSharedSecret(dev.keepsake.api.Repository repository, String consumerNamespace, V1OwnerReference owner)
+      throws ApiException {
+    CoreV1Api core = new CoreV1Api(client);
+    String sourceNamespace = repository.getMetadata().getNamespace();
+    V1Secret source = core.readNamespacedSecret(repository.getSpec().getSecret().getName(), sourceNamespace).execute();
+    java.util.Map<String, byte[]> data = new java.util.TreeMap<>();
+    for (String key : dev.keepsake.restic.ResticRepository.SECRET_KEYS) {
+      if (source.getData() != null && source.getData().containsKey(key)) {
+        data.put(key, source.getData().get(key));
+      }
+    }
+    String name = dev.keepsake.desired.SharedRepositories.copyName(repository);
+    V1Secret existing;
+    try {
+      existing = core.readNamespacedSecret(name, consumerNamespace).execute();
+    } catch (ApiException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+      existing = null;
+    }
+    java.util.List<V1OwnerReference> owners = new ArrayList<>(existing == null || existing.getMetadata().getOwnerReferences() == null
+        ? List.of() : existing.getMetadata().getOwnerReferences());
+    if (owners.stream().noneMatch(o -> owner.getUid().equals(o.getUid()))) {
+      owners.add(new V1OwnerReference().apiVersion(owner.getApiVersion()).kind(owner.getKind()).name(owner.getName())
+          .uid(owner.getUid()));
+    }
+    java.util.Map<String, String> labels = dev.keepsake.desired.Labels.of(dev.keepsake.desired.Labels.REPOSITORY,
+        repository.getMetadata().getName());
+    labels.put(dev.keepsake.desired.SharedRepositories.SOURCE_NAMESPACE_LABEL, sourceNamespace);
+    V1Secret copy = new V1Secret().metadata(new V1ObjectMeta().name(name).namespace(consumerNamespace).labels(labels)
+        .ownerReferences(owners)).type("Opaque").data(new java.util.LinkedHashMap<>(data));
+    if (existing == null) {
+      core.createNamespacedSecret(consumerNamespace, copy).execute();
+      return;
+    }
+    boolean same = sameData(existing.getData(), data) && owners.size() == existing.getMetadata().getOwnerReferences().size()
+        && labels.equals(existing.getMetadata().getLabels());
+    if (!same) {
+      copy.getMetadata().resourceVersion(existing.getMetadata().getResourceVersion());
+      core.replaceNamespacedSecret(name, consumerNamespace, copy).execute();
+    }
+  }
+
+  private static boolean sameData(java.util.Map<String, byte[]> a, java.util.Map<String, byte[]> b) {
+    java.util.Map<String, byte[]> left = a == null ? java.util.Map.of() : a;
+    if (left.size() != b.size()) {
+      return false;
+    }
+    return b.entrySet().stream().allMatch(e -> java.util.Arrays.equals(e.getValue(), left.get(e.getKey())));
   }
 
   /** Those of these Secrets that do not exist in the namespace. */

@@ -8,6 +8,7 @@ import dev.keepsake.api.SessionPhase;
 import dev.keepsake.api.BackupHooks;
 import dev.keepsake.api.HookStatus;
 import dev.keepsake.desired.BackupJobs;
+import dev.keepsake.desired.SharedRepositories;
 import dev.keepsake.operator.hooks.HookRunner;
 import dev.keepsake.operator.hooks.PodChoice;
 import dev.keepsake.operator.status.HookSequence;
@@ -99,6 +100,9 @@ public final class BackupSessionReconciler implements Reconciler {
       if (next.createJob()) {
         next = SessionRecorder.created(() -> {
           writer.ensureJobIdentity(request.getNamespace(), configuration.getSpec().getRuntimeSettings(), settings.jobServiceAccount());
+          if (SharedRepositories.shared(inputs.repository(), request.getNamespace())) {
+            writer.syncSharedSecret(inputs.repository(), request.getNamespace(), ownerOf(configuration));
+          }
           writer.createJob(desired != null ? desired : BackupJobs.forSession(inputs));
         }, next, jobName);
         if (next.phase().isFinished() && !plan.isEmpty()) {
@@ -195,6 +199,11 @@ public final class BackupSessionReconciler implements Reconciler {
     return Cluster.in(cluster.backupSessions, namespace).stream()
         .filter(s -> configuration.equals(s.getSpec().getInvoker().getName()))
         .toList();
+  }
+
+  private static io.kubernetes.client.openapi.models.V1OwnerReference ownerOf(BackupConfiguration configuration) {
+    return new io.kubernetes.client.openapi.models.V1OwnerReference().apiVersion(configuration.getApiVersion())
+        .kind(configuration.getKind()).name(configuration.getMetadata().getName()).uid(configuration.getMetadata().getUid());
   }
 
   private static boolean ownedBy(BackupSession session, BackupConfiguration configuration) {

@@ -12,6 +12,7 @@ import dev.keepsake.operator.status.HookSequence;
 import java.util.List;
 import dev.keepsake.desired.OperatorSettings;
 import dev.keepsake.desired.RestoreJobs;
+import dev.keepsake.desired.SharedRepositories;
 import dev.keepsake.operator.kube.Cluster;
 import dev.keepsake.operator.kube.Writer;
 import dev.keepsake.operator.status.Readiness;
@@ -89,6 +90,11 @@ public final class RestoreSessionReconciler implements Reconciler {
       if (next.createJob()) {
         next = SessionRecorder.created(() -> {
           writer.ensureJobIdentity(request.getNamespace(), spec.getRuntimeSettings(), settings.jobServiceAccount());
+          if (SharedRepositories.shared(inputs.repository(), namespace)) {
+            writer.syncSharedSecret(inputs.repository(), namespace, new io.kubernetes.client.openapi.models.V1OwnerReference()
+                .apiVersion(session.getApiVersion()).kind(session.getKind()).name(session.getMetadata().getName())
+                .uid(session.getMetadata().getUid()));
+          }
           writer.createJob(desired != null ? desired : RestoreJobs.forSession(inputs));
         }, next, jobName);
         if (next.phase().isFinished() && !plan.isEmpty()) {

@@ -6,6 +6,7 @@ import dev.keepsake.api.Resource;
 import dev.keepsake.api.SessionPhase;
 import dev.keepsake.api.SessionStatus;
 import dev.keepsake.desired.JobSecrets;
+import dev.keepsake.desired.SharedRepositories;
 import dev.keepsake.operator.kube.Writer;
 import dev.keepsake.operator.status.Readiness;
 import dev.keepsake.operator.status.SecretReadiness;
@@ -65,7 +66,21 @@ final class SessionRecorder {
   static Readiness withSecrets(Readiness readiness, Writer writer, V1Job job, Resource<?, ?, ?> session,
       dev.keepsake.api.Repository repository, dev.keepsake.api.AppBinding appBinding) throws ApiException {
     String namespace = session.getMetadata().getNamespace();
-    Map<String, String> required = JobSecrets.needed(job.getSpec().getTemplate().getSpec(), repository, appBinding);
+    boolean shared = repository != null && SharedRepositories.shared(repository, namespace);
+    Map<String, String> required = new java.util.LinkedHashMap<>(JobSecrets.needed(job.getSpec().getTemplate().getSpec(),
+        shared ? null : repository, appBinding));
+    if (shared) {
+      // The operator makes the copy just before the Job; what must exist is the Secret it copies.
+      required.remove(SharedRepositories.copyName(repository));
+      String source = repository.getMetadata().getNamespace();
+      String secret = repository.getSpec().getSecret().getName();
+      Readiness sourceMissing = SecretReadiness.assess(Map.of(secret, "spec.secret of Repository " + source + "/"
+          + repository.getMetadata().getName()), writer.missingSecrets(source, java.util.Set.of(secret)), source,
+          session.getMetadata().getCreationTimestamp(), Instant.now());
+      if (sourceMissing != null) {
+        return sourceMissing;
+      }
+    }
     Readiness missing = SecretReadiness.assess(required, writer.missingSecrets(namespace, required.keySet()), namespace,
         session.getMetadata().getCreationTimestamp(), Instant.now());
     return missing == null ? readiness : missing;

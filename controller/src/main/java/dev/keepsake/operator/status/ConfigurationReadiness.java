@@ -42,6 +42,10 @@ public final class ConfigurationReadiness {
       return Readiness.missing("RepositoryNotAllowed", "the usage policy of Repository " + repositoryNamespace + "/"
           + spec.getRepository().getName() + " does not admit namespace " + namespace);
     }
+    var unshareable = dev.keepsake.desired.SharedRepositories.unshareable(observed.repository(), namespace);
+    if (unshareable.isPresent()) {
+      return Readiness.invalid("RepositoryNotShareable", unshareable.get());
+    }
     if (observed.task() == null) {
       return Readiness.missing("TaskNotFound", "Task " + spec.getTask().getName() + " does not exist in namespace "
           + namespace + " nor among the built-in Tasks");

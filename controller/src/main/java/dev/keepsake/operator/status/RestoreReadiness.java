@@ -25,6 +25,17 @@ public final class RestoreReadiness {
       return Readiness.missing("RepositoryNotAllowed", "the usage policy of Repository " + spec.getRepository().getName()
           + " does not admit namespace " + namespace);
     }
+    var unshareable = dev.keepsake.desired.SharedRepositories.unshareable(repository, namespace);
+    if (unshareable.isPresent()) {
+      return Readiness.invalid("RepositoryNotShareable", unshareable.get());
+    }
+    String prefix = dev.keepsake.desired.SharedRepositories.hostPrefix(namespace);
+    String sourceHost = spec.getSource() == null ? null : spec.getSource().getHost();
+    if (dev.keepsake.desired.SharedRepositories.shared(repository, namespace) && sourceHost != null && !sourceHost.startsWith(prefix)) {
+      return Readiness.invalid("SourceNotAllowed", "spec.source.host " + sourceHost + " is not a target of namespace " + namespace
+          + ": from Repository " + repository.getMetadata().getNamespace() + "/" + repository.getMetadata().getName()
+          + ", which another namespace shares, a namespace restores only its own targets' snapshots (hosts " + prefix + "...)");
+    }
     if (task == null) {
       return Readiness.missing("TaskNotFound", "Task " + spec.getTask().getName() + " does not exist in namespace " + namespace
           + " nor among the built-in Tasks");

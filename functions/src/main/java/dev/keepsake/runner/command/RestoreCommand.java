@@ -89,7 +89,21 @@ final class RestoreCommand implements Callable<Integer> {
     }
   }
 
+  /** Set by the operator when the repository is another namespace's: only these hosts' snapshots may be read. */
+  static final String ALLOWED_HOST_PREFIX = "KEEPSAKE_ALLOWED_HOST_PREFIX";
+
   private Snapshot choose(Restic restic) {
+    Snapshot chosen = chooseAny(restic);
+    String allowed = System.getenv(ALLOWED_HOST_PREFIX);
+    if (allowed != null && !chosen.hostname().startsWith(allowed)) {
+      throw new RunFailure("SnapshotNotAllowed", "snapshot " + chosen.shortId() + " is of " + chosen.hostname() + ", not of a target"
+          + " of this namespace: from a Repository shared with it, a namespace restores only snapshots of hosts " + allowed
+          + "...; nothing was restored");
+    }
+    return chosen;
+  }
+
+  private Snapshot chooseAny(Restic restic) {
     if ("latest".equals(snapshot)) {
       return restic.latest(target.host, target.tags())
           .orElseThrow(() -> new RunFailure("SnapshotNotFound", "no snapshot of host " + target.host
@@ -106,7 +120,9 @@ final class RestoreCommand implements Callable<Integer> {
   /** Where the snapshots of another target, namespace or cluster are: the hosts the repository holds. */
   private static String otherHosts(Restic restic) {
     try {
-      List<String> hosts = restic.snapshots(null, List.of()).stream().map(Snapshot::hostname).distinct().sorted().toList();
+      String allowed = System.getenv(ALLOWED_HOST_PREFIX);
+      List<String> hosts = restic.snapshots(null, List.of()).stream().map(Snapshot::hostname)
+          .filter(host -> allowed == null || host.startsWith(allowed)).distinct().sorted().toList();
       return hosts.isEmpty() ? " (the repository holds no snapshots)"
           : ". To restore another target's snapshots, name its host in spec.source.host; this repository holds snapshots of "
               + String.join(", ", hosts);
