@@ -23,6 +23,7 @@ public abstract class SessionStatus<SELF extends SessionStatus<SELF>> {
   private java.util.Map<String, Long> inventory;
   private String inventoryCheck;
   private List<HookStatus> hooks;
+  private SessionOutcome hookOutcome;
 
   @SuppressWarnings("unchecked")
   private SELF self() {
@@ -152,6 +153,15 @@ public abstract class SessionStatus<SELF extends SessionStatus<SELF>> {
 
   public SELF hooks(List<HookStatus> hooks) {
     this.hooks = hooks;
+    return self();
+  }
+
+  public SessionOutcome getHookOutcome() {
+    return hookOutcome;
+  }
+
+  public SELF hookOutcome(SessionOutcome hookOutcome) {
+    this.hookOutcome = hookOutcome;
     return self();
   }
 }

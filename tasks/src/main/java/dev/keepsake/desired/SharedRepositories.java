@@ -21,10 +21,16 @@ public final class SharedRepositories {
     return repository.getMetadata().getNamespace() != null && !repository.getMetadata().getNamespace().equals(sessionNamespace);
   }
 
-  /** The copy of a shared Repository's Secret in each consumer namespace. */
+  /**
+   * The copy of a shared Repository's Secret in each consumer namespace. Dots part the names: neither
+   * a namespace nor a Repository name has one, so two Repositories never share a copy.
+   */
   public static String copyName(Repository repository) {
-    return Names.fit("keepsake-repository-" + repository.getMetadata().getNamespace() + "-" + repository.getMetadata().getName(),
-        253);
+    return copyName(repository.getMetadata().getNamespace(), repository.getMetadata().getName());
+  }
+
+  public static String copyName(String repositoryNamespace, String repositoryName) {
+    return "keepsake-repository." + repositoryNamespace + "." + repositoryName;
   }
 
   /** The Secret a session's Job reads the repository's credentials from. */

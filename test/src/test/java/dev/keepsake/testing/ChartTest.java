@@ -240,8 +240,11 @@ class ChartTest {
           "KEEPSAKE_NAMESPACE", namespace.name(), "KEEPSAKE_REPOSITORY_NAME", RedisScenario.REPOSITORY));
       assertThat(check.run("check").exit()).isZero();
       // Failure counts are pushed by failed runs only.
-      assertThat(check.with("KEEPSAKE_CONFIGURATION", "failing").run("backup", "--host", "failing", "--", "false").reason())
-          .isEqualTo("DumpFailed");
+      // Into the configuration's own group: the operator deletes groups whose configuration does not exist.
+      assertThat(check.with("KEEPSAKE_CONFIGURATION", RedisScenario.CONFIGURATION).run("backup", "--host", "failing", "--", "false")
+          .reason()).isEqualTo("DumpFailed");
+      // The operator marks each configuration's group paused or not at its next look at the Pushgateway.
+      await().atMost(Duration.ofSeconds(40)).until(() -> pushgateway.metrics().contains("keepsake_backup_paused{"));
 
       Set<String> emitted = new TreeSet<>(names(pushgateway.metrics()));
       emitted.addAll(names(scrape(operator.healthPort())));
@@ -294,7 +297,7 @@ class ChartTest {
       }
       // The failed backup this test pushed is what KeepsakeBackupFailed is for.
       assertThat(prometheus.query("max by (namespace, configuration) (keepsake_backup_success) == 0").getAsJsonObject("data")
-          .getAsJsonArray("result").toString()).contains("\"configuration\":\"failing\"");
+          .getAsJsonArray("result").toString()).contains("\"configuration\":\"" + RedisScenario.CONFIGURATION + "\"");
     }
   }
 

@@ -151,11 +151,17 @@ class MetricsLifecycleTest {
     Map<String, String> group = Map.of("job", "keepsake-check", "namespace", namespace.name(), "repository", RedisScenario.REPOSITORY);
     assertThat(pushgateway.value("keepsake_check_success", group)).contains(1.0);
 
-    // A pack file goes missing: the next check must say so.
+    // Bit rot in a pack file: the next check, which reads all data, must say so. (A missing file would
+    // also be found, after restic's retries with back-off, which take minutes.)
     Path data = repositories.resolve(namespace.name()).resolve("data");
     try (var files = Files.walk(data)) {
       Path pack = files.filter(Files::isRegularFile).findFirst().orElseThrow();
-      Files.delete(pack);
+      byte[] bytes = Files.readAllBytes(pack);
+      for (int i = 0; i < bytes.length; i += 64) {
+        bytes[i] ^= (byte) 0x5a;
+      }
+      pack.toFile().setWritable(true);
+      Files.write(pack, bytes);
     }
     var lastPass = passed.getStatus().getLastCheckTime();
     dev.keepsake.api.Repository failed = await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()

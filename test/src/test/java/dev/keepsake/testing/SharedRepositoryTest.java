@@ -152,7 +152,7 @@ class SharedRepositoryTest {
   private static String vault;
 
   private static V1Secret copyIn(ApiClient client, String namespace) throws ApiException {
-    return new CoreV1Api(client).readNamespacedSecret("keepsake-repository-" + vault + "-shared", namespace).execute();
+    return new CoreV1Api(client).readNamespacedSecret("keepsake-repository." + vault + ".shared", namespace).execute();
   }
 
   @Test
@@ -180,7 +180,7 @@ class SharedRepositoryTest {
         .containsExactly(shopConfiguration.getMetadata().getUid());
     assertThat(copy.getMetadata().getLabels()).containsEntry("keepsake.dev/repository-namespace", vault);
     assertThat(new CoreV1Api(client).listNamespacedSecret(vault).execute().getItems())
-        .as("the owner's namespace gets no copy").noneMatch(s -> s.getMetadata().getName().startsWith("keepsake-repository-"));
+        .as("the owner's namespace gets no copy").noneMatch(s -> s.getMetadata().getName().startsWith("keepsake-repository."));
 
     // Its own latest: allowed.
     RestoreSession own = restore(client, shop, shop.namespace(), "own", "latest", "{}");
@@ -227,7 +227,7 @@ class SharedRepositoryTest {
     }
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() ->
         new CoreV1Api(client).listNamespacedSecret(shop.namespace()).execute().getItems().stream()
-            .noneMatch(s -> s.getMetadata().getName().startsWith("keepsake-repository-")));
+            .noneMatch(s -> s.getMetadata().getName().startsWith("keepsake-repository.")));
     assertThat(copyIn(client, blog.namespace()).getData()).containsKey("RESTIC_PASSWORD");
   }
 

@@ -49,7 +49,7 @@ public final class Operator implements AutoCloseable {
   public Operator(ApiClient client, ApiClient watchClient, OperatorSettings settings, java.net.InetSocketAddress healthAddress)
       throws IOException {
     Writer writer = new Writer(client);
-    hooks = new dev.keepsake.operator.hooks.HookRunner(watchClient);
+    hooks = new dev.keepsake.operator.hooks.HookRunner(client, watchClient);
     cluster = new Cluster(watchClient, new dev.keepsake.operator.kube.UndecodableObjects(client, writer));
     metrics = new OperatorMetrics();
     Controller configurations = controller("backup-configurations",

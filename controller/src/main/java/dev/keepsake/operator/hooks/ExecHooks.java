@@ -21,9 +21,9 @@ final class ExecHooks {
   private final CoreV1Api core;
   private final Exec exec;
 
-  ExecHooks(ApiClient client) {
+  ExecHooks(ApiClient client, ApiClient streamClient) {
     this.core = new CoreV1Api(client);
-    this.exec = new Exec(client);
+    this.exec = new Exec(streamClient);
   }
 
   HookOutcome run(String namespace, ExecHook spec, List<String> command, PodChoice targetPods, Duration timeout)

@@ -41,8 +41,9 @@ public final class HookRunner implements AutoCloseable {
     }
   }
 
-  public HookRunner(ApiClient client) {
-    this.exec = new ExecHooks(client);
+  /** @param client for ordinary calls (with a read timeout); @param streamClient for exec streams, which may last */
+  public HookRunner(ApiClient client, ApiClient streamClient) {
+    this.exec = new ExecHooks(client, streamClient);
     AtomicInteger count = new AtomicInteger();
     this.pool = Executors.newFixedThreadPool(4, task -> {
       Thread thread = new Thread(task, "keepsake-hook-" + count.incrementAndGet());
@@ -67,9 +68,14 @@ public final class HookRunner implements AutoCloseable {
     }
   }
 
-  /** Drops a result once the session's status holds it. */
-  public void forget(Run run) {
-    runs.remove(run.key());
+  /** Drops a result once the session's status, as the cache shows it, holds it. */
+  public void forget(String sessionUid, String stage, String hook) {
+    runs.remove(sessionUid + "/" + stage + "/" + hook);
+  }
+
+  /** Drops whatever is kept for a session that ended. */
+  public void forgetSession(String sessionUid) {
+    runs.keySet().removeIf(key -> key.startsWith(sessionUid + "/"));
   }
 
   /** What the status shows while a hook runs. */

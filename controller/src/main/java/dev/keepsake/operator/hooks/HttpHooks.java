@@ -28,6 +28,10 @@ final class HttpHooks {
     } catch (IllegalArgumentException e) {
       return HookOutcome.failure("the URL " + withoutQuery(url) + " is not valid: " + e.getMessage(), "");
     }
+    String refused = refusedHost(URI.create(url).getHost());
+    if (refused != null) {
+      return HookOutcome.failure(shown + " was not sent: " + refused, "");
+    }
     for (Param header : headers) {
       request.header(header.getName(), header.getValue());
     }
@@ -52,6 +56,30 @@ final class HttpHooks {
     String expectation = expected == null || expected.isEmpty() ? "2xx" : expected.toString();
     return ok ? HookOutcome.success(shown + " answered " + status, answer)
         : HookOutcome.failure(shown + " answered " + status + ", expected " + expectation, answer);
+  }
+
+  /**
+   * Why the operator does not call this host, or null: link-local addresses are where clouds serve
+   * a node's credentials (169.254.169.254 and the like), and a hook's answer lands in a status.
+   */
+  static String refusedHost(String host) {
+    if (host == null || host.isBlank()) {
+      return "the URL names no host";
+    }
+    if (host.equalsIgnoreCase("metadata.google.internal") || host.equalsIgnoreCase("metadata")) {
+      return "the host " + host + " is a cloud metadata service";
+    }
+    try {
+      for (java.net.InetAddress address : java.net.InetAddress.getAllByName(host)) {
+        if (address.isLinkLocalAddress() || address.isAnyLocalAddress()) {
+          return "the host " + host + " is at " + address.getHostAddress() + ", a link-local address (cloud metadata services"
+              + " live there)";
+        }
+      }
+    } catch (java.net.UnknownHostException e) {
+      return "the host " + host + " is unknown";
+    }
+    return null;
   }
 
   /** A query string often carries a token: messages show the URL without it. */

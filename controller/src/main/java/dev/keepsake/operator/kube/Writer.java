@@ -210,11 +210,29 @@ public final class Writer {
       core.createNamespacedSecret(consumerNamespace, copy).execute();
       return;
     }
-    boolean same = sameData(existing.getData(), data) && owners.size() == existing.getMetadata().getOwnerReferences().size()
+    int ownersBefore = existing.getMetadata().getOwnerReferences() == null ? 0 : existing.getMetadata().getOwnerReferences().size();
+    boolean same = sameData(existing.getData(), data) && owners.size() == ownersBefore
         && labels.equals(existing.getMetadata().getLabels());
     if (!same) {
       copy.getMetadata().resourceVersion(existing.getMetadata().getResourceVersion());
       core.replaceNamespacedSecret(name, consumerNamespace, copy).execute();
+    }
+  }
+
+  /** Removes a namespace's copy of a shared Repository's Secret, if there is one; a Secret it did not make is left alone. */
+  public void deleteSharedSecret(String namespace, String name) throws ApiException {
+    CoreV1Api core = new CoreV1Api(client);
+    try {
+      V1Secret secret = core.readNamespacedSecret(name, namespace).execute();
+      if (secret.getMetadata().getLabels() == null
+          || !secret.getMetadata().getLabels().containsKey(dev.keepsake.desired.SharedRepositories.SOURCE_NAMESPACE_LABEL)) {
+        return;
+      }
+      core.deleteNamespacedSecret(name, namespace).execute();
+    } catch (ApiException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
     }
   }
 

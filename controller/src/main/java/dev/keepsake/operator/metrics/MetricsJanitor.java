@@ -62,23 +62,32 @@ public final class MetricsJanitor implements AutoCloseable {
       if (group.job() == null || namespace == null || !group.job().startsWith("keepsake-")) {
         continue;
       }
-      if (!exists(group, namespace)) {
-        pushgateway.delete(group);
-        LOG.info("deleted the Pushgateway group " + group.job() + " " + group.key() + ": its object no longer exists");
-        deleted++;
-        continue;
-      }
-      BackupConfiguration configuration = "keepsake-backup".equals(group.job())
-          ? Cluster.get(cluster.configurations, namespace, group.key().get("configuration")) : null;
-      if (configuration != null) {
-        double paused = Boolean.TRUE.equals(configuration.getSpec().getPaused()) ? 1 : 0;
-        Double shown = group.values().get(PAUSED);
-        if (shown == null || shown != paused) {
-          pushgateway.setGauge(group.job(), group.key(), PAUSED, "1 while the BackupConfiguration is paused", paused);
-        }
+      try {
+        deleted += tidy(group, namespace);
+      } catch (IOException | RuntimeException e) {
+        // One group that cannot be tidied must not keep the others as they are.
+        LOG.warning("could not tidy the Pushgateway group " + group.job() + " " + group.key() + ": " + e.getMessage());
       }
     }
     return deleted;
+  }
+
+  private int tidy(PushgatewayGroups.Group group, String namespace) throws IOException, InterruptedException {
+    if (!exists(group, namespace)) {
+      pushgateway.delete(group);
+      LOG.info("deleted the Pushgateway group " + group.job() + " " + group.key() + ": its object no longer exists");
+      return 1;
+    }
+    BackupConfiguration configuration = "keepsake-backup".equals(group.job())
+        ? Cluster.get(cluster.configurations, namespace, group.key().get("configuration")) : null;
+    if (configuration != null && configuration.getSpec() != null) {
+      double paused = Boolean.TRUE.equals(configuration.getSpec().getPaused()) ? 1 : 0;
+      Double shown = group.values().get(PAUSED);
+      if (shown == null || shown != paused) {
+        pushgateway.setGauge(group.job(), group.key(), PAUSED, "1 while the BackupConfiguration is paused", paused);
+      }
+    }
+    return 0;
   }
 
   private boolean exists(PushgatewayGroups.Group group, String namespace) {
@@ -88,14 +97,25 @@ public final class MetricsJanitor implements AutoCloseable {
       return true;
     }
     return switch (group.job()) {
-      case "keepsake-backup" -> key.get("configuration") == null
-          || Cluster.get(cluster.configurations, namespace, key.get("configuration")) != null;
-      case "keepsake-restore" -> key.get("restore") == null
-          || Cluster.get(cluster.restoreSessions, namespace, key.get("restore")) != null;
-      case "keepsake-check", "keepsake-repository" -> key.get("repository") == null
-          || Cluster.get(cluster.repositories, namespace, key.get("repository")) != null;
+      case "keepsake-backup" -> present("BackupConfiguration", cluster.configurations, namespace, key.get("configuration"));
+      case "keepsake-restore" -> present("RestoreSession", cluster.restoreSessions, namespace, key.get("restore"));
+      case "keepsake-check", "keepsake-repository" -> present("Repository", cluster.repositories, namespace, key.get("repository"))
+          || usesSharedRepository(namespace, key.get("repository"));
       default -> true;
     };
+  }
+
+  /** An object in the cache, or one the operator cannot decode (it exists, it is only unreadable). */
+  private <T extends io.kubernetes.client.common.KubernetesObject> boolean present(String kind,
+      io.kubernetes.client.informer.SharedIndexInformer<T> informer, String namespace, String name) {
+    return name == null || Cluster.get(informer, namespace, name) != null || cluster.undecodable.contains(kind, namespace, name);
+  }
+
+  /** A namespace's Jobs push a shared Repository's metrics under their own namespace. */
+  private boolean usesSharedRepository(String namespace, String repository) {
+    return Cluster.in(cluster.configurations, namespace).stream()
+        .filter(c -> c.getSpec() != null && c.getSpec().getRepository() != null)
+        .anyMatch(c -> repository.equals(c.getSpec().getRepository().getName()) && c.getSpec().getRepository().getNamespace() != null);
   }
 
   @Override

@@ -48,6 +48,12 @@ public final class BackupConfigurationReconciler implements Reconciler {
     String cronJobName = Names.cronJob(request.getName());
     try {
       Readiness readiness = assess(configuration);
+      var repositoryRef = configuration.getSpec().getRepository();
+      if ("RepositoryNotAllowed".equals(readiness.reason()) && repositoryRef.getNamespace() != null) {
+        // Access was taken back: the credentials this namespace held for the Repository go too.
+        writer.deleteSharedSecret(request.getNamespace(),
+            dev.keepsake.desired.SharedRepositories.copyName(repositoryRef.getNamespace(), repositoryRef.getName()));
+      }
       if (readiness.ready()) {
         readiness = applyCronJob(configuration, cronJobName, readiness);
       }

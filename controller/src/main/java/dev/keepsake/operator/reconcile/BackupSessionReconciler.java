@@ -95,7 +95,8 @@ public final class BackupSessionReconciler implements Reconciler {
       SessionPhases.Next core = SessionPhases.next(new SessionPhases.Observed(jobPhase, readiness, paused, sibling, job, jobGone,
           job == null ? null : writer.podOutcome(request.getNamespace(), jobName, SessionPhases.isFinished(job))));
       HookSequence.Plan plan = plan(configuration);
-      HookSequence.Decision decision = HookSequence.decide(plan, hooksOf(session), core, phase == SessionPhase.Running);
+      HookSequence.Decision decision = HookSequence.decide(plan, hooksOf(session), SessionHooks.recordedOutcome(session.getStatus()),
+          core, phase == SessionPhase.Running);
       SessionPhases.Next next = decision.next();
       if (next.createJob()) {
         next = SessionRecorder.created(() -> {
@@ -107,22 +108,22 @@ public final class BackupSessionReconciler implements Reconciler {
         }, next, jobName);
         if (next.phase().isFinished() && !plan.isEmpty()) {
           // The Job was refused after the pre hooks ran: the post hooks still get their turn.
-          decision = HookSequence.decide(plan, hooksOf(session), next, true);
+          decision = HookSequence.decide(plan, hooksOf(session), null, next, true);
           next = decision.next();
         }
       }
       SessionHooks.Step hookStep = SessionHooks.step(hooks, session, plan, decision, facts(session, configuration));
-      if (next.phase() == SessionPhase.Failed && job != null && !SessionPhases.isFinished(job)) {
+      if ((next.phase() == SessionPhase.Failed || core.phase() == SessionPhase.Failed) && job != null && !SessionPhases.isFinished(job)) {
         // Before the status: should the stop fail, the session stays Running and the next try stops it.
         writer.stopJob(request.getNamespace(), jobName);
       }
       if (!SessionRecorder.record(writer, ApiKind.BACKUP_SESSION, session, BackupSessionStatus.class, BackupSessionStatus::new,
-          next, jobName, status -> status.hooks(hookStep.hooks()))) {
+          next, jobName, status -> SessionHooks.apply(hookStep, status))) {
         return Results.conflict();
       }
-      SessionHooks.recorded(hooks, writer, session, hookStep);
+      SessionHooks.recorded(writer, session, hookStep);
       if (hookStep.run() != null) {
-        return Results.after(hookStep.waiting() ? SessionHooks.WHILE_RUNNING : Duration.ZERO);
+        return Results.after(SessionHooks.WHILE_RUNNING);
       }
       if (next.phase().isFinished()) {
         keepHistory(configuration);

@@ -85,7 +85,8 @@ public final class RestoreSessionReconciler implements Reconciler {
           spec.getHooks() == null ? null : spec.getHooks().getPreRestore(), HookSequence.Stage.PostRestore,
           spec.getHooks() == null ? null : spec.getHooks().getPostRestore());
       List<HookStatus> recorded = session.getStatus() == null ? null : session.getStatus().getHooks();
-      HookSequence.Decision decision = HookSequence.decide(plan, recorded, core, phase == SessionPhase.Running);
+      HookSequence.Decision decision = HookSequence.decide(plan, recorded, SessionHooks.recordedOutcome(session.getStatus()), core,
+          phase == SessionPhase.Running);
       SessionPhases.Next next = decision.next();
       if (next.createJob()) {
         next = SessionRecorder.created(() -> {
@@ -99,7 +100,7 @@ public final class RestoreSessionReconciler implements Reconciler {
         }, next, jobName);
         if (next.phase().isFinished() && !plan.isEmpty()) {
           // The Job was refused after the pre hooks ran: the post hooks still get their turn.
-          decision = HookSequence.decide(plan, recorded, next, true);
+          decision = HookSequence.decide(plan, recorded, null, next, true);
           next = decision.next();
         }
       }
@@ -107,17 +108,17 @@ public final class RestoreSessionReconciler implements Reconciler {
       SessionHooks.Step hookStep = SessionHooks.step(hooks, session, plan, decision, new SessionHooks.Facts("RestoreSession", null,
           ref.getKind(), ref.getName(), spec.getRepository().getName(),
           PodChoice.forTarget(ref, references.appBinding(namespace, spec.getTarget()))));
-      if (next.phase() == SessionPhase.Failed && job != null && !SessionPhases.isFinished(job)) {
+      if ((next.phase() == SessionPhase.Failed || core.phase() == SessionPhase.Failed) && job != null && !SessionPhases.isFinished(job)) {
         // Before the status: should the stop fail, the session stays Running and the next try stops it.
         writer.stopJob(namespace, jobName);
       }
       if (!SessionRecorder.record(writer, ApiKind.RESTORE_SESSION, session, RestoreSessionStatus.class, RestoreSessionStatus::new,
-          next, jobName, status -> status.hooks(hookStep.hooks()))) {
+          next, jobName, status -> SessionHooks.apply(hookStep, status))) {
         return Results.conflict();
       }
-      SessionHooks.recorded(hooks, writer, session, hookStep);
+      SessionHooks.recorded(writer, session, hookStep);
       if (hookStep.run() != null) {
-        return Results.after(hookStep.waiting() ? SessionHooks.WHILE_RUNNING : java.time.Duration.ZERO);
+        return Results.after(SessionHooks.WHILE_RUNNING);
       }
       if (next.phase() == SessionPhase.Running) {
         // A pod that cannot start changes nothing the Job shows: look at it again.

@@ -2,6 +2,7 @@ package dev.keepsake.operator.reconcile;
 
 import dev.keepsake.api.HookStatus;
 import dev.keepsake.api.Resource;
+import dev.keepsake.api.SessionOutcome;
 import dev.keepsake.api.SessionPhase;
 import dev.keepsake.api.SessionStatus;
 import dev.keepsake.operator.hooks.HookRunner;
@@ -21,10 +22,10 @@ import java.util.Map;
  * result into the status, an Event for each that ended.
  */
 final class SessionHooks {
-  static final Duration WHILE_RUNNING = Duration.ofSeconds(1);
+  static final Duration WHILE_RUNNING = Duration.ofSeconds(2);
 
   /** What the reconciler writes and does next. */
-  record Step(SessionPhases.Next next, List<HookStatus> hooks, HookRunner.Run run, HookStatus ended) {
+  record Step(SessionPhases.Next next, List<HookStatus> hooks, HookRunner.Run run, HookStatus ended, SessionOutcome outcome) {
     boolean waiting() {
       return run != null && ended == null;
     }
@@ -35,31 +36,59 @@ final class SessionHooks {
 
   private SessionHooks() {}
 
+  /** The outcome the status recorded for the post stage, or null. */
+  static SessionPhases.Next recordedOutcome(SessionStatus<?> status) {
+    SessionOutcome outcome = status == null ? null : status.getHookOutcome();
+    return outcome == null || outcome.getPhase() == null ? null
+        : new SessionPhases.Next(outcome.getPhase(), outcome.getReason(), outcome.getMessage(), false);
+  }
+
   static <S extends SessionStatus<S>> Step step(HookRunner runner, Resource<?, S, ?> session, HookSequence.Plan plan,
       HookSequence.Decision decision, Facts facts) {
     S status = session.getStatus();
     List<HookStatus> hooks = status == null ? null : status.getHooks();
+    // Results the status already holds (as the cache shows it) are no longer the runner's to keep.
+    for (HookStatus recorded : hooks == null ? List.<HookStatus>of() : hooks) {
+      if (!HookSequence.RUNNING.equals(recorded.getPhase())) {
+        runner.forget(session.getMetadata().getUid(), recorded.getStage(), recorded.getName());
+      }
+    }
     for (HookStatus skipped : decision.skipped()) {
       hooks = HookSequence.with(hooks, skipped);
     }
+    SessionOutcome outcome = status != null && status.getHookOutcome() != null ? status.getHookOutcome()
+        : decision.call() != null && decision.outcome() != null ? new SessionOutcome().phase(decision.outcome().phase())
+            .reason(decision.outcome().reason()).message(decision.outcome().message()) : null;
+    if (decision.next().phase().isFinished()) {
+      runner.forgetSession(session.getMetadata().getUid());
+    }
     HookSequence.Call call = decision.call();
     if (call == null) {
-      return new Step(decision.next(), hooks, null, null);
+      return new Step(decision.next(), hooks, null, null, outcome);
     }
     HookRunner.Run run = new HookRunner.Run(session.getMetadata().getUid(), session.getMetadata().getNamespace(), call,
         variables(session, call, facts), facts.targetPods());
     HookStatus result = runner.resultOrStart(run);
     HookStatus recorded = HookSequence.find(hooks, call.stage(), call.hook().getName());
     HookStatus shown = result != null ? result : recorded != null ? recorded : HookRunner.running(call, OffsetDateTime.now());
-    return new Step(decision.next(), HookSequence.with(hooks, shown), run, result);
+    return new Step(decision.next(), HookSequence.with(hooks, shown), run, result, outcome);
   }
 
-  /** After the status was written: the ended hook's Event, and the runner forgets it. */
-  static void recorded(HookRunner runner, Writer writer, Resource<?, ?, ?> session, Step step) {
+  /** The status as the step leaves it: hooks' results and the post stage's outcome. */
+  static <S extends SessionStatus<S>> void apply(Step step, S status) {
+    status.hooks(step.hooks());
+    status.hookOutcome(step.outcome());
+  }
+
+  /**
+   * After the status was written: the ended hook's Event. The runner keeps the result until the
+   * cache shows it (see {@link #step}), so a reconcile that reads an older status cannot start the
+   * hook again.
+   */
+  static void recorded(Writer writer, Resource<?, ?, ?> session, Step step) {
     if (step.ended() == null) {
       return;
     }
-    runner.forget(step.run());
     boolean failed = HookSequence.FAILED.equals(step.ended().getPhase());
     writer.event(session, failed, failed ? HookSequence.HOOK_FAILED : "HookSucceeded", step.run().call().field() + ": "
         + step.ended().getMessage() + (step.ended().getOutput() == null || !failed ? "" : "; output: " + lastLine(step.ended().getOutput())));

@@ -62,18 +62,35 @@ public final class HookSequence {
 
   /**
    * The session's next state; a hook to run (or null); hooks whose policy does not match the outcome,
-   * to record as Skipped.
+   * to record as Skipped; the outcome the post stage works from, to record (null before it).
    */
-  public record Decision(SessionPhases.Next next, Call call, List<HookStatus> skipped) {}
+  public record Decision(SessionPhases.Next next, Call call, List<HookStatus> skipped, SessionPhases.Next outcome) {
+    Decision(SessionPhases.Next next, Call call, List<HookStatus> skipped) {
+      this(next, call, skipped, null);
+    }
+  }
 
   private HookSequence() {}
 
   /**
+   * @param recorded the hooks' results so far, from the status
+   * @param outcome the outcome the post stage started from, from the status; once there it decides,
+   *     whatever the Job or the inputs say later
    * @param core what the session's Job alone decides (see {@link SessionPhases})
    * @param started the session was already Running: its hooks or its Job had begun
    */
-  public static Decision decide(Plan plan, List<HookStatus> recorded, SessionPhases.Next core, boolean started) {
+  public static Decision decide(Plan plan, List<HookStatus> recorded, SessionPhases.Next outcome, SessionPhases.Next core,
+      boolean started) {
     List<HookStatus> results = recorded == null ? List.of() : recorded;
+    if (outcome != null) {
+      return post(plan, results, outcome);
+    }
+    boolean preHooksRan = results.stream().anyMatch(r -> plan.pre().name().equals(r.getStage()));
+    if (preHooksRan && !core.createJob() && !core.phase().isFinished() && core.phase() != SessionPhase.Running) {
+      // Its pre hooks ran (an application may be paused): the session does not wait for its inputs to come back.
+      return post(plan, results, new SessionPhases.Next(SessionPhase.Failed, core.reason(), core.message()
+          + "; the pre hooks had run, so the session does not wait and ends here", false));
+    }
     if (core.createJob()) {
       for (int i = 0; i < plan.preHooks().size(); i++) {
         Hook hook = plan.preHooks().get(i);
@@ -89,10 +106,15 @@ public final class HookSequence {
       return post(plan, results, new SessionPhases.Next(SessionPhase.Failed, HOOK_FAILED, plan.pre().field() + " hook '"
           + stopper.getName() + "' failed: " + stopper.getMessage() + "; so no " + plan.work() + " was run", false));
     }
-    if (core.phase().isFinished() && started) {
+    if (core.phase().isFinished() && (started || !results.isEmpty())) {
       return post(plan, results, core);
     }
     return new Decision(core, null, List.of());
+  }
+
+  /** Decides without a recorded outcome (a session whose post stage has not begun). */
+  public static Decision decide(Plan plan, List<HookStatus> recorded, SessionPhases.Next core, boolean started) {
+    return decide(plan, recorded, null, core, started);
   }
 
   private static Decision post(Plan plan, List<HookStatus> results, SessionPhases.Next outcome) {
@@ -108,11 +130,11 @@ public final class HookSequence {
         continue;
       }
       return new Decision(running(plan, plan.post(), hook, i, plan.work() + " ended " + outcome.phase() + "; running"),
-          new Call(plan.post(), hook, i, plan.postHooks().size(), outcome), skipped);
+          new Call(plan.post(), hook, i, plan.postHooks().size(), outcome), skipped, outcome);
     }
     List<HookStatus> all = new ArrayList<>(results);
     all.addAll(skipped);
-    return new Decision(finish(plan, all, outcome), null, skipped);
+    return new Decision(finish(plan, all, outcome), null, skipped, outcome);
   }
 
   /** The outcome with what the hooks changed: a fatal post hook fails a success, ignored failures are told. */

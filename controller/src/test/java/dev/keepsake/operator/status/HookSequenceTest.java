@@ -144,6 +144,47 @@ class HookSequenceTest {
   }
 
   @Test
+  void onceThePostStageBeganItsRecordedOutcomeDecidesWhateverTheJobSaysLater() {
+    HookSequence.Plan plan = plan(null, List.of(hook("resume", "Always", "Fail")));
+    SessionPhases.Next lost = new SessionPhases.Next(SessionPhase.Failed, "JobLost", "the session's Job was deleted", false);
+    List<HookStatus> done = List.of(result(HookSequence.Stage.PostBackup, "resume", "Succeeded", "ok"));
+
+    HookSequence.Decision started = HookSequence.decide(plan, null, JOB_SUCCEEDED, true);
+    assertThat(started.outcome()).isEqualTo(JOB_SUCCEEDED);
+    SessionPhases.Next end = HookSequence.decide(plan, done, started.outcome(), lost, true).next();
+
+    assertThat(end.phase()).isEqualTo(SessionPhase.Succeeded);
+    assertThat(end.reason()).isEqualTo("Completed");
+  }
+
+  @Test
+  void aSessionWhosePreHooksRanDoesNotWaitForInputsThatWentAway() {
+    HookSequence.Plan plan = plan(List.of(hook("pause", "Always", "Fail")), List.of(hook("resume", "Always", "Fail")));
+    SessionPhases.Next waiting = new SessionPhases.Next(SessionPhase.Pending, "RepositoryNotFound",
+        "Repository backups does not exist (yet); waiting for it", false);
+    List<HookStatus> paused = List.of(result(HookSequence.Stage.PreBackup, "pause", "Succeeded", "ok"));
+
+    HookSequence.Decision decision = HookSequence.decide(plan, paused, null, waiting, true);
+
+    assertThat(decision.call().hook().getName()).isEqualTo("resume");
+    assertThat(decision.outcome().phase()).isEqualTo(SessionPhase.Failed);
+    assertThat(decision.outcome().message()).endsWith("; the pre hooks had run, so the session does not wait and ends here");
+  }
+
+  @Test
+  void aJobRefusedAfterThePreHooksIsNotRetriedOnceThePostStageBegan() {
+    HookSequence.Plan plan = plan(List.of(hook("pause", "Always", "Fail")), List.of(hook("resume", "Always", "Fail")));
+    List<HookStatus> paused = List.of(result(HookSequence.Stage.PreBackup, "pause", "Succeeded", "ok"));
+    SessionPhases.Next refused = new SessionPhases.Next(SessionPhase.Failed, "JobRefused", "quota", false);
+
+    HookSequence.Decision post = HookSequence.decide(plan, paused, null, refused, true);
+    HookSequence.Decision later = HookSequence.decide(plan, paused, post.outcome(), START_JOB, true);
+
+    assertThat(later.next().createJob()).isFalse();
+    assertThat(later.call().hook().getName()).isEqualTo("resume");
+  }
+
+  @Test
   void policiesMatchOutcomes() {
     assertThat(HookSequence.policyMatches(hook("a", "OnSuccess", null), SessionPhase.Succeeded)).isTrue();
     assertThat(HookSequence.policyMatches(hook("a", "OnSuccess", null), SessionPhase.Failed)).isFalse();
