@@ -123,6 +123,9 @@ public final class RepositoryReconciler implements Reconciler {
         refusal = "the API server refused CronJob " + cronJobName + ": " + Refusals.of(e).orElseThrow(() -> e);
       }
     }
+    if (Cluster.get(cluster.cronJobs, namespace, cronJobName) != null) {
+      refusal += "; CronJob " + cronJobName + " keeps running on its previous schedule until this is fixed or spec.check removed";
+    }
     if (!alreadySaid(repository, CHECK_SCHEDULED, "InvalidCheckSchedule")) {
       writer.event(repository, true, "InvalidCheckSchedule", refusal);
     }
