@@ -149,6 +149,22 @@ public final class RedisScenario {
         """.formatted(CONFIGURATION, REPOSITORY, hooksYaml));
   }
 
+  /** A manual BackupSession, and the session once it finished (within two minutes). */
+  public BackupSession backUpAndWait(String session) throws ApiException {
+    backUpNow(session);
+    java.time.Instant deadline = java.time.Instant.now().plus(java.time.Duration.ofMinutes(2));
+    while (true) {
+      BackupSession seen = ApiKind.BACKUP_SESSION.api(client).get(namespace, session).throwsApiException().getObject();
+      if (seen.getStatus() != null && seen.getStatus().getPhase() != null && seen.getStatus().getPhase().isFinished()) {
+        return seen;
+      }
+      if (java.time.Instant.now().isAfter(deadline)) {
+        throw new IllegalStateException("BackupSession " + namespace + "/" + session + " did not finish within 2 minutes");
+      }
+      Ports.pause();
+    }
+  }
+
   public BackupSession backUpNow(String session) throws ApiException {
     apply("""
         apiVersion: keepsake.dev/v1alpha1

@@ -88,10 +88,7 @@ class HooksTest {
 
   private static BackupSession backUp(ApiClient client, TestNamespace namespace, RedisScenario scenario, String name)
       throws ApiException {
-    scenario.backUpNow(name);
-    return await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-        .until(() -> ApiKind.BACKUP_SESSION.api(client).get(namespace.name(), name).throwsApiException().getObject(),
-            s -> s.getStatus() != null && s.getStatus().getPhase() != null && s.getStatus().getPhase().isFinished());
+    return scenario.backUpAndWait(name);
   }
 
   private static List<String> hookPhases(List<HookStatus> hooks) {

@@ -66,10 +66,7 @@ class RestoreFromElsewhereTest {
   }
 
   private static BackupSession backUp(ApiClient client, String namespace, RedisScenario scenario, String name) throws ApiException {
-    scenario.backUpNow(name);
-    BackupSession done = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-        .until(() -> ApiKind.BACKUP_SESSION.api(client).get(namespace, name).throwsApiException().getObject(),
-            s -> s.getStatus() != null && s.getStatus().getPhase() != null && s.getStatus().getPhase().isFinished());
+    BackupSession done = scenario.backUpAndWait(name);
     assertThat(done.getStatus().getPhase()).as(done.getStatus().getMessage()).isEqualTo(SessionPhase.Succeeded);
     return done;
   }

@@ -124,10 +124,7 @@ class SharedRepositoryTest {
   }
 
   private static BackupSession backUp(ApiClient client, String namespace, RedisScenario scenario, String name) throws ApiException {
-    scenario.backUpNow(name);
-    return await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-        .until(() -> ApiKind.BACKUP_SESSION.api(client).get(namespace, name).throwsApiException().getObject(),
-            s -> s.getStatus() != null && s.getStatus().getPhase() != null && s.getStatus().getPhase().isFinished());
+    return scenario.backUpAndWait(name);
   }
 
   private static RestoreSession restore(ApiClient client, RedisScenario scenario, String namespace, String name, String snapshot,
