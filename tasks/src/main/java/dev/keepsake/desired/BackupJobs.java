@@ -57,7 +57,7 @@ public final class BackupJobs {
         jobLabels(configurationName, sessionName),
         SessionJob.ownedBy(in.session()),
         steps,
-        TaskResolver.volumes(in.task(), variables),
+        taskVolumes(in, variables),
         in.repository(),
         spec.getTarget(),
         true,
@@ -67,13 +67,19 @@ public final class BackupJobs {
         in.settings()));
   }
 
+  private static List<io.kubernetes.client.openapi.models.V1Volume> taskVolumes(Inputs in, Variables variables) {
+    var volumes = TaskResolver.volumes(in.task(), variables);
+    in.settings().jobPolicy().checkTaskVolumes(volumes, in.task().getMetadata().getName());
+    return volumes;
+  }
+
   static Map<String, String> jobLabels(String configuration, String session) {
     Map<String, String> labels = Labels.of(Labels.CONFIGURATION, configuration);
     labels.put(Labels.SESSION, session);
     return labels;
   }
 
-  private static Variables variables(Inputs in, String host, List<String> tags) {
+  static Variables variables(Inputs in, String host, List<String> tags) {
     String namespace = in.session().getMetadata().getNamespace();
     BackupConfigurationSpec spec = in.configuration().getSpec();
     Variables.Builder variables = Variables.builder()

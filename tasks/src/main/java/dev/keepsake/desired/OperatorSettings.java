@@ -7,9 +7,21 @@ package dev.keepsake.desired;
  * @param pushgatewayUrl where Jobs push metrics; null for none
  * @param jobTtlSeconds how long finished Jobs stay (their pods hold the logs)
  * @param jobServiceAccount the ServiceAccount Jobs run as unless runtime settings name another
+ * @param jobPolicy what a namespace's objects may put into its Jobs
  */
-public record OperatorSettings(String runnerImage, String pushgatewayUrl, int jobTtlSeconds, String jobServiceAccount) {
+public record OperatorSettings(String runnerImage, String pushgatewayUrl, int jobTtlSeconds, String jobServiceAccount,
+    JobPolicy jobPolicy) {
+
+  /** Settings with the strict default policy: no node folders, no root, only the Jobs' ServiceAccount. */
+  public OperatorSettings(String runnerImage, String pushgatewayUrl, int jobTtlSeconds, String jobServiceAccount) {
+    this(runnerImage, pushgatewayUrl, jobTtlSeconds, jobServiceAccount, JobPolicy.defaults(runnerImage));
+  }
+
   public static OperatorSettings defaults() {
     return new OperatorSettings("keepsake/runner:0.1.0", null, 24 * 3600, "keepsake-job");
+  }
+
+  public OperatorSettings withJobPolicy(JobPolicy policy) {
+    return new OperatorSettings(runnerImage, pushgatewayUrl, jobTtlSeconds, jobServiceAccount, policy);
   }
 }

@@ -37,20 +37,7 @@ public final class RestoreJobs {
     List<String> tags = spec.getSource() != null && spec.getSource().getTags() != null ? spec.getSource().getTags() : List.of();
     String snapshot = spec.getSnapshot() == null ? "latest" : spec.getSnapshot();
 
-    Variables.Builder variables = Variables.builder()
-        .set("NAMESPACE", namespace)
-        .set("RESTORE_SESSION", sessionName)
-        .set("INVOKER_KIND", "RestoreSession")
-        .set("INVOKER_NAME", sessionName)
-        .set("RUNNER_IMAGE", in.settings().runnerImage())
-        .set("PUSHGATEWAY_URL", in.settings().pushgatewayUrl())
-        .set("SNAPSHOT", snapshot)
-        .set("SNAPSHOT_HOST", host)
-        .list("SNAPSHOT_TAGS", tags)
-        .set("RESTORE_TARGET", spec.getTarget().getTargetPath() != null ? spec.getTarget().getTargetPath() : "/")
-        .set("TARGET_SUBPATH", subPath(spec.getTarget().getTargetPath()));
-    RepositoryVariables.add(variables, in.repository());
-    TargetVariables.add(variables, namespace, spec.getTarget(), in.appBinding());
+    Variables.Builder variables = variables(in, host, tags, snapshot);
     List<V1Container> steps = TaskResolver.containers(in.task(), in.functions(), variables.build(), spec.getTask().getParams());
 
     List<V1EnvVar> runnerEnvironment = new ArrayList<>(List.of(
@@ -69,7 +56,7 @@ public final class RestoreJobs {
         Labels.of(Labels.RESTORE, sessionName),
         SessionJob.ownedBy(in.session()),
         steps,
-        TaskResolver.volumes(in.task(), variables.build()),
+        taskVolumes(in, variables.build()),
         in.repository(),
         spec.getTarget(),
         false,
@@ -77,6 +64,34 @@ public final class RestoreJobs {
         spec.getTimeout(),
         runnerEnvironment,
         in.settings()));
+  }
+
+  private static List<io.kubernetes.client.openapi.models.V1Volume> taskVolumes(Inputs in, Variables variables) {
+    var volumes = TaskResolver.volumes(in.task(), variables);
+    in.settings().jobPolicy().checkTaskVolumes(volumes, in.task().getMetadata().getName());
+    return volumes;
+  }
+
+  static Variables.Builder variables(Inputs in, String host, List<String> tags, String snapshot) {
+    RestoreSessionSpec spec = in.session().getSpec();
+    String namespace = in.session().getMetadata().getNamespace();
+    String sessionName = in.session().getMetadata().getName();
+    TargetVariables.refuseClimbing(spec.getTarget().getTargetPath(), "spec.target.targetPath");
+    Variables.Builder variables = Variables.builder()
+        .set("NAMESPACE", namespace)
+        .set("RESTORE_SESSION", sessionName)
+        .set("INVOKER_KIND", "RestoreSession")
+        .set("INVOKER_NAME", sessionName)
+        .set("RUNNER_IMAGE", in.settings().runnerImage())
+        .set("PUSHGATEWAY_URL", in.settings().pushgatewayUrl())
+        .set("SNAPSHOT", snapshot)
+        .set("SNAPSHOT_HOST", host)
+        .list("SNAPSHOT_TAGS", tags)
+        .set("RESTORE_TARGET", spec.getTarget().getTargetPath() != null ? spec.getTarget().getTargetPath() : "/")
+        .set("TARGET_SUBPATH", subPath(spec.getTarget().getTargetPath()));
+    RepositoryVariables.add(variables, in.repository());
+    TargetVariables.add(variables, namespace, spec.getTarget(), in.appBinding());
+    return variables;
   }
 
   /** A folder inside the target volume, as "/photos", or "" for its root. */

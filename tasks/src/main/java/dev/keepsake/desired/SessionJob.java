@@ -9,7 +9,15 @@ import dev.keepsake.api.RuntimeSettings;
 import dev.keepsake.api.Target;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1Capabilities;
+import io.kubernetes.client.openapi.models.V1ConfigMapProjection;
 import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1DownwardAPIProjection;
+import io.kubernetes.client.openapi.models.V1DownwardAPIVolumeFile;
+import io.kubernetes.client.openapi.models.V1KeyToPath;
+import io.kubernetes.client.openapi.models.V1ObjectFieldSelector;
+import io.kubernetes.client.openapi.models.V1ProjectedVolumeSource;
+import io.kubernetes.client.openapi.models.V1ServiceAccountTokenProjection;
+import io.kubernetes.client.openapi.models.V1VolumeProjection;
 import io.kubernetes.client.openapi.models.V1EmptyDirVolumeSource;
 import io.kubernetes.client.openapi.models.V1EnvFromSource;
 import io.kubernetes.client.openapi.models.V1EnvVar;
@@ -42,7 +50,11 @@ final class SessionJob {
   static final String SCRATCH_PATH = "/keepsake/scratch";
   static final String REPOSITORY_VOLUME = "keepsake-repository";
   static final String TARGET_VOLUME = "keepsake-target";
+  static final String TOKEN_VOLUME = "keepsake-api-token";
+  /** Where in-cluster clients look for the ServiceAccount's token, CA and namespace. */
+  static final String TOKEN_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
   private static final long NON_ROOT_USER = 65532L;
+  private static final long TOKEN_LIFETIME_SECONDS = 3607L;
 
   /** The parts a backup or restore gives to the common shape. */
   record Parts(
@@ -63,6 +75,9 @@ final class SessionJob {
   private SessionJob() {}
 
   static V1Job build(Parts parts) {
+    JobPolicy policy = parts.settings().jobPolicy();
+    policy.checkRepository(parts.repository());
+    policy.checkRuntime(parts.runtime(), parts.settings().jobServiceAccount(), "spec.runtimeSettings");
     List<V1Volume> volumes = new ArrayList<>(parts.taskVolumes() == null ? List.of() : parts.taskVolumes());
     volumes.add(new V1Volume().name(SCRATCH_VOLUME).emptyDir(new V1EmptyDirVolumeSource()));
     LocalBackend local = parts.repository().getSpec().getBackend().getLocal();
@@ -76,12 +91,21 @@ final class SessionJob {
           new V1PersistentVolumeClaimVolumeSource().claimName(parts.target().getRef().getName()).readOnly(parts.targetReadOnly())));
     }
     List<V1Container> containers = new ArrayList<>();
-    for (V1Container step : parts.steps()) {
+    for (int i = 0; i < parts.steps().size(); i++) {
+      V1Container step = parts.steps().get(i);
+      if (isRunner(step)) {
+        policy.checkRunnerImage(step, "step " + (i + 1) + " (" + step.getName() + ")");
+      }
       containers.add(complete(step, parts, local, volumeTarget));
+    }
+    if (containers.stream().anyMatch(SessionJob::isRunner)) {
+      volumes.add(serviceAccountTokenVolume());
     }
     RuntimeSettings runtime = parts.runtime() == null ? new RuntimeSettings() : parts.runtime();
     V1PodSpec pod = new V1PodSpec()
         .restartPolicy("Never")
+        // Only the runner talks to the API server; it alone mounts the token (see serviceAccountTokenVolume).
+        .automountServiceAccountToken(false)
         .serviceAccountName(runtime.getServiceAccountName() != null ? runtime.getServiceAccountName() : parts.settings().jobServiceAccount())
         .securityContext(podSecurity(runtime.getSecurityContext()))
         .nodeSelector(runtime.getNodeSelector())
@@ -117,6 +141,7 @@ final class SessionJob {
       if (local != null) {
         mounts.add(new V1VolumeMount().name(REPOSITORY_VOLUME).mountPath(local.getMountPath()));
       }
+      mounts.add(new V1VolumeMount().name(TOKEN_VOLUME).mountPath(TOKEN_PATH).readOnly(true));
       env.addAll(parts.runnerEnvironment());
       if (SharedRepositories.shared(parts.repository(), parts.namespace())) {
         env.add(env(SharedRepositories.HOST_PREFIX_ENV, SharedRepositories.hostPrefix(parts.namespace())));
@@ -147,6 +172,17 @@ final class SessionJob {
         ? container.getCommand() : container.getArgs();
     return command != null && !command.isEmpty()
         && (command.get(0).equals("keepsake") || command.get(0).endsWith("/keepsake"));
+  }
+
+  /** What automounting would give every container, for the runner's containers alone. */
+  private static V1Volume serviceAccountTokenVolume() {
+    return new V1Volume().name(TOKEN_VOLUME).projected(new V1ProjectedVolumeSource().sources(List.of(
+        new V1VolumeProjection().serviceAccountToken(new V1ServiceAccountTokenProjection().path("token")
+            .expirationSeconds(TOKEN_LIFETIME_SECONDS)),
+        new V1VolumeProjection().configMap(new V1ConfigMapProjection().name("kube-root-ca.crt")
+            .items(List.of(new V1KeyToPath().key("ca.crt").path("ca.crt")))),
+        new V1VolumeProjection().downwardAPI(new V1DownwardAPIProjection().items(List.of(new V1DownwardAPIVolumeFile()
+            .path("namespace").fieldRef(new V1ObjectFieldSelector().apiVersion("v1").fieldPath("metadata.namespace"))))))));
   }
 
   private static V1PodSecurityContext podSecurity(PodSecurity settings) {

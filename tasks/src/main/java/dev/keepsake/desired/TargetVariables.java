@@ -5,6 +5,8 @@ import dev.keepsake.api.AppBinding;
 import dev.keepsake.api.ClientConfig;
 import dev.keepsake.api.ServiceReference;
 import dev.keepsake.api.Target;
+import dev.keepsake.resolve.ReservedVariables;
+import dev.keepsake.resolve.ResolutionException;
 import dev.keepsake.resolve.Variables;
 import java.net.URI;
 import java.util.ArrayList;
@@ -23,6 +25,9 @@ final class TargetVariables {
     variables.set("TARGET_KIND", target.getRef().getKind()).set("TARGET_NAME", target.getRef().getName());
     if (binding != null) {
       addApplication(variables, namespace, binding);
+    }
+    for (int i = 0; target.getPaths() != null && i < target.getPaths().size(); i++) {
+      refuseClimbing(target.getPaths().get(i), "spec.target.paths[" + i + "]");
     }
     List<String> paths = target.getPaths() == null || target.getPaths().isEmpty()
         ? List.of(TARGET_MOUNT)
@@ -58,9 +63,19 @@ final class TargetVariables {
     if (binding.getSpec().getParameters() != null) {
       for (Map.Entry<String, JsonElement> parameter : binding.getSpec().getParameters().entrySet()) {
         if (parameter.getValue().isJsonPrimitive()) {
-          variables.set(upperSnake(parameter.getKey()), parameter.getValue().getAsString());
+          String name = upperSnake(parameter.getKey());
+          ReservedVariables.refuseIfReserved(name, "spec.parameters." + parameter.getKey() + " of AppBinding "
+              + binding.getMetadata().getName());
+          variables.set(name, parameter.getValue().getAsString());
         }
       }
+    }
+  }
+
+  /** A path with a ".." segment would reach outside the target's volume. */
+  static void refuseClimbing(String path, String field) {
+    if (path != null && java.util.Arrays.asList(path.split("/")).contains("..")) {
+      throw new ResolutionException("PathOutsideTarget", field + " is " + path + ": a .. segment would leave the target");
     }
   }
 

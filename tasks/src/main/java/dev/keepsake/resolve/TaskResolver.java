@@ -40,6 +40,10 @@ public final class TaskResolver {
     List<V1Container> containers = new ArrayList<>();
     Set<String> usedNames = new HashSet<>();
     List<String> problems = new ArrayList<>();
+    refuseReserved(sessionParams, "spec.task.params", "");
+    for (int i = 0; i < steps.size(); i++) {
+      refuseReserved(steps.get(i).getParams(), "spec.steps[" + i + "].params", " of Task " + taskName);
+    }
     for (int i = 0; i < steps.size(); i++) {
       TaskStep step = steps.get(i);
       Function function = functions.get(step.getName());
@@ -133,6 +137,14 @@ public final class TaskResolver {
       resolved.add(copy);
     }
     return resolved;
+  }
+
+  private static void refuseReserved(List<Param> params, String field, String of) {
+    if (params != null) {
+      for (int i = 0; i < params.size(); i++) {
+        ReservedVariables.refuseIfReserved(params.get(i).getName(), field + "[" + i + "].name" + of);
+      }
+    }
   }
 
   private static Map<String, String> params(List<Param> params) {

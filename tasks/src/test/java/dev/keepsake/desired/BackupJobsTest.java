@@ -31,10 +31,10 @@ import org.junit.jupiter.api.Test;
 
 class BackupJobsTest {
   private static final String NAMESPACE = "shop";
-  private static final OperatorSettings SETTINGS =
+  static final OperatorSettings SETTINGS =
       new OperatorSettings("keepsake/runner:0.1.0", "http://pushgateway.monitoring:9091", 3600, "keepsake-job");
 
-  private static <T> T example(String kind, String name, Class<T> type) throws Exception {
+  static <T> T example(String kind, String name, Class<T> type) throws Exception {
     try (Stream<Path> files = Files.list(Path.of("../crds/examples/redis"))) {
       JsonObject document = files.sorted().flatMap(f -> Manifests.read(f).stream())
           .filter(d -> d.get("kind").getAsString().equals(kind))
@@ -46,7 +46,7 @@ class BackupJobsTest {
     }
   }
 
-  private static Map<String, Function> functions() throws Exception {
+  static Map<String, Function> functions() throws Exception {
     Map<String, Function> functions = new HashMap<>(BuiltIns.functions());
     for (String name : List.of("redis-backup-7", "redis-restore-7", "retention-policy")) {
       functions.put(name, example("Function", name, Function.class));
@@ -54,7 +54,7 @@ class BackupJobsTest {
     return functions;
   }
 
-  private static BackupJobs.Inputs redisInputs() throws Exception {
+  static BackupJobs.Inputs redisInputs() throws Exception {
     return new BackupJobs.Inputs(
         example("BackupSession", "redis-nightly-manual", BackupSession.class),
         example("BackupConfiguration", "redis-nightly", BackupConfiguration.class),
@@ -90,7 +90,7 @@ class BackupJobsTest {
     assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(65532L);
     assertThat(pod.getInitContainers()).extracting(V1Container::getName).containsExactly("redis-backup-7");
     assertThat(pod.getContainers()).extracting(V1Container::getName).containsExactly("retention-policy");
-    assertThat(pod.getVolumes()).extracting(v -> v.getName()).containsExactly("scratch", "keepsake-scratch");
+    assertThat(pod.getVolumes()).extracting(v -> v.getName()).containsExactly("scratch", "keepsake-scratch", "keepsake-api-token");
 
     V1Container dump = pod.getInitContainers().get(0);
     assertThat(dump.getArgs()).containsExactly("backup", "--session=redis-nightly-manual", "--stdin-filename=redis.resp", "--",

@@ -10,7 +10,8 @@ import io.kubernetes.client.openapi.models.V1Job;
 import org.junit.jupiter.api.Test;
 
 class RepositoryJobsTest {
-  private static final OperatorSettings SETTINGS = new OperatorSettings("keepsake/runner:0.1.0", null, 3600, "keepsake-job");
+  private static final OperatorSettings SETTINGS = new OperatorSettings("keepsake/runner:0.1.0", null, 3600, "keepsake-job",
+      JobPolicy.defaults("keepsake/runner:0.1.0").withHostPathPrefixes(java.util.List.of("/srv/backups")));
 
   private static Repository localRepository() {
     return Manifests.toModel(Manifests.read(new java.io.StringReader("""

@@ -77,7 +77,7 @@ public final class LocalControlPlaneMain {
     redis.cli(sampleData(), "--pipe");
     running.add(pushgateway);
     Operator operator = new Operator(controlPlane.client(), controlPlane.watchClient(),
-        new OperatorSettings("keepsake/runner:" + Project.version(), pushgateway.url(), 3600, "keepsake-job"), Operator.loopback()).start();
+        TestOperators.settings("keepsake/runner:" + Project.version(), pushgateway.url(), 3600, "keepsake-job"), Operator.loopback()).start();
     running.add(operator);
     if (!realNode) {
       running.add(KubeletStandIn.start(controlPlane, work.resolve("kubelet"), LocalTools.runnerEnvironment()));

@@ -83,6 +83,7 @@ public final class LocalPod {
   private final Sources sources;
   private final Path root;
   private final Path tools;
+  private static final String SERVICE_ACCOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
   private final Map<String, String> extraEnvironment;
   private final Function<String, Path> claims;
   private volatile Process current;
@@ -162,6 +163,9 @@ public final class LocalPod {
       processEnvironment.put("PATH", tools + ":" + System.getenv("PATH"));
       processEnvironment.put("KEEPSAKE_TERMINATION_LOG", terminationLog.toString());
       processEnvironment.putAll(extraEnvironment);
+      if (!reachesTheApi(container)) {
+        processEnvironment.remove("KUBECONFIG");
+      }
       Files.deleteIfExists(terminationLog);
       Path workingDir = container.getWorkingDir() == null
           ? Files.createDirectories(root.resolve(container.getName() + ".cwd"))
@@ -202,6 +206,18 @@ public final class LocalPod {
       resolved.set(0, tools.resolve(name).toString());
     }
     return resolved;
+  }
+
+  /**
+   * As a kubelet does: a container has the ServiceAccount's token when the pod automounts it, or
+   * when the container mounts a volume at the token's path itself.
+   */
+  private boolean reachesTheApi(V1Container container) {
+    if (!Boolean.FALSE.equals(pod.getSpec().getAutomountServiceAccountToken())) {
+      return true;
+    }
+    return container.getVolumeMounts() != null && container.getVolumeMounts().stream()
+        .anyMatch(mount -> SERVICE_ACCOUNT_PATH.equals(mount.getMountPath()));
   }
 
   /** mountPath → local folder, longest mount path first so nested mounts translate correctly. */

@@ -210,7 +210,7 @@ final class CatalogRun {
   }
 
   private static OperatorSettings settings() {
-    return new OperatorSettings("keepsake/runner:test", null, 600, "keepsake-job");
+    return TestOperators.settings("keepsake/runner:test", null, 600, "keepsake-job");
   }
 
   /** The Job's pod, as the Job controller would stamp it out, run locally. */

@@ -216,7 +216,7 @@ class ChartTest {
     RedisServer redis = RedisServer.start(work.resolve("redis"), "chart redis password");
     redis.cli("SET", "greeting", "kept by keepsake");
     Pushgateway pushgateway = Pushgateway.start(Files.createDirectories(work.resolve("pushgateway")));
-    Operator operator = new Operator(asOperator, controlPlane.watchClientFor(operatorKubeconfig), new OperatorSettings("keepsake/runner:chart", pushgateway.url(), 600,
+    Operator operator = new Operator(asOperator, controlPlane.watchClientFor(operatorKubeconfig), TestOperators.settings("keepsake/runner:chart", pushgateway.url(), 600,
         "keepsake-job"), Operator.loopback()).start();
     KubeletStandIn kubelet = KubeletStandIn.start(controlPlane, work.resolve("kubelet"), LocalTools.runnerEnvironment());
     try {

@@ -56,7 +56,7 @@ class EndToEndTest {
     RedisDataSet.seed(redis);
     seeded = RedisDataSet.read(redis, 0);
     operator = new Operator(controlPlane.client(), controlPlane.watchClient(),
-        new OperatorSettings("keepsake/runner:e2e", pushgateway.url(), 600, "keepsake-job"), Operator.loopback()).start();
+        TestOperators.settings("keepsake/runner:e2e", pushgateway.url(), 600, "keepsake-job"), Operator.loopback()).start();
     kubelet = KubeletStandIn.start(controlPlane, work.resolve("kubelet"), LocalTools.runnerEnvironment());
   }
 

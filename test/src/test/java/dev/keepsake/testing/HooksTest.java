@@ -49,7 +49,7 @@ class HooksTest {
     app = WebhookReceiver.onLoopback();
     repositories = Files.createDirectories(work.resolve("repositories"));
     operator = new Operator(controlPlane.client(), controlPlane.watchClient(),
-        new OperatorSettings("keepsake/runner:hooks", null, 600, "keepsake-job"), Operator.loopback()).start();
+        TestOperators.settings("keepsake/runner:hooks", null, 600, "keepsake-job"), Operator.loopback()).start();
     kubelet = KubeletStandIn.start(controlPlane, work.resolve("kubelet"), LocalTools.runnerEnvironment());
   }
 

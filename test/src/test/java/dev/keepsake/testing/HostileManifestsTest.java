@@ -35,7 +35,7 @@ class HostileManifestsTest {
   @BeforeAll
   static void startOperator(LocalControlPlane controlPlane) throws IOException {
     operator = new Operator(controlPlane.client(), controlPlane.watchClient(),
-        new OperatorSettings("keepsake/runner:test", null, 600, "keepsake-job"), Operator.loopback()).start();
+        TestOperators.settings("keepsake/runner:test", null, 600, "keepsake-job"), Operator.loopback()).start();
   }
 
   @AfterAll

@@ -77,7 +77,7 @@ class K3sEndToEndTest {
         .until(() -> ApiKind.BACKUP_SESSION.api(client).list("default").isSuccess());
     new CoreV1Api(client).createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(NAMESPACE))).execute();
     operator = new Operator(client, Config.fromConfig(new StringReader(k3s.getKubeConfigYaml())),
-        new OperatorSettings(runner, null, 600, "keepsake-job"), Operator.loopback()).start();
+        TestOperators.settings(runner, null, 600, "keepsake-job"), Operator.loopback()).start();
     assertThat(redisAddon).isNotBlank();
   }
 

@@ -47,6 +47,6 @@ class LeaderElectionTest {
 
   private static Operator operator(LocalControlPlane controlPlane) throws Exception {
     return new Operator(controlPlane.client(), controlPlane.watchClient(),
-        new OperatorSettings("keepsake/runner:test", null, 600, "keepsake-job"), Operator.loopback());
+        TestOperators.settings("keepsake/runner:test", null, 600, "keepsake-job"), Operator.loopback());
   }
 }

@@ -52,7 +52,7 @@ class MetricsLifecycleTest {
     URI gateway = URI.create(pushgateway.url());
     prometheus = PrometheusServer.start(work.resolve("prometheus"), List.of(gateway.getHost() + ":" + gateway.getPort()), alerts);
     operator = new Operator(controlPlane.client(), controlPlane.watchClient(),
-        new OperatorSettings("keepsake/runner:metrics", pushgateway.url(), 600, "keepsake-job"), Operator.loopback()).start();
+        TestOperators.settings("keepsake/runner:metrics", pushgateway.url(), 600, "keepsake-job"), Operator.loopback()).start();
     kubelet = KubeletStandIn.start(controlPlane, work.resolve("kubelet"), LocalTools.runnerEnvironment());
   }
 

@@ -40,7 +40,7 @@ class OperatorTest {
   @BeforeAll
   static void startOperator(LocalControlPlane controlPlane) throws IOException {
     operator = new Operator(controlPlane.client(), controlPlane.watchClient(),
-        new OperatorSettings("keepsake/runner:test", null, 600, "keepsake-job"), Operator.loopback()).start();
+        TestOperators.settings("keepsake/runner:test", null, 600, "keepsake-job"), Operator.loopback()).start();
   }
 
   @AfterAll
@@ -318,7 +318,7 @@ class OperatorTest {
 
     operator.close();
     operator = new Operator(controlPlane.client(), controlPlane.watchClient(),
-        new OperatorSettings("keepsake/runner:test", null, 600, "keepsake-job"), Operator.loopback()).start();
+        TestOperators.settings("keepsake/runner:test", null, 600, "keepsake-job"), Operator.loopback()).start();
     await().atMost(Duration.ofSeconds(30)).until(() -> operator.cluster().synced());
     finishPod(client, namespace, "keepsake-backup-survivor", 0, "{\"reason\":\"Completed\",\"message\":\"done after restart\"}");
 

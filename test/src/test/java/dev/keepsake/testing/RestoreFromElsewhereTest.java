@@ -45,7 +45,7 @@ class RestoreFromElsewhereTest {
     redis = RedisServer.start(work.resolve("redis"), REDIS_PASSWORD);
     s3 = S3Server.start(work.resolve("s3"));
     operator = new Operator(controlPlane.client(), controlPlane.watchClient(),
-        new OperatorSettings("keepsake/runner:elsewhere", null, 600, "keepsake-job"), Operator.loopback()).start();
+        TestOperators.settings("keepsake/runner:elsewhere", null, 600, "keepsake-job"), Operator.loopback()).start();
     kubelet = KubeletStandIn.start(controlPlane, work.resolve("kubelet"), LocalTools.runnerEnvironment());
   }
 

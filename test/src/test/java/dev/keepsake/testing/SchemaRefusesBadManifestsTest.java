@@ -142,13 +142,29 @@ class SchemaRefusesBadManifestsTest {
         refused("a restore timeout longer than a year", "RestoreSession", "redis-restore", set("spec.timeout", "\"10000h\""),
             "the timeout must be between 1s and 8760h"),
         refused("an application URL with a password in it", "AppBinding", "redis",
-            set("spec.clientConfig", "{\"url\": \"redis://:secret@redis.demo:6379\"}"), "spec.clientConfig.url in body should match"),
+            set("spec.clientConfig", "{\"url\": \"redis://:secret@redis.demo:6379\"}"),
+            "credentials (user:password@) do not belong in a URL"),
         refused("an application URL java.net.URI refuses", "AppBinding", "redis",
             set("spec.clientConfig", "{\"url\": \"redis://redis.demo:6379/a^b\"}"), "spec.clientConfig.url in body should match"),
         refused("an application URL with a broken escape", "AppBinding", "redis",
             set("spec.clientConfig", "{\"url\": \"redis://redis.demo:6379/%zz\"}"), "spec.clientConfig.url in body should match"),
         refused("an S3 endpoint with credentials", "Repository", "redis-s3",
-            set("spec.backend.s3.endpoint", "\"http://key:secret@minio.storage:9000\""), "spec.backend.s3.endpoint in body should match"));
+            set("spec.backend.s3.endpoint", "\"http://key:secret@minio.storage:9000\""),
+            "credentials (user:password@) do not belong in a URL"),
+        refused("a retention count wider than 32 bits, which would wrap to 3", "BackupConfiguration", "redis-nightly",
+            set("spec.retentionPolicy.keepLast", "4294967299"),
+            "spec.retentionPolicy.keepLast in body should be less than or equal to 2147483647"),
+        refused("a user id wider than Linux's", "BackupConfiguration", "redis-nightly",
+            set("spec.runtimeSettings.securityContext.runAsUser", "4294967296"),
+            "spec.runtimeSettings.securityContext.runAsUser in body should be less than or equal to 2147483647"),
+        refused("a restore target that climbs out of the volume", "RestoreSession", "redis-restore",
+            set("spec.target", "{\"ref\": {\"kind\": \"PersistentVolumeClaim\", \"name\": \"uploads\"},"
+                + " \"targetPath\": \"/restored/../../etc\"}"),
+            "a path must not contain a .. segment"),
+        refused("a backup path that climbs out of the volume", "BackupConfiguration", "redis-nightly",
+            set("spec.target", "{\"ref\": {\"kind\": \"PersistentVolumeClaim\", \"name\": \"uploads\"},"
+                + " \"paths\": [\"/data/..\"]}"),
+            "a path must not contain a .. segment"));
   }
 
   static Stream<Arguments> acceptedSchedules() {

@@ -77,7 +77,7 @@ class UndecodableObjectsTest {
 
   private static Operator startOperator(LocalControlPlane controlPlane) throws java.io.IOException {
     return new Operator(controlPlane.client(), controlPlane.watchClient(),
-        new OperatorSettings("keepsake/runner:test", null, 600, "keepsake-job"), Operator.loopback()).start();
+        TestOperators.settings("keepsake/runner:test", null, 600, "keepsake-job"), Operator.loopback()).start();
   }
 
   @Test

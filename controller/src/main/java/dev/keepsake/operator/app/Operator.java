@@ -5,6 +5,7 @@ import dev.keepsake.api.BackupSession;
 import dev.keepsake.api.Repository;
 import dev.keepsake.api.RestoreSession;
 import dev.keepsake.desired.Labels;
+import dev.keepsake.desired.JobPolicy;
 import dev.keepsake.desired.OperatorSettings;
 import dev.keepsake.operator.kube.Cluster;
 import dev.keepsake.operator.kube.Writer;
@@ -26,6 +27,7 @@ import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.util.ClientBuilder;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.logging.Logger;
@@ -194,6 +196,21 @@ public final class Operator implements AutoCloseable {
     health.close();
   }
 
+  /** The installation's limits on Jobs (chart values jobPolicy.*), strict where unset. */
+  static JobPolicy jobPolicy(Map<String, String> env, String runnerImage) {
+    JobPolicy defaults = JobPolicy.defaults(runnerImage);
+    List<String> imagePrefixes = list(env.get("KEEPSAKE_RUNNER_IMAGE_PREFIXES"));
+    return new JobPolicy(list(env.get("KEEPSAKE_HOST_PATH_PREFIXES")),
+        Boolean.parseBoolean(env.getOrDefault("KEEPSAKE_ALLOW_ROOT", "false")),
+        list(env.get("KEEPSAKE_JOB_SERVICE_ACCOUNTS")),
+        imagePrefixes.isEmpty() ? defaults.runnerImagePrefixes() : imagePrefixes);
+  }
+
+  private static List<String> list(String commaSeparated) {
+    return commaSeparated == null ? List.of()
+        : java.util.Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+  }
+
   public static void main(String[] args) throws IOException {
     Map<String, String> env = System.getenv();
     OperatorSettings settings = new OperatorSettings(
@@ -201,6 +218,7 @@ public final class Operator implements AutoCloseable {
         env.get("KEEPSAKE_PUSHGATEWAY_URL"),
         Integer.parseInt(env.getOrDefault("KEEPSAKE_JOB_TTL_SECONDS", "86400")),
         env.getOrDefault("KEEPSAKE_JOB_SERVICE_ACCOUNT", OperatorSettings.defaults().jobServiceAccount()));
+    settings = settings.withJobPolicy(jobPolicy(env, settings.runnerImage()));
     // Separate clients: a watch must never time out, ordinary calls must, and leader election must
     // not queue behind either.
     ApiClient client = ClientBuilder.standard().setReadTimeout(Duration.ofSeconds(30)).build();

@@ -166,6 +166,22 @@ public final class Writer {
       if (e.getCode() != 409) {
         throw e;
       }
+      // Ours from an earlier try whose answer was lost, or someone else's of the same name.
+      V1Job existing = new BatchV1Api(client).readNamespacedJob(job.getMetadata().getName(), job.getMetadata().getNamespace())
+          .execute();
+      String owner = job.getMetadata().getOwnerReferences().get(0).getUid();
+      var owners = existing.getMetadata().getOwnerReferences();
+      if (owners == null || owners.stream().noneMatch(o -> Boolean.TRUE.equals(o.getController()) && owner.equals(o.getUid()))) {
+        throw new ForeignJobException("Job " + job.getMetadata().getName() + " already exists in namespace "
+            + job.getMetadata().getNamespace() + " and was not made by the operator for this session; it is left alone");
+      }
+    }
+  }
+
+  /** A Job of a session's name that the session does not control. */
+  public static final class ForeignJobException extends RuntimeException {
+    ForeignJobException(String message) {
+      super(message);
     }
   }
 

@@ -77,6 +77,10 @@ public final class BackupSessionReconciler implements Reconciler {
         return Results.done();
       }
       V1Job job = Cluster.get(cluster.jobs, request.getNamespace(), jobName);
+      if (job != null && SessionRecorder.foreign(job, session)) {
+        return SessionRecorder.record(writer, ApiKind.BACKUP_SESSION, session, BackupSessionStatus.class, BackupSessionStatus::new,
+            SessionRecorder.foreignJob(job, session), jobName) ? Results.done() : Results.conflict();
+      }
       boolean jobGone = job == null && jobPhase == SessionPhase.Running && writer.jobGone(request.getNamespace(), jobName);
       // Resolving the Task is only needed while the Job is still to be made, not on every Job event.
       boolean jobToMake = job == null && jobPhase != SessionPhase.Running;

@@ -65,6 +65,10 @@ public final class RestoreSessionReconciler implements Reconciler {
     var spec = session.getSpec();
     try {
       V1Job job = Cluster.get(cluster.jobs, namespace, jobName);
+      if (job != null && SessionRecorder.foreign(job, session)) {
+        return SessionRecorder.record(writer, ApiKind.RESTORE_SESSION, session, RestoreSessionStatus.class, RestoreSessionStatus::new,
+            SessionRecorder.foreignJob(job, session), jobName) ? Results.done() : Results.conflict();
+      }
       // Resolving the Task is only needed while the Job is still to be made, not on every Job event.
       boolean jobToMake = job == null && jobPhase != SessionPhase.Running;
       RestoreJobs.Inputs inputs = !jobToMake ? null : new RestoreJobs.Inputs(session,

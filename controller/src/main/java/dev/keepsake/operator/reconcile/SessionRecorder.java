@@ -86,6 +86,22 @@ final class SessionRecorder {
     return missing == null ? readiness : missing;
   }
 
+  /**
+   * A Job of the session's name that the session does not control: made by someone else, it is never
+   * taken for the session's own, whatever it reports.
+   */
+  static boolean foreign(V1Job job, Resource<?, ?, ?> session) {
+    var owners = job.getMetadata().getOwnerReferences();
+    return owners == null || owners.stream().noneMatch(owner -> Boolean.TRUE.equals(owner.getController())
+        && session.getMetadata().getUid().equals(owner.getUid()));
+  }
+
+  static SessionPhases.Next foreignJob(V1Job job, Resource<?, ?, ?> session) {
+    return new SessionPhases.Next(SessionPhase.Failed, "JobNotOwned", "Job " + job.getMetadata().getName() + " in namespace "
+        + job.getMetadata().getNamespace() + " was not made by the operator for this session (its controller is not "
+        + session.getKind() + " " + session.getMetadata().getName() + "); it is left alone and nothing it reports counts", false);
+  }
+
   /** The Job, or null when it cannot be built: {@link #created} then fails the session with why. */
   static V1Job buildable(java.util.function.Supplier<V1Job> build) {
     try {
@@ -107,6 +123,8 @@ final class SessionRecorder {
       String refusal = Refusals.of(e).orElseThrow(() -> e);
       return new SessionPhases.Next(SessionPhase.Failed, "JobRefused", "the API server refused Job " + jobName
           + " built from this session: " + refusal, false);
+    } catch (Writer.ForeignJobException e) {
+      return new SessionPhases.Next(SessionPhase.Failed, "JobNotOwned", e.getMessage(), false);
     } catch (RuntimeException e) {
       return new SessionPhases.Next(SessionPhase.Failed, "InvalidSpec", "Job " + jobName + " cannot be built from this session: "
           + Refusals.describe(e), false);

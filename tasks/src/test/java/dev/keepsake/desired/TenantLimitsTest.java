@@ -1,0 +1,196 @@
+package dev.keepsake.desired;
+
+import static dev.keepsake.desired.BackupJobsTest.SETTINGS;
+import static dev.keepsake.desired.BackupJobsTest.example;
+import static dev.keepsake.desired.BackupJobsTest.functions;
+import static dev.keepsake.desired.BackupJobsTest.redisInputs;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.google.gson.JsonPrimitive;
+import dev.keepsake.api.AppBinding;
+import dev.keepsake.api.Function;
+import dev.keepsake.api.FunctionSpec;
+import dev.keepsake.api.Param;
+import dev.keepsake.api.PodSecurity;
+import dev.keepsake.api.Repository;
+import dev.keepsake.api.RestoreSession;
+import dev.keepsake.api.RuntimeSettings;
+import dev.keepsake.api.Target;
+import dev.keepsake.api.TargetRef;
+import dev.keepsake.api.Task;
+import dev.keepsake.resolve.ReservedVariables;
+import dev.keepsake.resolve.ResolutionException;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1HostPathVolumeSource;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1PodSpec;
+import io.kubernetes.client.openapi.models.V1Volume;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** What the objects of a namespace may not put into its Jobs, and what they are told. */
+class TenantLimitsTest {
+
+  private static ResolutionException refusal(BackupJobs.Inputs inputs) {
+    return catchThrowableOfType(ResolutionException.class, () -> BackupJobs.forSession(inputs));
+  }
+
+  private static BackupJobs.Inputs withSettings(BackupJobs.Inputs in, OperatorSettings settings) {
+    return new BackupJobs.Inputs(in.session(), in.configuration(), in.repository(), in.appBinding(), in.task(), in.functions(),
+        settings);
+  }
+
+  private static Repository onTheNode(String path) throws Exception {
+    Repository repository = example("Repository", "redis-local", Repository.class);
+    repository.getSpec().getBackend().getLocal().persistentVolumeClaim(null).hostPath(new V1HostPathVolumeSource().path(path));
+    return repository;
+  }
+
+  private static BackupJobs.Inputs withRepository(BackupJobs.Inputs in, Repository repository) {
+    return new BackupJobs.Inputs(in.session(), in.configuration(), repository, in.appBinding(), in.task(), in.functions(),
+        in.settings());
+  }
+
+  @Test
+  void everyVariableTheOperatorSetsIsReserved() throws Exception {
+    BackupJobs.Inputs backup = redisInputs();
+    Set<String> set = new HashSet<>(BackupJobs.variables(backup, "shop/redis", List.of("a")).asMap().keySet());
+    RestoreSession restore = example("RestoreSession", "redis-restore", RestoreSession.class);
+    RestoreJobs.Inputs restoreInputs = new RestoreJobs.Inputs(restore, example("Repository", "redis-s3", Repository.class),
+        example("AppBinding", "redis", AppBinding.class), example("Task", "redis-restore-7", Task.class), functions(), SETTINGS);
+    set.addAll(RestoreJobs.variables(restoreInputs, "shop/redis", List.of(), "latest").build().asMap().keySet());
+    // A URL-style AppBinding adds TARGET_URL.
+    AppBinding byUrl = example("AppBinding", "redis", AppBinding.class);
+    byUrl.getSpec().getClientConfig().service(null).url("redis://redis.shop:6379");
+    set.addAll(BackupJobs.variables(new BackupJobs.Inputs(backup.session(), backup.configuration(), backup.repository(), byUrl,
+        backup.task(), backup.functions(), SETTINGS), "h", List.of()).asMap().keySet());
+    set.remove("DATABASE"); // the example AppBinding's own parameter
+
+    assertThat(ReservedVariables.NAMES).containsAll(set);
+  }
+
+  @Test
+  void aSessionParamThatWouldSwapTheRunnerImageIsRefusedByName() throws Exception {
+    BackupJobs.Inputs in = redisInputs();
+    in.configuration().getSpec().getTask().params(List.of(new Param().name("KEY_PATTERN").value("*"),
+        new Param().name("RUNNER_IMAGE").value("evil/exfiltrate:1")));
+
+    ResolutionException refused = refusal(in);
+
+    assertThat(refused.reason()).isEqualTo("ReservedVariable");
+    assertThat(refused.getMessage()).startsWith("spec.task.params[1].name names ${RUNNER_IMAGE}, which the operator sets itself");
+  }
+
+  @Test
+  void aTaskStepParamThatWouldShortenRetentionIsRefused() throws Exception {
+    BackupJobs.Inputs in = redisInputs();
+    in.task().getSpec().getSteps().get(1).params(List.of(new Param().name("RETENTION_FLAGS").value("--keep-last 1")));
+
+    assertThat(refusal(in).getMessage()).startsWith("spec.steps[1].params[0].name of Task redis-backup-7 names ${RETENTION_FLAGS}");
+  }
+
+  @Test
+  void anAppBindingParameterThatWouldNameAnotherSecretIsRefused() throws Exception {
+    BackupJobs.Inputs in = redisInputs();
+    in.appBinding().getSpec().getParameters().add("targetSecret", new JsonPrimitive("someone-elses-secret"));
+
+    ResolutionException refused = refusal(in);
+
+    assertThat(refused.reason()).isEqualTo("ReservedVariable");
+    assertThat(refused.getMessage()).startsWith("spec.parameters.targetSecret of AppBinding redis names ${TARGET_SECRET}");
+  }
+
+  @Test
+  void aNodeFolderIsRefusedUnlessTheInstallationAllowsItsPrefix() throws Exception {
+    BackupJobs.Inputs strict = withRepository(redisInputs(), onTheNode("/etc"));
+    ResolutionException refused = refusal(strict);
+    assertThat(refused.reason()).isEqualTo("HostPathNotAllowed");
+    assertThat(refused.getMessage()).isEqualTo("spec.backend.local.hostPath.path of Repository redis-local is /etc, which is not"
+        + " under a node folder this installation lets Jobs mount (none; jobPolicy.hostPathPrefixes)");
+
+    OperatorSettings allowing = SETTINGS.withJobPolicy(SETTINGS.jobPolicy().withHostPathPrefixes(List.of("/srv/backups")));
+    assertThatCode(() -> BackupJobs.forSession(withSettings(withRepository(redisInputs(), onTheNode("/srv/backups/shop")), allowing)))
+        .doesNotThrowAnyException();
+    assertThat(refusal(withSettings(withRepository(redisInputs(), onTheNode("/srv/backups/../../etc")), allowing)).reason())
+        .isEqualTo("HostPathNotAllowed");
+    assertThat(refusal(withSettings(withRepository(redisInputs(), onTheNode("/srv/backups-evil")), allowing)).reason())
+        .isEqualTo("HostPathNotAllowed");
+  }
+
+  @Test
+  void aTaskCannotMountANodeFolderEither() throws Exception {
+    BackupJobs.Inputs in = redisInputs();
+    in.task().getSpec().volumes(List.of(new V1Volume().name("tls").hostPath(new V1HostPathVolumeSource().path("/"))));
+
+    assertThat(refusal(in).getMessage()).startsWith("spec.volumes[tls].hostPath.path of Task redis-backup-7 is /, which is not");
+  }
+
+  @Test
+  void rootAndForeignServiceAccountsAreRefusedByDefault() throws Exception {
+    BackupJobs.Inputs root = redisInputs();
+    root.configuration().getSpec().runtimeSettings(new RuntimeSettings().securityContext(new PodSecurity().runAsUser(0L)));
+    assertThat(refusal(root).getMessage()).isEqualTo("spec.runtimeSettings.securityContext.runAsUser is 0 (root), and this"
+        + " installation does not let Jobs run as root (jobPolicy.allowRoot)");
+
+    BackupJobs.Inputs nonRootOff = redisInputs();
+    nonRootOff.configuration().getSpec().runtimeSettings(new RuntimeSettings().securityContext(new PodSecurity().runAsNonRoot(false)));
+    assertThat(refusal(nonRootOff).reason()).isEqualTo("RootNotAllowed");
+
+    BackupJobs.Inputs account = redisInputs();
+    account.configuration().getSpec().runtimeSettings(new RuntimeSettings().serviceAccountName("deployer"));
+    assertThat(refusal(account).getMessage()).isEqualTo("spec.runtimeSettings.serviceAccountName deployer is not one this"
+        + " installation lets Jobs run as: keepsake-job (jobPolicy.serviceAccounts)");
+
+    OperatorSettings allowing = SETTINGS.withJobPolicy(new JobPolicy(List.of(), true, List.of("deployer"), List.of("keepsake/")));
+    assertThatCode(() -> BackupJobs.forSession(withSettings(account, allowing))).doesNotThrowAnyException();
+    assertThatCode(() -> BackupJobs.forSession(withSettings(root, allowing))).doesNotThrowAnyException();
+  }
+
+  @Test
+  void theRepositorysCredentialsGoOnlyToTheRunnerImages() throws Exception {
+    BackupJobs.Inputs in = redisInputs();
+    in.functions().get("redis-backup-7").getSpec().image("registry.example/mine/redis-tools:1");
+
+    ResolutionException refused = refusal(in);
+
+    assertThat(refused.reason()).isEqualTo("RunnerImageNotAllowed");
+    assertThat(refused.getMessage()).isEqualTo("step 1 (redis-backup-7) runs keepsake from image registry.example/mine/redis-tools:1;"
+        + " the repository's credentials go only to images under keepsake/ (jobPolicy.runnerImagePrefixes)");
+  }
+
+  @Test
+  void onlyTheRunnerContainersMountTheApiToken() throws Exception {
+    BackupJobs.Inputs in = redisInputs();
+    in.functions().put("notify", new Function().metadata(new V1ObjectMeta().name("notify"))
+        .spec(new FunctionSpec().image("curlimages/curl:8").command(List.of("curl", "http://chat/"))));
+    in.task().getSpec().getSteps().add(0, new dev.keepsake.api.TaskStep().name("notify"));
+
+    V1PodSpec pod = BackupJobs.forSession(in).getSpec().getTemplate().getSpec();
+
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+    List<V1Container> containers = Stream.concat(pod.getInitContainers().stream(), pod.getContainers().stream()).toList();
+    assertThat(containers).extracting(V1Container::getName).containsExactly("notify", "redis-backup-7", "retention-policy");
+    assertThat(containers.get(0).getVolumeMounts()).noneMatch(m -> m.getMountPath().startsWith("/var/run/secrets"));
+    assertThat(containers.get(0).getEnvFrom()).isNullOrEmpty();
+    for (V1Container runner : containers.subList(1, 3)) {
+      assertThat(runner.getVolumeMounts()).anyMatch(m -> m.getMountPath().equals("/var/run/secrets/kubernetes.io/serviceaccount"));
+    }
+  }
+
+  @Test
+  void aPathWithADotDotSegmentIsRefused() throws Exception {
+    BackupJobs.Inputs in = redisInputs();
+    in.configuration().getSpec().target(new Target().ref(new TargetRef().kind("PersistentVolumeClaim").name("uploads"))
+        .paths(List.of("/data", "/data/../../etc")));
+
+    ResolutionException refused = refusal(in);
+
+    assertThat(refused.reason()).isEqualTo("PathOutsideTarget");
+    assertThat(refused.getMessage()).isEqualTo("spec.target.paths[1] is /data/../../etc: a .. segment would leave the target");
+  }
+}
