@@ -50,7 +50,8 @@ public record JobPolicy(List<String> hostPathPrefixes, boolean rootAllowed, List
     return colon >= 0 ? name.substring(0, colon) : name;
   }
 
-  void checkRepository(Repository repository) {
+  /** Refuses, with a ResolutionException that names the field, a Repository on a node folder not allowed. */
+  public void checkRepository(Repository repository) {
     LocalBackend local = repository.getSpec().getBackend().getLocal();
     if (local != null && local.getHostPath() != null) {
       checkHostPath(local.getHostPath().getPath(), "spec.backend.local.hostPath.path of Repository "

@@ -64,6 +64,7 @@ class ChartTest {
       Map.entry("ClusterRoleBinding", new String[] {"rbac.authorization.k8s.io", "v1", "clusterrolebindings", "false"}),
       Map.entry("Role", new String[] {"rbac.authorization.k8s.io", "v1", "roles", "true"}),
       Map.entry("RoleBinding", new String[] {"rbac.authorization.k8s.io", "v1", "rolebindings", "true"}),
+      Map.entry("NetworkPolicy", new String[] {"networking.k8s.io", "v1", "networkpolicies", "true"}),
       Map.entry("Function", new String[] {"keepsake.dev", "v1alpha1", "functions", "true"}),
       Map.entry("Task", new String[] {"keepsake.dev", "v1alpha1", "tasks", "true"}),
       Map.entry("ServiceMonitor", new String[] {"monitoring.coreos.com", "v1", "servicemonitors", "true"}),
@@ -83,7 +84,7 @@ class ChartTest {
     }
   }
 
-  private static List<JsonObject> render(String namespace, String... extra) {
+  static List<JsonObject> render(String namespace, String... extra) {
     List<String> command = new ArrayList<>(List.of(LocalTools.helm().toString(), "template", "kp", CHART.toString(),
         "--namespace", namespace));
     command.addAll(List.of(extra));
@@ -124,11 +125,16 @@ class ChartTest {
     }
     List<JsonObject> defaults = render(namespace.name());
     List<JsonObject> custom = render(namespace.name(), "--values", CUSTOM_VALUES.toString());
+    List<JsonObject> fenced = render(namespace.name(), "--set", "pushgateway.networkPolicy.enabled=true",
+        "--set-json", "pushgateway.networkPolicy.scrapers=[{\"namespaceSelector\": {\"matchLabels\": {\"team\": \"monitoring\"}}}]");
 
     assertThat(kinds(defaults)).contains("Deployment", "ClusterRole", "ConfigMap", "Service").doesNotContain("PrometheusRule");
     assertThat(kinds(custom)).contains("ServiceMonitor", "PrometheusRule", "Function", "Task");
     assertThat(custom.stream().filter(d -> d.get("kind").getAsString().equals("Function"))).hasSize(2 * 10);
-    for (JsonObject object : concat(defaults, custom)) {
+    assertThat(kinds(fenced)).contains("NetworkPolicy");
+    assertThat(kinds(defaults)).doesNotContain("NetworkPolicy");
+    for (JsonObject object : concat(concat(defaults, custom), fenced.stream().filter(o -> kinds(List.of(o)).contains("NetworkPolicy"))
+        .toList())) {
       dryRunCreate(client, namespace.name(), object);
     }
     JsonObject deployment = custom.stream().filter(d -> d.get("kind").getAsString().equals("Deployment")).findFirst().orElseThrow();
@@ -312,7 +318,7 @@ class ChartTest {
     return logs.toString();
   }
 
-  private static boolean allowed(ApiClient client, String verb, String group, String resource, String namespace) throws ApiException {
+  static boolean allowed(ApiClient client, String verb, String group, String resource, String namespace) throws ApiException {
     return new AuthorizationV1Api(client).createSelfSubjectAccessReview(new V1SelfSubjectAccessReview().spec(
         new V1SelfSubjectAccessReviewSpec().resourceAttributes(new V1ResourceAttributes().verb(verb).group(group).resource(resource)
             .namespace(namespace)))).execute().getStatus().getAllowed();

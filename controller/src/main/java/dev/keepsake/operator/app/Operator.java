@@ -80,6 +80,7 @@ public final class Operator implements AutoCloseable {
             // Progress patches arrive every few seconds; a Repository's status changes only when a session ends.
             .withOnUpdateFilter((before, after) -> !Objects.equals(phaseOf(before), phaseOf(after)))
             .withWorkQueueKeyFunc(this::repositoryOf).build()));
+    ConfigurationInputs.follow(cluster, ((io.kubernetes.client.extended.controller.DefaultController) configurations).getWorkQueue());
     manager = ControllerBuilder.controllerManagerBuilder(cluster.factory)
         .addController(configurations).addController(sessions).addController(restores).addController(repositories).build();
     metrics.countScheduled(() -> cluster.configurations.getIndexer().list().stream()

@@ -17,6 +17,7 @@ import dev.keepsake.desired.RepositoryJobs;
 import dev.keepsake.operator.kube.Cluster;
 import dev.keepsake.operator.kube.Writer;
 import dev.keepsake.operator.status.Readiness;
+import dev.keepsake.resolve.ResolutionException;
 import dev.keepsake.operator.status.Conditions;
 import dev.keepsake.operator.status.RepositoryStatuses;
 import dev.keepsake.operator.status.SessionPhases;
@@ -67,14 +68,23 @@ public final class RepositoryReconciler implements Reconciler {
           return writer.setFinalizer(ApiKind.REPOSITORY, repository, WipeOut.FINALIZER, false) ? Results.done() : Results.conflict();
         }
         case CREATE_JOB -> {
+          V1Job wipe;
+          try {
+            wipe = RepositoryJobs.wipe(repository, settings);
+          } catch (ResolutionException refused) {
+            // No Job may touch this repository: its data stays where it is, and the delete goes on.
+            writer.event(repository, true, "WipeOutRefused", refused.getMessage() + "; the repository's data is left in place");
+            return writer.setFinalizer(ApiKind.REPOSITORY, repository, WipeOut.FINALIZER, false) ? Results.done() : Results.conflict();
+          }
           writer.ensureJobIdentity(request.getNamespace(), settings.jobServiceAccount());
-          writer.createJob(RepositoryJobs.wipe(repository, settings));
+          writer.createJob(wipe);
           writer.event(repository, false, "WipingOut", "created Job " + jobName + " to delete the repository's data");
         }
         default -> { }
       }
       boolean secretExists = writer.secretExists(request.getNamespace(), repository.getSpec().getSecret().getName());
       RepositoryStatus status = RepositoryStatuses.from(repository, secretExists, sessionsInto(repository), OffsetDateTime.now());
+      status = refusedByPolicy(repository, status);
       status = scheduleChecks(repository, status);
       status = lastCheck(repository, status);
       if (step == WipeOut.Step.CREATE_JOB || step == WipeOut.Step.WAIT_FOR_JOB || step == WipeOut.Step.JOB_FAILED) {
@@ -91,6 +101,20 @@ public final class RepositoryReconciler implements Reconciler {
       return secretExists ? Results.done() : Results.after(Readiness.MISSING_INPUT_RECHECK);
     } catch (ApiException e) {
       return Results.failed("Repository " + request, e);
+    }
+  }
+
+  /** A Repository the installation's jobPolicy refuses is not Ready, and says why once in an Event. */
+  private RepositoryStatus refusedByPolicy(Repository repository, RepositoryStatus status) {
+    try {
+      settings.jobPolicy().checkRepository(repository);
+      return status;
+    } catch (ResolutionException refused) {
+      if (!alreadySaid(repository, Conditions.READY, refused.reason())) {
+        writer.event(repository, true, refused.reason(), refused.getMessage());
+      }
+      return status.conditions(Conditions.set(status.getConditions(), Conditions.READY, false, refused.reason(),
+          refused.getMessage(), repository.getMetadata().getGeneration(), OffsetDateTime.now()));
     }
   }
 
@@ -121,6 +145,8 @@ public final class RepositoryReconciler implements Reconciler {
             generation, OffsetDateTime.now()));
       } catch (ApiException e) {
         refusal = "the API server refused CronJob " + cronJobName + ": " + Refusals.of(e).orElseThrow(() -> e);
+      } catch (ResolutionException e) {
+        refusal = "no check can run: " + e.getMessage();
       }
     }
     if (Cluster.get(cluster.cronJobs, namespace, cronJobName) != null) {
