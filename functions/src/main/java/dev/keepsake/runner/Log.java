@@ -14,6 +14,11 @@ public final class Log {
     redactor = value;
   }
 
+  /** The masking every output of the runner goes through. */
+  public static Redactor redactor() {
+    return redactor;
+  }
+
   public static void info(String format, Object... args) {
     write("INFO", format, args);
   }

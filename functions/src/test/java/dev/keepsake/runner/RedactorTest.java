@@ -18,7 +18,39 @@ class RedactorTest {
   }
 
   @Test
-  void shortValuesAreNotTakenForSecrets() {
-    assertThat(Redactor.forEnvironment(Map.of("RESTIC_PASSWORD", "0"), List.of()).redact("exit code 0")).isEqualTo("exit code 0");
+  void shortValuesAreMaskedAsWholeWordsOnly() {
+    Redactor redactor = Redactor.forEnvironment(Map.of("RESTIC_PASSWORD", "pw"), List.of());
+
+    assertThat(redactor.redact("auth pw failed; pwd is /tmp")).isEqualTo("auth *** failed; pwd is /tmp");
+  }
+
+  @Test
+  void everyValueFromASecretIsMaskedAsWrittenUrlEncodedAndJsonEscaped() {
+    Redactor redactor = Redactor.forEnvironment(Map.of(Redactor.SECRET_ENV, "REDISCLI_AUTH, PGPASSWORD",
+        "REDISCLI_AUTH", "p@ss w/\"quote\"", "PGPASSWORD", "tiny", "HOME", "/scratch"), List.of());
+
+    assertThat(redactor.redact("AUTH p@ss w/\"quote\" failed")).isEqualTo("AUTH *** failed");
+    assertThat(redactor.redact("url redis://:p%40ss%20w%2F%22quote%22@redis:6379")).doesNotContain("p%40ss");
+    assertThat(redactor.redact("form p%40ss+w%2F%22quote%22")).isEqualTo("form ***");
+    assertThat(redactor.redact("{\"message\": \"p@ss w/\\\"quote\\\"\"}")).isEqualTo("{\"message\": \"***\"}");
+    assertThat(redactor.redact("redis://:tiny@redis.shop:6379 and redis://:other@redis")).isEqualTo(
+        "redis://***@redis.shop:6379 and redis://***@redis");
+    assertThat(redactor.redact("HOME is /scratch")).isEqualTo("HOME is /scratch");
+  }
+
+  @Test
+  void theFilesOfSecretVolumesAreMasked(@org.junit.jupiter.api.io.TempDir java.nio.file.Path folder) throws Exception {
+    java.nio.file.Files.writeString(folder.resolve("password"), "from-a-volume\n");
+    Redactor redactor = Redactor.forEnvironment(Map.of(Redactor.SECRET_FILES, folder.toString()), List.of());
+
+    assertThat(redactor.redact("login with from-a-volume refused")).isEqualTo("login with *** refused");
+  }
+
+  @Test
+  void aJsonTreeKeepsItsShapeAndLosesItsSecrets() {
+    Redactor redactor = Redactor.forEnvironment(Map.of("RESTIC_PASSWORD", "12"), List.of());
+    var tree = com.google.gson.JsonParser.parseString("{\"bytesDone\": 12, \"message\": \"password 12 refused\"}");
+
+    assertThat(redactor.redact(tree).toString()).isEqualTo("{\"bytesDone\":12,\"message\":\"password *** refused\"}");
   }
 }

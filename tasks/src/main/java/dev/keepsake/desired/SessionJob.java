@@ -96,7 +96,7 @@ final class SessionJob {
       if (isRunner(step)) {
         policy.checkRunnerImage(step, "step " + (i + 1) + " (" + step.getName() + ")");
       }
-      containers.add(complete(step, parts, local, volumeTarget));
+      containers.add(complete(step, parts, local, volumeTarget, secretVolumes(volumes)));
     }
     if (containers.stream().anyMatch(SessionJob::isRunner)) {
       volumes.add(serviceAccountTokenVolume());
@@ -129,7 +129,30 @@ final class SessionJob {
         .spec(job);
   }
 
-  private static V1Container complete(V1Container step, Parts parts, LocalBackend local, boolean volumeTarget) {
+  private static java.util.Set<String> secretVolumes(List<V1Volume> volumes) {
+    return volumes.stream().filter(v -> v.getSecret() != null || (v.getProjected() != null && v.getProjected().getSources() != null
+        && v.getProjected().getSources().stream().anyMatch(source -> source.getSecret() != null)))
+        .map(V1Volume::getName).collect(java.util.stream.Collectors.toSet());
+  }
+
+  /**
+   * Tells the runner which of its inputs are credentials, by name and path only, so that it masks
+   * their values wherever it writes: environment variables from Secrets and Secret volumes' folders.
+   */
+  private static void addSecretNames(List<V1EnvVar> env, List<V1VolumeMount> mounts, java.util.Set<String> secretVolumes) {
+    List<String> names = env.stream().filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
+        .map(V1EnvVar::getName).toList();
+    List<String> folders = mounts.stream().filter(m -> secretVolumes.contains(m.getName())).map(V1VolumeMount::getMountPath).toList();
+    if (!names.isEmpty()) {
+      env.add(env("KEEPSAKE_SECRET_ENV", String.join(",", names)));
+    }
+    if (!folders.isEmpty()) {
+      env.add(env("KEEPSAKE_SECRET_FILES", String.join(",", folders)));
+    }
+  }
+
+  private static V1Container complete(V1Container step, Parts parts, LocalBackend local, boolean volumeTarget,
+      java.util.Set<String> secretVolumes) {
     List<V1VolumeMount> mounts = new ArrayList<>(step.getVolumeMounts() == null ? List.of() : step.getVolumeMounts());
     mounts.add(new V1VolumeMount().name(SCRATCH_VOLUME).mountPath(SCRATCH_PATH));
     if (volumeTarget) {
@@ -143,6 +166,7 @@ final class SessionJob {
       }
       mounts.add(new V1VolumeMount().name(TOKEN_VOLUME).mountPath(TOKEN_PATH).readOnly(true));
       env.addAll(parts.runnerEnvironment());
+      addSecretNames(env, mounts, secretVolumes);
       if (SharedRepositories.shared(parts.repository(), parts.namespace())) {
         env.add(env(SharedRepositories.HOST_PREFIX_ENV, SharedRepositories.hostPrefix(parts.namespace())));
       }

@@ -61,10 +61,18 @@ public final class Substitution {
     return undefined;
   }
 
+  /**
+   * A value, never a template: the kubelet would expand a $(NAME) in it to that environment variable
+   * of the container (a Secret's value, say); $$( makes it a literal $( again.
+   */
+  private static List<String> literal(List<String> values) {
+    return values.stream().map(value -> value.replace("$(", "$$(")).toList();
+  }
+
   private List<String> valueOf(Matcher matcher) {
     String name = matcher.group(1);
     String fallback = matcher.group(2);
-    return variables.get(name).orElseGet(() -> {
+    return variables.get(name).map(Substitution::literal).orElseGet(() -> {
       if (fallback == null) {
         undefined.add(name);
         return List.of("${" + name + "}");

@@ -183,6 +183,17 @@ class TenantLimitsTest {
   }
 
   @Test
+  void theRunnerIsToldWhichOfItsInputsAreCredentialsByNameOnly() throws Exception {
+    V1PodSpec pod = BackupJobs.forSession(redisInputs()).getSpec().getTemplate().getSpec();
+    V1Container dump = pod.getInitContainers().get(0);
+
+    assertThat(dump.getEnv()).anySatisfy(e -> {
+      assertThat(e.getName()).isEqualTo("KEEPSAKE_SECRET_ENV");
+      assertThat(e.getValue()).isEqualTo("REDISCLI_AUTH");
+    });
+  }
+
+  @Test
   void aPathWithADotDotSegmentIsRefused() throws Exception {
     BackupJobs.Inputs in = redisInputs();
     in.configuration().getSpec().target(new Target().ref(new TargetRef().kind("PersistentVolumeClaim").name("uploads"))

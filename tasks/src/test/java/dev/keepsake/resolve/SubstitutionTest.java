@@ -13,6 +13,14 @@ class SubstitutionTest {
       .build();
 
   @Test
+  void aValueIsNeverExpandedByTheKubeletAsAnEnvironmentVariable() {
+    Substitution substitution = new Substitution(variables.with(java.util.Map.of("KEY_PATTERN", "$(REDISCLI_AUTH)")));
+
+    assertThat(substitution.in(List.of("--key-pattern=${KEY_PATTERN}", "$(HOME)/x")))
+        .containsExactly("--key-pattern=$$(REDISCLI_AUTH)", "$(HOME)/x");
+  }
+
+  @Test
   void aListVariableThatIsAWholeArgumentBecomesSeveralArguments() {
     Substitution substitution = new Substitution(variables);
 

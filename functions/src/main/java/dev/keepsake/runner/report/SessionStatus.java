@@ -47,7 +47,7 @@ public final class SessionStatus {
       return;
     }
     JsonObject body = new JsonObject();
-    body.add("status", status);
+    body.add("status", Log.redactor().redact(status));
     try {
       PatchUtils.patch(
           Object.class,

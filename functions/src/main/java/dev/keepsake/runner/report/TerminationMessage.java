@@ -21,6 +21,7 @@ public final class TerminationMessage {
     if (file == null) {
       return;
     }
+    message = Log.redactor().redact(message);
     JsonObject json = new JsonObject();
     json.addProperty("reason", reason);
     json.addProperty("message", message);
