@@ -64,6 +64,7 @@ public final class BackupJobs {
         spec.getRuntimeSettings(),
         spec.getTimeout(),
         runnerEnvironment,
+        Names.backupJob(sessionName), // each session's Job has an identity of its own: it may write that session's status only
         in.settings()));
   }
 

@@ -38,6 +38,7 @@ public final class RepositoryJobs {
         null,
         null,
         environment(repository, settings),
+        settings.jobServiceAccount(),
         settings));
   }
 
@@ -72,6 +73,7 @@ public final class RepositoryJobs {
         null,
         null,
         environment(repository, settings),
+        settings.jobServiceAccount(),
         settings));
   }
 }

@@ -63,6 +63,7 @@ public final class RestoreJobs {
         spec.getRuntimeSettings(),
         spec.getTimeout(),
         runnerEnvironment,
+        Names.restoreJob(sessionName), // each session's Job has an identity of its own: it may write that session's status only
         in.settings()));
   }
 

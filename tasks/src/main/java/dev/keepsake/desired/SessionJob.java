@@ -70,6 +70,7 @@ final class SessionJob {
       RuntimeSettings runtime,
       String timeout,
       List<V1EnvVar> runnerEnvironment,
+      String serviceAccount, // the pod's identity unless runtime settings name one
       OperatorSettings settings) {}
 
   private SessionJob() {}
@@ -106,7 +107,7 @@ final class SessionJob {
         .restartPolicy("Never")
         // Only the runner talks to the API server; it alone mounts the token (see serviceAccountTokenVolume).
         .automountServiceAccountToken(false)
-        .serviceAccountName(runtime.getServiceAccountName() != null ? runtime.getServiceAccountName() : parts.settings().jobServiceAccount())
+        .serviceAccountName(runtime.getServiceAccountName() != null ? runtime.getServiceAccountName() : parts.serviceAccount())
         .securityContext(podSecurity(runtime.getSecurityContext()))
         .nodeSelector(runtime.getNodeSelector())
         .tolerations(runtime.getTolerations())

@@ -177,10 +177,19 @@ class OperatorTest {
     assertThat(job.getSpec().getTemplate().getSpec().getInitContainers()).extracting(c -> c.getName()).containsExactly("redis-backup-7");
     assertThat(job.getSpec().getTemplate().getSpec().getContainers()).extracting(c -> c.getName()).containsExactly("retention-policy");
     assertThat(new JSON().serialize(job)).doesNotContain("change-me-restic", "keepsake-demo-secret", "change-me-redis");
-    assertThat(job.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("keepsake-job");
-    assertThat(new io.kubernetes.client.openapi.apis.RbacAuthorizationV1Api(client).readNamespacedRole("keepsake-job", namespace.name())
-        .execute().getRules()).extracting(r -> r.getResources().toString())
-        .containsExactly("[backupsessions, restoresessions]", "[backupsessions/status, restoresessions/status]", "[backupsessions]");
+    // The Job has an identity of its own: it may read its session and write that session's status, no other.
+    assertThat(job.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("keepsake-backup-manual-1");
+    var rbac = new io.kubernetes.client.openapi.apis.RbacAuthorizationV1Api(client);
+    assertThat(rbac.readNamespacedRole("keepsake-backup-manual-1", namespace.name()).execute().getRules())
+        .extracting(r -> r.getResources() + " " + r.getResourceNames() + " " + r.getVerbs())
+        .containsExactly("[backupsessions] [manual-1] [get]", "[backupsessions/status] [manual-1] [get, patch]");
+    String jobAccount = "system:serviceaccount:" + namespace.name() + ":keepsake-backup-manual-1";
+    assertThat(canPatchStatus(client, jobAccount, namespace.name(), "manual-1")).as("its own session").isTrue();
+    assertThat(canPatchStatus(client, jobAccount, namespace.name(), "manual-2")).as("another session").isFalse();
+    assertThat(canPatchStatus(client, "system:serviceaccount:" + namespace.name() + ":keepsake-job", namespace.name(), "manual-1"))
+        .as("the triggers' shared identity").isFalse();
+    assertThat(rbac.readNamespacedRole("keepsake-job", namespace.name()).execute().getRules())
+        .extracting(r -> r.getResources() + " " + r.getVerbs()).containsExactly("[backupsessions] [create]");
 
     // What the runner's retention step patches in: the whole repository, measured after the backup.
     io.kubernetes.client.util.PatchUtils.patch(Object.class, () -> new CustomObjectsApi(client).patchNamespacedCustomObjectStatus(
@@ -423,5 +432,14 @@ class OperatorTest {
     } catch (ApiException e) {
       throw new IllegalStateException("cannot write the pod's status: " + e.getResponseBody(), e);
     }
+  }
+
+  private static boolean canPatchStatus(ApiClient client, String user, String namespace, String session) throws Exception {
+    return new io.kubernetes.client.openapi.apis.AuthorizationV1Api(client).createSubjectAccessReview(
+        new io.kubernetes.client.openapi.models.V1SubjectAccessReview().spec(new io.kubernetes.client.openapi.models.V1SubjectAccessReviewSpec()
+            .user(user).groups(List.of("system:serviceaccounts", "system:serviceaccounts:" + namespace, "system:authenticated"))
+            .resourceAttributes(new io.kubernetes.client.openapi.models.V1ResourceAttributes().verb("patch").group("keepsake.dev")
+                .resource("backupsessions").subresource("status").name(session).namespace(namespace))))
+        .execute().getStatus().getAllowed();
   }
 }

@@ -118,20 +118,10 @@ public final class Writer {
   }
 
   /**
-   * Makes sure the namespace has the ServiceAccount, Role and RoleBinding that backup and restore
-   * pods run as. Applied once per namespace and process; server-side apply makes repeats harmless.
+   * Makes sure the namespace has the shared ServiceAccount, Role and RoleBinding that the schedules'
+   * triggers and the repository Jobs run as. Applied once per namespace and process; server-side
+   * apply makes repeats harmless.
    */
-  /**
-   * The Jobs' default identity is the operator's to create; one named in runtime settings is the
-   * user's, and is left alone.
-   */
-  public void ensureJobIdentity(String namespace, dev.keepsake.api.RuntimeSettings runtime, String defaultName)
-      throws ApiException {
-    if (runtime == null || runtime.getServiceAccountName() == null) {
-      ensureJobIdentity(namespace, defaultName);
-    }
-  }
-
   public void ensureJobIdentity(String namespace, String name) throws ApiException {
     if (!identitiesApplied.add(namespace + "/" + name)) {
       return;
@@ -147,6 +137,24 @@ public final class Writer {
       identitiesApplied.remove(namespace + "/" + name);
       throw e;
     }
+  }
+
+  /**
+   * Makes the identity of one session's Job: its ServiceAccount (unless runtime settings name the
+   * account to run as), and a Role and RoleBinding that let that account read the session and write
+   * its status, and nothing else. All three are owned by the session and go with it.
+   */
+  public void ensureSessionIdentity(JobIdentity.SessionIdentity identity, dev.keepsake.api.RuntimeSettings runtime)
+      throws ApiException {
+    String named = runtime == null ? null : runtime.getServiceAccountName();
+    if (named == null) {
+      apply(new GenericKubernetesApi<>(V1ServiceAccount.class, V1ServiceAccountList.class, "", "v1", "serviceaccounts", client),
+          JobIdentity.sessionServiceAccount(identity));
+    }
+    apply(new GenericKubernetesApi<>(V1Role.class, V1RoleList.class, "rbac.authorization.k8s.io", "v1", "roles", client),
+        JobIdentity.sessionRole(identity));
+    apply(new GenericKubernetesApi<>(V1RoleBinding.class, V1RoleBindingList.class, "rbac.authorization.k8s.io", "v1", "rolebindings",
+        client), JobIdentity.sessionRoleBinding(identity, named != null ? named : identity.name()));
   }
 
   private <T extends io.kubernetes.client.common.KubernetesObject, L extends io.kubernetes.client.common.KubernetesListObject> void apply(

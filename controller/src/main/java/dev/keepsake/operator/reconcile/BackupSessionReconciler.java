@@ -1,6 +1,7 @@
 package dev.keepsake.operator.reconcile;
 
 import dev.keepsake.api.ApiKind;
+import dev.keepsake.operator.desired.JobIdentity;
 import dev.keepsake.api.BackupConfiguration;
 import dev.keepsake.api.BackupSession;
 import dev.keepsake.api.BackupSessionStatus;
@@ -104,7 +105,8 @@ public final class BackupSessionReconciler implements Reconciler {
       SessionPhases.Next next = decision.next();
       if (next.createJob()) {
         next = SessionRecorder.created(() -> {
-          writer.ensureJobIdentity(request.getNamespace(), configuration.getSpec().getRuntimeSettings(), settings.jobServiceAccount());
+          writer.ensureSessionIdentity(new JobIdentity.SessionIdentity(request.getNamespace(), jobName, ApiKind.BACKUP_SESSION.plural(),
+              session), configuration.getSpec().getRuntimeSettings());
           if (SharedRepositories.shared(inputs.repository(), request.getNamespace())) {
             writer.syncSharedSecret(inputs.repository(), request.getNamespace(), ownerOf(configuration));
           }

@@ -1,6 +1,7 @@
 package dev.keepsake.operator.reconcile;
 
 import dev.keepsake.api.ApiKind;
+import dev.keepsake.operator.desired.JobIdentity;
 import dev.keepsake.api.RestoreSession;
 import dev.keepsake.api.RestoreSessionStatus;
 import dev.keepsake.api.SessionPhase;
@@ -94,7 +95,8 @@ public final class RestoreSessionReconciler implements Reconciler {
       SessionPhases.Next next = decision.next();
       if (next.createJob()) {
         next = SessionRecorder.created(() -> {
-          writer.ensureJobIdentity(request.getNamespace(), spec.getRuntimeSettings(), settings.jobServiceAccount());
+          writer.ensureSessionIdentity(new JobIdentity.SessionIdentity(request.getNamespace(), jobName, ApiKind.RESTORE_SESSION.plural(),
+              session), spec.getRuntimeSettings());
           if (SharedRepositories.shared(inputs.repository(), namespace)) {
             writer.syncSharedSecret(inputs.repository(), namespace, new io.kubernetes.client.openapi.models.V1OwnerReference()
                 .apiVersion(session.getApiVersion()).kind(session.getKind()).name(session.getMetadata().getName())
