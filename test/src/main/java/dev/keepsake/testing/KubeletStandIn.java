@@ -287,5 +287,6 @@ public final class KubeletStandIn implements AutoCloseable {
     watcher.interrupt();
     running.values().forEach(LocalPod::stop);
     pods.shutdownNow();
+    Evidence.keepFiles(work.resolve("pods"), "pod-logs", "log");
   }
 }

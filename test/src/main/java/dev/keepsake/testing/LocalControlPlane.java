@@ -150,6 +150,23 @@ public final class LocalControlPlane implements AutoCloseable {
     }
   }
 
+  /**
+   * Every accepted or refused write, with what was written (level Request); reads, watches, deletes
+   * and leases are left out. The credential scan reads it after the suite.
+   */
+  private static final String AUDIT_POLICY = """
+      apiVersion: audit.k8s.io/v1
+      kind: Policy
+      omitStages: [RequestReceived]
+      rules:
+        - level: None
+          verbs: [get, list, watch, delete, deletecollection]
+        - level: None
+          resources: [{group: coordination.k8s.io, resources: [leases]}]
+        - level: Request
+          verbs: [create, update, patch]
+      """;
+
   private void boot(ControlPlaneBinaries binaries) {
     Instant started = Instant.now();
     Path pki = mkdirs(workDir.resolve("pki"));
@@ -226,6 +243,10 @@ public final class LocalControlPlane implements AutoCloseable {
     } else {
       apiserverArgs.addAll(List.of("--authorization-mode=RBAC", "--endpoint-reconciler-type=none"));
     }
+    Evidence.newFile("audit", ".log").ifPresent(log -> apiserverArgs.addAll(List.of(
+        "--audit-policy-file=" + write(workDir.resolve("audit-policy.yaml"), AUDIT_POLICY),
+        "--audit-log-path=" + log,
+        "--audit-log-maxsize=0")));
     SupervisedProcess apiserver = launch("kube-apiserver", binaries.kubeApiserver(), apiserverArgs);
     kubeconfig = write(workDir.resolve("kubeconfig"), kubeconfigYaml(admin, ADMIN_USER));
     client = newClient(Duration.ofSeconds(30));

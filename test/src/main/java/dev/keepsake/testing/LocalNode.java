@@ -362,6 +362,7 @@ public final class LocalNode implements AutoCloseable {
       processes.get(i).close();
     }
     processes.clear();
+    Evidence.keepFiles(stateDir.resolve("pod-logs"), "node-pod-logs", ".log");
     script("down");
     if (guard != null) {
       guard.destroy();

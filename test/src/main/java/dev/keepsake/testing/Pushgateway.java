@@ -96,6 +96,14 @@ public final class Pushgateway implements AutoCloseable {
 
   @Override
   public void close() {
+    if (Evidence.dir().isPresent()) {
+      try {
+        Evidence.keepText("pushgateway", ".txt", new String(URI.create(url + "/metrics").toURL().openStream().readAllBytes(),
+            java.nio.charset.StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        System.err.println("[evidence] could not read the Pushgateway's metrics: " + e.getMessage());
+      }
+    }
     process.close();
   }
 }

@@ -107,6 +107,19 @@ class ChartTest {
   }
 
   @Test
+  void theOperatorHoldsARightOnSecretsOnlyWhenSharedRepositoriesAreEnabled() {
+    java.util.function.Function<List<JsonObject>, List<String>> secretRules = rendered -> rendered.stream()
+        .filter(d -> d.get("kind").getAsString().equals("ClusterRole") && d.getAsJsonObject("metadata").get("name").getAsString()
+            .equals("kp-keepsake"))
+        .flatMap(d -> java.util.stream.StreamSupport.stream(d.getAsJsonArray("rules").spliterator(), false))
+        .map(r -> r.getAsJsonObject()).filter(r -> r.getAsJsonArray("resources").toString().contains("\"secrets\""))
+        .map(r -> r.getAsJsonArray("verbs").toString()).toList();
+    assertThat(secretRules.apply(render("keepsake-system"))).isEmpty();
+    assertThat(secretRules.apply(render("keepsake-system", "--set", "sharedRepositories.enabled=true")))
+        .containsExactly("[\"get\",\"create\",\"update\"]");
+  }
+
+  @Test
   void helmLintPassesWithDefaultAndCustomValues() {
     assertThat(run(List.of(LocalTools.helm().toString(), "lint", CHART.toString()))).contains("0 chart(s) failed");
     assertThat(run(List.of(LocalTools.helm().toString(), "lint", CHART.toString(), "--values", CUSTOM_VALUES.toString())))
@@ -211,8 +224,27 @@ class ChartTest {
         controlPlane.certificateAuthorityPem(), "kp-keepsake", token, release);
     ApiClient asOperator = controlPlane.clientFor(operatorKubeconfig);
 
-    assertThat(allowed(asOperator, "list", "", "secrets", null)).as("list secrets").isFalse();
-    assertThat(allowed(asOperator, "delete", "", "secrets", namespace.name())).as("delete secrets").isFalse();
+    // Each "cannot" of the chart's README, as the API server answers it for the operator's token.
+    for (String verb : List.of("get", "list", "watch", "create", "update", "patch", "delete")) {
+      assertThat(allowed(asOperator, verb, "", "secrets", namespace.name())).as(verb + " secrets").isFalse();
+    }
+    assertThat(allowed(asOperator, "get", "", "configmaps", namespace.name())).as("read ConfigMaps").isFalse();
+    assertThat(allowed(asOperator, "delete", "", "pods", namespace.name())).as("delete pods").isFalse();
+    assertThat(allowed(asOperator, "get", "", "pods", namespace.name())).as("read a pod's spec by name").isFalse();
+    assertThat(allowed(asOperator, "get", "", "pods/log", namespace.name())).as("read pod logs").isFalse();
+    assertThat(allowed(asOperator, "bind", "rbac.authorization.k8s.io", "roles", namespace.name())).as("bind roles").isFalse();
+    assertThat(allowed(asOperator, "escalate", "rbac.authorization.k8s.io", "roles", namespace.name())).as("escalate").isFalse();
+    assertThat(allowed(asOperator, "delete", "rbac.authorization.k8s.io", "roles", namespace.name())).as("delete roles").isFalse();
+    assertThat(allowed(asOperator, "create", "rbac.authorization.k8s.io", "clusterroles", null)).as("ClusterRoles").isFalse();
+    assertThat(allowed(asOperator, "create", "rbac.authorization.k8s.io", "clusterrolebindings", null)).as("bindings").isFalse();
+    assertThat(allowed(asOperator, "impersonate", "", "serviceaccounts", namespace.name())).as("impersonate").isFalse();
+    assertThat(allowed(asOperator, "create", "", "serviceaccounts/token", namespace.name())).as("mint tokens").isFalse();
+    assertThat(allowed(asOperator, "update", "apiextensions.k8s.io", "customresourcedefinitions", null)).as("CRDs").isFalse();
+    assertThat(allowed(asOperator, "update", "keepsake.dev", "backupconfigurations", namespace.name())).as("users' specs")
+        .isFalse();
+    assertThat(allowed(asOperator, "delete", "keepsake.dev", "restoresessions", namespace.name())).as("delete restores").isFalse();
+    assertThat(allowed(asOperator, "patch", "", "namespaces", null)).as("label namespaces").isFalse();
+    assertThat(allowed(asOperator, "get", "", "nodes", null)).as("nodes").isFalse();
     assertThat(allowed(asOperator, "create", "", "pods", namespace.name())).as("create pods").isFalse();
     assertThat(allowed(asOperator, "update", "apps", "deployments", namespace.name())).as("update deployments").isFalse();
     assertThat(allowed(asOperator, "delete", "batch", "jobs", namespace.name())).as("delete jobs").isFalse();

@@ -46,6 +46,7 @@ public final class Writer {
   public static final String FIELD_MANAGER = "keepsake-operator";
   static final String DESIRED_HASH = "keepsake.dev/desired-hash";
   private static final Logger LOG = Logger.getLogger(Writer.class.getName());
+  private volatile boolean secretsReadable = true;
   private final ApiClient client;
   private final GenericKubernetesApi<V1CronJob, V1CronJobList> cronJobs;
   private final java.util.Set<String> identitiesApplied = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -193,12 +194,34 @@ public final class Writer {
     }
   }
 
+  /** The operator may not read or write Secrets (the chart's sharedRepositories.enabled=false), and a task needs it to. */
+  public static final class SecretsForbiddenException extends RuntimeException {
+    SecretsForbiddenException(String message) {
+      super(message);
+    }
+  }
+
   /**
    * Makes the consumer namespace's copy of a shared Repository's Secret hold what the source holds
    * now, restic's keys only, and be owned by {@code owner} among others: the garbage collector
    * removes it once no configuration or restore there uses it.
    */
   public void syncSharedSecret(dev.keepsake.api.Repository repository, String consumerNamespace, V1OwnerReference owner)
+      throws ApiException {
+    try {
+      copySharedSecret(repository, consumerNamespace, owner);
+    } catch (ApiException e) {
+      if (e.getCode() == 403) {
+        throw new SecretsForbiddenException("Repository " + repository.getMetadata().getNamespace() + "/"
+            + repository.getMetadata().getName() + " is shared, and its Secret " + repository.getSpec().getSecret().getName()
+            + "'s restic keys are copied into each namespace that uses it, but this installation's operator may not read or"
+            + " write Secrets (install the chart with sharedRepositories.enabled=true); no Job was started");
+      }
+      throw e;
+    }
+  }
+
+  private void copySharedSecret(dev.keepsake.api.Repository repository, String consumerNamespace, V1OwnerReference owner)
       throws ApiException {
     CoreV1Api core = new CoreV1Api(client);
     String sourceNamespace = repository.getMetadata().getNamespace();
@@ -254,7 +277,7 @@ public final class Writer {
       }
       core.deleteNamespacedSecret(name, namespace).execute();
     } catch (ApiException e) {
-      if (e.getCode() != 404) {
+      if (e.getCode() != 404 && e.getCode() != 403) { // 403: an operator without Secret rights made no copy
         throw e;
       }
     }
@@ -279,14 +302,26 @@ public final class Writer {
     return missing;
   }
 
-  /** Whether a Secret exists; its data is never read. */
+  /**
+   * Whether a Secret exists; its data is never kept. An operator that may not read Secrets cannot
+   * tell, and answers yes: a missing Secret is then reported from the pod that cannot start.
+   */
   public boolean secretExists(String namespace, String name) throws ApiException {
+    if (!secretsReadable) {
+      return true;
+    }
     try {
       new CoreV1Api(client).readNamespacedSecret(name, namespace).execute();
       return true;
     } catch (ApiException e) {
       if (e.getCode() == 404) {
         return false;
+      }
+      if (e.getCode() == 403) {
+        secretsReadable = false;
+        LOG.info("this operator may not read Secrets: a Secret a session needs is not checked before its Job starts;"
+            + " a missing one is reported from the pod that cannot start");
+        return true;
       }
       throw e;
     }

@@ -125,6 +125,8 @@ final class SessionRecorder {
           + " built from this session: " + refusal, false);
     } catch (Writer.ForeignJobException e) {
       return new SessionPhases.Next(SessionPhase.Failed, "JobNotOwned", e.getMessage(), false);
+    } catch (Writer.SecretsForbiddenException e) {
+      return new SessionPhases.Next(SessionPhase.Failed, "SharedSecretNotCopied", e.getMessage(), false);
     } catch (RuntimeException e) {
       return new SessionPhases.Next(SessionPhase.Failed, "InvalidSpec", "Job " + jobName + " cannot be built from this session: "
           + Refusals.describe(e), false);
