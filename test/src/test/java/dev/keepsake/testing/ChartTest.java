@@ -273,6 +273,14 @@ class ChartTest {
           .until(() -> ApiKind.RESTORE_SESSION.api(admin).get(namespace.name(), "restore-under-chart-rbac").getObject(),
               s -> s.getStatus() != null && s.getStatus().getPhase() != null && s.getStatus().getPhase().isFinished());
       assertThat(restore.getStatus().getPhase()).as(restore.getStatus().getMessage()).isEqualTo(SessionPhase.Succeeded);
+      // An operator without Secret rights cannot tell a Secret is gone: the pod that cannot start says so.
+      new CoreV1Api(admin).deleteNamespacedSecret(RedisScenario.REPOSITORY_SECRET, namespace.name()).execute();
+      scenario.backUpNow("secret-gone");
+      BackupSession withoutSecret = await().atMost(Duration.ofMinutes(3)).ignoreExceptions()
+          .until(() -> ApiKind.BACKUP_SESSION.api(admin).get(namespace.name(), "secret-gone").getObject(),
+              s -> s.getStatus() != null && s.getStatus().getPhase() != null && s.getStatus().getPhase().isFinished());
+      assertThat(withoutSecret.getStatus().getPhase()).isEqualTo(SessionPhase.Failed);
+      assertThat(withoutSecret.getStatus().getMessage()).contains(RedisScenario.REPOSITORY_SECRET, "not found");
       RunnerProcess check = new RunnerProcess(work, Map.of("RESTIC_REPOSITORY", repository.toString(),
           "RESTIC_PASSWORD", "chart restic password", "KEEPSAKE_PUSHGATEWAY_URL", pushgateway.url(),
           "KEEPSAKE_NAMESPACE", namespace.name(), "KEEPSAKE_REPOSITORY_NAME", RedisScenario.REPOSITORY));

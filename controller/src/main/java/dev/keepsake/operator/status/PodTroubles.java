@@ -87,6 +87,10 @@ public final class PodTroubles {
             || (!message.isEmpty() && isReport.test(message))) {
           continue;
         }
+        if (terminated.getReason() != null && !RUN_ENDINGS.contains(terminated.getReason())) {
+          // The container never ran (StartError, ContainerCannotRun, ...): the message is the runtime's, not a log tail.
+          return new SessionPhases.Termination(terminated.getReason(), cannotStart(status, terminated.getReason(), message));
+        }
         int exitCode = terminated.getExitCode();
         boolean signalled = exitCode > 128 && exitCode < 160;
         // The log tail the kubelet keeps as the message is not repeated: it may hold what a step printed.
@@ -99,6 +103,9 @@ public final class PodTroubles {
     }
     return null;
   }
+
+  /** Reasons the kubelet gives a container that ran and ended; any other says it could not start. */
+  private static final java.util.Set<String> RUN_ENDINGS = java.util.Set.of("Error", "Completed", "OOMKilled", "DeadlineExceeded");
 
   private static String signalName(int signal) {
     return switch (signal) {

@@ -125,6 +125,20 @@ class PodTroublesTest {
   }
 
   @Test
+  void aContainerThatNeverRanSaysWhatTheKubeletSaid() {
+    V1Pod pod = new V1Pod().metadata(new V1ObjectMeta().name("keepsake-backup-1-abcde"))
+        .status(new V1PodStatus().initContainerStatuses(List.of(new V1ContainerStatus().name("redis-backup-7")
+            .state(new V1ContainerState().terminated(new V1ContainerStateTerminated().reason("CreateContainerConfigError")
+                .exitCode(1).message("secret \"repository-credentials\" not found"))))));
+
+    SessionPhases.Termination ended = PodTroubles.endedWithoutReport(List.of(pod), IS_REPORT);
+
+    assertThat(ended.reason()).isEqualTo("CreateContainerConfigError");
+    assertThat(ended.message()).isEqualTo("container redis-backup-7 cannot be created (CreateContainerConfigError): secret"
+        + " \"repository-credentials\" not found; a Secret, ConfigMap or volume it needs may be missing");
+  }
+
+  @Test
   void aContainerThatReportedOrSucceededNeedsNoExplanation() {
     assertThat(PodTroubles.endedWithoutReport(List.of(terminated(1, "{\"reason\":\"DumpFailed\",\"message\":\"x\"}")), IS_REPORT))
         .isNull();
