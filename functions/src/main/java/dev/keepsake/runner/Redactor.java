@@ -32,6 +32,8 @@ public final class Redactor {
   private static final String MASK = "***";
   /** Shorter values are masked only as whole words: inside words they would mask ordinary text. */
   private static final int MIN_ANYWHERE_LENGTH = 4;
+  /** A line of a multi-line secret masked on its own; shorter lines (a PEM block's last) would mask ordinary text. */
+  private static final int MIN_LINE_LENGTH = 8;
   private static final long MAX_SECRET_FILE_BYTES = 64 * 1024;
   private static final Pattern URL_CREDENTIALS = Pattern.compile("(://)[^/\\s@]*:[^/\\s@]+@");
   private final List<String> anywhere;
@@ -55,6 +57,9 @@ public final class Redactor {
         if (!value.strip().isEmpty() && !value.strip().equals(value)) {
           forms.addAll(formsOf(value.strip()));
         }
+        // Output is read line by line: a key file or a PEM block is masked line by line too.
+        value.lines().map(String::strip).filter(line -> line.length() >= MIN_LINE_LENGTH && !line.equals(value.strip()))
+            .forEach(line -> forms.addAll(formsOf(line)));
       }
     }
     // Longest first, so a secret that contains another is masked whole.
@@ -64,15 +69,25 @@ public final class Redactor {
             .map(v -> Pattern.compile("(?<![\\p{Alnum}])" + Pattern.quote(v) + "(?![\\p{Alnum}])")).toList());
   }
 
-  /** The value as written, as a URL would carry it, and as a JSON string would. */
+  /**
+   * The value as written, as a URL would carry it, as a JSON string would (with and without HTML
+   * escaping: Java's Gson escapes = and &, Go's encoders only &), and in base64.
+   */
   static List<String> formsOf(String value) {
     List<String> forms = new ArrayList<>(List.of(value));
     String formEncoded = URLEncoder.encode(value, StandardCharsets.UTF_8);
     forms.add(formEncoded);
     forms.add(formEncoded.replace("+", "%20"));
-    String json = new com.google.gson.Gson().toJson(value);
-    forms.add(json.substring(1, json.length() - 1));
+    for (com.google.gson.Gson gson : List.of(new com.google.gson.Gson(), new com.google.gson.GsonBuilder().disableHtmlEscaping().create())) {
+      String json = gson.toJson(value);
+      forms.add(json.substring(1, json.length() - 1));
+    }
+    forms.add(value.replace("\\", "\\\\").replace("\"", "\\\"").replace("&", "\\u0026").replace("<", "\\u003c")
+        .replace(">", "\\u003e"));
     forms.add(value.replace("\\", "\\\\").replace("\"", "\\\""));
+    if (value.length() >= MIN_ANYWHERE_LENGTH) {
+      forms.add(java.util.Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)));
+    }
     return forms.stream().distinct().toList();
   }
 

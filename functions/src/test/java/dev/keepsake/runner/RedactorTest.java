@@ -39,6 +39,19 @@ class RedactorTest {
   }
 
   @Test
+  void aMultiLineSecretIsMaskedLineByLineAndEncodedFormsToo() {
+    String pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nAAsbc1\n-----END PRIVATE KEY-----\n";
+    Redactor redactor = Redactor.forEnvironment(Map.of(Redactor.SECRET_ENV, "TLS_KEY,PW", "TLS_KEY", pem, "PW", "a=b&c<d>"), List.of());
+
+    assertThat(redactor.redact("read MIIEvQIBADANBgkqhkiG9w0BAQEFAASC from the key")).isEqualTo("read *** from the key");
+    assertThat(redactor.redact("{\"password\":\"a=b\\u0026c\\u003cd\\u003e\"}")).as("as Go's JSON encoder writes it")
+        .isEqualTo("{\"password\":\"***\"}");
+    assertThat(redactor.redact("{\"password\":\"a\\u003db\\u0026c\\u003cd\\u003e\"}")).as("as Gson writes it")
+        .isEqualTo("{\"password\":\"***\"}");
+    assertThat(redactor.redact("basic " + java.util.Base64.getEncoder().encodeToString("a=b&c<d>".getBytes()))).isEqualTo("basic ***");
+  }
+
+  @Test
   void theFilesOfSecretVolumesAreMasked(@org.junit.jupiter.api.io.TempDir java.nio.file.Path folder) throws Exception {
     java.nio.file.Files.writeString(folder.resolve("password"), "from-a-volume\n");
     Redactor redactor = Redactor.forEnvironment(Map.of(Redactor.SECRET_FILES, folder.toString()), List.of());

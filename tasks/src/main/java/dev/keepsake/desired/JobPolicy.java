@@ -7,6 +7,7 @@ import dev.keepsake.api.RuntimeSettings;
 import dev.keepsake.resolve.ResolutionException;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1Volume;
+import io.kubernetes.client.openapi.models.V1VolumeMount;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -15,14 +16,21 @@ import java.util.List;
  * Whoever may write a Repository, a Task or a session in a namespace decides what its Jobs' pods do;
  * these limits keep that from reaching the node or another identity.
  *
- * @param hostPathPrefixes node folders under which a Repository's local.hostPath or a Task's hostPath
- *     volume may lie; none by default
+ * @param hostPathPrefixes node folders under which a Repository's local.hostPath (or a Task's hostPath
+ *     volume, which the Task schema refuses anyway) may lie; none by default
  * @param rootAllowed whether runtimeSettings may run a Job as uid 0 or with runAsNonRoot false
  * @param serviceAccounts ServiceAccounts runtimeSettings may name, besides the Jobs' own
  * @param runnerImagePrefixes images whose keepsake command gets the repository's credentials
  */
 public record JobPolicy(List<String> hostPathPrefixes, boolean rootAllowed, List<String> serviceAccounts,
     List<String> runnerImagePrefixes) {
+
+  /** Volumes the operator adds: the API token, the repository, the scratch folder, the target. */
+  static final String RESERVED_VOLUME_PREFIX = "keepsake-";
+  /** Where the runner's step may mount a volume: beside its inputs, or over /tmp; never over its program. */
+  private static final List<Path> RUNNER_MOUNT_FOLDERS = List.of(Path.of("/keepsake"), Path.of("/tmp"));
+  private static final List<String> PROGRAM_VARIABLES = List.of("PATH", "HOME", "TMPDIR", "CLASSPATH", "JAVA_HOME",
+      "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
 
   public JobPolicy {
     hostPathPrefixes = List.copyOf(hostPathPrefixes);
@@ -61,6 +69,14 @@ public record JobPolicy(List<String> hostPathPrefixes, boolean rootAllowed, List
 
   void checkTaskVolumes(List<V1Volume> volumes, String taskName) {
     for (V1Volume volume : volumes == null ? List.<V1Volume>of() : volumes) {
+      String field = "spec.volumes[" + volume.getName() + "] of Task " + taskName;
+      if (volume.getName() != null && volume.getName().startsWith(RESERVED_VOLUME_PREFIX)) {
+        throw new ResolutionException("ReservedVolume", field + ": volume names beginning with " + RESERVED_VOLUME_PREFIX
+            + " are the operator's own (the API token, the repository, the scratch folder)");
+      }
+      if (volume.getSecret() != null) {
+        checkSecretName(volume.getSecret().getSecretName(), field + ".secret.secretName");
+      }
       if (volume.getHostPath() != null) {
         checkHostPath(volume.getHostPath().getPath(), "spec.volumes[" + volume.getName() + "].hostPath.path of Task " + taskName);
       }
@@ -77,7 +93,8 @@ public record JobPolicy(List<String> hostPathPrefixes, boolean rootAllowed, List
         throw new ResolutionException("RootNotAllowed", field + ".securityContext.runAsNonRoot is false, and this installation"
             + " does not let Jobs run as root (jobPolicy.allowRoot)");
       }
-      for (var id : List.of(new Object[] {"runAsUser", security.getRunAsUser()}, new Object[] {"runAsGroup", security.getRunAsGroup()})) {
+      for (var id : List.of(new Object[] {"runAsUser", security.getRunAsUser()}, new Object[] {"runAsGroup", security.getRunAsGroup()},
+          new Object[] {"fsGroup", security.getFsGroup()})) {
         if (Long.valueOf(0).equals(id[1])) {
           throw new ResolutionException("RootNotAllowed", field + ".securityContext." + id[0] + " is 0 (root), and this"
               + " installation does not let Jobs run as root (jobPolicy.allowRoot)");
@@ -85,16 +102,64 @@ public record JobPolicy(List<String> hostPathPrefixes, boolean rootAllowed, List
       }
     }
     String account = runtime.getServiceAccountName();
-    if (account != null && !account.equals(jobServiceAccount) && !serviceAccounts.contains(account)) {
+    if (account != null && account.equals(jobServiceAccount)) {
+      throw new ResolutionException("ServiceAccountNotAllowed", field + ".serviceAccountName " + account + " is the identity of"
+          + " the schedules' triggers; leave serviceAccountName out and the session's Job runs as an identity of its own");
+    }
+    if (account != null && !serviceAccounts.contains(account)) {
       throw new ResolutionException("ServiceAccountNotAllowed", field + ".serviceAccountName " + account
-          + " is not one this installation lets Jobs run as: " + allowedAccounts(jobServiceAccount)
-          + " (jobPolicy.serviceAccounts)");
+          + " is not one this installation lets Jobs run as (" + (serviceAccounts.isEmpty() ? "none" : String.join(", ", serviceAccounts))
+          + "; jobPolicy.serviceAccounts); leave it out and the session's Job runs as an identity of its own");
+    }
+  }
+
+  /**
+   * What a Function may put into its container. No step mounts the operator's volumes or reads a
+   * shared Repository's copied credentials; the runner's step keeps the runner's own program: no
+   * variable that changes which program or library runs, no mount outside /keepsake/ and /tmp/.
+   */
+  void checkStep(V1Container step, boolean runner, String where) {
+    for (V1VolumeMount mount : step.getVolumeMounts() == null ? List.<V1VolumeMount>of() : step.getVolumeMounts()) {
+      if (mount.getName() != null && mount.getName().startsWith(RESERVED_VOLUME_PREFIX)) {
+        throw new ResolutionException("ReservedVolume", where + " mounts volume " + mount.getName() + ": volume names beginning"
+            + " with " + RESERVED_VOLUME_PREFIX + " are the operator's own");
+      }
+      if (runner && (mount.getMountPath() == null
+          || RUNNER_MOUNT_FOLDERS.stream().noneMatch(Path.of(mount.getMountPath()).normalize()::startsWith))) {
+        throw new ResolutionException("MountNotAllowed", where + " runs keepsake and mounts " + mount.getName() + " at "
+            + mount.getMountPath() + "; the runner's step may mount volumes under /keepsake/ or /tmp/ only");
+      }
+    }
+    for (var variable : step.getEnv() == null ? List.<io.kubernetes.client.openapi.models.V1EnvVar>of() : step.getEnv()) {
+      if (variable.getValueFrom() != null && variable.getValueFrom().getSecretKeyRef() != null) {
+        checkSecretName(variable.getValueFrom().getSecretKeyRef().getName(), where + " env " + variable.getName());
+      }
+      if (runner && programVariable(variable.getName())) {
+        throw new ResolutionException("RunnerEnvironmentNotAllowed", where + " runs keepsake and sets " + variable.getName()
+            + ", which would change the program the runner's step runs");
+      }
+    }
+    for (var from : step.getEnvFrom() == null ? List.<io.kubernetes.client.openapi.models.V1EnvFromSource>of() : step.getEnvFrom()) {
+      if (from.getSecretRef() != null) {
+        checkSecretName(from.getSecretRef().getName(), where + " envFrom");
+      }
+    }
+  }
+
+  private static boolean programVariable(String name) {
+    return name != null && (name.startsWith("KEEPSAKE_") || name.startsWith("LD_") || PROGRAM_VARIABLES.contains(name));
+  }
+
+  private static void checkSecretName(String name, String field) {
+    if (name != null && name.startsWith(SharedRepositories.COPY_PREFIX)) {
+      throw new ResolutionException("SecretNotAllowed", field + " names Secret " + name + ", a shared Repository's credentials"
+          + " that the operator copies for the runner only");
     }
   }
 
   /** A step that starts the keepsake command, and so gets the repository's credentials. */
   void checkRunnerImage(V1Container step, String where) {
-    if (runnerImagePrefixes.stream().noneMatch(prefix -> step.getImage() != null && step.getImage().startsWith(prefix))) {
+    if (!isRunnerImage(step.getImage())) {
       throw new ResolutionException("RunnerImageNotAllowed", where + " runs keepsake from image " + step.getImage()
           + "; the repository's credentials go only to images under " + String.join(", ", runnerImagePrefixes)
           + " (jobPolicy.runnerImagePrefixes)");
@@ -102,7 +167,26 @@ public record JobPolicy(List<String> hostPathPrefixes, boolean rootAllowed, List
   }
 
   boolean isRunnerImage(String image) {
-    return image != null && runnerImagePrefixes.stream().anyMatch(image::startsWith);
+    return image != null && runnerImagePrefixes.stream().anyMatch(prefix -> underPrefix(image, prefix));
+  }
+
+  /**
+   * A prefix that ends with / is a folder of images; any other is one image (any tag or digest) or a
+   * folder of that name, never a name that merely begins so ("acme" does not admit "acme-evil/x").
+   */
+  static boolean underPrefix(String image, String prefix) {
+    if (prefix.isEmpty()) {
+      return false;
+    }
+    if (prefix.endsWith("/")) {
+      return image.startsWith(prefix);
+    }
+    String name = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
+    int colon = name.lastIndexOf(':');
+    if (colon > name.lastIndexOf('/')) {
+      name = name.substring(0, colon);
+    }
+    return name.equals(prefix) || image.startsWith(prefix + "/");
   }
 
   private void checkHostPath(String path, String field) {
@@ -119,8 +203,4 @@ public record JobPolicy(List<String> hostPathPrefixes, boolean rootAllowed, List
     }
   }
 
-  private String allowedAccounts(String jobServiceAccount) {
-    return String.join(", ", java.util.stream.Stream.concat(java.util.stream.Stream.of(jobServiceAccount), serviceAccounts.stream())
-        .toList());
-  }
 }

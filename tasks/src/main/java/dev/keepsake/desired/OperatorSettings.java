@@ -1,5 +1,7 @@
 package dev.keepsake.desired;
 
+import java.util.List;
+
 /**
  * How the operator is set up, for the objects it builds.
  *
@@ -10,7 +12,15 @@ package dev.keepsake.desired;
  * @param jobPolicy what a namespace's objects may put into its Jobs
  */
 public record OperatorSettings(String runnerImage, String pushgatewayUrl, int jobTtlSeconds, String jobServiceAccount,
-    JobPolicy jobPolicy) {
+    JobPolicy jobPolicy, List<String> watchedNamespaces) {
+
+  public OperatorSettings {
+    watchedNamespaces = watchedNamespaces == null ? List.of() : List.copyOf(watchedNamespaces);
+  }
+
+  public OperatorSettings(String runnerImage, String pushgatewayUrl, int jobTtlSeconds, String jobServiceAccount, JobPolicy jobPolicy) {
+    this(runnerImage, pushgatewayUrl, jobTtlSeconds, jobServiceAccount, jobPolicy, List.of());
+  }
 
   /** Settings with the strict default policy: no node folders, no root, only the Jobs' ServiceAccount. */
   public OperatorSettings(String runnerImage, String pushgatewayUrl, int jobTtlSeconds, String jobServiceAccount) {
@@ -22,6 +32,11 @@ public record OperatorSettings(String runnerImage, String pushgatewayUrl, int jo
   }
 
   public OperatorSettings withJobPolicy(JobPolicy policy) {
-    return new OperatorSettings(runnerImage, pushgatewayUrl, jobTtlSeconds, jobServiceAccount, policy);
+    return new OperatorSettings(runnerImage, pushgatewayUrl, jobTtlSeconds, jobServiceAccount, policy, watchedNamespaces);
+  }
+
+  /** An operator that watches only these namespaces (empty: every one). */
+  public OperatorSettings watching(List<String> namespaces) {
+    return new OperatorSettings(runnerImage, pushgatewayUrl, jobTtlSeconds, jobServiceAccount, jobPolicy, namespaces);
   }
 }

@@ -94,9 +94,11 @@ final class SessionJob {
     List<V1Container> containers = new ArrayList<>();
     for (int i = 0; i < parts.steps().size(); i++) {
       V1Container step = parts.steps().get(i);
+      String where = "step " + (i + 1) + " (" + step.getName() + ")";
       if (isRunner(step)) {
-        policy.checkRunnerImage(step, "step " + (i + 1) + " (" + step.getName() + ")");
+        policy.checkRunnerImage(step, where);
       }
+      policy.checkStep(step, isRunner(step), where);
       containers.add(complete(step, parts, local, volumeTarget, secretVolumes(volumes)));
     }
     if (containers.stream().anyMatch(SessionJob::isRunner)) {

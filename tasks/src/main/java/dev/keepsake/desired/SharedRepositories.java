@@ -29,8 +29,11 @@ public final class SharedRepositories {
     return copyName(repository.getMetadata().getNamespace(), repository.getMetadata().getName());
   }
 
+  /** The names of the operator's copies begin so; no Function may name one. */
+  public static final String COPY_PREFIX = "keepsake-repository.";
+
   public static String copyName(String repositoryNamespace, String repositoryName) {
-    return "keepsake-repository." + repositoryNamespace + "." + repositoryName;
+    return COPY_PREFIX + repositoryNamespace + "." + repositoryName;
   }
 
   /** The Secret a session's Job reads the repository's credentials from. */

@@ -23,23 +23,23 @@ public final class Substitution {
 
   /** A string with every variable replaced; list values are joined with spaces. */
   public String in(String template) {
-    if (template == null) {
-      return null;
-    }
-    Matcher matcher = VARIABLE.matcher(template);
-    StringBuilder result = new StringBuilder();
-    while (matcher.find()) {
-      matcher.appendReplacement(result, Matcher.quoteReplacement(String.join(" ", valueOf(matcher))));
-    }
-    matcher.appendTail(result);
-    return result.toString();
+    return substitute(template, false);
+  }
+
+  /**
+   * A string the kubelet expands $(NAME) in (a command, an argument, an env value): every $ of a
+   * substituted value is doubled, so the kubelet gives back the value as it was.
+   */
+  public String forKubelet(String template) {
+    return substitute(template, true);
   }
 
   /**
    * Arguments with variables replaced; an argument that is exactly one list variable becomes its
-   * items, and one that is exactly one empty variable disappears.
+   * items, and one that is exactly one empty variable disappears. The kubelet expands arguments, so
+   * substituted values are kept literal as in {@link #forKubelet(String)}.
    */
-  public List<String> in(List<String> arguments) {
+  public List<String> forKubelet(List<String> arguments) {
     if (arguments == null) {
       return null;
     }
@@ -48,12 +48,25 @@ public final class Substitution {
       Matcher whole = VARIABLE.matcher(argument);
       if (whole.matches()) {
         // A whole argument that comes out empty is left out, so optional flags can default to nothing.
-        valueOf(whole).stream().filter(value -> !value.isEmpty()).forEach(result::add);
+        valueOf(whole, true).stream().filter(value -> !value.isEmpty()).forEach(result::add);
       } else {
-        result.add(in(argument));
+        result.add(forKubelet(argument));
       }
     }
     return result;
+  }
+
+  private String substitute(String template, boolean kubeletExpands) {
+    if (template == null) {
+      return null;
+    }
+    Matcher matcher = VARIABLE.matcher(template);
+    StringBuilder result = new StringBuilder();
+    while (matcher.find()) {
+      matcher.appendReplacement(result, Matcher.quoteReplacement(String.join(" ", valueOf(matcher, kubeletExpands))));
+    }
+    matcher.appendTail(result);
+    return result.toString();
   }
 
   /** Names used but defined nowhere, in order of appearance. */
@@ -63,16 +76,16 @@ public final class Substitution {
 
   /**
    * A value, never a template: the kubelet would expand a $(NAME) in it to that environment variable
-   * of the container (a Secret's value, say); $$( makes it a literal $( again.
+   * of the container (a Secret's value, say). It reads $$ as $, so doubling every $ keeps the value.
    */
   private static List<String> literal(List<String> values) {
-    return values.stream().map(value -> value.replace("$(", "$$(")).toList();
+    return values.stream().map(value -> value.replace("$", "$$")).toList();
   }
 
-  private List<String> valueOf(Matcher matcher) {
+  private List<String> valueOf(Matcher matcher, boolean kubeletExpands) {
     String name = matcher.group(1);
     String fallback = matcher.group(2);
-    return variables.get(name).map(Substitution::literal).orElseGet(() -> {
+    return variables.get(name).map(values -> kubeletExpands ? literal(values) : values).orElseGet(() -> {
       if (fallback == null) {
         undefined.add(name);
         return List.of("${" + name + "}");

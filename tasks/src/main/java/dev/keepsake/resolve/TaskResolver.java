@@ -101,8 +101,8 @@ public final class TaskResolver {
     V1Container container = new V1Container()
         .name(name)
         .image(substitution.in(spec.getImage()))
-        .command(substitution.in(spec.getCommand()))
-        .args(substitution.in(spec.getArgs()))
+        .command(substitution.forKubelet(spec.getCommand()))
+        .args(substitution.forKubelet(spec.getArgs()))
         .workingDir(substitution.in(spec.getWorkingDir()))
         .env(env(spec.getEnv(), substitution))
         .volumeMounts(spec.getVolumeMounts() == null ? new ArrayList<>() : new ArrayList<>(spec.getVolumeMounts().stream()
@@ -120,7 +120,7 @@ public final class TaskResolver {
   private static List<V1EnvVar> env(List<V1EnvVar> env, Substitution substitution) {
     List<V1EnvVar> resolved = new ArrayList<>();
     for (V1EnvVar variable : env == null ? List.<V1EnvVar>of() : env) {
-      V1EnvVar copy = new V1EnvVar().name(variable.getName()).value(substitution.in(variable.getValue()));
+      V1EnvVar copy = new V1EnvVar().name(variable.getName()).value(substitution.forKubelet(variable.getValue()));
       V1EnvVarSource from = variable.getValueFrom();
       if (from != null) {
         V1EnvVarSource source = new V1EnvVarSource().fieldRef(from.getFieldRef());

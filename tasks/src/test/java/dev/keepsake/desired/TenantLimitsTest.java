@@ -144,7 +144,17 @@ class TenantLimitsTest {
     BackupJobs.Inputs account = redisInputs();
     account.configuration().getSpec().runtimeSettings(new RuntimeSettings().serviceAccountName("deployer"));
     assertThat(refusal(account).getMessage()).isEqualTo("spec.runtimeSettings.serviceAccountName deployer is not one this"
-        + " installation lets Jobs run as: keepsake-job (jobPolicy.serviceAccounts)");
+        + " installation lets Jobs run as (none; jobPolicy.serviceAccounts); leave it out and the session's Job runs as an"
+        + " identity of its own");
+
+    BackupJobs.Inputs triggers = redisInputs();
+    triggers.configuration().getSpec().runtimeSettings(new RuntimeSettings().serviceAccountName("keepsake-job"));
+    assertThat(refusal(triggers).getMessage()).as("the shared identity would gather the sessions' rights")
+        .startsWith("spec.runtimeSettings.serviceAccountName keepsake-job is the identity of the schedules' triggers");
+
+    BackupJobs.Inputs fsGroup = redisInputs();
+    fsGroup.configuration().getSpec().runtimeSettings(new RuntimeSettings().securityContext(new PodSecurity().fsGroup(0L)));
+    assertThat(refusal(fsGroup).getMessage()).startsWith("spec.runtimeSettings.securityContext.fsGroup is 0 (root)");
 
     OperatorSettings allowing = SETTINGS.withJobPolicy(new JobPolicy(List.of(), true, List.of("deployer"), List.of("keepsake/")));
     assertThatCode(() -> BackupJobs.forSession(withSettings(account, allowing))).doesNotThrowAnyException();
@@ -161,6 +171,68 @@ class TenantLimitsTest {
     assertThat(refused.reason()).isEqualTo("RunnerImageNotAllowed");
     assertThat(refused.getMessage()).isEqualTo("step 1 (redis-backup-7) runs keepsake from image registry.example/mine/redis-tools:1;"
         + " the repository's credentials go only to images under keepsake/ (jobPolicy.runnerImagePrefixes)");
+  }
+
+  @Test
+  void aRunnerImagePrefixAdmitsItsFolderOrItsImageAndNothingThatMerelyBeginsSo() {
+    assertThat(JobPolicy.underPrefix("keepsake/redis-7:0.1.0", "keepsake/")).isTrue();
+    assertThat(JobPolicy.underPrefix("keepsake-evil/runner:1", "keepsake/")).isFalse();
+    assertThat(JobPolicy.underPrefix("ghcr.io/acme-evil/runner:1", "ghcr.io/acme")).isFalse();
+    assertThat(JobPolicy.underPrefix("ghcr.io/acme/runner:1", "ghcr.io/acme")).isTrue();
+    String folder = JobPolicy.imageFolder("runner:1.0");
+    assertThat(JobPolicy.underPrefix("runner:2.0", folder)).isTrue();
+    assertThat(JobPolicy.underPrefix("runner@sha256:abc", folder)).isTrue();
+    assertThat(JobPolicy.underPrefix("runner.evil.io/x:1", folder)).isFalse();
+    assertThat(JobPolicy.underPrefix("runner-evil:1", folder)).isFalse();
+  }
+
+  @Test
+  void noStepMountsTheOperatorsVolumesOrReadsACopiedRepositorySecret() throws Exception {
+    BackupJobs.Inputs token = redisInputs();
+    token.functions().put("peek", new Function().metadata(new V1ObjectMeta().name("peek")).spec(new FunctionSpec()
+        .image("busybox:1").command(List.of("cat", "/t/token"))
+        .volumeMounts(List.of(new io.kubernetes.client.openapi.models.V1VolumeMount().name("keepsake-api-token").mountPath("/t")))));
+    token.task().getSpec().getSteps().add(0, new dev.keepsake.api.TaskStep().name("peek"));
+    assertThat(refusal(token).getMessage()).isEqualTo("step 1 (peek) mounts volume keepsake-api-token: volume names beginning"
+        + " with keepsake- are the operator's own");
+
+    BackupJobs.Inputs copy = redisInputs();
+    copy.functions().put("peek", new Function().metadata(new V1ObjectMeta().name("peek")).spec(new FunctionSpec()
+        .image("busybox:1").command(List.of("env")).env(List.of(new io.kubernetes.client.openapi.models.V1EnvVar().name("PW")
+            .valueFrom(new io.kubernetes.client.openapi.models.V1EnvVarSource().secretKeyRef(
+                new io.kubernetes.client.openapi.models.V1SecretKeySelector().name("keepsake-repository.shared.main")
+                    .key("RESTIC_PASSWORD")))))));
+    copy.task().getSpec().getSteps().add(0, new dev.keepsake.api.TaskStep().name("peek"));
+    ResolutionException refused = refusal(copy);
+    assertThat(refused.reason()).isEqualTo("SecretNotAllowed");
+    assertThat(refused.getMessage()).startsWith("step 1 (peek) env PW names Secret keepsake-repository.shared.main");
+
+    BackupJobs.Inputs volume = redisInputs();
+    volume.task().getSpec().volumes(List.of(new V1Volume().name("keepsake-scratch")
+        .emptyDir(new io.kubernetes.client.openapi.models.V1EmptyDirVolumeSource())));
+    assertThat(refusal(volume).reason()).isEqualTo("ReservedVolume");
+  }
+
+  @Test
+  void theRunnersStepKeepsTheRunnersOwnProgram() throws Exception {
+    for (String variable : List.of("KEEPSAKE_JAR", "JAVA_TOOL_OPTIONS", "LD_PRELOAD", "PATH")) {
+      BackupJobs.Inputs in = redisInputs();
+      FunctionSpec spec = in.functions().get("redis-backup-7").getSpec();
+      List<io.kubernetes.client.openapi.models.V1EnvVar> env = new java.util.ArrayList<>(spec.getEnv());
+      env.add(new io.kubernetes.client.openapi.models.V1EnvVar().name(variable).value("/keepsake/scratch/x"));
+      spec.env(env);
+      ResolutionException refused = refusal(in);
+      assertThat(refused.reason()).as(variable).isEqualTo("RunnerEnvironmentNotAllowed");
+      assertThat(refused.getMessage()).isEqualTo("step 1 (redis-backup-7) runs keepsake and sets " + variable
+          + ", which would change the program the runner's step runs");
+    }
+    BackupJobs.Inputs mount = redisInputs();
+    FunctionSpec spec = mount.functions().get("redis-backup-7").getSpec();
+    spec.volumeMounts(List.of(new io.kubernetes.client.openapi.models.V1VolumeMount().name("tls").mountPath("/opt/keepsake/lib")));
+    assertThat(refusal(mount).getMessage()).isEqualTo("step 1 (redis-backup-7) runs keepsake and mounts tls at /opt/keepsake/lib;"
+        + " the runner's step may mount volumes under /keepsake/ or /tmp/ only");
+    spec.volumeMounts(List.of(new io.kubernetes.client.openapi.models.V1VolumeMount().name("tls").mountPath("/keepsake/../opt")));
+    assertThat(refusal(mount).reason()).isEqualTo("MountNotAllowed");
   }
 
   @Test

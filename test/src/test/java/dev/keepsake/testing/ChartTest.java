@@ -199,6 +199,68 @@ class ChartTest {
   }
 
   /**
+   * Installed for a list of namespaces, the operator holds Roles there and nothing else: it backs up
+   * in a watched namespace, does not see an unwatched one, and the API server says what it cannot do.
+   */
+  @Test
+  void installedForAListOfNamespacesTheOperatorWorksWithRolesOnly(LocalControlPlane controlPlane, TestNamespace namespace,
+      @TempDir Path work) throws Exception {
+    ApiClient admin = controlPlane.client();
+    String release = controlPlane.createNamespace("keepsake-ns");
+    String unwatched = controlPlane.createNamespace("unwatched");
+    List<JsonObject> rendered = render(release, "--set", "watchNamespaces={" + namespace.name() + "}");
+    assertThat(rendered).noneMatch(d -> d.get("kind").getAsString().equals("ClusterRoleBinding"));
+    for (JsonObject object : rendered) {
+      if (Set.of("ServiceAccount", "Role", "RoleBinding").contains(object.get("kind").getAsString())) {
+        String[] resource = RESOURCES.get(object.get("kind").getAsString());
+        var response = new DynamicKubernetesApi(resource[0], resource[1], resource[2], admin).create(new DynamicKubernetesObject(object));
+        assertThat(response.isSuccess()).as(String.valueOf(response.getStatus())).isTrue();
+      }
+    }
+    String token = new CoreV1Api(admin).createNamespacedServiceAccountToken("kp-keepsake", release,
+        new AuthenticationV1TokenRequest().spec(new V1TokenRequestSpec().expirationSeconds(3600L).audiences(List.of()))).execute()
+        .getStatus().getToken();
+    Path operatorKubeconfig = Kubeconfigs.withToken(work.resolve("operator"), controlPlane.serverUrl(),
+        controlPlane.certificateAuthorityPem(), "kp-keepsake", token, release);
+    ApiClient asOperator = controlPlane.clientFor(operatorKubeconfig);
+
+    assertThat(allowed(asOperator, "list", "keepsake.dev", "backupconfigurations", namespace.name())).as("watched").isTrue();
+    assertThat(allowed(asOperator, "create", "batch", "jobs", namespace.name())).as("Jobs where it watches").isTrue();
+    assertThat(allowed(asOperator, "list", "keepsake.dev", "backupconfigurations", null)).as("the whole cluster").isFalse();
+    assertThat(allowed(asOperator, "list", "keepsake.dev", "backupconfigurations", unwatched)).as("unwatched").isFalse();
+    assertThat(allowed(asOperator, "create", "batch", "jobs", unwatched)).as("Jobs elsewhere").isFalse();
+    assertThat(allowed(asOperator, "create", "rbac.authorization.k8s.io", "roles", unwatched)).as("Roles elsewhere").isFalse();
+    assertThat(allowed(asOperator, "list", "", "namespaces", null)).as("namespaces").isFalse();
+
+    RedisServer redis = RedisServer.start(work.resolve("redis"), "namespaced redis password");
+    redis.cli("SET", "greeting", "kept by a namespaced operator");
+    Operator operator = new Operator(asOperator, controlPlane.watchClientFor(operatorKubeconfig),
+        TestOperators.settings("keepsake/runner:namespaced", null, 600, "keepsake-job").watching(List.of(namespace.name())),
+        Operator.loopback()).start();
+    KubeletStandIn kubelet = KubeletStandIn.start(controlPlane, work.resolve("kubelet"), LocalTools.runnerEnvironment());
+    try {
+      RedisScenario scenario = new RedisScenario(admin, namespace.name());
+      scenario.setUp(redis, RedisScenario.localRepository(work.resolve("repository")), Map.of("RESTIC_PASSWORD", "namespaced restic pw"));
+      scenario.configure("@daily", false);
+      RedisScenario elsewhere = new RedisScenario(admin, unwatched);
+      elsewhere.setUp(redis, RedisScenario.localRepository(work.resolve("elsewhere")), Map.of("RESTIC_PASSWORD", "elsewhere restic pw"));
+      elsewhere.configure("@daily", false);
+      scenario.backUpNow("namespaced");
+      BackupSession backup = await().atMost(Duration.ofMinutes(3)).ignoreExceptions()
+          .until(() -> ApiKind.BACKUP_SESSION.api(admin).get(namespace.name(), "namespaced").getObject(),
+              s -> s.getStatus() != null && s.getStatus().getPhase() != null && s.getStatus().getPhase().isFinished());
+      assertThat(backup.getStatus().getPhase()).as(backup.getStatus().getMessage() + podLogs(work.resolve("kubelet")))
+          .isEqualTo(SessionPhase.Succeeded);
+      assertThat(ApiKind.BACKUP_CONFIGURATION.api(admin).get(unwatched, RedisScenario.CONFIGURATION).getObject().getStatus())
+          .as("a configuration in a namespace it does not watch").isNull();
+    } finally {
+      kubelet.close();
+      operator.close();
+      redis.close();
+    }
+  }
+
+  /**
    * The operator runs under the chart's ServiceAccount and ClusterRole only: a backup and a restore
    * go through. What it may not do is checked too. Every metric the dashboard and the alerts query is
    * one this run's Jobs pushed or the operator serves.

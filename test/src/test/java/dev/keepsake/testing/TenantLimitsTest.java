@@ -187,7 +187,7 @@ class TenantLimitsTest {
     V1Condition account = awaitRefusal(tenant, ApiKind.BACKUP_CONFIGURATION, namespace.name(), "redis-nightly",
         "ServiceAccountNotAllowed");
     assertThat(account.getMessage()).isEqualTo("spec.runtimeSettings.serviceAccountName default is not one this installation lets"
-        + " Jobs run as: keepsake-job (jobPolicy.serviceAccounts)");
+        + " Jobs run as (none; jobPolicy.serviceAccounts); leave it out and the session's Job runs as an identity of its own");
   }
 
   @Test

@@ -52,7 +52,7 @@ public final class Operator implements AutoCloseable {
       throws IOException {
     Writer writer = new Writer(client);
     hooks = new dev.keepsake.operator.hooks.HookRunner(client, watchClient);
-    cluster = new Cluster(watchClient, new dev.keepsake.operator.kube.UndecodableObjects(client, writer));
+    cluster = new Cluster(watchClient, new dev.keepsake.operator.kube.UndecodableObjects(client, writer), settings.watchedNamespaces());
     metrics = new OperatorMetrics();
     Controller configurations = controller("backup-configurations",
         metrics.instrument("BackupConfiguration", new BackupConfigurationReconciler(cluster, writer, settings)), builder -> builder
@@ -219,7 +219,7 @@ public final class Operator implements AutoCloseable {
         env.get("KEEPSAKE_PUSHGATEWAY_URL"),
         Integer.parseInt(env.getOrDefault("KEEPSAKE_JOB_TTL_SECONDS", "86400")),
         env.getOrDefault("KEEPSAKE_JOB_SERVICE_ACCOUNT", OperatorSettings.defaults().jobServiceAccount()));
-    settings = settings.withJobPolicy(jobPolicy(env, settings.runnerImage()));
+    settings = settings.withJobPolicy(jobPolicy(env, settings.runnerImage())).watching(list(env.get("KEEPSAKE_WATCH_NAMESPACES")));
     // Separate clients: a watch must never time out, ordinary calls must, and leader election must
     // not queue behind either.
     ApiClient client = ClientBuilder.standard().setReadTimeout(Duration.ofSeconds(30)).build();

@@ -17,20 +17,23 @@ final class LabelSelectedListerWatcher<T extends KubernetesObject, L extends Kub
     implements ListerWatcher<T, L> {
   private final GenericKubernetesApi<T, L> api;
   private final String labelSelector;
+  private final String namespace; // null: every namespace
 
-  LabelSelectedListerWatcher(GenericKubernetesApi<T, L> api, String labelSelector) {
+  LabelSelectedListerWatcher(GenericKubernetesApi<T, L> api, String labelSelector, String namespace) {
     this.api = api;
+    this.namespace = namespace;
     this.labelSelector = labelSelector;
   }
 
   @Override
   public L list(CallGeneratorParams params) throws ApiException {
-    return api.list(options(params, false)).throwsApiException().getObject();
+    return (namespace == null ? api.list(options(params, false)) : api.list(namespace, options(params, false)))
+        .throwsApiException().getObject();
   }
 
   @Override
   public Watchable<T> watch(CallGeneratorParams params) throws ApiException {
-    return api.watch(options(params, true));
+    return namespace == null ? api.watch(options(params, true)) : api.watch(namespace, options(params, true));
   }
 
   private ListOptions options(CallGeneratorParams params, boolean watch) {

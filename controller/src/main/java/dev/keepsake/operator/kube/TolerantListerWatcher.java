@@ -31,9 +31,11 @@ final class TolerantListerWatcher<T extends Resource<?, ?, T>, L extends Resourc
   private final ApiKind<T, L> kind;
   private final GenericKubernetesApi<DynamicKubernetesObject, DynamicKubernetesListObject> raw;
   private final UndecodableObjects undecodable;
+  private final String namespace; // null: every namespace
 
-  TolerantListerWatcher(ApiKind<T, L> kind, ApiClient client, UndecodableObjects undecodable) {
+  TolerantListerWatcher(ApiKind<T, L> kind, ApiClient client, UndecodableObjects undecodable, String namespace) {
     this.kind = kind;
+    this.namespace = namespace;
     // DynamicKubernetesApi, not a GenericKubernetesApi of dynamic objects: only its constructor teaches
     // the client's (static) Gson to read dynamic lists, whose metadata is otherwise left null.
     this.raw = new DynamicKubernetesApi(Resource.GROUP, Resource.VERSION, kind.plural(), client);
@@ -42,7 +44,8 @@ final class TolerantListerWatcher<T extends Resource<?, ?, T>, L extends Resourc
 
   @Override
   public L list(CallGeneratorParams params) throws ApiException {
-    DynamicKubernetesListObject listed = raw.list(options(params)).throwsApiException().getObject();
+    DynamicKubernetesListObject listed = (namespace == null ? raw.list(options(params)) : raw.list(namespace, options(params)))
+        .throwsApiException().getObject();
     JsonObject empty = new JsonObject();
     empty.addProperty("apiVersion", Resource.API_VERSION);
     empty.addProperty("kind", kind.kind() + "List");
@@ -57,7 +60,7 @@ final class TolerantListerWatcher<T extends Resource<?, ?, T>, L extends Resourc
 
   @Override
   public Watchable<T> watch(CallGeneratorParams params) throws ApiException {
-    Watchable<DynamicKubernetesObject> events = raw.watch(options(params));
+    Watchable<DynamicKubernetesObject> events = namespace == null ? raw.watch(options(params)) : raw.watch(namespace, options(params));
     return new Watchable<>() {
       @Override
       public boolean hasNext() {

@@ -390,7 +390,8 @@ public final class Writer {
           .filter(Objects::nonNull).forEach(statuses::addAll);
       for (V1ContainerStatus status : statuses) {
         var terminated = status.getState() == null ? null : status.getState().getTerminated();
-        if (terminated != null && terminated.getMessage() != null && !terminated.getMessage().isBlank()) {
+        if (terminated != null && terminated.getMessage() != null && !terminated.getMessage().isBlank()
+            && PodTroubles.isRunner(pod, status.getName())) {
           SessionPhases.Termination parsed = parse(terminated.getMessage());
           if (found == null || !"Completed".equals(parsed.reason())) {
             found = parsed;

@@ -9,7 +9,6 @@ import dev.keepsake.api.Task;
 import dev.keepsake.operator.kube.Cluster;
 import dev.keepsake.operator.status.Readiness;
 import dev.keepsake.resolve.BuiltIns;
-import io.kubernetes.client.openapi.models.V1Namespace;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -53,7 +52,10 @@ final class References {
     }
     String repositoryNamespace = repository.getNamespace() == null ? namespace : repository.getNamespace();
     return switch (readiness.reason()) {
-      case "RepositoryNotFound" -> unreadable(readiness, "Repository", repositoryNamespace, repository.getName());
+      case "RepositoryNotFound" -> !cluster.watches(repositoryNamespace)
+          ? Readiness.missing("RepositoryNotWatched", "Repository " + repositoryNamespace + "/" + repository.getName()
+              + " is in a namespace this operator does not watch (it is installed for a list of namespaces)")
+          : unreadable(readiness, "Repository", repositoryNamespace, repository.getName());
       case "TaskNotFound" -> unreadable(readiness, "Task", namespace, task);
       case "TargetNotFound" -> unreadable(readiness, "AppBinding", namespace, target.getRef().getName());
       default -> readiness;
@@ -68,7 +70,6 @@ final class References {
   }
 
   Map<String, String> namespaceLabels(String namespace) {
-    V1Namespace found = cluster.namespaces.getIndexer().getByKey(namespace);
-    return found == null || found.getMetadata().getLabels() == null ? Map.of() : found.getMetadata().getLabels();
+    return cluster.namespaceLabels(namespace);
   }
 }

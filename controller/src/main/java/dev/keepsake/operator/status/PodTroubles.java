@@ -49,7 +49,8 @@ public final class PodTroubles {
         if (Duration.between(created, now).compareTo(HOPELESS_WAITING.get(waiting.getReason())) < 0) {
           continue;
         }
-        return new SessionPhases.Termination(waiting.getReason(), cannotStart(status, waiting.getReason(), waiting.getMessage()));
+        return new SessionPhases.Termination(waiting.getReason(), cannotStart(status, waiting.getReason(),
+            quotable(pod, status.getName(), waiting.getReason()) ? waiting.getMessage() : null));
       }
     }
     return null;
@@ -84,12 +85,13 @@ public final class PodTroubles {
         var terminated = status.getState() == null ? null : status.getState().getTerminated();
         String message = terminated == null || terminated.getMessage() == null ? "" : terminated.getMessage().trim();
         if (terminated == null || terminated.getExitCode() == null || terminated.getExitCode() == 0
-            || (!message.isEmpty() && isReport.test(message))) {
+            || (!message.isEmpty() && isRunner(pod, status.getName()) && isReport.test(message))) {
           continue;
         }
         if (terminated.getReason() != null && !RUN_ENDINGS.contains(terminated.getReason())) {
           // The container never ran (StartError, ContainerCannotRun, ...): the message is the runtime's, not a log tail.
-          return new SessionPhases.Termination(terminated.getReason(), cannotStart(status, terminated.getReason(), message));
+          return new SessionPhases.Termination(terminated.getReason(), cannotStart(status, terminated.getReason(),
+              quotable(pod, status.getName(), terminated.getReason()) ? message : null));
         }
         int exitCode = terminated.getExitCode();
         boolean signalled = exitCode > 128 && exitCode < 160;
@@ -103,6 +105,32 @@ public final class PodTroubles {
     }
     return null;
   }
+
+  /**
+   * The runner's containers: those the operator gave the API token. Only their termination messages
+   * are reports; another step's could say anything, a Secret's value included.
+   */
+  public static boolean isRunner(V1Pod pod, String containerName) {
+    if (pod.getSpec() == null) {
+      return false;
+    }
+    return Stream.of(pod.getSpec().getInitContainers(), pod.getSpec().getContainers()).filter(Objects::nonNull)
+        .flatMap(List::stream).filter(c -> containerName.equals(c.getName())).anyMatch(c -> c.getVolumeMounts() != null
+            && c.getVolumeMounts().stream().anyMatch(m -> RUNNER_TOKEN_VOLUME.equals(m.getName())));
+  }
+
+  /**
+   * Whether the kubelet's message may be shown: always for the runner, whose command is the operator's;
+   * for another step only when it speaks of references and images, not of the process (a StartError
+   * quotes the command, and the command can hold a variable from a Secret, expanded).
+   */
+  private static boolean quotable(V1Pod pod, String containerName, String reason) {
+    return isRunner(pod, containerName) || QUOTABLE_REASONS.contains(reason);
+  }
+
+  private static final String RUNNER_TOKEN_VOLUME = "keepsake-api-token";
+  private static final java.util.Set<String> QUOTABLE_REASONS = java.util.Set.of("CreateContainerConfigError", "ErrImageNeverPull",
+      "InvalidImageName", "ImagePullBackOff", "ErrImagePull");
 
   /** Reasons the kubelet gives a container that ran and ended; any other says it could not start. */
   private static final java.util.Set<String> RUN_ENDINGS = java.util.Set.of("Error", "Completed", "OOMKilled", "DeadlineExceeded");
@@ -120,7 +148,7 @@ public final class PodTroubles {
   }
 
   private static String cannotStart(V1ContainerStatus status, String reason, String kubeletMessage) {
-    String said = kubeletMessage == null || kubeletMessage.isBlank() ? "" : ": " + kubeletMessage.trim();
+    String said = kubeletMessage == null || kubeletMessage.isBlank() ? "; the pod's events say more" : ": " + kubeletMessage.trim();
     String container = "container " + status.getName();
     return switch (reason) {
       case "ErrImageNeverPull" -> container + " cannot start: image " + status.getImage()

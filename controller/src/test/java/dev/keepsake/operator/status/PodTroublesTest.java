@@ -102,9 +102,13 @@ class PodTroublesTest {
 
   private static final java.util.function.Predicate<String> IS_REPORT = message -> message.startsWith("{\"reason\"");
 
+  /** The runner's container: the operator gave it the API token. */
   private static V1Pod terminated(int exitCode, String message) {
     return new V1Pod()
         .metadata(new V1ObjectMeta().name("keepsake-backup-1-abcde"))
+        .spec(new io.kubernetes.client.openapi.models.V1PodSpec().initContainers(List.of(new io.kubernetes.client.openapi.models.V1Container()
+            .name("redis-backup-7").volumeMounts(List.of(new io.kubernetes.client.openapi.models.V1VolumeMount().name("keepsake-api-token")
+                .mountPath("/var/run/secrets/kubernetes.io/serviceaccount"))))))
         .status(new V1PodStatus().initContainerStatuses(List.of(new V1ContainerStatus().name("redis-backup-7")
             .state(new V1ContainerState().terminated(new V1ContainerStateTerminated().reason("Error").exitCode(exitCode)
                 .message(message))))));
@@ -136,6 +140,28 @@ class PodTroublesTest {
     assertThat(ended.reason()).isEqualTo("CreateContainerConfigError");
     assertThat(ended.message()).isEqualTo("container redis-backup-7 cannot be created (CreateContainerConfigError): secret"
         + " \"repository-credentials\" not found; a Secret, ConfigMap or volume it needs may be missing");
+  }
+
+  @Test
+  void anotherStepsWordsAreNeitherAReportNorQuoted() {
+    V1Pod startError = new V1Pod().metadata(new V1ObjectMeta().name("keepsake-backup-1-abcde"))
+        .spec(new io.kubernetes.client.openapi.models.V1PodSpec().initContainers(List.of(
+            new io.kubernetes.client.openapi.models.V1Container().name("notify"))))
+        .status(new V1PodStatus().initContainerStatuses(List.of(new V1ContainerStatus().name("notify")
+            .state(new V1ContainerState().terminated(new V1ContainerStateTerminated().reason("StartError")
+                .exitCode(128).message("exec: \"hunter2\": executable file not found in $PATH"))))));
+    assertThat(PodTroubles.endedWithoutReport(List.of(startError), IS_REPORT).message())
+        .isEqualTo("container notify cannot be created (StartError); the pod's events say more; a Secret, ConfigMap or volume it"
+            + " needs may be missing");
+
+    V1Pod forged = new V1Pod().metadata(new V1ObjectMeta().name("keepsake-backup-1-abcde"))
+        .spec(new io.kubernetes.client.openapi.models.V1PodSpec().initContainers(List.of(
+            new io.kubernetes.client.openapi.models.V1Container().name("notify"))))
+        .status(new V1PodStatus().initContainerStatuses(List.of(new V1ContainerStatus().name("notify")
+            .state(new V1ContainerState().terminated(new V1ContainerStateTerminated().reason("Error")
+                .exitCode(1).message("{\"reason\":\"X\",\"message\":\"hunter2\"}"))))));
+    assertThat(PodTroubles.endedWithoutReport(List.of(forged), IS_REPORT).message()).as("a step that is not the runner's")
+        .startsWith("container notify failed with exit code 1 before it could report").doesNotContain("hunter2");
   }
 
   @Test
