@@ -30,7 +30,11 @@ public record JobPolicy(List<String> hostPathPrefixes, boolean rootAllowed, List
   /** Where the runner's step may mount a volume: beside its inputs, or over /tmp; never over its program. */
   private static final List<Path> RUNNER_MOUNT_FOLDERS = List.of(Path.of("/keepsake"), Path.of("/tmp"));
   private static final List<String> PROGRAM_VARIABLES = List.of("PATH", "HOME", "TMPDIR", "CLASSPATH", "JAVA_HOME",
-      "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
+      "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY",
+      "SSL_CERT_FILE", "SSL_CERT_DIR", "GODEBUG");
+  /** The runner's own, the loader's, and restic's and its backends' (RESTIC_PASSWORD_COMMAND would run a program). */
+  private static final List<String> PROGRAM_VARIABLE_PREFIXES = List.of("KEEPSAKE_", "LD_", "RESTIC_", "AWS_", "B2_", "AZURE_",
+      "GOOGLE_", "OS_", "ST_", "RCLONE_");
 
   public JobPolicy {
     hostPathPrefixes = List.copyOf(hostPathPrefixes);
@@ -136,10 +140,16 @@ public record JobPolicy(List<String> hostPathPrefixes, boolean rootAllowed, List
       }
       if (runner && programVariable(variable.getName())) {
         throw new ResolutionException("RunnerEnvironmentNotAllowed", where + " runs keepsake and sets " + variable.getName()
-            + ", which would change the program the runner's step runs");
+            + ", which would change the program the runner's step runs or where restic sends the repository's data");
       }
     }
     for (var from : step.getEnvFrom() == null ? List.<io.kubernetes.client.openapi.models.V1EnvFromSource>of() : step.getEnvFrom()) {
+      if (runner) {
+        throw new ResolutionException("RunnerEnvironmentNotAllowed", where + " runs keepsake and takes variables from "
+            + (from.getSecretRef() != null ? "Secret " + from.getSecretRef().getName()
+                : "ConfigMap " + (from.getConfigMapRef() == null ? null : from.getConfigMapRef().getName()))
+            + " (envFrom); the runner's step gets only variables it names, so none can change what it runs");
+      }
       if (from.getSecretRef() != null) {
         checkSecretName(from.getSecretRef().getName(), where + " envFrom");
       }
@@ -147,7 +157,8 @@ public record JobPolicy(List<String> hostPathPrefixes, boolean rootAllowed, List
   }
 
   private static boolean programVariable(String name) {
-    return name != null && (name.startsWith("KEEPSAKE_") || name.startsWith("LD_") || PROGRAM_VARIABLES.contains(name));
+    return name != null && (PROGRAM_VARIABLE_PREFIXES.stream().anyMatch(name::startsWith) || PROGRAM_VARIABLES.contains(name)
+        || PROGRAM_VARIABLES.contains(name.toUpperCase(java.util.Locale.ROOT)));
   }
 
   private static void checkSecretName(String name, String field) {

@@ -194,11 +194,12 @@ final class SessionJob {
   }
 
   /** The runner's own containers are the ones that start the keepsake command. */
+  /**
+   * The runner's step: its command is the image's own keepsake (found on the image's PATH, which no
+   * step may change). A path to a keepsake elsewhere, or arguments to an entrypoint, is another step.
+   */
   static boolean isRunner(V1Container container) {
-    List<String> command = container.getCommand() != null && !container.getCommand().isEmpty()
-        ? container.getCommand() : container.getArgs();
-    return command != null && !command.isEmpty()
-        && (command.get(0).equals("keepsake") || command.get(0).endsWith("/keepsake"));
+    return container.getCommand() != null && !container.getCommand().isEmpty() && container.getCommand().get(0).equals("keepsake");
   }
 
   /** What automounting would give every container, for the runner's containers alone. */
@@ -242,8 +243,9 @@ final class SessionJob {
     }
   }
 
+  /** A value the operator sets: the kubelet must not expand a $(NAME) in it (a Repository's prefix, say). */
   static V1EnvVar env(String name, String value) {
-    return new V1EnvVar().name(name).value(value);
+    return new V1EnvVar().name(name).value(value == null ? null : value.replace("$", "$$"));
   }
 
   static String repositoryJson(Repository repository) {

@@ -215,7 +215,8 @@ class TenantLimitsTest {
 
   @Test
   void theRunnersStepKeepsTheRunnersOwnProgram() throws Exception {
-    for (String variable : List.of("KEEPSAKE_JAR", "JAVA_TOOL_OPTIONS", "LD_PRELOAD", "PATH")) {
+    for (String variable : List.of("KEEPSAKE_JAR", "JAVA_TOOL_OPTIONS", "LD_PRELOAD", "PATH", "RESTIC_PASSWORD_COMMAND", "https_proxy",
+        "AWS_CA_BUNDLE")) {
       BackupJobs.Inputs in = redisInputs();
       FunctionSpec spec = in.functions().get("redis-backup-7").getSpec();
       List<io.kubernetes.client.openapi.models.V1EnvVar> env = new java.util.ArrayList<>(spec.getEnv());
@@ -224,8 +225,15 @@ class TenantLimitsTest {
       ResolutionException refused = refusal(in);
       assertThat(refused.reason()).as(variable).isEqualTo("RunnerEnvironmentNotAllowed");
       assertThat(refused.getMessage()).isEqualTo("step 1 (redis-backup-7) runs keepsake and sets " + variable
-          + ", which would change the program the runner's step runs");
+          + ", which would change the program the runner's step runs or where restic sends the repository's data");
     }
+
+    // A keepsake of one's own, by path, is not the runner: it gets neither the credentials nor the token.
+    BackupJobs.Inputs ownProgram = redisInputs();
+    ownProgram.functions().get("redis-backup-7").getSpec().command(List.of("/keepsake/scratch/keepsake"));
+    V1Container own = BackupJobs.forSession(ownProgram).getSpec().getTemplate().getSpec().getInitContainers().get(0);
+    assertThat(own.getEnvFrom()).isNullOrEmpty();
+    assertThat(own.getVolumeMounts()).noneMatch(m -> m.getName().equals("keepsake-api-token"));
     BackupJobs.Inputs mount = redisInputs();
     FunctionSpec spec = mount.functions().get("redis-backup-7").getSpec();
     spec.volumeMounts(List.of(new io.kubernetes.client.openapi.models.V1VolumeMount().name("tls").mountPath("/opt/keepsake/lib")));

@@ -93,9 +93,12 @@ public final class Cluster {
     return watched.isEmpty() || watched.contains(namespace);
   }
 
-  /** The labels of a namespace, or none when namespaces are not read. */
+  /** The labels of a namespace, or null when namespaces are not read (only a list of them is watched). */
   public java.util.Map<String, String> namespaceLabels(String namespace) {
-    V1Namespace found = namespaces == null ? null : namespaces.getIndexer().getByKey(namespace);
+    if (namespaces == null) {
+      return null;
+    }
+    V1Namespace found = namespaces.getIndexer().getByKey(namespace);
     return found == null || found.getMetadata().getLabels() == null ? java.util.Map.of() : found.getMetadata().getLabels();
   }
 

@@ -22,10 +22,17 @@ import java.util.function.Function;
  * their events arrive in one stream. Each namespace's watch resumes from the last version seen in
  * that namespace, not from the newest of all of them, so a namespace whose events lag loses none.
  * When one namespace's watch ends, the joined one ends, and the informer watches again.
+ *
+ * <p>A namespace the operator may not read (403: its Role is missing, or not yet there) or that is
+ * gone (404) is left out with a warning instead of stopping every namespace, and is tried again at
+ * the next relist, which the joined watch asks for after {@link #RETRY_UNAVAILABLE} by a 410.
  */
 final class NamespacesListerWatcher<T extends KubernetesObject, L extends KubernetesListObject> implements ListerWatcher<T, L> {
   private final Map<String, ListerWatcher<T, L>> perNamespace = new LinkedHashMap<>();
   private final Map<String, String> lastVersions = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Set<String> unavailable = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  static final java.time.Duration RETRY_UNAVAILABLE = java.time.Duration.ofSeconds(30);
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(NamespacesListerWatcher.class.getName());
 
   NamespacesListerWatcher(List<String> namespaces, Function<String, ListerWatcher<T, L>> forNamespace) {
     if (namespaces.isEmpty()) {
@@ -38,9 +45,27 @@ final class NamespacesListerWatcher<T extends KubernetesObject, L extends Kubern
   @SuppressWarnings("unchecked")
   public L list(CallGeneratorParams params) throws ApiException {
     L joined = null;
+    L empty = null;
     long newest = 0;
     for (Map.Entry<String, ListerWatcher<T, L>> namespace : perNamespace.entrySet()) {
-      L listed = namespace.getValue().list(params);
+      L listed;
+      try {
+        listed = namespace.getValue().list(params);
+      } catch (ApiException e) {
+        if (e.getCode() != 403 && e.getCode() != 404) {
+          throw e;
+        }
+        if (unavailable.add(namespace.getKey())) {
+          LOG.warning("namespace " + namespace.getKey() + " cannot be watched (" + e.getCode() + (e.getCode() == 403
+              ? ": the operator has no Role there" : ": it does not exist") + "); the others are, and it is tried again every "
+              + RETRY_UNAVAILABLE.getSeconds() + " s");
+        }
+        lastVersions.remove(namespace.getKey());
+        continue;
+      }
+      if (unavailable.remove(namespace.getKey())) {
+        LOG.info("namespace " + namespace.getKey() + " is watched again");
+      }
       String version = listed.getMetadata().getResourceVersion();
       lastVersions.put(namespace.getKey(), version);
       newest = Math.max(newest, parse(version));
@@ -49,6 +74,9 @@ final class NamespacesListerWatcher<T extends KubernetesObject, L extends Kubern
       } else {
         ((List<T>) joined.getItems()).addAll((List<T>) listed.getItems());
       }
+    }
+    if (joined == null) {
+      throw new ApiException(403, "none of the namespaces " + perNamespace.keySet() + " can be watched");
     }
     // The informer keeps this as its last version; the watches below use each namespace's own.
     joined.getMetadata().setResourceVersion(Long.toString(newest));
@@ -59,15 +87,20 @@ final class NamespacesListerWatcher<T extends KubernetesObject, L extends Kubern
   public Watchable<T> watch(CallGeneratorParams params) throws ApiException {
     List<Watchable<T>> watches = new ArrayList<>();
     try {
+      List<String> watched = new ArrayList<>();
       for (Map.Entry<String, ListerWatcher<T, L>> namespace : perNamespace.entrySet()) {
+        if (unavailable.contains(namespace.getKey())) {
+          continue;
+        }
         String from = lastVersions.getOrDefault(namespace.getKey(), params.resourceVersion);
         watches.add(namespace.getValue().watch(new CallGeneratorParams(params.watch, from, params.timeoutSeconds)));
+        watched.add(namespace.getKey());
       }
+      return new Joined(watched, watches, !unavailable.isEmpty());
     } catch (ApiException | RuntimeException e) {
       watches.forEach(NamespacesListerWatcher::closeQuietly);
       throw e;
     }
-    return new Joined(new ArrayList<>(perNamespace.keySet()), watches);
   }
 
   private static long parse(String version) {
@@ -78,7 +111,11 @@ final class NamespacesListerWatcher<T extends KubernetesObject, L extends Kubern
     }
   }
 
-  private record Delivery<T>(String namespace, Watch.Response<T> event) {}
+  private record Delivery<T>(String namespace, Watch.Response<T> event, RuntimeException failure) {
+    Delivery(String namespace, Watch.Response<T> event) {
+      this(namespace, event, null);
+    }
+  }
 
   private static void closeQuietly(Watchable<?> watch) {
     try {
@@ -97,8 +134,24 @@ final class NamespacesListerWatcher<T extends KubernetesObject, L extends Kubern
     private Object next;
     private volatile boolean closed;
 
-    Joined(List<String> namespaces, List<Watchable<T>> watches) {
+    Joined(List<String> namespaces, List<Watchable<T>> watches, boolean someUnavailable) {
       this.watches = watches;
+      if (someUnavailable) {
+        // 410 Gone: the informer lists again, and the namespaces left out are tried once more.
+        Thread retry = new Thread(() -> {
+          try {
+            Thread.sleep(RETRY_UNAVAILABLE.toMillis());
+            events.add(new Delivery<T>(null, new Watch.Response<>("ERROR",
+                new io.kubernetes.client.openapi.models.V1Status().code(410).reason("Expired")
+                    .message("a namespace could not be watched; listing again"))));
+          } catch (InterruptedException closed) {
+            // the joined watch ended first
+          }
+        }, "watch-retry");
+        retry.setDaemon(true);
+        readers.add(retry);
+        retry.start();
+      }
       for (int i = 0; i < watches.size(); i++) {
         String namespace = namespaces.get(i);
         Watchable<T> watch = watches.get(i);
@@ -114,8 +167,11 @@ final class NamespacesListerWatcher<T extends KubernetesObject, L extends Kubern
         while (!closed && watch.hasNext()) {
           events.add(new Delivery<>(namespace, watch.next()));
         }
-      } catch (RuntimeException ended) {
-        // the stream broke: the informer watches again from the versions kept
+      } catch (RuntimeException broken) {
+        if (!closed) {
+          // Handed to the informer, whose own handling (a pause, a relist) applies, not a silent re-watch.
+          events.add(new Delivery<T>(namespace, null, broken));
+        }
       } finally {
         events.add(END);
       }
@@ -146,9 +202,12 @@ final class NamespacesListerWatcher<T extends KubernetesObject, L extends Kubern
       }
       Delivery<T> delivery = (Delivery<T>) next;
       next = null;
+      if (delivery.failure() != null) {
+        throw delivery.failure();
+      }
       Watch.Response<T> event = delivery.event();
-      if (event.object != null && event.object.getMetadata() != null && event.object.getMetadata().getResourceVersion() != null
-          && !"ERROR".equals(event.type)) {
+      if (delivery.namespace() != null && event.object != null && event.object.getMetadata() != null
+          && event.object.getMetadata().getResourceVersion() != null && !"ERROR".equals(event.type)) {
         lastVersions.put(delivery.namespace(), event.object.getMetadata().getResourceVersion());
       }
       return event;

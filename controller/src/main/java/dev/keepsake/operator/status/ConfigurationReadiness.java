@@ -39,8 +39,8 @@ public final class ConfigurationReadiness {
           "Repository " + repositoryNamespace + "/" + spec.getRepository().getName() + " does not exist (yet)");
     }
     if (!UsagePolicies.admits(observed.repository(), namespace, observed.namespaceLabels())) {
-      return Readiness.missing("RepositoryNotAllowed", "the usage policy of Repository " + repositoryNamespace + "/"
-          + spec.getRepository().getName() + " does not admit namespace " + namespace);
+      return Readiness.missing("RepositoryNotAllowed", UsagePolicies.refusal(observed.repository(), namespace,
+          observed.namespaceLabels()));
     }
     var unshareable = dev.keepsake.desired.SharedRepositories.unshareable(observed.repository(), namespace);
     if (unshareable.isPresent()) {

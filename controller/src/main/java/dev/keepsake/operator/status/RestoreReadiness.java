@@ -22,8 +22,7 @@ public final class RestoreReadiness {
       return Readiness.missing("RepositoryNotFound", "Repository " + spec.getRepository().getName() + " does not exist (yet)");
     }
     if (!UsagePolicies.admits(repository, namespace, namespaceLabels)) {
-      return Readiness.missing("RepositoryNotAllowed", "the usage policy of Repository " + spec.getRepository().getName()
-          + " does not admit namespace " + namespace);
+      return Readiness.missing("RepositoryNotAllowed", UsagePolicies.refusal(repository, namespace, namespaceLabels));
     }
     var unshareable = dev.keepsake.desired.SharedRepositories.unshareable(repository, namespace);
     if (unshareable.isPresent()) {

@@ -10,6 +10,10 @@ import java.util.Map;
 public final class UsagePolicies {
   private UsagePolicies() {}
 
+  /**
+   * @param namespaceLabels the namespace's labels, or null when the operator does not read namespaces
+   *     (installed for a list of them): a selector then admits none, whatever it says
+   */
   public static boolean admits(Repository repository, String namespace, Map<String, String> namespaceLabels) {
     if (namespace.equals(repository.getMetadata().getNamespace())) {
       return true;
@@ -19,9 +23,20 @@ public final class UsagePolicies {
     String from = allowed == null || allowed.getFrom() == null ? "Same" : allowed.getFrom();
     return switch (from) {
       case "All" -> true;
-      case "Selector" -> matches(allowed.getSelector(), namespaceLabels == null ? Map.of() : namespaceLabels);
+      case "Selector" -> namespaceLabels != null && matches(allowed.getSelector(), namespaceLabels);
       default -> false;
     };
+  }
+
+  /** Why a namespace is not admitted, for the condition's message. */
+  public static String refusal(Repository repository, String namespace, Map<String, String> namespaceLabels) {
+    String name = repository.getMetadata().getNamespace() + "/" + repository.getMetadata().getName();
+    var policy = repository.getSpec().getUsagePolicy();
+    boolean selector = policy != null && policy.getAllowedNamespaces() != null && "Selector".equals(policy.getAllowedNamespaces().getFrom());
+    return "the usage policy of Repository " + name + " does not admit namespace " + namespace + (selector && namespaceLabels == null
+        ? ": this operator watches a list of namespaces and does not read their labels, so"
+            + " spec.usagePolicy.allowedNamespaces.from: Selector admits none (use All)"
+        : "");
   }
 
   static boolean matches(V1LabelSelector selector, Map<String, String> labels) {

@@ -32,7 +32,10 @@ class NamespacesListerWatcherTest {
     }
 
     @Override
-    public V1ConfigMapList list(CallGeneratorParams params) {
+    public V1ConfigMapList list(CallGeneratorParams params) throws io.kubernetes.client.openapi.ApiException {
+      if (listVersion == null) {
+        throw new io.kubernetes.client.openapi.ApiException(403, "forbidden");
+      }
       return new V1ConfigMapList().metadata(new V1ListMeta().resourceVersion(listVersion))
           .items(new ArrayList<>(List.of(map(name, "listed", listVersion))));
     }
@@ -91,5 +94,22 @@ class NamespacesListerWatcherTest {
     assertThat(namespaces.get("billing").openedFrom).as("not the newest version of all namespaces").containsOnly("90");
     // shop resumes after what was handed on, and an event still queued when the joined watch ended comes again.
     assertThat(namespaces.get("shop").openedFrom.get(1)).isEqualTo(seen.isEmpty() ? "100" : seen.get(seen.size() - 1));
+  }
+
+  @Test
+  void aNamespaceThatCannotBeReadIsLeftOutInsteadOfStoppingTheOthers() throws Exception {
+    Map<String, Namespace> namespaces = new ConcurrentHashMap<>(Map.of(
+        "shop", new Namespace("shop", "100", List.of(List.of("105"))),
+        "gone", new Namespace("gone", null, List.of())));
+    NamespacesListerWatcher<V1ConfigMap, V1ConfigMapList> joined = new NamespacesListerWatcher<>(List.of("shop", "gone"),
+        namespaces::get);
+
+    assertThat(joined.list(new CallGeneratorParams(false, null, null)).getItems()).extracting(m -> m.getMetadata().getNamespace())
+        .containsExactly("shop");
+    try (Watchable<V1ConfigMap> watch = joined.watch(new CallGeneratorParams(true, "100", 300))) {
+      assertThat(watch.hasNext()).isTrue();
+      assertThat(watch.next().object.getMetadata().getResourceVersion()).isEqualTo("105");
+    }
+    assertThat(namespaces.get("gone").openedFrom).as("no watch where the list was refused").isEmpty();
   }
 }
