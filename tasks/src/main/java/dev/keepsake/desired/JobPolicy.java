@@ -21,9 +21,15 @@ import java.util.List;
  * @param rootAllowed whether runtimeSettings may run a Job as uid 0 or with runAsNonRoot false
  * @param serviceAccounts ServiceAccounts runtimeSettings may name, besides the Jobs' own
  * @param runnerImagePrefixes images whose keepsake command gets the repository's credentials
+ * @param priorityClasses priority classes runtimeSettings may name (a high one preempts others' pods); none by default
+ * @param tolerationKeys taint keys runtimeSettings may tolerate (a toleration reaches dedicated nodes); none by default
  */
 public record JobPolicy(List<String> hostPathPrefixes, boolean rootAllowed, List<String> serviceAccounts,
-    List<String> runnerImagePrefixes) {
+    List<String> runnerImagePrefixes, List<String> priorityClasses, List<String> tolerationKeys) {
+
+  public JobPolicy(List<String> hostPathPrefixes, boolean rootAllowed, List<String> serviceAccounts, List<String> runnerImagePrefixes) {
+    this(hostPathPrefixes, rootAllowed, serviceAccounts, runnerImagePrefixes, List.of(), List.of());
+  }
 
   /** Volumes the operator adds: the API token, the repository, the scratch folder, the target. */
   static final String RESERVED_VOLUME_PREFIX = "keepsake-";
@@ -40,6 +46,8 @@ public record JobPolicy(List<String> hostPathPrefixes, boolean rootAllowed, List
     hostPathPrefixes = List.copyOf(hostPathPrefixes);
     serviceAccounts = List.copyOf(serviceAccounts);
     runnerImagePrefixes = List.copyOf(runnerImagePrefixes);
+    priorityClasses = List.copyOf(priorityClasses);
+    tolerationKeys = List.copyOf(tolerationKeys);
   }
 
   /** No node folders, no root, no other ServiceAccount; runner images beside the operator's runner image. */
@@ -48,7 +56,12 @@ public record JobPolicy(List<String> hostPathPrefixes, boolean rootAllowed, List
   }
 
   public JobPolicy withHostPathPrefixes(List<String> prefixes) {
-    return new JobPolicy(prefixes, rootAllowed, serviceAccounts, runnerImagePrefixes);
+    return new JobPolicy(prefixes, rootAllowed, serviceAccounts, runnerImagePrefixes, priorityClasses, tolerationKeys);
+  }
+
+  public JobPolicy withScheduling(List<String> allowedPriorityClasses, List<String> allowedTolerationKeys) {
+    return new JobPolicy(hostPathPrefixes, rootAllowed, serviceAccounts, runnerImagePrefixes, allowedPriorityClasses,
+        allowedTolerationKeys);
   }
 
   /** "registry/keepsake/runner:1.0" → "registry/keepsake/": the catalog's images live beside the runner's. */
@@ -103,6 +116,21 @@ public record JobPolicy(List<String> hostPathPrefixes, boolean rootAllowed, List
           throw new ResolutionException("RootNotAllowed", field + ".securityContext." + id[0] + " is 0 (root), and this"
               + " installation does not let Jobs run as root (jobPolicy.allowRoot)");
         }
+      }
+    }
+    String priority = runtime.getPriorityClassName();
+    if (priority != null && !priorityClasses.contains(priority)) {
+      throw new ResolutionException("PriorityClassNotAllowed", field + ".priorityClassName " + priority + " is not one this"
+          + " installation lets Jobs use (" + (priorityClasses.isEmpty() ? "none" : String.join(", ", priorityClasses))
+          + "; jobPolicy.priorityClasses)");
+    }
+    for (var toleration : runtime.getTolerations() == null ? List.<io.kubernetes.client.openapi.models.V1Toleration>of()
+        : runtime.getTolerations()) {
+      if (toleration.getKey() == null || !tolerationKeys.contains(toleration.getKey())) {
+        throw new ResolutionException("TolerationNotAllowed", field + ".tolerations: "
+            + (toleration.getKey() == null ? "a toleration without a key (it tolerates every taint)" : "key " + toleration.getKey())
+            + " is not one this installation lets Jobs tolerate (" + (tolerationKeys.isEmpty() ? "none" : String.join(", ", tolerationKeys))
+            + "; jobPolicy.tolerationKeys)");
       }
     }
     String account = runtime.getServiceAccountName();

@@ -156,6 +156,21 @@ class TenantLimitsTest {
     fsGroup.configuration().getSpec().runtimeSettings(new RuntimeSettings().securityContext(new PodSecurity().fsGroup(0L)));
     assertThat(refusal(fsGroup).getMessage()).startsWith("spec.runtimeSettings.securityContext.fsGroup is 0 (root)");
 
+    BackupJobs.Inputs priority = redisInputs();
+    priority.configuration().getSpec().runtimeSettings(new RuntimeSettings().priorityClassName("system-cluster-critical"));
+    assertThat(refusal(priority).getMessage()).isEqualTo("spec.runtimeSettings.priorityClassName system-cluster-critical is not"
+        + " one this installation lets Jobs use (none; jobPolicy.priorityClasses)");
+    BackupJobs.Inputs everyTaint = redisInputs();
+    everyTaint.configuration().getSpec().runtimeSettings(new RuntimeSettings().tolerations(List.of(
+        new io.kubernetes.client.openapi.models.V1Toleration().operator("Exists"))));
+    assertThat(refusal(everyTaint).getMessage()).isEqualTo("spec.runtimeSettings.tolerations: a toleration without a key (it"
+        + " tolerates every taint) is not one this installation lets Jobs tolerate (none; jobPolicy.tolerationKeys)");
+    BackupJobs.Inputs dedicated = redisInputs();
+    dedicated.configuration().getSpec().runtimeSettings(new RuntimeSettings().priorityClassName("backup").tolerations(List.of(
+        new io.kubernetes.client.openapi.models.V1Toleration().key("dedicated").operator("Equal").value("backup"))));
+    assertThatCode(() -> BackupJobs.forSession(withSettings(dedicated, SETTINGS.withJobPolicy(SETTINGS.jobPolicy()
+        .withScheduling(List.of("backup"), List.of("dedicated")))))).doesNotThrowAnyException();
+
     OperatorSettings allowing = SETTINGS.withJobPolicy(new JobPolicy(List.of(), true, List.of("deployer"), List.of("keepsake/")));
     assertThatCode(() -> BackupJobs.forSession(withSettings(account, allowing))).doesNotThrowAnyException();
     assertThatCode(() -> BackupJobs.forSession(withSettings(root, allowing))).doesNotThrowAnyException();

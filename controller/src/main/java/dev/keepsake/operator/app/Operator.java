@@ -204,7 +204,8 @@ public final class Operator implements AutoCloseable {
     return new JobPolicy(list(env.get("KEEPSAKE_HOST_PATH_PREFIXES")),
         Boolean.parseBoolean(env.getOrDefault("KEEPSAKE_ALLOW_ROOT", "false")),
         list(env.get("KEEPSAKE_JOB_SERVICE_ACCOUNTS")),
-        imagePrefixes.isEmpty() ? defaults.runnerImagePrefixes() : imagePrefixes);
+        imagePrefixes.isEmpty() ? defaults.runnerImagePrefixes() : imagePrefixes,
+        list(env.get("KEEPSAKE_PRIORITY_CLASSES")), list(env.get("KEEPSAKE_TOLERATION_KEYS")));
   }
 
   private static List<String> list(String commaSeparated) {
