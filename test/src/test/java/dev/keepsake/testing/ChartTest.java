@@ -246,9 +246,7 @@ class ChartTest {
       elsewhere.setUp(redis, RedisScenario.localRepository(work.resolve("elsewhere")), Map.of("RESTIC_PASSWORD", "elsewhere restic pw"));
       elsewhere.configure("@daily", false);
       scenario.backUpNow("namespaced");
-      BackupSession backup = await().atMost(Duration.ofMinutes(3)).ignoreExceptions()
-          .until(() -> ApiKind.BACKUP_SESSION.api(admin).get(namespace.name(), "namespaced").getObject(),
-              s -> s.getStatus() != null && s.getStatus().getPhase() != null && s.getStatus().getPhase().isFinished());
+      BackupSession backup = finishedBackup(admin, namespace.name(), "namespaced");
       assertThat(backup.getStatus().getPhase()).as(backup.getStatus().getMessage() + podLogs(work.resolve("kubelet")))
           .isEqualTo(SessionPhase.Succeeded);
       assertThat(ApiKind.BACKUP_CONFIGURATION.api(admin).get(unwatched, RedisScenario.CONFIGURATION).getObject().getStatus())
@@ -325,9 +323,7 @@ class ChartTest {
       scenario.setUp(redis, RedisScenario.localRepository(repository), Map.of("RESTIC_PASSWORD", "chart restic password"));
       scenario.configure("@daily", false);
       scenario.backUpNow("under-chart-rbac");
-      BackupSession backup = await().atMost(Duration.ofMinutes(3)).ignoreExceptions()
-          .until(() -> ApiKind.BACKUP_SESSION.api(admin).get(namespace.name(), "under-chart-rbac").getObject(),
-              s -> s.getStatus() != null && s.getStatus().getPhase() != null && s.getStatus().getPhase().isFinished());
+      BackupSession backup = finishedBackup(admin, namespace.name(), "under-chart-rbac");
       assertThat(backup.getStatus().getPhase()).as(backup.getStatus().getMessage() + podLogs(work.resolve("kubelet")))
           .isEqualTo(SessionPhase.Succeeded);
       scenario.restoreLatest("restore-under-chart-rbac");
@@ -338,9 +334,7 @@ class ChartTest {
       // An operator without Secret rights cannot tell a Secret is gone: the pod that cannot start says so.
       new CoreV1Api(admin).deleteNamespacedSecret(RedisScenario.REPOSITORY_SECRET, namespace.name()).execute();
       scenario.backUpNow("secret-gone");
-      BackupSession withoutSecret = await().atMost(Duration.ofMinutes(3)).ignoreExceptions()
-          .until(() -> ApiKind.BACKUP_SESSION.api(admin).get(namespace.name(), "secret-gone").getObject(),
-              s -> s.getStatus() != null && s.getStatus().getPhase() != null && s.getStatus().getPhase().isFinished());
+      BackupSession withoutSecret = finishedBackup(admin, namespace.name(), "secret-gone");
       assertThat(withoutSecret.getStatus().getPhase()).isEqualTo(SessionPhase.Failed);
       assertThat(withoutSecret.getStatus().getMessage()).contains(RedisScenario.REPOSITORY_SECRET, "not found");
       RunnerProcess check = new RunnerProcess(work, Map.of("RESTIC_REPOSITORY", repository.toString(),
@@ -443,5 +437,11 @@ class ChartTest {
       }
     }
     return names;
+  }
+
+  private static BackupSession finishedBackup(ApiClient admin, String namespace, String name) {
+    return await().atMost(Duration.ofMinutes(3)).ignoreExceptions()
+        .until(() -> ApiKind.BACKUP_SESSION.api(admin).get(namespace, name).getObject(),
+            s -> s.getStatus() != null && s.getStatus().getPhase() != null && s.getStatus().getPhase().isFinished());
   }
 }
