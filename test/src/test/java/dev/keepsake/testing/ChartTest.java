@@ -217,11 +217,7 @@ class ChartTest {
         assertThat(response.isSuccess()).as(String.valueOf(response.getStatus())).isTrue();
       }
     }
-    String token = new CoreV1Api(admin).createNamespacedServiceAccountToken("kp-keepsake", release,
-        new AuthenticationV1TokenRequest().spec(new V1TokenRequestSpec().expirationSeconds(3600L).audiences(List.of()))).execute()
-        .getStatus().getToken();
-    Path operatorKubeconfig = Kubeconfigs.withToken(work.resolve("operator"), controlPlane.serverUrl(),
-        controlPlane.certificateAuthorityPem(), "kp-keepsake", token, release);
+    Path operatorKubeconfig = operatorKubeconfig(controlPlane, release, work);
     ApiClient asOperator = controlPlane.clientFor(operatorKubeconfig);
 
     assertThat(allowed(asOperator, "list", "keepsake.dev", "backupconfigurations", namespace.name())).as("watched").isTrue();
@@ -277,11 +273,7 @@ class ChartTest {
         assertThat(response.isSuccess() || response.getHttpStatusCode() == 409).as(String.valueOf(response.getStatus())).isTrue();
       }
     }
-    String token = new CoreV1Api(admin).createNamespacedServiceAccountToken("kp-keepsake", release,
-        new AuthenticationV1TokenRequest().spec(new V1TokenRequestSpec().expirationSeconds(3600L).audiences(List.of()))).execute()
-        .getStatus().getToken();
-    Path operatorKubeconfig = Kubeconfigs.withToken(work.resolve("operator"), controlPlane.serverUrl(),
-        controlPlane.certificateAuthorityPem(), "kp-keepsake", token, release);
+    Path operatorKubeconfig = operatorKubeconfig(controlPlane, release, work);
     ApiClient asOperator = controlPlane.clientFor(operatorKubeconfig);
 
     // Each "cannot" of the chart's README, as the API server answers it for the operator's token.
@@ -443,5 +435,14 @@ class ChartTest {
     return await().atMost(Duration.ofMinutes(3)).ignoreExceptions()
         .until(() -> ApiKind.BACKUP_SESSION.api(admin).get(namespace, name).getObject(),
             s -> s.getStatus() != null && s.getStatus().getPhase() != null && s.getStatus().getPhase().isFinished());
+  }
+
+  /** A kubeconfig with a token of the chart's operator ServiceAccount, and so only its rights. */
+  private static Path operatorKubeconfig(LocalControlPlane controlPlane, String release, Path work) throws ApiException {
+    String token = new CoreV1Api(controlPlane.client()).createNamespacedServiceAccountToken("kp-keepsake", release,
+        new AuthenticationV1TokenRequest().spec(new V1TokenRequestSpec().expirationSeconds(3600L).audiences(List.of()))).execute()
+        .getStatus().getToken();
+    return Kubeconfigs.withToken(work.resolve("operator"), controlPlane.serverUrl(), controlPlane.certificateAuthorityPem(),
+        "kp-keepsake", token, release);
   }
 }
