@@ -49,11 +49,19 @@ public final class Writer {
   private volatile boolean secretsReadable = true;
   private final ApiClient client;
   private final GenericKubernetesApi<V1CronJob, V1CronJobList> cronJobs;
+  private final GenericKubernetesApi<V1ServiceAccount, V1ServiceAccountList> serviceAccounts;
+  private final GenericKubernetesApi<V1Role, V1RoleList> roles;
+  private final GenericKubernetesApi<V1RoleBinding, V1RoleBindingList> roleBindings;
   private final java.util.Set<String> identitiesApplied = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public Writer(ApiClient client) {
     this.client = client;
     this.cronJobs = new GenericKubernetesApi<>(V1CronJob.class, V1CronJobList.class, "batch", "v1", "cronjobs", client);
+    this.serviceAccounts =
+        new GenericKubernetesApi<>(V1ServiceAccount.class, V1ServiceAccountList.class, "", "v1", "serviceaccounts", client);
+    this.roles = new GenericKubernetesApi<>(V1Role.class, V1RoleList.class, "rbac.authorization.k8s.io", "v1", "roles", client);
+    this.roleBindings = new GenericKubernetesApi<>(V1RoleBinding.class, V1RoleBindingList.class, "rbac.authorization.k8s.io", "v1",
+        "rolebindings", client);
   }
 
   /**
@@ -128,12 +136,11 @@ public final class Writer {
       return;
     }
     try {
-      apply(new GenericKubernetesApi<>(V1ServiceAccount.class, V1ServiceAccountList.class, "", "v1", "serviceaccounts", client),
+      apply(serviceAccounts,
           JobIdentity.serviceAccount(namespace, name));
-      apply(new GenericKubernetesApi<>(V1Role.class, V1RoleList.class, "rbac.authorization.k8s.io", "v1", "roles", client),
+      apply(roles,
           JobIdentity.role(namespace, name));
-      apply(new GenericKubernetesApi<>(V1RoleBinding.class, V1RoleBindingList.class, "rbac.authorization.k8s.io", "v1", "rolebindings",
-          client), JobIdentity.roleBinding(namespace, name));
+      apply(roleBindings, JobIdentity.roleBinding(namespace, name));
     } catch (ApiException e) {
       identitiesApplied.remove(namespace + "/" + name);
       throw e;
@@ -149,13 +156,12 @@ public final class Writer {
       throws ApiException {
     String named = runtime == null ? null : runtime.getServiceAccountName();
     if (named == null) {
-      apply(new GenericKubernetesApi<>(V1ServiceAccount.class, V1ServiceAccountList.class, "", "v1", "serviceaccounts", client),
+      apply(serviceAccounts,
           JobIdentity.sessionServiceAccount(identity));
     }
-    apply(new GenericKubernetesApi<>(V1Role.class, V1RoleList.class, "rbac.authorization.k8s.io", "v1", "roles", client),
+    apply(roles,
         JobIdentity.sessionRole(identity));
-    apply(new GenericKubernetesApi<>(V1RoleBinding.class, V1RoleBindingList.class, "rbac.authorization.k8s.io", "v1", "rolebindings",
-        client), JobIdentity.sessionRoleBinding(identity, named != null ? named : identity.name()));
+    apply(roleBindings, JobIdentity.sessionRoleBinding(identity, named != null ? named : identity.name()));
   }
 
   private <T extends io.kubernetes.client.common.KubernetesObject, L extends io.kubernetes.client.common.KubernetesListObject> void apply(
