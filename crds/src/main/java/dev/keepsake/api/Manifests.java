@@ -67,6 +67,11 @@ public final class Manifests {
     return JSON.getGson().fromJson(document, type);
   }
 
+  /** The Gson the Kubernetes client uses, with its date-time and model adapters. */
+  public static com.google.gson.Gson gson() {
+    return JSON.getGson();
+  }
+
   public static JsonObject toJson(Object model) {
     return JSON.getGson().toJsonTree(model).getAsJsonObject();
   }

@@ -19,6 +19,7 @@ public class RepositoryStatus {
   private String lastCheckResult;
   private String lastCheckMessage;
   private List<SnapshotEntry> snapshots;
+  private RepositoryOperation lastOperation;
 
   public Long getObservedGeneration() {
     return observedGeneration;
@@ -134,6 +135,15 @@ public class RepositoryStatus {
 
   public RepositoryStatus snapshots(List<SnapshotEntry> snapshots) {
     this.snapshots = snapshots;
+    return this;
+  }
+
+  public RepositoryOperation getLastOperation() {
+    return lastOperation;
+  }
+
+  public RepositoryStatus lastOperation(RepositoryOperation lastOperation) {
+    this.lastOperation = lastOperation;
     return this;
   }
 }

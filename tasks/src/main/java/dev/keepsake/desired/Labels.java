@@ -11,8 +11,10 @@ public final class Labels {
   public static final String SESSION = "keepsake.dev/session";
   public static final String RESTORE = "keepsake.dev/restore";
   public static final String REPOSITORY = "keepsake.dev/repository";
-  /** What a Job of a Repository does (check); the wipe Job has none. */
+  /** What a Job of a Repository does (check, unlock); the wipe Job has none. */
   public static final String OPERATION = "keepsake.dev/operation";
+  /** The id of the one-off request (annotation keepsake.dev/request) a Repository's Job runs. */
+  public static final String REQUEST = "keepsake.dev/request";
   /** Selects exactly the Jobs and CronJobs the operator caches. */
   public static final String SELECTOR = MANAGED_BY + "=" + MANAGER;
 

@@ -37,6 +37,11 @@ public final class Names {
     return fit("keepsake-wipe-" + repository, JOB_MAX);
   }
 
+  /** The Job of a one-off request on a repository: the request's id keeps two requests apart. */
+  public static String operationJob(String operation, String repository, String id) {
+    return fit("keepsake-" + operation + "-" + repository + "-" + id, JOB_MAX);
+  }
+
   public static String fit(String name, int max) {
     if (name.length() <= max) {
       return name;

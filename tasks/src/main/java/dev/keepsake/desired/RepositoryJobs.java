@@ -1,5 +1,6 @@
 package dev.keepsake.desired;
 
+import dev.keepsake.api.OperationRequest;
 import dev.keepsake.api.Repository;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1EnvVar;
@@ -7,30 +8,48 @@ import io.kubernetes.client.openapi.models.V1Job;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Jobs that work on a Repository itself rather than on a target: wiping it out before it is deleted. */
+/** Jobs that work on a Repository itself rather than on a target: checks, lock removal, and the wipe before it is deleted. */
 public final class RepositoryJobs {
   public static final String WIPE_CONTAINER = "wipe";
-  public static final String CHECK_CONTAINER = "check";
   public static final String CHECK = "check";
 
   private RepositoryJobs() {}
 
   /** restic check of the repository, with a read of part of its data when the Repository asks for one. */
   public static V1Job check(Repository repository, OperatorSettings settings) {
-    String name = repository.getMetadata().getName();
-    List<String> command = new ArrayList<>(List.of("keepsake", "check"));
     String subset = repository.getSpec().getCheck() == null ? null : repository.getSpec().getCheck().getReadDataSubset();
-    if (subset != null) {
-      command.addAll(List.of("--read-data-subset", subset));
+    return job(Names.checkCronJob(repository.getMetadata().getName()), CHECK, checkCommand(subset), null, repository, settings);
+  }
+
+  /** The Job of a one-off request (annotation keepsake.dev/request): a check, or the removal of locks. */
+  public static V1Job operation(Repository repository, OperationRequest request, OperatorSettings settings) {
+    String name = Names.operationJob(request.getOperation(), repository.getMetadata().getName(), request.getId());
+    List<String> command = OperationRequest.CHECK.equals(request.getOperation()) ? checkCommand(request.getReadDataSubset())
+        : Boolean.TRUE.equals(request.getRemoveAll()) ? List.of("keepsake", "unlock", "--remove-all") : List.of("keepsake", "unlock");
+    return job(name, request.getOperation(), command, request.getId(), repository, settings);
+  }
+
+  private static List<String> checkCommand(String readDataSubset) {
+    List<String> command = new ArrayList<>(List.of("keepsake", "check"));
+    if (readDataSubset != null) {
+      command.addAll(List.of("--read-data-subset", readDataSubset));
     }
-    java.util.Map<String, String> labels = Labels.of(Labels.REPOSITORY, name);
-    labels.put(Labels.OPERATION, CHECK);
+    return command;
+  }
+
+  private static V1Job job(String jobName, String operation, List<String> command, String requestId, Repository repository,
+      OperatorSettings settings) {
+    java.util.Map<String, String> labels = Labels.of(Labels.REPOSITORY, repository.getMetadata().getName());
+    labels.put(Labels.OPERATION, operation);
+    if (requestId != null) {
+      labels.put(Labels.REQUEST, requestId);
+    }
     return SessionJob.build(new SessionJob.Parts(
-        Names.checkCronJob(name),
+        jobName,
         repository.getMetadata().getNamespace(),
         labels,
         SessionJob.ownedBy(repository),
-        List.of(new V1Container().name(CHECK_CONTAINER).image(settings.runnerImage()).command(command)),
+        List.of(new V1Container().name(operation).image(settings.runnerImage()).command(new ArrayList<>(command))),
         List.of(),
         repository,
         null,

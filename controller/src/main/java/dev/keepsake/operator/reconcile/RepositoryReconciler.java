@@ -40,11 +40,13 @@ public final class RepositoryReconciler implements Reconciler {
   private final Cluster cluster;
   private final Writer writer;
   private final OperatorSettings settings;
+  private final RepositoryRequests requests;
 
   public RepositoryReconciler(Cluster cluster, Writer writer, OperatorSettings settings) {
     this.cluster = cluster;
     this.writer = writer;
     this.settings = settings;
+    this.requests = new RepositoryRequests(cluster, writer, settings);
   }
 
   @Override
@@ -87,6 +89,7 @@ public final class RepositoryReconciler implements Reconciler {
       status = refusedByPolicy(repository, status);
       status = scheduleChecks(repository, status);
       status = lastCheck(repository, status);
+      status = requests.apply(repository, status);
       if (step == WipeOut.Step.CREATE_JOB || step == WipeOut.Step.WAIT_FOR_JOB || step == WipeOut.Step.JOB_FAILED) {
         String failure = step == WipeOut.Step.JOB_FAILED ? failureOf(request.getNamespace(), jobName) : null;
         status = RepositoryStatuses.wipingOut(status, repository, step, jobName, failure, OffsetDateTime.now());
@@ -97,6 +100,9 @@ public final class RepositoryReconciler implements Reconciler {
       RepositoryStatus before = repository.getStatus() == null ? new RepositoryStatus() : repository.getStatus();
       if (!Manifests.toJson(status).equals(Manifests.toJson(before)) && !writer.writeStatus(ApiKind.REPOSITORY, repository, status)) {
         return Results.conflict();
+      }
+      if (RepositoryRequests.running(status)) {
+        return Results.after(RepositoryRequests.RUNNING_RECHECK);
       }
       return secretExists ? Results.done() : Results.after(Readiness.MISSING_INPUT_RECHECK);
     } catch (ApiException e) {

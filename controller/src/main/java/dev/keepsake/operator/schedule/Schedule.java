@@ -55,6 +55,11 @@ public record Schedule(String expression, ZoneId zone, Cron cron) {
     return ExecutionTime.forCron(cron).nextExecution(time.withZoneSameInstant(zone));
   }
 
+  /** The last scheduled time strictly before {@code time}. */
+  public Optional<ZonedDateTime> lastBefore(ZonedDateTime time) {
+    return ExecutionTime.forCron(cron).lastExecution(time.withZoneSameInstant(zone));
+  }
+
   /** The schedule in words, with its zone: "at 02:30 (Europe/Paris)". */
   public String describe() {
     return CronDescriptor.instance(Locale.UK).describe(cron) + " (" + zone.getId() + ")";

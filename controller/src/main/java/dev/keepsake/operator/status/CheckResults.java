@@ -37,7 +37,8 @@ public final class CheckResults {
             "Job " + ended.job().getMetadata().getName() + ": " + text, generation, ended.at()));
   }
 
-  private static Optional<Ended> ended(V1Job job) {
+  /** When and how {@code job} ended; empty while it runs. */
+  public static Optional<Ended> ended(V1Job job) {
     List<V1JobCondition> conditions = job.getStatus() == null || job.getStatus().getConditions() == null ? List.of()
         : job.getStatus().getConditions();
     for (V1JobCondition condition : conditions) {

@@ -35,7 +35,8 @@ public final class RepositoryStatuses {
         .totalSizeBytes(previous.getTotalSizeBytes())
         .lastCheckTime(previous.getLastCheckTime())
         .lastCheckResult(previous.getLastCheckResult())
-        .lastCheckMessage(previous.getLastCheckMessage());
+        .lastCheckMessage(previous.getLastCheckMessage())
+        .lastOperation(previous.getLastOperation());
     List<BackupSession> succeeded = sessions.stream()
         .filter(s -> s.getStatus() != null && s.getStatus().getPhase() == SessionPhase.Succeeded && s.getStatus().getCompletionTime() != null)
         .sorted(Comparator.comparing((BackupSession s) -> s.getStatus().getCompletionTime()).reversed())

@@ -1,6 +1,9 @@
 package dev.keepsake.runner.command;
 
+import com.google.gson.JsonObject;
 import dev.keepsake.runner.Log;
+import dev.keepsake.runner.report.Metrics;
+import dev.keepsake.runner.report.SessionStatus;
 import dev.keepsake.runner.restic.Restic;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,25 +16,32 @@ import picocli.CommandLine.Option;
     "gone on this host). Live locks stay unless --remove-all is given."})
 final class UnlockCommand implements Callable<Integer> {
   @Mixin RepositoryOptions repository;
+  @Mixin ReportOptions report;
 
   @Option(names = "--remove-all", description = "Remove every lock, also those of running processes. Only when sure nothing runs.")
   boolean removeAll;
 
   @Override
   public Integer call() {
+    // Only the termination message: an unlock is no backup, it has no metrics of its own.
+    RunReport run = new RunReport("unlock", new Metrics(null, "keepsake-unlock", java.util.Map.of()),
+        SessionStatus.forSession(report.namespace(), null, null), report.terminationLog());
     try {
-      Restic restic = Restic.open(repository.repository(), System.getenv(), repository.scratch);
+      Restic restic = repository.open(System.getenv());
       Log.useRedactor(restic.redactor());
+      int before = restic.lockCount();
       List<String> args = new ArrayList<>(List.of("unlock"));
       if (removeAll) {
         args.add("--remove-all");
       }
       restic.run(args).orThrow("restic unlock", restic.repository().displayLocation());
-      Log.info("%s locks of %s", removeAll ? "removed all" : "removed the stale", restic.repository().displayLocation());
-      return 0;
+      int after = restic.lockCount();
+      String message = "removed " + Math.max(0, before - after) + " of " + before + " lock(s) of "
+          + restic.repository().displayLocation()
+          + (after > 0 ? "; " + after + " lock(s) of live processes remain (--remove-all removes them too)" : "");
+      return run.succeeded(message, new JsonObject());
     } catch (RuntimeException failure) {
-      Log.error("unlock failed: %s", failure.getMessage());
-      return 1;
+      return run.failed(failure);
     }
   }
 }

@@ -1,0 +1,101 @@
+package dev.keepsake.cli;
+
+import dev.keepsake.api.Bytes;
+import dev.keepsake.api.Progress;
+import dev.keepsake.api.SessionPhase;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Follows a session or an operation until it ends: on a terminal one line that updates in place,
+ * otherwise a plain line whenever the phase changes and at most every 10 seconds while it runs.
+ */
+final class Follower {
+  /** What one look at the followed object shows. */
+  record Seen(SessionPhase phase, String reason, String message, Progress progress) {
+    boolean finished() {
+      return phase != null && phase.isFinished();
+    }
+  }
+
+  private static final Duration PLAIN_EVERY = Duration.ofSeconds(10);
+  private final PrintWriter out;
+  private final boolean interactive;
+  private final Duration poll;
+
+  Follower(PrintWriter out, boolean interactive, Duration poll) {
+    this.out = out;
+    this.interactive = interactive;
+    this.poll = poll;
+  }
+
+  /** Looks until the object ends or {@code timeout} passes (null: no limit); returns the last look. */
+  Seen follow(Supplier<Seen> look, Duration timeout) {
+    Instant deadline = timeout == null ? null : Instant.now().plus(timeout);
+    String lastLine = null;
+    SessionPhase lastPhase = null;
+    Instant lastPrinted = Instant.EPOCH;
+    while (true) {
+      Seen seen = look.get();
+      String line = line(seen);
+      if (interactive) {
+        if (!line.equals(lastLine)) {
+          out.print("\r\033[K" + line);
+          out.flush();
+        }
+      } else if (!Objects.equals(seen.phase(), lastPhase)
+          || !line.equals(lastLine) && Duration.between(lastPrinted, Instant.now()).compareTo(PLAIN_EVERY) >= 0) {
+        out.println(line);
+        out.flush();
+        lastPrinted = Instant.now();
+      }
+      lastLine = line;
+      lastPhase = seen.phase();
+      if (seen.finished()) {
+        if (interactive) {
+          out.println();
+        }
+        return seen;
+      }
+      if (deadline != null && Instant.now().isAfter(deadline)) {
+        if (interactive) {
+          out.println();
+        }
+        throw new CliException("still " + (seen.phase() == null ? "waiting for the operator" : seen.phase())
+            + " after " + dev.keepsake.api.Durations.human(timeout) + "; it goes on in the cluster");
+      }
+      try {
+        Thread.sleep(poll.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CliException("interrupted; it goes on in the cluster");
+      }
+    }
+  }
+
+  static String line(Seen seen) {
+    if (seen.phase() == null) {
+      return "Pending: waiting for the operator";
+    }
+    StringBuilder line = new StringBuilder(seen.phase().name());
+    Progress progress = seen.progress();
+    if (seen.phase() == SessionPhase.Running && progress != null && progress.getBytesDone() != null) {
+      line.append("  ").append(Bytes.human(progress.getBytesDone()));
+      if (progress.getBytesTotal() != null) {
+        line.append(" of ").append(Bytes.human(progress.getBytesTotal()));
+      }
+      if (progress.getBytesPerSecond() != null) {
+        line.append("  ").append(Bytes.human(progress.getBytesPerSecond())).append("/s");
+      }
+      if (progress.getPercent() != null) {
+        line.append("  ").append(progress.getPercent()).append('%');
+      }
+    } else if (!seen.finished() && seen.message() != null) {
+      line.append(": ").append(seen.message());
+    }
+    return line.toString();
+  }
+}

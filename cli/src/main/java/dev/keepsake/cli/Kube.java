@@ -1,0 +1,143 @@
+package dev.keepsake.cli;
+
+import dev.keepsake.api.ApiKind;
+import dev.keepsake.api.Resource;
+import io.kubernetes.client.custom.V1Patch;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.util.ClientBuilder;
+import io.kubernetes.client.util.KubeConfig;
+import io.kubernetes.client.util.generic.KubernetesApiResponse;
+import io.kubernetes.client.util.generic.options.ListOptions;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** The cluster as the user's kubeconfig reaches it, and the reads and writes the commands make. */
+final class Kube {
+  private final ApiClient client;
+  private final String namespace;
+  private final String server;
+
+  private Kube(ApiClient client, String namespace, String server) {
+    this.client = client;
+    this.namespace = namespace;
+    this.server = server;
+  }
+
+  /** Connects the way kubectl does: --kubeconfig, else the first file of $KUBECONFIG, else ~/.kube/config. */
+  static Kube connect(KubeOptions options, Map<String, String> env) {
+    Path file = kubeconfigFile(options.kubeconfig, env);
+    KubeConfig config;
+    try (Reader reader = Files.newBufferedReader(file)) {
+      config = KubeConfig.loadKubeConfig(reader);
+    } catch (IOException | RuntimeException e) {
+      throw new CliException("no cluster: cannot read kubeconfig " + file + ": " + e.getMessage());
+    }
+    config.setFile(file.toFile());
+    if (options.context != null && !config.setContext(options.context)) {
+      throw new CliException("no cluster: context \"" + options.context + "\" is not in kubeconfig " + file);
+    }
+    if (config.getServer() == null) {
+      throw new CliException("no cluster: kubeconfig " + file + " has no current context with a server"
+          + " (kubectl config use-context NAME, or --context)");
+    }
+    ApiClient client;
+    try {
+      client = ClientBuilder.kubeconfig(config)
+          .setReadTimeout(Duration.ofSeconds(options.requestTimeoutSeconds)).build();
+    } catch (IOException | RuntimeException e) {
+      throw new CliException("no cluster: kubeconfig " + file + " cannot be used: " + e.getMessage());
+    }
+    client.setConnectTimeout(5_000);
+    String namespace = options.namespace != null ? options.namespace
+        : config.getNamespace() != null ? config.getNamespace() : "default";
+    return new Kube(client, namespace, config.getServer());
+  }
+
+  static Path kubeconfigFile(String flag, Map<String, String> env) {
+    if (flag != null) {
+      return Path.of(flag);
+    }
+    String variable = env.get("KUBECONFIG");
+    if (variable != null && !variable.isBlank()) {
+      for (String part : variable.split(":")) {
+        if (!part.isBlank() && Files.isRegularFile(Path.of(part))) {
+          return Path.of(part);
+        }
+      }
+      throw new CliException("no cluster: no file of KUBECONFIG=" + variable + " exists");
+    }
+    Path home = Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".kube", "config");
+    if (!Files.isRegularFile(home)) {
+      throw new CliException("no cluster: KUBECONFIG is not set and " + home + " does not exist");
+    }
+    return home;
+  }
+
+  ApiClient client() {
+    return client;
+  }
+
+  String namespace() {
+    return namespace;
+  }
+
+  String server() {
+    return server;
+  }
+
+  /** The object, or a one-line error naming it when it does not exist. */
+  <T extends Resource<?, ?, T>> T get(ApiKind<T, ?> kind, String namespace, String name) {
+    KubernetesApiResponse<T> response = kind.api(client).get(namespace, name);
+    if (response.getHttpStatusCode() == 404) {
+      throw new CliException(kind.kind() + " " + name + " not found in namespace " + namespace);
+    }
+    return Failures.orThrow(response, "get", kind.crdName(), namespace, server).getObject();
+  }
+
+  /** The object, or null when it does not exist. */
+  <T extends Resource<?, ?, T>> T find(ApiKind<T, ?> kind, String namespace, String name) {
+    KubernetesApiResponse<T> response = kind.api(client).get(namespace, name);
+    return response.getHttpStatusCode() == 404 ? null
+        : Failures.orThrow(response, "get", kind.crdName(), namespace, server).getObject();
+  }
+
+  /** Every object of a kind in the namespace, or in all namespaces when {@code namespace} is null. */
+  <T extends Resource<?, ?, T>> List<T> list(ApiKind<T, ?> kind, String namespace) {
+    var api = kind.api(client);
+    var response = namespace == null ? api.list() : api.list(namespace, new ListOptions());
+    return Failures.orThrow(response, "list", kind.crdName(), namespace, server).getObject().getItems();
+  }
+
+  <T extends Resource<?, ?, T>> T create(ApiKind<T, ?> kind, T object) {
+    return Failures.orThrow(kind.api(client).create(object), "create", kind.crdName(), object.getMetadata().getNamespace(), server)
+        .getObject();
+  }
+
+  <T extends Resource<?, ?, T>> T mergePatch(ApiKind<T, ?> kind, String namespace, String name, String patch) {
+    KubernetesApiResponse<T> response =
+        kind.api(client).patch(namespace, name, V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, new V1Patch(patch));
+    if (response.getHttpStatusCode() == 404) {
+      throw new CliException(kind.kind() + " " + name + " not found in namespace " + namespace);
+    }
+    return Failures.orThrow(response, "patch", kind.crdName(), namespace, server).getObject();
+  }
+
+  /** Runs a call of the typed APIs, turning its failure into one line. */
+  <R> R call(String verb, String resource, String namespace, ApiCall<R> call) {
+    try {
+      return call.run();
+    } catch (ApiException e) {
+      throw Failures.of(e, verb, resource, namespace, server);
+    }
+  }
+
+  interface ApiCall<R> {
+    R run() throws ApiException;
+  }
+}

@@ -1,0 +1,23 @@
+# bash completion for kubectl-keepsake; load it with: source <(kubectl-keepsake completion bash)
+# The candidates come from `kubectl-keepsake __complete WORDS...`: commands, options, and the names of
+# objects in the namespace the command line names.
+_kubectl_keepsake() {
+  local line="${COMP_LINE:0:COMP_POINT}"
+  local -a words
+  read -r -a words <<<"$line"
+  [[ $line =~ [[:space:]]$ ]] && words+=("")
+  local cur="${words[${#words[@]}-1]}"
+  local out
+  out="$("${words[0]}" __complete "${words[@]:1}" 2>/dev/null)" || return 0
+  local directive="${out##*:}"
+  COMPREPLY=()
+  local candidate
+  while IFS= read -r candidate; do
+    candidate="${candidate%%$'\t'*}"
+    [[ -n $candidate && $candidate == "$cur"* ]] && COMPREPLY+=("$candidate")
+  done < <(printf '%s\n' "$out" | sed '$d')
+  if ((${#COMPREPLY[@]} == 0 && (directive & 4) == 0)); then
+    mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+  fi
+}
+complete -F _kubectl_keepsake kubectl-keepsake

@@ -1,0 +1,129 @@
+package dev.keepsake.operator.reconcile;
+
+import dev.keepsake.api.OperationRequest;
+import dev.keepsake.api.Repository;
+import dev.keepsake.api.RepositoryOperation;
+import dev.keepsake.api.RepositoryStatus;
+import dev.keepsake.api.SessionPhase;
+import dev.keepsake.desired.Names;
+import dev.keepsake.desired.OperatorSettings;
+import dev.keepsake.desired.RepositoryJobs;
+import dev.keepsake.operator.kube.Cluster;
+import dev.keepsake.operator.kube.Writer;
+import dev.keepsake.operator.status.CheckResults;
+import dev.keepsake.operator.status.RepositoryOperations;
+import dev.keepsake.operator.status.SessionPhases;
+import dev.keepsake.resolve.ResolutionException;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.models.V1Job;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+
+/**
+ * The one-off request in a Repository's annotation keepsake.dev/request (a check, or the removal of
+ * locks): its Job, created once per request id, and its outcome in status.lastOperation with Events.
+ */
+final class RepositoryRequests {
+  /** While a request's Job runs: how often to look at its pod, which no watch reports. */
+  static final Duration RUNNING_RECHECK = Duration.ofSeconds(5);
+  private final Cluster cluster;
+  private final Writer writer;
+  private final OperatorSettings settings;
+
+  RepositoryRequests(Cluster cluster, Writer writer, OperatorSettings settings) {
+    this.cluster = cluster;
+    this.writer = writer;
+    this.settings = settings;
+  }
+
+  /** The status with the request's progress; {@link #running} tells whether to look again soon. */
+  RepositoryStatus apply(Repository repository, RepositoryStatus status) throws ApiException {
+    if (repository.getMetadata().getDeletionTimestamp() != null) {
+      return status;
+    }
+    RepositoryOperation last = status.getLastOperation();
+    OperationRequest request;
+    try {
+      Optional<OperationRequest> asked = OperationRequest.of(repository.getMetadata().getAnnotations());
+      if (asked.isEmpty()) {
+        return status;
+      }
+      request = asked.get();
+    } catch (OperationRequest.Invalid invalid) {
+      String id = invalid.id() == null ? "" : invalid.id();
+      if (last != null && id.equals(last.getId()) && RepositoryOperations.INVALID_REQUEST.equals(last.getReason())
+          && invalid.getMessage().equals(last.getMessage())) {
+        return status;
+      }
+      writer.event(repository, true, RepositoryOperations.INVALID_REQUEST, invalid.getMessage());
+      return status.lastOperation(RepositoryOperations.refused(id, null, RepositoryOperations.INVALID_REQUEST,
+          invalid.getMessage(), OffsetDateTime.now()));
+    }
+    if (RepositoryOperations.finished(last, request.getId())) {
+      return status;
+    }
+    String namespace = repository.getMetadata().getNamespace();
+    String jobName = Names.operationJob(request.getOperation(), repository.getMetadata().getName(), request.getId());
+    V1Job job = Cluster.get(cluster.jobs, namespace, jobName);
+    boolean started = last != null && request.getId().equals(last.getId()) && last.getPhase() == SessionPhase.Running;
+    if (job == null && started) {
+      if (!writer.jobGone(namespace, jobName)) {
+        return status;
+      }
+      return end(repository, status, last, false, "JobDeleted", "Job " + jobName + " was deleted before it ended");
+    }
+    if (job == null) {
+      return start(repository, status, request, jobName);
+    }
+    if (!started) {
+      last = RepositoryOperations.started(request, jobName,
+          job.getMetadata().getCreationTimestamp() == null ? OffsetDateTime.now() : job.getMetadata().getCreationTimestamp());
+    }
+    Optional<CheckResults.Ended> ended = CheckResults.ended(job);
+    if (ended.isEmpty()) {
+      SessionPhases.Termination stuck = writer.podOutcome(namespace, jobName, false);
+      if (stuck == null) {
+        return status.lastOperation(last);
+      }
+      writer.stopJob(namespace, jobName);
+      return end(repository, status, last, false, stuck.reason(), "Job " + jobName + " cannot run: " + stuck.message());
+    }
+    SessionPhases.Termination termination = writer.termination(namespace, jobName);
+    boolean succeeded = ended.get().passed();
+    String message = termination != null && termination.message() != null ? termination.message()
+        : succeeded ? "Job " + jobName + " completed" : "Job " + jobName + " failed without a message";
+    String reason = succeeded ? "Completed" : termination != null && termination.reason() != null ? termination.reason() : "JobFailed";
+    return end(repository, status, last, succeeded, reason, message);
+  }
+
+  static boolean running(RepositoryStatus status) {
+    return status.getLastOperation() != null && status.getLastOperation().getPhase() == SessionPhase.Running;
+  }
+
+  private RepositoryStatus start(Repository repository, RepositoryStatus status, OperationRequest request, String jobName)
+      throws ApiException {
+    V1Job job;
+    try {
+      settings.jobPolicy().checkRepository(repository);
+      job = RepositoryJobs.operation(repository, request, settings);
+    } catch (ResolutionException refused) {
+      writer.event(repository, true, refused.reason(), request.getOperation() + " " + request.getId() + ": " + refused.getMessage());
+      return status.lastOperation(RepositoryOperations.refused(request.getId(), request.getOperation(), refused.reason(),
+          refused.getMessage(), OffsetDateTime.now()));
+    }
+    writer.ensureJobIdentity(repository.getMetadata().getNamespace(), settings.jobServiceAccount());
+    writer.createJob(job);
+    RepositoryOperation running = RepositoryOperations.started(request, jobName, OffsetDateTime.now());
+    writer.event(repository, false, "OperationStarted", running.getMessage());
+    return status.lastOperation(running);
+  }
+
+  private RepositoryStatus end(Repository repository, RepositoryStatus status, RepositoryOperation running, boolean succeeded,
+      String reason, String message) {
+    String operation = running.getOperation() == null ? "operation" : running.getOperation();
+    writer.event(repository, !succeeded, succeeded ? "OperationSucceeded" : "OperationFailed",
+        operation + " " + running.getId() + ": " + message);
+    return status.lastOperation(RepositoryOperations.ended(running, succeeded, reason, message, OffsetDateTime.now()));
+  }
+}
