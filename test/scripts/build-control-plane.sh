@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds etcd, kube-apiserver, kube-controller-manager and kube-scheduler, and for the real node kubelet,
-# kube-proxy and CoreDNS, from Go modules (through the Go module proxy) and caches them per version, so
-# the local control plane needs no Docker and no prebuilt downloads.
+# Builds etcd, kube-apiserver, kube-controller-manager and kube-scheduler, for the real node kubelet,
+# kube-proxy and CoreDNS, and kubectl of the same version, from Go modules (through the Go module proxy)
+# and caches them per version, so the local control plane needs no Docker and no prebuilt downloads.
 # Prints the directory holding the binaries on its last line of stdout.
 #
 # Kubernetes' own go.mod replaces its staging modules (k8s.io/api, k8s.io/apimachinery, ...) with local
@@ -12,7 +12,7 @@ set -euo pipefail
 KUBE_VERSION="${KEEPSAKE_KUBE_VERSION:-v1.33.13}"
 ETCD_VERSION="${KEEPSAKE_ETCD_VERSION:-v3.5.35}"
 COREDNS_VERSION="${KEEPSAKE_COREDNS_VERSION:-v1.14.7}"
-KUBE_COMMANDS=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy)
+KUBE_COMMANDS=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
 CACHE_ROOT="${KEEPSAKE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/keepsake}"
 OUT="$CACHE_ROOT/control-plane/kube-$KUBE_VERSION-etcd-$ETCD_VERSION"
 

@@ -6,8 +6,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
     description = {"Check a repository's integrity.",
-        "Runs restic check as a Job in the cluster with the Repository's credentials, and follows it until",
-        "it ends. Exit status 0 only when the check passed."},
+        "Runs restic check as a Job in the cluster with the Repository's credentials, and follows "
+            + "it until it ends. Exit status 0 only when the check passed."},
     footer = {"", "Examples:", "  kubectl keepsake check backups -n shop",
         "  kubectl keepsake check backups --read-data-subset 10% -n shop"})
 final class CheckCommand extends RepositoryOperationCommand {

@@ -11,9 +11,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "completion", mixinStandardHelpOptions = true,
     description = {"Print the shell completion script for bash, zsh or fish.",
-        "It completes commands, options and the names of configurations, repositories, sessions,",
-        "AppBindings, namespaces and contexts. `kubectl keepsake` completes too, with kubectl 1.26 or newer",
-        "and kubectl_complete-keepsake on PATH (installed beside kubectl-keepsake)."},
+        "It completes commands, options and the names of configurations, repositories, sessions, "
+            + "AppBindings, namespaces and contexts. `kubectl keepsake` completes too, with kubectl 1.26 "
+            + "or newer and kubectl_complete-keepsake on PATH (installed beside kubectl-keepsake)."},
     footer = {"", "Examples:",
         "  source <(kubectl-keepsake completion bash)                  # in ~/.bashrc",
         "  source <(kubectl-keepsake completion zsh)                   # in ~/.zshrc",

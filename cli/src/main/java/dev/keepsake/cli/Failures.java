@@ -28,6 +28,18 @@ final class Failures {
     return failure.getClass().getSimpleName() + ": " + failure.getMessage();
   }
 
+  /** A failure to reach {@code server} told as such; any other failure as it is. */
+  static RuntimeException unreachable(RuntimeException failure, String server) {
+    IOException deepest = null;
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof IOException io) {
+        deepest = io;
+      }
+    }
+    return deepest == null ? failure
+        : new CliException("no cluster: cannot reach the API server at " + server + ": " + deepest.getMessage());
+  }
+
   static <T extends io.kubernetes.client.common.KubernetesType> KubernetesApiResponse<T> orThrow(KubernetesApiResponse<T> response, String verb, String resource, String namespace,
       String server) {
     if (response.isSuccess()) {

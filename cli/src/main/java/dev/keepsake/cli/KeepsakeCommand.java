@@ -43,13 +43,24 @@ abstract class KeepsakeCommand implements Callable<Integer>, KubectlKeepsake.Nee
     return terminal.err();
   }
 
+  /** Follows with a look every second; KUBECTL_KEEPSAKE_POLL (e.g. 300ms) changes it. */
   Follower follower() {
     String poll = terminal.env().getOrDefault("KUBECTL_KEEPSAKE_POLL", "1s");
-    return new Follower(out(), terminal.interactive(), dev.keepsake.api.Durations.parse(poll));
+    Duration every = poll.endsWith("ms") ? Duration.ofMillis(Long.parseLong(poll.substring(0, poll.length() - 2)))
+        : dev.keepsake.api.Durations.parse(poll);
+    return new Follower(out(), terminal.interactive(), every);
   }
 
+  /** The --timeout of a following command: null for none. */
   static Duration timeout(String text) {
-    return text == null ? null : dev.keepsake.api.Durations.parse(text);
+    if (text == null) {
+      return null;
+    }
+    try {
+      return dev.keepsake.api.Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage("--timeout: " + e.getMessage());
+    }
   }
 
   /** Asks on the terminal; without one, only --yes goes ahead. */

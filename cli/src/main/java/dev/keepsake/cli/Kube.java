@@ -93,7 +93,7 @@ final class Kube {
 
   /** The object, or a one-line error naming it when it does not exist. */
   <T extends Resource<?, ?, T>> T get(ApiKind<T, ?> kind, String namespace, String name) {
-    KubernetesApiResponse<T> response = kind.api(client).get(namespace, name);
+    KubernetesApiResponse<T> response = send(() -> kind.api(client).get(namespace, name));
     if (response.getHttpStatusCode() == 404) {
       throw new CliException(kind.kind() + " " + name + " not found in namespace " + namespace);
     }
@@ -102,7 +102,7 @@ final class Kube {
 
   /** The object, or null when it does not exist. */
   <T extends Resource<?, ?, T>> T find(ApiKind<T, ?> kind, String namespace, String name) {
-    KubernetesApiResponse<T> response = kind.api(client).get(namespace, name);
+    KubernetesApiResponse<T> response = send(() -> kind.api(client).get(namespace, name));
     return response.getHttpStatusCode() == 404 ? null
         : Failures.orThrow(response, "get", kind.crdName(), namespace, server).getObject();
   }
@@ -110,22 +110,31 @@ final class Kube {
   /** Every object of a kind in the namespace, or in all namespaces when {@code namespace} is null. */
   <T extends Resource<?, ?, T>> List<T> list(ApiKind<T, ?> kind, String namespace) {
     var api = kind.api(client);
-    var response = namespace == null ? api.list() : api.list(namespace, new ListOptions());
+    var response = send(() -> namespace == null ? api.list() : api.list(namespace, new ListOptions()));
     return Failures.orThrow(response, "list", kind.crdName(), namespace, server).getObject().getItems();
   }
 
   <T extends Resource<?, ?, T>> T create(ApiKind<T, ?> kind, T object) {
-    return Failures.orThrow(kind.api(client).create(object), "create", kind.crdName(), object.getMetadata().getNamespace(), server)
+    return Failures.orThrow(send(() -> kind.api(client).create(object)), "create", kind.crdName(), object.getMetadata().getNamespace(), server)
         .getObject();
   }
 
   <T extends Resource<?, ?, T>> T mergePatch(ApiKind<T, ?> kind, String namespace, String name, String patch) {
     KubernetesApiResponse<T> response =
-        kind.api(client).patch(namespace, name, V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, new V1Patch(patch));
+        send(() -> kind.api(client).patch(namespace, name, V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, new V1Patch(patch)));
     if (response.getHttpStatusCode() == 404) {
       throw new CliException(kind.kind() + " " + name + " not found in namespace " + namespace);
     }
     return Failures.orThrow(response, "patch", kind.crdName(), namespace, server).getObject();
+  }
+
+  /** A call of the generic API, which throws a bare RuntimeException when the server cannot be reached. */
+  private <R> R send(java.util.function.Supplier<R> call) {
+    try {
+      return call.get();
+    } catch (RuntimeException e) {
+      throw Failures.unreachable(e, server);
+    }
   }
 
   /** Runs a call of the typed APIs, turning its failure into one line. */

@@ -23,9 +23,9 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "logs", mixinStandardHelpOptions = true,
     description = {"Show the logs of a session's pod, step by step.",
-        "Every step in the order it ran, each with how it ended, then the hooks the operator ran and the",
-        "session's outcome. SESSION is a BackupSession or RestoreSession (backupsession/NAME or",
-        "restoresession/NAME when both exist)."},
+        "Every step in the order it ran, each with how it ended, then the hooks the operator ran "
+            + "and the session's outcome. SESSION is a BackupSession or RestoreSession "
+            + "(backupsession/NAME or restoresession/NAME when both exist)."},
     footer = {"", "Examples:", "  kubectl keepsake logs redis-backup-manual-20261204-093000 -n shop",
         "  kubectl keepsake logs restoresession/redis-backup-restore-20261204-101500 -n shop"})
 final class LogsCommand extends KeepsakeCommand {
@@ -112,6 +112,12 @@ final class LogsCommand extends KeepsakeCommand {
   }
 
   private void printLog(PrintWriter out, CoreV1Api core, V1Pod pod, String container) {
+    if (pod.getSpec().getNodeName() == null || pod.getSpec().getNodeName().isEmpty()) {
+      // The API server answers an empty log, not an error, for a pod that no node took.
+      out.println("(no log: the pod is on no node)");
+      terminationMessage(pod, container).ifPresent(message -> out.println("termination message: " + message));
+      return;
+    }
     try {
       String log = core.readNamespacedPodLog(pod.getMetadata().getName(), namespace()).container(container).execute();
       if (log != null && !log.isEmpty()) {

@@ -23,8 +23,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "restore", mixinStandardHelpOptions = true,
     description = {"Restore a snapshot into a target and follow it.",
-        "Creates a RestoreSession and follows it until it ends. It overwrites the target's data, so it asks",
-        "first (--yes skips the question). Exit status 0 only when it Succeeded."},
+        "Creates a RestoreSession and follows it until it ends. It overwrites the target's data, so "
+            + "it asks first (--yes skips the question). Exit status 0 only when it Succeeded."},
     footer = {"", "FROM is a BackupConfiguration (its repository, target and Task are used), or a target of one:",
         "appbinding/NAME or pvc/CLAIM.", "", "Examples:",
         "  kubectl keepsake restore redis-backup --snapshot latest -n shop",

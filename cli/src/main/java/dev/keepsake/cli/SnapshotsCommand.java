@@ -13,8 +13,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "snapshots", mixinStandardHelpOptions = true,
     description = {"List a repository's snapshots, newest first.",
-        "As the operator lists them in the Repository's status (the newest 10 of each target): no restic",
-        "needed here. Give an ID to `kubectl keepsake restore --snapshot`."},
+        "As the operator lists them in the Repository's status (the newest 10 of each target): no "
+            + "restic needed here. Give an ID to `kubectl keepsake restore --snapshot`."},
     footer = {"", "Examples:", "  kubectl keepsake snapshots backups -n shop",
         "  kubectl keepsake snapshots backups --target redis -n shop",
         "  kubectl keepsake snapshots backups --host production/redis -o yaml"})

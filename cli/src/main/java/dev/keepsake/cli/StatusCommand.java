@@ -16,9 +16,9 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
     description = {"Show how backups stand.",
-        "The schedule in words, the next run, the last sessions and the last error.",
-        "Without a name, every configuration of the namespace; those with no success since the scheduled run",
-        "before the latest one are marked OVERDUE."},
+        "The schedule in words, the next run, the last sessions and the last error. Without a name, "
+            + "every configuration of the namespace; those with no success since the scheduled run before "
+            + "the latest one are marked OVERDUE."},
     footer = {"", "Examples:", "  kubectl keepsake status -n shop", "  kubectl keepsake status redis-backup -n shop",
         "  kubectl keepsake status -A -o json"})
 final class StatusCommand extends KeepsakeCommand {

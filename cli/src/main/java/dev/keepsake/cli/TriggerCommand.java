@@ -13,8 +13,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "trigger", mixinStandardHelpOptions = true,
     description = {"Back up now and follow the backup.",
-        "Creates a BackupSession of the configuration and follows it until it ends: phase, bytes, rate and",
-        "percent where known. Exit status 0 only when it Succeeded."},
+        "Creates a BackupSession of the configuration and follows it until it ends: phase, bytes, "
+            + "rate and percent where known. Exit status 0 only when it Succeeded."},
     footer = {"", "Examples:", "  kubectl keepsake trigger redis-backup -n shop",
         "  kubectl keepsake trigger redis-backup --no-wait -n shop"})
 final class TriggerCommand extends KeepsakeCommand {

@@ -6,9 +6,10 @@ import picocli.CommandLine.Option;
 
 @Command(name = "unlock", mixinStandardHelpOptions = true,
     description = {"Remove a repository's stale locks.",
-        "Stale locks are those of processes that are gone; locks of live backups stay. It runs as a Job in",
-        "the cluster with the Repository's credentials, and is followed until it ends. --all removes every",
-        "lock, also those of backups that still run, after a question (--yes skips it)."},
+        "Stale locks are those of processes that are gone; locks of live backups stay. It runs as a "
+            + "Job in the cluster with the Repository's credentials, and is followed until it ends. --all "
+            + "removes every lock, also those of backups that still run, after a question (--yes skips "
+            + "it)."},
     footer = {"", "Examples:", "  kubectl keepsake unlock backups -n shop", "  kubectl keepsake unlock backups --all --yes -n shop"})
 final class UnlockCommand extends RepositoryOperationCommand {
   @Option(names = "--all", description = "Remove every lock, also those of running processes. Only when sure nothing runs.")

@@ -10,16 +10,17 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Finds etcd, kube-apiserver and kube-controller-manager: in a configured directory, in
+ * Finds etcd, the Kubernetes binaries, CoreDNS and kubectl: in a configured directory, in
  * KUBEBUILDER_ASSETS, or else built from Go modules by {@code test/scripts/build-control-plane.sh}.
  */
 record ControlPlaneBinaries(
     Path etcd, Path kubeApiserver, Path kubeControllerManager, Path kubeScheduler, Path kubelet, Path kubeProxy,
-    Path coredns) {
+    Path coredns, Path kubectl) {
   static final String DIRECTORY_PROPERTY = "keepsake.controlPlane.binaries";
   static final String DIRECTORY_ENV = "KEEPSAKE_CONTROL_PLANE_BINARIES";
   private static final List<String> NAMES =
-      List.of("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy", "coredns");
+      List.of("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy", "coredns",
+          "kubectl");
 
   static ControlPlaneBinaries locate() {
     return Stream.of(
@@ -38,7 +39,8 @@ record ControlPlaneBinaries(
   private static ControlPlaneBinaries in(Path dir) {
     return new ControlPlaneBinaries(
         dir.resolve("etcd"), dir.resolve("kube-apiserver"), dir.resolve("kube-controller-manager"),
-        dir.resolve("kube-scheduler"), dir.resolve("kubelet"), dir.resolve("kube-proxy"), dir.resolve("coredns"));
+        dir.resolve("kube-scheduler"), dir.resolve("kubelet"), dir.resolve("kube-proxy"), dir.resolve("coredns"),
+        dir.resolve("kubectl"));
   }
 
   private static boolean holdsAll(Path dir) {

@@ -115,8 +115,10 @@ public final class LocalControlPlaneMain {
 
     step("kubectl get keepsake -n %s", NAMESPACE);
     System.out.println(indent(kubectl(controlPlane, "get", "keepsake", "-n", NAMESPACE)));
-    step("The repository's snapshots (restic snapshots)");
-    System.out.println(indent(restic(work.resolve("repository"), "snapshots")));
+    step("kubectl keepsake status -n %s", NAMESPACE);
+    System.out.println(indent(plugin(controlPlane, "status", RedisScenario.CONFIGURATION, "-n", NAMESPACE)));
+    step("kubectl keepsake snapshots %s -n %s (restic snapshots shows the same)", RedisScenario.REPOSITORY, NAMESPACE);
+    System.out.println(indent(plugin(controlPlane, "snapshots", RedisScenario.REPOSITORY, "-n", NAMESPACE)));
     step("What the Jobs pushed to the Pushgateway (%s/metrics)", pushgateway.url());
     System.out.println(indent(pushgateway.metrics().lines()
         .filter(l -> l.startsWith("keepsake_") && l.contains("namespace=\"" + NAMESPACE + "\"")).reduce("", (a, b) -> a + b + "\n")));
@@ -124,9 +126,14 @@ public final class LocalControlPlaneMain {
     System.out.printf("""
 
         Keepsake runs locally: API server %s, operator health on 127.0.0.1:%d, Pushgateway %s.
-        Point kubectl at it and look around, or apply your own manifests:
+        Point kubectl and the kubectl keepsake plugin at it and look around, or apply your own manifests:
 
-          export KUBECONFIG=%s
+          export KUBECONFIG=%s PATH=%s:%s:$PATH
+          kubectl keepsake status -n %s
+          kubectl keepsake trigger %s -n %s
+          kubectl keepsake snapshots %s -n %s
+          kubectl keepsake restore %s --snapshot latest -n %s
+          kubectl keepsake logs demo-backup -n %s
           kubectl get keepsake -n %s
           kubectl describe backupsession -n %s demo-backup
           kubectl get events -n %s --sort-by=.lastTimestamp
@@ -139,7 +146,9 @@ public final class LocalControlPlaneMain {
           EOF
 
         %s Press Ctrl-C to stop; every process stops with it.
-        """, controlPlane.serverUrl(), operator.healthPort(), pushgateway.url(), controlPlane.kubeconfig(), NAMESPACE, NAMESPACE,
+        """, controlPlane.serverUrl(), operator.healthPort(), pushgateway.url(), controlPlane.kubeconfig(),
+        LocalTools.kubectl().getParent(), Project.root().resolve("cli/bin"), NAMESPACE, RedisScenario.CONFIGURATION, NAMESPACE,
+        RedisScenario.REPOSITORY, NAMESPACE, RedisScenario.CONFIGURATION, NAMESPACE, NAMESPACE, NAMESPACE, NAMESPACE,
         NAMESPACE, NAMESPACE, RedisScenario.CONFIGURATION, realNode
             ? "Pods run on node " + LocalNode.NODE_NAME + " (kubectl get pods -n " + NAMESPACE + "; kubectl logs ...)."
             : "Pod logs are in " + work.resolve("kubelet/pods").resolve(NAMESPACE) + ".");
@@ -195,20 +204,18 @@ public final class LocalControlPlaneMain {
 
   private static String kubectl(LocalControlPlane controlPlane, String... args) {
     Path kubectl = LocalTools.kubectl();
-    if (kubectl == null) {
-      return "(kubectl is not installed; the same is in the API: every kind is in the `keepsake` category)";
-    }
     List<String> command = new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", controlPlane.kubeconfig().toString()));
     command.addAll(List.of(args));
     return output(new ProcessBuilder(command));
   }
 
-  private static String restic(Path repository, String... args) {
-    List<String> command = new ArrayList<>(List.of("restic", "-r", repository.toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().put("RESTIC_PASSWORD", RESTIC_PASSWORD);
-    return output(builder);
+  /** What kubectl keepsake prints, run in this JVM with the control plane's kubeconfig. */
+  private static String plugin(LocalControlPlane controlPlane, String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    dev.keepsake.cli.KubectlKeepsake.run(args, new dev.keepsake.cli.KubectlKeepsake.Terminal(new java.io.PrintWriter(out, true),
+        new java.io.PrintWriter(out, true), false, java.io.InputStream.nullInputStream(),
+        Map.of("KUBECONFIG", controlPlane.kubeconfig().toString())));
+    return out.toString();
   }
 
   private static String output(ProcessBuilder builder) {

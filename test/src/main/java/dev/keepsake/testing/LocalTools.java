@@ -65,14 +65,9 @@ public final class LocalTools {
     Files.createSymbolicLink(link, target);
   }
 
-  /** kubectl from PATH, or the 1.33 one some machine images carry; null when there is none. */
+  /** kubectl of the control plane's version, built with it by test/scripts/build-control-plane.sh. */
   public static Path kubectl() {
-    return java.util.stream.Stream.concat(
-            java.util.stream.Stream.of(System.getenv("PATH").split(":")).map(dir -> Path.of(dir, "kubectl")),
-            java.util.stream.Stream.of(Path.of("/usr/lib/google-cloud-sdk/bin/kubectl.1.33")))
-        .filter(Files::isExecutable)
-        .findFirst()
-        .orElse(null);
+    return ControlPlaneBinaries.locate().kubectl();
   }
 
   /** A program on PATH or in the system folders root's PATH holds; empty when there is none. */

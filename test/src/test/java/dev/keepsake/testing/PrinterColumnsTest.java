@@ -22,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import okhttp3.Request;
 import okhttp3.Response;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -82,7 +81,6 @@ class PrinterColumnsTest {
   void kubectlGetKeepsakeListsEveryKindOfTheExamples(LocalControlPlane controlPlane, TestNamespace namespace)
       throws Exception {
     Path kubectl = LocalTools.kubectl();
-    Assumptions.assumeTrue(kubectl != null, "no kubectl on this machine; the Table API tests above cover the columns");
     for (JsonObject example : Examples.all()) {
       Examples.create(controlPlane.client(), namespace.name(), example);
     }

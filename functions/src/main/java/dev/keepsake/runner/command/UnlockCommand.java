@@ -27,7 +27,8 @@ final class UnlockCommand implements Callable<Integer> {
     RunReport run = new RunReport("unlock", new Metrics(null, "keepsake-unlock", java.util.Map.of()),
         SessionStatus.forSession(report.namespace(), null, null), report.terminationLog());
     try {
-      Restic restic = repository.open(System.getenv());
+      // Not repository.open(): it removes stale locks itself, and the count below is what the user asked to see.
+      Restic restic = Restic.open(repository.repository(), System.getenv(), repository.scratch);
       Log.useRedactor(restic.redactor());
       int before = restic.lockCount();
       List<String> args = new ArrayList<>(List.of("unlock"));
@@ -38,7 +39,7 @@ final class UnlockCommand implements Callable<Integer> {
       int after = restic.lockCount();
       String message = "removed " + Math.max(0, before - after) + " of " + before + " lock(s) of "
           + restic.repository().displayLocation()
-          + (after > 0 ? "; " + after + " lock(s) of live processes remain (--remove-all removes them too)" : "");
+          + (after > 0 ? "; " + after + " lock(s) of live processes remain and were left alone" : "");
       return run.succeeded(message, new JsonObject());
     } catch (RuntimeException failure) {
       return run.failed(failure);
