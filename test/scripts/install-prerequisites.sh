@@ -13,7 +13,7 @@ as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 # Debian packages the tests start or call. Later parts of the project add to this list.
 APT_PACKAGES=(openjdk-17-jdk-headless maven git curl ca-certificates restic prometheus-pushgateway
   redis-server redis-tools postgresql postgresql-client mariadb-server mariadb-client prometheus
-  containerd runc containernetworking-plugins iptables conntrack iproute2 mmdebstrap)
+  containerd runc containernetworking-plugins iptables conntrack iproute2 mmdebstrap zsh fish)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

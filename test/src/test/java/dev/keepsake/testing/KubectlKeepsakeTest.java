@@ -269,6 +269,36 @@ class KubectlKeepsakeTest {
     assertThat(badSubset.err()).contains("readDataSubset \"half\" is not a percentage (10%), a part (1/5) or a size (500M)");
   }
 
+  @Test
+  void aHandWrittenRequestTheOperatorCannotRunGetsAStatusAndAWarningAndNoJob(ApiClient client, TestNamespace namespace)
+      throws Exception {
+    String ns = namespace.name();
+    scenario(client, namespace);
+    JsonObject annotations = new JsonObject();
+    annotations.addProperty("keepsake.dev/request", "{\"id\":\"h1\",\"operation\":\"check\",\"readDataSubset\":\"1%; rm -rf /\"}");
+    JsonObject metadata = new JsonObject();
+    metadata.add("annotations", annotations);
+    JsonObject patch = new JsonObject();
+    patch.add("metadata", metadata);
+    ApiKind.REPOSITORY.api(client).patch(ns, RedisScenario.REPOSITORY, io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+        new io.kubernetes.client.custom.V1Patch(patch.toString())).throwsApiException();
+
+    Repository refused = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        .until(() -> ApiKind.REPOSITORY.api(client).get(ns, RedisScenario.REPOSITORY).getObject(),
+            r -> r.getStatus() != null && r.getStatus().getLastOperation() != null);
+
+    assertThat(refused.getStatus().getLastOperation().getPhase()).isEqualTo(SessionPhase.Failed);
+    assertThat(refused.getStatus().getLastOperation().getReason()).isEqualTo("InvalidRequest");
+    assertThat(refused.getStatus().getLastOperation().getMessage())
+        .contains("readDataSubset \"1%; rm -rf /\" is not a percentage");
+    assertThat(new CoreV1Api(client).listNamespacedEvent(ns).execute().getItems())
+        .anySatisfy(e -> {
+          assertThat(e.getReason()).isEqualTo("InvalidRequest");
+          assertThat(e.getType()).isEqualTo("Warning");
+        });
+    assertThat(new io.kubernetes.client.openapi.apis.BatchV1Api(client).listNamespacedJob(ns).execute().getItems()).isEmpty();
+  }
+
   /** A restic backup that waits for input it never gets, holding its lock until it is killed. */
   private static Process holdLock(Path repository) throws IOException, InterruptedException {
     int before = locks(repository);
@@ -395,10 +425,35 @@ class KubectlKeepsakeTest {
     assertThat(viaKubectl).startsWith("NAME").contains("redis-backup");
     assertThat(shell(List.of(bin.resolve("kubectl_complete-keepsake").toString(), "-n", ns, "status", "red"), path))
         .isEqualTo("redis-backup\n:4\n");
+    assertThat(output(List.of(kubectl.toString(), "__complete", "keepsake", "-n", ns, "check", ""), path, false))
+        .as("kubectl's own completion asks kubectl_complete-keepsake").isEqualTo("backups\n:4\n");
+
+    String fish = "kubectl-keepsake completion fish | source; complete -C 'kubectl-keepsake snapshots -n %s '".formatted(ns);
+    assertThat(shell(List.of("fish", "-c", fish), path)).isEqualTo("backups\n");
+    // zsh's completion system needs a line editor; with _describe standing in, the script's own logic runs.
+    String zsh = """
+        autoload -U compinit && compinit -u
+        source <(kubectl-keepsake completion zsh)
+        print -- "registered: $_comps[kubectl-keepsake]"
+        _describe() { print -l -- "${(@P)${@[-1]}}" }
+        words=(kubectl-keepsake -n %s resume r) CURRENT=5
+        _kubectl_keepsake
+        words=(kubectl-keepsake re) CURRENT=2
+        _kubectl_keepsake
+        """.formatted(ns);
+    assertThat(shell(List.of("zsh", "-f", "-c", zsh), path)).isEqualTo("registered: _kubectl_keepsake\nredis-backup\n"
+        + "resume:Run a paused configuration on its schedule again.\nrestore:Restore a snapshot into a target and follow it.\n");
   }
 
   private static String shell(List<String> command, String path) throws IOException, InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    return output(command, path, true);
+  }
+
+  private static String output(List<String> command, String path, boolean withErrors) throws IOException, InterruptedException {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(withErrors);
+    if (!withErrors) {
+      builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+    }
     builder.environment().put("PATH", path);
     builder.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
     Process process = builder.start();
