@@ -50,7 +50,8 @@ record ConfigurationView(BackupConfiguration configuration, List<BackupSession> 
 
   String scheduleInWords() {
     String expression = configuration.getSpec().getSchedule();
-    return schedule().map(s -> expression + " (" + s.describe() + ")").orElse(expression + " (not a valid schedule)");
+    return schedule().map(s -> expression + " (" + s.inWords() + ", " + s.zone().getId() + ")")
+        .orElse(expression + " (not a valid schedule)");
   }
 
   OffsetDateTime nextRun() {

@@ -22,19 +22,30 @@ final class Follower {
   }
 
   private static final Duration PLAIN_EVERY = Duration.ofSeconds(10);
+  /** How long a session may go without any status before the user is told the operator may be down. */
+  static final Duration UNSEEN_AFTER = Duration.ofSeconds(30);
   private final PrintWriter out;
   private final boolean interactive;
   private final Duration poll;
 
+  private final Duration unseenAfter;
+
   Follower(PrintWriter out, boolean interactive, Duration poll) {
+    this(out, interactive, poll, UNSEEN_AFTER);
+  }
+
+  Follower(PrintWriter out, boolean interactive, Duration poll, Duration unseenAfter) {
     this.out = out;
     this.interactive = interactive;
     this.poll = poll;
+    this.unseenAfter = unseenAfter;
   }
 
   /** Looks until the object ends or {@code timeout} passes (null: no limit); returns the last look. */
   Seen follow(Supplier<Seen> look, Duration timeout) {
-    Instant deadline = timeout == null ? null : Instant.now().plus(timeout);
+    Instant started = Instant.now();
+    Instant deadline = timeout == null ? null : started.plus(timeout);
+    boolean toldUnseen = false;
     String lastLine = null;
     SessionPhase lastPhase = null;
     Instant lastPrinted = Instant.EPOCH;
@@ -54,6 +65,13 @@ final class Follower {
       }
       lastLine = line;
       lastPhase = seen.phase();
+      if (seen.phase() == null && !toldUnseen && Duration.between(started, Instant.now()).compareTo(unseenAfter) >= 0) {
+        out.print((interactive ? "\r\033[K" : "") + "note: no answer from the operator after " + unseenAfter.toSeconds()
+            + " s; is it running? (kubectl get pods -A -l app.kubernetes.io/name=keepsake)\n");
+        out.flush();
+        toldUnseen = true;
+        lastLine = null;
+      }
       if (seen.finished()) {
         if (interactive) {
           out.println();

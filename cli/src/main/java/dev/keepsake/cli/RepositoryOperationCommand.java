@@ -62,7 +62,8 @@ abstract class RepositoryOperationCommand extends KeepsakeCommand {
       return 0;
     }
     Follower.Seen end = follower().follow(() -> lookAt(request.getId()), timeout(timeout));
-    return Sessions.report(out(), err(), request.getOperation() + " " + request.getId(), end);
+    return Sessions.report(out(), err(), request.getOperation() + " " + request.getId(), end,
+        "kubectl get events -n " + namespace() + " --field-selector involvedObject.name=" + repository);
   }
 
   private Follower.Seen lookAt(String id) {

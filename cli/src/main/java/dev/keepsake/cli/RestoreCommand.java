@@ -114,7 +114,8 @@ final class RestoreCommand extends KeepsakeCommand {
     }
     Follower.Seen end = follower().follow(() -> Sessions.lookAt(kube(), ApiKind.RESTORE_SESSION, namespace(), sessionName),
         timeout(timeout));
-    return Sessions.report(out(), err(), "restoresession " + sessionName, end);
+    return Sessions.report(out(), err(), "restoresession " + sessionName, end,
+        "kubectl keepsake logs restoresession/" + sessionName + " -n " + namespace());
   }
 
   private static String configurationRepositoryNamespace(BackupConfiguration configuration) {

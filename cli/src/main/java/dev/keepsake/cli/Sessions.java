@@ -35,8 +35,8 @@ final class Sessions {
     return seen(session.getStatus());
   }
 
-  /** The end in one line; exit status 0 only for Succeeded. */
-  static int report(PrintWriter out, PrintWriter err, String what, Follower.Seen end) {
+  /** The end in one line, and where to look next when it failed; exit status 0 only for Succeeded. */
+  static int report(PrintWriter out, PrintWriter err, String what, Follower.Seen end, String next) {
     String line = what + " " + end.phase() + (end.reason() == null ? "" : " (" + end.reason() + ")")
         + (end.message() == null ? "" : ": " + end.message());
     if (end.phase() == dev.keepsake.api.SessionPhase.Succeeded) {
@@ -45,6 +45,9 @@ final class Sessions {
       return 0;
     }
     err.println("error: " + line);
+    if (next != null && end.phase() == dev.keepsake.api.SessionPhase.Failed) {
+      err.println("Look closer: " + next);
+    }
     err.flush();
     return 1;
   }

@@ -5,6 +5,7 @@ import dev.keepsake.api.ApiKind;
 import dev.keepsake.api.Manifests;
 import dev.keepsake.api.Repository;
 import dev.keepsake.api.SnapshotEntry;
+import java.time.OffsetDateTime;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,6 +35,18 @@ final class SnapshotsCommand extends KeepsakeCommand {
 
   @Mixin Output.Options output;
 
+  /** restic's RFC 3339 time as the user's clock shows it, with its age; as given when it cannot be read. */
+  private static String time(String rfc3339, OffsetDateTime now) {
+    if (rfc3339 == null) {
+      return "-";
+    }
+    try {
+      return Output.when(OffsetDateTime.parse(rfc3339), now);
+    } catch (java.time.format.DateTimeParseException e) {
+      return rfc3339;
+    }
+  }
+
   @Override
   public Integer call() {
     Repository found = kube().get(ApiKind.REPOSITORY, namespace(), repository);
@@ -56,10 +69,12 @@ final class SnapshotsCommand extends KeepsakeCommand {
       out().flush();
       return 0;
     }
-    List<List<String>> rows = snapshots.stream().map(s -> List.of(Output.or(s.getId()), Output.or(s.getTime()),
-        Output.or(s.getHost()), s.getTags() == null ? "-" : String.join(",", s.getTags()), Output.or(s.getSize()),
-        Output.or(s.getSession()))).toList();
-    Output.table(out(), List.of("ID", "TIME", "HOST", "TAGS", "SIZE", "SESSION"), rows);
+    OffsetDateTime now = OffsetDateTime.now();
+    // The tags go last: they are long, and the columns before them are what a restore is chosen by.
+    List<List<String>> rows = snapshots.stream().map(s -> List.of(Output.or(s.getId()), time(s.getTime(), now),
+        Output.or(s.getHost()), Output.or(s.getSize()), Output.or(s.getSession()),
+        s.getTags() == null ? "-" : String.join(",", s.getTags()))).toList();
+    Output.table(out(), List.of("ID", "TIME", "HOST", "SIZE", "SESSION", "TAGS"), rows);
     return 0;
   }
 }

@@ -45,6 +45,6 @@ final class TriggerCommand extends KeepsakeCommand {
     }
     Follower.Seen end = follower().follow(() -> Sessions.lookAt(kube(), ApiKind.BACKUP_SESSION, namespace(), name),
         timeout(timeout));
-    return Sessions.report(out(), err(), "backupsession " + name, end);
+    return Sessions.report(out(), err(), "backupsession " + name, end, "kubectl keepsake logs " + name + " -n " + namespace());
   }
 }

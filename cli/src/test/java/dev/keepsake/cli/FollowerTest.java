@@ -45,6 +45,18 @@ class FollowerTest {
   }
 
   @Test
+  void aSessionTheOperatorNeverAnswersIsToldOnceAndStillFollowed() {
+    Iterator<Follower.Seen> looks = List.of(new Follower.Seen(null, null, null, null), new Follower.Seen(null, null, null, null),
+        new Follower.Seen(null, null, null, null), new Follower.Seen(SessionPhase.Succeeded, "Completed", "done", null)).iterator();
+    StringWriter plain = new StringWriter();
+
+    new Follower(new PrintWriter(plain), false, Duration.ZERO, Duration.ZERO).follow(looks::next, null);
+
+    assertThat(plain.toString()).isEqualTo("Pending: waiting for the operator\nnote: no answer from the operator after 0 s; is it"
+        + " running? (kubectl get pods -A -l app.kubernetes.io/name=keepsake)\nSucceeded\n");
+  }
+
+  @Test
   void followingStopsAtTheTimeoutAndSaysTheSessionGoesOn() {
     Follower follower = new Follower(new PrintWriter(new StringWriter()), false, Duration.ofMillis(10));
     assertThatThrownBy(() -> follower.follow(() -> running(1, null, null), Duration.ofMillis(50)))

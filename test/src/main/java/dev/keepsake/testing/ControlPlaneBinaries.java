@@ -22,7 +22,17 @@ record ControlPlaneBinaries(
       List.of("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy", "coredns",
           "kubectl");
 
-  static ControlPlaneBinaries locate() {
+  private static ControlPlaneBinaries located;
+
+  /** The binaries, found or built on first use and remembered for the rest of the run. */
+  static synchronized ControlPlaneBinaries locate() {
+    if (located == null) {
+      located = find();
+    }
+    return located;
+  }
+
+  private static ControlPlaneBinaries find() {
     return Stream.of(
             Optional.ofNullable(System.getProperty(DIRECTORY_PROPERTY)),
             Optional.ofNullable(System.getenv(DIRECTORY_ENV)),

@@ -115,7 +115,7 @@ public final class LocalControlPlaneMain {
 
     step("kubectl get keepsake -n %s", NAMESPACE);
     System.out.println(indent(kubectl(controlPlane, "get", "keepsake", "-n", NAMESPACE)));
-    step("kubectl keepsake status -n %s", NAMESPACE);
+    step("kubectl keepsake status %s -n %s", RedisScenario.CONFIGURATION, NAMESPACE);
     System.out.println(indent(plugin(controlPlane, "status", RedisScenario.CONFIGURATION, "-n", NAMESPACE)));
     step("kubectl keepsake snapshots %s -n %s (restic snapshots shows the same)", RedisScenario.REPOSITORY, NAMESPACE);
     System.out.println(indent(plugin(controlPlane, "snapshots", RedisScenario.REPOSITORY, "-n", NAMESPACE)));

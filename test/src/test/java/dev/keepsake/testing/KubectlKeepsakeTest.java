@@ -126,11 +126,12 @@ class KubectlKeepsakeTest {
     awaitSnapshotsListed(client, namespace, 2);
     PluginRun snapshots = user.run("snapshots", RedisScenario.REPOSITORY, "-n", ns);
     assertThat(snapshots.exit()).as(snapshots.toString()).isZero();
-    assertThat(snapshots.out().lines().findFirst().orElseThrow()).startsWith("ID").contains("TIME", "HOST", "TAGS", "SIZE", "SESSION");
+    assertThat(snapshots.out().lines().findFirst().orElseThrow()).startsWith("ID").contains("TIME", "HOST", "SIZE", "SESSION", "TAGS");
     List<List<String>> rows = snapshots.rows();
     assertThat(rows).hasSize(2).allSatisfy(row -> assertThat(row.get(2)).isEqualTo(ns + "/redis"));
     String older = rows.get(1).get(0);
-    assertThat(rows.get(1).get(5)).startsWith(ns + "/redis-backup-manual-");
+    assertThat(rows.get(1).get(4)).startsWith(ns + "/redis-backup-manual-");
+    assertThat(rows.get(1).get(1)).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\S+ \\(\\d+s ago\\)");
     assertThat(user.run("snapshots", RedisScenario.REPOSITORY, "-n", ns, "--target", "someone-else").out())
         .startsWith("No snapshots match");
 
@@ -142,7 +143,7 @@ class KubectlKeepsakeTest {
 
     PluginRun status = user.run("status", "redis-backup", "-n", ns);
     assertThat(status.exit()).as(status.toString()).isZero();
-    assertThat(status.out()).contains("Schedule:       0 3 * * * (at 03:00 (UTC))")
+    assertThat(status.out()).contains("Schedule:       0 3 * * * (at 03:00, UTC)")
         .contains("Last success:").contains("SESSION").contains("Manual").doesNotContain("OVERDUE").doesNotContain("Last error");
     assertThat(status.out().lines().filter(line -> line.startsWith("redis-backup-manual-") && line.contains("Succeeded")))
         .hasSize(2);
@@ -187,6 +188,7 @@ class KubectlKeepsakeTest {
     assertThat(trigger.exit()).as(trigger.toString()).isEqualTo(1);
     assertThat(trigger.err()).containsPattern("^error: backupsession gone-manual-\\S+ Failed \\(\\w+\\): .*127\\.0\\.0\\.1:" + closed);
     String session = trigger.out().lines().findFirst().orElseThrow().split(" ")[1];
+    assertThat(trigger.err()).endsWith("\nLook closer: kubectl keepsake logs " + session + " -n " + ns + "\n");
 
     PluginRun status = user.run("status", "gone", "-n", ns);
     assertThat(status.out()).contains("Last error:     " + session).contains("127.0.0.1:" + closed);
@@ -237,7 +239,7 @@ class KubectlKeepsakeTest {
 
       assertThat(unlock.exit()).as(unlock.toString()).isZero();
       assertThat(unlock.out()).containsPattern("unlock \\S+ asked of repository backups in namespace " + ns)
-          .contains("removed 1 of 2 lock(s)").contains("1 lock(s) of live processes remain and were left alone");
+          .contains("removed 1 of 2 lock(s)").contains("1 lock(s) remain, left alone: restic judges them live");
       assertThat(locks(repository(namespace))).isEqualTo(1);
 
       PluginRun unconfirmed = user.run("unlock", RedisScenario.REPOSITORY, "--all", "-n", ns);
@@ -494,7 +496,7 @@ class KubectlKeepsakeTest {
     assertThat(mine.get(0).get(6)).isEqualTo("NotReady (RepositoryNotFound)");
     assertThat(mine.get(1).get(6)).isEqualTo("OK");
     PluginRun one = user.run("status", "no-repository", "-n", ns);
-    assertThat(one.out()).contains("Schedule:       */5 * * * * (every 5 minutes (Europe/Paris))")
+    assertThat(one.out()).contains("Schedule:       */5 * * * * (every 5 minutes, Europe/Paris)")
         .contains("Ready:          False (RepositoryNotFound)").contains("No sessions yet (kubectl keepsake trigger no-repository).");
     assertThat(user.run("status", "no-repository", "-A").exit()).isEqualTo(2);
   }

@@ -360,6 +360,23 @@ class RealNodeTest {
         "writes no snapshot");
     assertThat(killed.getStatus().getSnapshotId()).isNull();
     assertThat(snapshotFiles(namespace)).as("no snapshot of the cut-off dump, the earlier one intact").isEqualTo(snapshotsBefore);
+
+    // What a user investigating it with kubectl keepsake sees: the real pod's logs, step by step, and
+    // the killed runner's lock, which restic cannot tell from a live one for 30 minutes.
+    PluginRun.User user = PluginRun.User.script(cluster.kubeconfig());
+    PluginRun logs = user.run("logs", "killed", "-n", namespace);
+    assertThat(logs.exit()).as(logs.toString()).isZero();
+    assertThat(logs.out()).containsPattern("==> pod/keepsake-backup-killed-\\w+ step redis-backup-7: exited 137")
+        .contains("streaming keepsake").contains("==> backupsession/killed: Failed (Killed)");
+    PluginRun unlock = user.run("unlock", RedisScenario.REPOSITORY, "-n", namespace);
+    assertThat(unlock.exit()).as(unlock.toString()).isZero();
+    assertThat(unlock.out()).contains("removed 0 of 1 lock(s)").contains("1 lock(s) remain, left alone");
+    PluginRun all = user.run("unlock", RedisScenario.REPOSITORY, "--all", "--yes", "-n", namespace);
+    assertThat(all.exit()).as(all.toString()).isZero();
+    assertThat(all.out()).contains("removed 1 of 1 lock(s)");
+    PluginRun check = user.run("check", RedisScenario.REPOSITORY, "--read-data-subset", "100%", "-n", namespace);
+    assertThat(check.exit()).as(check.toString()).isZero();
+    assertThat(check.out()).contains("has no errors (data subset 100% read)");
   }
 
   @Test

@@ -62,6 +62,11 @@ public record Schedule(String expression, ZoneId zone, Cron cron) {
 
   /** The schedule in words, with its zone: "at 02:30 (Europe/Paris)". */
   public String describe() {
-    return CronDescriptor.instance(Locale.UK).describe(cron) + " (" + zone.getId() + ")";
+    return inWords() + " (" + zone.getId() + ")";
+  }
+
+  /** The schedule in words, without its zone: "at 02:30". */
+  public String inWords() {
+    return CronDescriptor.instance(Locale.UK).describe(cron);
   }
 }

@@ -39,7 +39,7 @@ final class UnlockCommand implements Callable<Integer> {
       int after = restic.lockCount();
       String message = "removed " + Math.max(0, before - after) + " of " + before + " lock(s) of "
           + restic.repository().displayLocation()
-          + (after > 0 ? "; " + after + " lock(s) of live processes remain and were left alone" : "");
+          + (after > 0 ? "; " + after + " lock(s) remain, left alone: " + Restic.NOT_STALE : "");
       return run.succeeded(message, new JsonObject());
     } catch (RuntimeException failure) {
       return run.failed(failure);

@@ -186,10 +186,17 @@ public final class Restic {
       Log.info("removed %d stale lock(s) of dead processes from %s", before - after, repository.displayLocation());
     }
     if (after > 0) {
-      Log.info("%d lock(s) of live processes remain on %s and were left alone", after, repository.displayLocation());
+      Log.info("%d lock(s) remain on %s and were left alone: %s", after, repository.displayLocation(), NOT_STALE);
     }
     return Math.max(0, before - after);
   }
+
+  /**
+   * Why restic leaves a lock: its process runs on this host, or it is another host's (another pod's)
+   * and was refreshed within restic's 30 minutes, which restic cannot tell from a live one.
+   */
+  public static final String NOT_STALE = "restic judges them live (a running process on this host, or another host's lock "
+      + "refreshed within the last 30 minutes)";
 
   public int lockCount() {
     Result locks = run(List.of("list", "locks", "--no-lock"));
