@@ -4,6 +4,7 @@ import dev.keepsake.api.OperationRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+/** `check`: a restic check of a repository, run by the operator as a Job and followed. */
 @Command(name = "check", mixinStandardHelpOptions = true,
     description = {"Check a repository's integrity.",
         "Runs restic check as a Job in the cluster with the Repository's credentials, and follows "

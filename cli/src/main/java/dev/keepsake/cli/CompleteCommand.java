@@ -4,9 +4,6 @@ import dev.keepsake.api.ApiKind;
 import dev.keepsake.api.Resource;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.util.KubeConfig;
-import java.io.Reader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +39,7 @@ final class CompleteCommand {
       options.kubeconfig = scope.kubeconfig();
       options.context = scope.context();
       options.namespace = scope.namespace();
-      options.requestTimeoutSeconds = 5;
+      options.requestTimeout = java.time.Duration.ofSeconds(5);
       Kube kube = Kube.connect(options, terminal.env());
       return switch (kind) {
         case CONFIGURATION -> names(kube, ApiKind.BACKUP_CONFIGURATION);
@@ -54,7 +51,7 @@ final class CompleteCommand {
             .map(n -> n.getMetadata().getName()).toList();
         case CONTEXT -> List.of();
       };
-    } catch (RuntimeException | java.io.IOException | io.kubernetes.client.openapi.ApiException e) {
+    } catch (RuntimeException | io.kubernetes.client.openapi.ApiException e) {
       return List.of();
     }
   }
@@ -64,18 +61,15 @@ final class CompleteCommand {
   }
 
   @SuppressWarnings("unchecked")
-  private List<String> contexts(Completion.Scope scope) throws java.io.IOException {
-    Path file = Kube.kubeconfigFile(scope.kubeconfig(), terminal.env());
-    try (Reader reader = Files.newBufferedReader(file)) {
-      KubeConfig config = KubeConfig.loadKubeConfig(reader);
-      List<String> names = new ArrayList<>();
-      for (Object context : config.getContexts()) {
-        Object name = ((Map<String, Object>) context).get("name");
-        if (name != null) {
-          names.add(name.toString());
-        }
+  private List<String> contexts(Completion.Scope scope) {
+    KubeConfig config = KubeconfigFiles.load(KubeconfigFiles.of(scope.kubeconfig(), terminal.env()));
+    List<String> names = new ArrayList<>();
+    for (Object context : config.getContexts()) {
+      Object name = ((Map<String, Object>) context).get("name");
+      if (name != null) {
+        names.add(name.toString());
       }
-      return names;
     }
+    return names;
   }
 }

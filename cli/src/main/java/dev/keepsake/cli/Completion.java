@@ -100,6 +100,16 @@ final class Completion {
         return values(previous.get(), partial, scope, names);
       }
     }
+    if (partial.startsWith("--") && partial.contains("=")) {
+      String name = partial.substring(0, partial.indexOf('=') + 1);
+      Optional<OptionSpec> option = option(command.getCommandSpec(), partial);
+      if (option.isEmpty() || !takesValue(option.get())) {
+        return new Answer(List.of(), NO_FILE_COMPLETION);
+      }
+      Answer values = values(option.get(), partial.substring(name.length()), scope, names);
+      return new Answer(values.candidates().stream().map(c -> new Candidate(name + c.value(), c.description())).toList(),
+          values.directive());
+    }
     if (partial.startsWith("-")) {
       return new Answer(filter(options(command.getCommandSpec()), partial), NO_FILE_COMPLETION);
     }

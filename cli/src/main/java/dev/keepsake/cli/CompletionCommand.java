@@ -9,6 +9,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+/** `completion`: prints the completion script of a shell. */
 @Command(name = "completion", mixinStandardHelpOptions = true,
     description = {"Print the shell completion script for bash, zsh or fish.",
         "It completes commands, options and the names of configurations, repositories, sessions, "

@@ -94,8 +94,22 @@ record ConfigurationView(BackupConfiguration configuration, List<BackupSession> 
     return success == null || success.isBefore(due) ? Optional.of(due) : Optional.empty();
   }
 
+  /** The newest failed session, unless a backup succeeded after it. */
   Optional<BackupSession> lastFailure() {
-    return sessions.stream().filter(s -> phase(s) == SessionPhase.Failed).findFirst();
+    OffsetDateTime success = lastSuccess();
+    return sessions.stream().filter(s -> phase(s) == SessionPhase.Failed).findFirst()
+        .filter(failed -> success == null || ended(failed) == null || ended(failed).isAfter(success));
+  }
+
+  private static OffsetDateTime ended(BackupSession session) {
+    OffsetDateTime completed = session.getStatus().getCompletionTime();
+    return completed != null ? completed : session.getMetadata().getCreationTimestamp();
+  }
+
+  /** The configuration's Repository, with its namespace when it is another's. */
+  String repository() {
+    var ref = configuration.getSpec().getRepository();
+    return ref == null ? null : ref.getNamespace() == null ? ref.getName() : ref.getNamespace() + "/" + ref.getName();
   }
 
   Optional<V1Condition> ready() {
@@ -122,8 +136,7 @@ record ConfigurationView(BackupConfiguration configuration, List<BackupSession> 
       ready.addProperty("message", c.getMessage());
       json.add("ready", ready);
     });
-    json.addProperty("repository", configuration.getSpec().getRepository() == null ? null
-        : configuration.getSpec().getRepository().getName());
+    json.addProperty("repository", repository());
     json.addProperty("nextRun", text(nextRun()));
     json.addProperty("lastSuccess", text(lastSuccess()));
     json.addProperty("overdue", overdueSince().isPresent());

@@ -28,7 +28,7 @@ final class Failures {
     return failure.getClass().getSimpleName() + ": " + failure.getMessage();
   }
 
-  /** A failure to reach {@code server} told as such; any other failure as it is. */
+  /** A failure of the connection to {@code server}, told by what failed; any other failure as it is. */
   static RuntimeException unreachable(RuntimeException failure, String server) {
     IOException deepest = null;
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
@@ -36,8 +36,24 @@ final class Failures {
         deepest = io;
       }
     }
-    return deepest == null ? failure
-        : new CliException("no cluster: cannot reach the API server at " + server + ": " + deepest.getMessage());
+    return deepest == null ? failure : connection(deepest, server);
+  }
+
+  private static CliException connection(IOException failure, String server) {
+    String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+    if (failure instanceof ConnectException || failure instanceof UnknownHostException
+        || failure instanceof java.net.NoRouteToHostException) {
+      return CliException.transientFailure("no cluster: cannot reach the API server at " + server + ": " + message);
+    }
+    if (failure instanceof SocketTimeoutException) {
+      return CliException.transientFailure("the API server at " + server + " did not answer in time (--request-timeout): "
+          + message);
+    }
+    if (failure instanceof javax.net.ssl.SSLException) {
+      return new CliException("the TLS connection to the API server at " + server + " failed (see the kubeconfig's"
+          + " certificate-authority): " + message);
+    }
+    return new CliException("the connection to the API server at " + server + " failed: " + message);
   }
 
   static <T extends io.kubernetes.client.common.KubernetesType> KubernetesApiResponse<T> orThrow(KubernetesApiResponse<T> response, String verb, String resource, String namespace,
@@ -51,9 +67,8 @@ final class Failures {
 
   static CliException of(ApiException e, String verb, String resource, String namespace, String server) {
     if (e.getCode() == 0) {
-      Throwable cause = e.getCause();
-      return new CliException("no cluster: cannot reach the API server at " + server + ": "
-          + (cause instanceof IOException ? cause.getMessage() : e.getMessage()));
+      return e.getCause() instanceof IOException io ? connection(io, server)
+          : new CliException("no cluster: cannot reach the API server at " + server + ": " + e.getMessage());
     }
     String message = null;
     try {
@@ -74,8 +89,12 @@ final class Failures {
           + " or check the kubeconfig's user");
       case 403 -> new CliException("forbidden: you may not " + verb + " " + resource + " " + where
           + (message == null ? "" : " (" + message + ")"));
+      case 409 -> new CliException("create".equals(verb) ? resource + " of that name already exists " + where
+          : resource + " changed " + where + " while this command worked on it (409); run it again");
       case 404 -> new CliException(resource + " not found " + where + (message == null ? "" : ": " + message)
           + (resource.endsWith("keepsake.dev") ? "; is Keepsake installed (kubectl get crd " + resource + ")?" : ""));
+      case 429, 500, 502, 503, 504 -> CliException.transientFailure("the API server could not " + verb + " " + resource + " "
+          + where + " (" + code + ")" + (message == null ? "" : ": " + message));
       default -> new CliException("the API server refused to " + verb + " " + resource + " " + where + " (" + code + ")"
           + (message == null ? "" : ": " + message));
     };

@@ -31,6 +31,18 @@ abstract class KeepsakeCommand implements Callable<Integer>, KubectlKeepsake.Nee
     return kube().namespace();
   }
 
+  /** The cluster flags of this command line, for commands the user is told to run next: "-n shop --context prod". */
+  String clusterFlags() {
+    StringBuilder flags = new StringBuilder("-n ").append(namespace());
+    if (parent.kube.context != null) {
+      flags.append(" --context ").append(parent.kube.context);
+    }
+    if (parent.kube.kubeconfig != null) {
+      flags.append(" --kubeconfig ").append(parent.kube.kubeconfig);
+    }
+    return flags.toString();
+  }
+
   KubectlKeepsake.Terminal terminal() {
     return terminal;
   }
@@ -46,21 +58,35 @@ abstract class KeepsakeCommand implements Callable<Integer>, KubectlKeepsake.Nee
   /** Follows with a look every second; KUBECTL_KEEPSAKE_POLL (e.g. 300ms) changes it. */
   Follower follower() {
     String poll = terminal.env().getOrDefault("KUBECTL_KEEPSAKE_POLL", "1s");
-    Duration every = poll.endsWith("ms") ? Duration.ofMillis(Long.parseLong(poll.substring(0, poll.length() - 2)))
-        : dev.keepsake.api.Durations.parse(poll);
-    return new Follower(out(), terminal.interactive(), every);
+    Duration every;
+    try {
+      every = poll.endsWith("ms") ? Duration.ofMillis(Long.parseLong(poll.substring(0, poll.length() - 2)))
+          : dev.keepsake.api.Durations.parse(poll);
+    } catch (IllegalArgumentException notADuration) {
+      every = Duration.ofSeconds(1);
+    }
+    return new Follower(out(), terminal.interactive(), every, columns());
   }
 
-  /** The --timeout of a following command: null for none. */
-  static Duration timeout(String text) {
-    if (text == null) {
-      return null;
+  /**
+   * Follows what was just started until it ends, unless --no-wait; exit status 0 only when it
+   * Succeeded. {@code next} is the command that looks closer at a failure.
+   */
+  int follow(Following following, String what, java.util.function.Supplier<Follower.Seen> look, String next) {
+    if (following.noWait) {
+      return 0;
     }
-    try {
-      return dev.keepsake.api.Durations.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw CliException.usage("--timeout: " + e.getMessage());
+    Follower.Seen end = follower().follow(look, following.timeout);
+    return Sessions.report(out(), err(), what, end, next);
+  }
+
+  /** The terminal's width, as the launcher or $COLUMNS tells it; 80 when nothing does. */
+  private int columns() {
+    String columns = System.getProperty("kubectl.keepsake.columns", "");
+    if (columns.isEmpty()) {
+      columns = terminal.env().getOrDefault("COLUMNS", "");
     }
+    return columns.matches("\\d{2,4}") ? Integer.parseInt(columns) : 80;
   }
 
   /** Asks on the terminal; without one, only --yes goes ahead. */

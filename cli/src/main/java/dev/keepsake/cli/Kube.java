@@ -10,7 +10,6 @@ import io.kubernetes.client.util.KubeConfig;
 import io.kubernetes.client.util.generic.KubernetesApiResponse;
 import io.kubernetes.client.util.generic.options.ListOptions;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,54 +28,32 @@ final class Kube {
     this.server = server;
   }
 
-  /** Connects the way kubectl does: --kubeconfig, else the first file of $KUBECONFIG, else ~/.kube/config. */
+  /** Connects the way kubectl does: the kubeconfig files it would read, the context and namespace it would use. */
   static Kube connect(KubeOptions options, Map<String, String> env) {
-    Path file = kubeconfigFile(options.kubeconfig, env);
-    KubeConfig config;
-    try (Reader reader = Files.newBufferedReader(file)) {
-      config = KubeConfig.loadKubeConfig(reader);
-    } catch (IOException | RuntimeException e) {
-      throw new CliException("no cluster: cannot read kubeconfig " + file + ": " + e.getMessage());
-    }
-    config.setFile(file.toFile());
+    List<Path> files = KubeconfigFiles.of(options.kubeconfig, env);
+    KubeConfig config = KubeconfigFiles.load(files);
+    String where = files.size() == 1 ? "kubeconfig " + files.get(0) : "the kubeconfig files " + files;
     if (options.context != null && !config.setContext(options.context)) {
-      throw new CliException("no cluster: context \"" + options.context + "\" is not in kubeconfig " + file);
+      throw new CliException("no cluster: context \"" + options.context + "\" is not in " + where);
     }
     if (config.getServer() == null) {
-      throw new CliException("no cluster: kubeconfig " + file + " has no current context with a server"
+      throw new CliException("no cluster: " + where + " has no current context with a server"
           + " (kubectl config use-context NAME, or --context)");
     }
     ApiClient client;
     try {
-      client = ClientBuilder.kubeconfig(config)
-          .setReadTimeout(Duration.ofSeconds(options.requestTimeoutSeconds)).build();
+      client = ClientBuilder.kubeconfig(config).setReadTimeout(options.requestTimeout).build();
     } catch (IOException | RuntimeException e) {
-      throw new CliException("no cluster: kubeconfig " + file + " cannot be used: " + e.getMessage());
+      throw new CliException("no cluster: " + where + " cannot be used: " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : ": " + e.getMessage()));
     }
     client.setConnectTimeout(5_000);
     String namespace = options.namespace != null ? options.namespace
         : config.getNamespace() != null ? config.getNamespace() : "default";
+    if (!namespace.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+      throw CliException.usage("namespace \"" + namespace + "\" is not a namespace name (a DNS label)");
+    }
     return new Kube(client, namespace, config.getServer());
-  }
-
-  static Path kubeconfigFile(String flag, Map<String, String> env) {
-    if (flag != null) {
-      return Path.of(flag);
-    }
-    String variable = env.get("KUBECONFIG");
-    if (variable != null && !variable.isBlank()) {
-      for (String part : variable.split(":")) {
-        if (!part.isBlank() && Files.isRegularFile(Path.of(part))) {
-          return Path.of(part);
-        }
-      }
-      throw new CliException("no cluster: no file of KUBECONFIG=" + variable + " exists");
-    }
-    Path home = Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".kube", "config");
-    if (!Files.isRegularFile(home)) {
-      throw new CliException("no cluster: KUBECONFIG is not set and " + home + " does not exist");
-    }
-    return home;
   }
 
   ApiClient client() {
@@ -91,8 +68,17 @@ final class Kube {
     return server;
   }
 
+  /** A name the API server could not look up is a command line that cannot be used. */
+  private static void checkName(ApiKind<?, ?> kind, String name) {
+    if (name == null || !name.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
+      throw CliException.usage(kind.kind() + " name \"" + name + "\" is not a Kubernetes object name"
+          + " (lower-case letters, digits, '-' and '.')");
+    }
+  }
+
   /** The object, or a one-line error naming it when it does not exist. */
   <T extends Resource<?, ?, T>> T get(ApiKind<T, ?> kind, String namespace, String name) {
+    checkName(kind, name);
     KubernetesApiResponse<T> response = send(() -> kind.api(client).get(namespace, name));
     if (response.getHttpStatusCode() == 404) {
       throw new CliException(kind.kind() + " " + name + " not found in namespace " + namespace);
@@ -102,6 +88,7 @@ final class Kube {
 
   /** The object, or null when it does not exist. */
   <T extends Resource<?, ?, T>> T find(ApiKind<T, ?> kind, String namespace, String name) {
+    checkName(kind, name);
     KubernetesApiResponse<T> response = send(() -> kind.api(client).get(namespace, name));
     return response.getHttpStatusCode() == 404 ? null
         : Failures.orThrow(response, "get", kind.crdName(), namespace, server).getObject();
@@ -120,6 +107,7 @@ final class Kube {
   }
 
   <T extends Resource<?, ?, T>> T mergePatch(ApiKind<T, ?> kind, String namespace, String name, String patch) {
+    checkName(kind, name);
     KubernetesApiResponse<T> response =
         send(() -> kind.api(client).patch(namespace, name, V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, new V1Patch(patch)));
     if (response.getHttpStatusCode() == 404) {

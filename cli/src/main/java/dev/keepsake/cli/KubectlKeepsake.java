@@ -35,8 +35,11 @@ public final class KubectlKeepsake implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(run(args, new Terminal(new PrintWriter(System.out, true), new PrintWriter(System.err, true),
-        System.console() != null, System.in, System.getenv())));
+    // The launcher tells whether stdin and stdout are a terminal; run without it, the console says.
+    boolean interactive = Boolean.parseBoolean(System.getProperty("kubectl.keepsake.interactive",
+        String.valueOf(System.console() != null)));
+    System.exit(run(args, new Terminal(new PrintWriter(System.out, true), new PrintWriter(System.err, true), interactive,
+        System.in, System.getenv())));
   }
 
   /** Runs one command line; the exit status is returned, nothing calls System.exit. */

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
+/** `logs`: a session's pod logs step by step, its hooks and its outcome. */
 @Command(name = "logs", mixinStandardHelpOptions = true,
     description = {"Show the logs of a session's pod, step by step.",
         "Every step in the order it ran, each with how it ended, then the hooks the operator ran "
@@ -29,6 +30,10 @@ import picocli.CommandLine.Parameters;
     footer = {"", "Examples:", "  kubectl keepsake logs redis-backup-manual-20261204-093000 -n shop",
         "  kubectl keepsake logs restoresession/redis-backup-restore-20261204-101500 -n shop"})
 final class LogsCommand extends KeepsakeCommand {
+  private static final List<String> BACKUP_KINDS = List.of("backupsession", "backupsessions", "bs");
+  private static final List<String> RESTORE_KINDS = List.of("restoresession", "restoresessions", "rs");
+
+
   @Parameters(paramLabel = "SESSION", description = "The session.")
   String session;
 
@@ -39,7 +44,7 @@ final class LogsCommand extends KeepsakeCommand {
         : found.backup() ? Names.backupJob(found.name()) : Names.restoreJob(found.name());
     CoreV1Api core = new CoreV1Api(kube().client());
     List<V1Pod> pods = new ArrayList<>(kube().call("list", "pods", namespace(),
-        () -> core.listNamespacedPod(namespace()).labelSelector("batch.kubernetes.io/job-name=" + jobName).execute().getItems()));
+        () -> core.listNamespacedPod(namespace()).labelSelector(dev.keepsake.operator.desired.CronJobs.JOB_NAME_LABEL + "=" + jobName).execute().getItems()));
     pods.sort(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp(), Comparator.nullsFirst(Comparator.naturalOrder())));
     PrintWriter out = out();
     if (pods.isEmpty()) {
@@ -74,11 +79,13 @@ final class LogsCommand extends KeepsakeCommand {
     String[] parts = session.split("/", 2);
     String kind = parts.length == 2 ? parts[0].toLowerCase(java.util.Locale.ROOT) : null;
     String name = parts.length == 2 ? parts[1] : session;
-    if (kind != null && !List.of("backupsession", "backupsessions", "restoresession", "restoresessions").contains(kind)) {
-      throw CliException.usage("SESSION " + session + ": the kind must be backupsession or restoresession");
+    boolean backupKind = kind != null && BACKUP_KINDS.contains(kind);
+    boolean restoreKind = kind != null && RESTORE_KINDS.contains(kind);
+    if (kind != null && !backupKind && !restoreKind) {
+      throw CliException.usage("SESSION " + session + ": the kind must be backupsession (bs) or restoresession");
     }
-    BackupSession backup = kind == null || kind.startsWith("backup") ? kube().find(ApiKind.BACKUP_SESSION, namespace(), name) : null;
-    RestoreSession restore = kind == null || kind.startsWith("restore") ? kube().find(ApiKind.RESTORE_SESSION, namespace(), name) : null;
+    BackupSession backup = kind == null || backupKind ? kube().find(ApiKind.BACKUP_SESSION, namespace(), name) : null;
+    RestoreSession restore = kind == null || restoreKind ? kube().find(ApiKind.RESTORE_SESSION, namespace(), name) : null;
     if (backup != null && restore != null) {
       throw new CliException("both a BackupSession and a RestoreSession are named " + name + ": say backupsession/" + name
           + " or restoresession/" + name);

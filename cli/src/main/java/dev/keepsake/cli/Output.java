@@ -1,6 +1,5 @@
 package dev.keepsake.cli;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -29,6 +28,8 @@ final class Output {
     Format format;
   }
 
+  private static final com.google.gson.Gson PRETTY =
+      dev.keepsake.api.Manifests.gson().newBuilder().setPrettyPrinting().disableHtmlEscaping().create();
   private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z");
 
   private Output() {}
@@ -40,7 +41,7 @@ final class Output {
       options.setIndicatorIndent(0);
       out.print(new Yaml(options).dump(plain(document)));
     } else {
-      out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(document));
+      out.println(PRETTY.toJson(document));
     }
     out.flush();
   }

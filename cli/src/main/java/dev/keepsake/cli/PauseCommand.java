@@ -7,6 +7,7 @@ import java.time.Instant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
+/** `pause`: stops a configuration's schedule until `resume`. */
 @Command(name = "pause", mixinStandardHelpOptions = true,
     description = {"Stop a configuration's schedule.",
         "Its CronJob is suspended and sessions made meanwhile are Skipped. Snapshots already taken stay. It returns once the "

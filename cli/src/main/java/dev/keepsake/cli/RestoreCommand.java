@@ -9,18 +9,17 @@ import dev.keepsake.api.RestoreSessionSpec;
 import dev.keepsake.api.RestoreTarget;
 import dev.keepsake.api.SnapshotEntry;
 import dev.keepsake.api.SnapshotSource;
-import dev.keepsake.api.Target;
 import dev.keepsake.api.TargetRef;
 import dev.keepsake.api.TaskRef;
-import dev.keepsake.desired.SnapshotIdentity;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+/** `restore`: a RestoreSession of a chosen snapshot, asked for and followed. */
 @Command(name = "restore", mixinStandardHelpOptions = true,
     description = {"Restore a snapshot into a target and follow it.",
         "Creates a RestoreSession and follows it until it ends. It overwrites the target's data, so "
@@ -31,6 +30,8 @@ import picocli.CommandLine.Parameters;
         "  kubectl keepsake restore redis-backup --snapshot 1a2b3c4d --to redis-copy -n shop",
         "  kubectl keepsake restore pvc/uploads --snapshot latest --path /invoices --target-path /restored --yes"})
 final class RestoreCommand extends KeepsakeCommand {
+  private static final String LATEST = "latest";
+
   @Parameters(paramLabel = "FROM", description = "A BackupConfiguration, or appbinding/NAME or pvc/CLAIM that one backs up.")
   String from;
 
@@ -48,7 +49,8 @@ final class RestoreCommand extends KeepsakeCommand {
   @Option(names = "--target-path", paramLabel = "PATH", description = "Volume targets: write the files under this folder of the claim.")
   String targetPath;
 
-  @Option(names = "--repository", paramLabel = "NAME", description = "The Repository (default: the configuration's).")
+  @Option(names = "--repository", paramLabel = "[NAMESPACE/]NAME",
+      description = "The Repository (default: the configuration's); NAMESPACE/NAME for one shared from another namespace.")
   String repository;
 
   @Option(names = "--task", paramLabel = "NAME",
@@ -61,26 +63,27 @@ final class RestoreCommand extends KeepsakeCommand {
   @Option(names = {"-y", "--yes"}, description = "Do not ask before overwriting.")
   boolean yes;
 
-  @Option(names = "--no-wait", description = "Create the session and return without following it.")
-  boolean noWait;
-
-  @Option(names = "--timeout", paramLabel = "DURATION", description = "Stop following after this long; the restore goes on.")
-  String timeout;
+  @Mixin Following following;
 
   @Override
   public Integer call() {
+    if (!snapshot.matches("latest|[0-9a-f]{8,64}")) {
+      throw CliException.usage("--snapshot " + snapshot + ": give latest, or an id of 8 to 64 hex digits as"
+          + " kubectl keepsake snapshots shows it");
+    }
     BackupConfiguration configuration = configuration();
-    TargetRef source = configuration != null ? configuration.getSpec().getTarget().getRef() : parseTarget(from, "FROM");
-    TargetRef into = to == null ? source : parseTarget(to, "--to");
-    String repositoryName = repository != null ? repository : configuration.getSpec().getRepository().getName();
-    String repositoryNamespace = repository != null || configuration.getSpec().getRepository().getNamespace() == null
-        ? namespace() : configuration.getSpec().getRepository().getNamespace();
-    Repository found = kube().get(ApiKind.REPOSITORY, repositoryNamespace, repositoryName);
+    TargetRef source = configuration != null ? configuration.getSpec().getTarget().getRef()
+        : Targets.parse(from, "FROM", Targets.APP_BINDING);
+    TargetRef into = to == null ? source : Targets.parse(to, "--to", source.getKind());
+    if (!source.getKind().equals(into.getKind())) {
+      throw CliException.usage("--to " + to + ": a backup of " + Targets.describe(source) + " cannot be restored into a "
+          + into.getKind() + "; name a " + source.getKind());
+    }
+    NamespacedRef repositoryRef = repositoryRef(configuration);
     String taskName = task != null ? task : restoreTaskOf(configuration);
     kube().get(ApiKind.TASK, namespace(), taskName);
-    Target sourceTarget = new Target().ref(source);
-    String sourceHost = SnapshotIdentity.host(namespace(), sourceTarget);
-    Optional<SnapshotEntry> listed = listed(found, sourceHost);
+    String sourceHost = Targets.host(namespace(), source);
+    Optional<SnapshotEntry> listed = listed(repositoryRef, sourceHost);
 
     RestoreTarget target = new RestoreTarget();
     target.ref(into);
@@ -90,36 +93,50 @@ final class RestoreCommand extends KeepsakeCommand {
     if (targetPath != null) {
       target.targetPath(targetPath);
     }
-    RestoreSessionSpec spec = new RestoreSessionSpec()
-        .repository(new NamespacedRef().name(repositoryName).namespace(repository == null ? configurationRepositoryNamespace(configuration) : null))
-        .snapshot(snapshot)
-        .target(target)
+    RestoreSessionSpec spec = new RestoreSessionSpec().repository(repositoryRef).snapshot(snapshot).target(target)
         .task(new TaskRef().name(taskName));
-    if ("latest".equals(snapshot) && !Objects.equals(source.getName(), into.getName())) {
+    if (LATEST.equals(snapshot) && !sourceHost.equals(Targets.host(namespace(), into))) {
       spec.source(new SnapshotSource().host(sourceHost));
     }
-    String what = "latest".equals(snapshot)
-        ? "the newest snapshot of " + sourceHost + listed.map(s -> " (" + s.getId() + ", " + s.getTime() + ")").orElse("")
-        : "snapshot " + snapshot + listed.map(s -> " (" + s.getHost() + ", " + s.getTime() + ")").orElse("");
-    confirm("This restores " + what + " from repository " + repositoryName + " into " + into.getKind() + " " + namespace() + "/"
-        + into.getName() + ", overwriting its data.", yes);
+    confirm("This restores " + what(sourceHost, listed) + " from repository " + repositoryText(repositoryRef) + " into "
+        + Targets.describe(into) + " of namespace " + namespace() + ", overwriting its data.", yes);
     String sessionName = name != null ? name : Sessions.name(configuration != null ? configuration.getMetadata().getName()
         : into.getName(), "restore");
     RestoreSession session = new RestoreSession().metadata(new V1ObjectMeta().name(sessionName).namespace(namespace())).spec(spec);
     kube().create(ApiKind.RESTORE_SESSION, session);
     out().println("restoresession " + sessionName + " created in namespace " + namespace());
     out().flush();
-    if (noWait) {
-      return 0;
-    }
-    Follower.Seen end = follower().follow(() -> Sessions.lookAt(kube(), ApiKind.RESTORE_SESSION, namespace(), sessionName),
-        timeout(timeout));
-    return Sessions.report(out(), err(), "restoresession " + sessionName, end,
-        "kubectl keepsake logs restoresession/" + sessionName + " -n " + namespace());
+    return follow(following, "restoresession " + sessionName,
+        () -> Sessions.lookAt(kube(), ApiKind.RESTORE_SESSION, namespace(), sessionName),
+        "kubectl keepsake logs restoresession/" + sessionName + " " + clusterFlags());
   }
 
-  private static String configurationRepositoryNamespace(BackupConfiguration configuration) {
-    return configuration == null ? null : configuration.getSpec().getRepository().getNamespace();
+  /** --repository NAME or NAMESPACE/NAME, else the configuration's. */
+  private NamespacedRef repositoryRef(BackupConfiguration configuration) {
+    if (repository == null) {
+      NamespacedRef configured = configuration.getSpec().getRepository();
+      return new NamespacedRef().name(configured.getName()).namespace(configured.getNamespace());
+    }
+    String[] parts = repository.split("/", 2);
+    return parts.length == 2 ? new NamespacedRef().namespace(parts[0]).name(parts[1]) : new NamespacedRef().name(repository);
+  }
+
+  private static String repositoryText(NamespacedRef ref) {
+    return ref.getNamespace() == null ? ref.getName() : ref.getNamespace() + "/" + ref.getName();
+  }
+
+  /** What the question names: the snapshot, with its host and time where the Repository lists it. */
+  private String what(String sourceHost, Optional<SnapshotEntry> listed) {
+    if (LATEST.equals(snapshot)) {
+      return "the newest snapshot of " + sourceHost + listed.map(s -> " (" + s.getId() + ", " + s.getTime() + ")")
+          .orElse(" (none is listed in the Repository's status; the restore fails if the repository holds none)");
+    }
+    if (listed.isEmpty()) {
+      return "snapshot " + snapshot + " (not listed in the Repository's status)";
+    }
+    SnapshotEntry entry = listed.get();
+    return "snapshot " + snapshot + " (" + entry.getHost() + ", " + entry.getTime() + ")"
+        + (sourceHost.equals(entry.getHost()) ? "" : ", which is a snapshot of " + entry.getHost() + ", not of " + sourceHost + ",");
   }
 
   /** The configuration FROM names, or the one that backs up the target FROM names; null when none is needed. */
@@ -127,7 +144,7 @@ final class RestoreCommand extends KeepsakeCommand {
     if (!from.contains("/")) {
       return kube().get(ApiKind.BACKUP_CONFIGURATION, namespace(), from);
     }
-    TargetRef target = parseTarget(from, "FROM");
+    TargetRef target = Targets.parse(from, "FROM", Targets.APP_BINDING);
     List<BackupConfiguration> backingUp = kube().list(ApiKind.BACKUP_CONFIGURATION, namespace()).stream()
         .filter(c -> c.getSpec().getTarget() != null && c.getSpec().getTarget().getRef() != null
             && target.getKind().equals(c.getSpec().getTarget().getRef().getKind())
@@ -145,19 +162,6 @@ final class RestoreCommand extends KeepsakeCommand {
     return null;
   }
 
-  private static TargetRef parseTarget(String text, String option) {
-    String[] parts = text.split("/", 2);
-    if (parts.length == 1) {
-      return new TargetRef().apiGroup("keepsake.dev").kind("AppBinding").name(text);
-    }
-    String kind = switch (parts[0].toLowerCase(java.util.Locale.ROOT)) {
-      case "appbinding", "appbindings" -> "AppBinding";
-      case "pvc", "persistentvolumeclaim", "persistentvolumeclaims" -> "PersistentVolumeClaim";
-      default -> throw CliException.usage(option + " " + text + ": the kind must be appbinding or pvc");
-    };
-    return new TargetRef().apiGroup("AppBinding".equals(kind) ? "keepsake.dev" : "").kind(kind).name(parts[1]);
-  }
-
   private static String restoreTaskOf(BackupConfiguration configuration) {
     String backup = configuration.getSpec().getTask() == null ? null : configuration.getSpec().getTask().getName();
     if (backup == null || !backup.contains("-backup")) {
@@ -167,13 +171,22 @@ final class RestoreCommand extends KeepsakeCommand {
     return backup.replaceFirst("-backup", "-restore");
   }
 
-  private Optional<SnapshotEntry> listed(Repository repository, String host) {
-    List<SnapshotEntry> snapshots = repository.getStatus() == null || repository.getStatus().getSnapshots() == null ? List.of()
-        : repository.getStatus().getSnapshots();
-    if ("latest".equals(snapshot)) {
+  /** The snapshot as the Repository's status lists it; nothing when the user may not read the Repository. */
+  private Optional<SnapshotEntry> listed(NamespacedRef ref, String host) {
+    Repository found;
+    try {
+      found = kube().find(ApiKind.REPOSITORY, ref.getNamespace() == null ? namespace() : ref.getNamespace(), ref.getName());
+    } catch (CliException forbidden) {
+      // The operator reads a shared Repository for the restore; the user need not be able to.
+      return Optional.empty();
+    }
+    List<SnapshotEntry> snapshots = found == null || found.getStatus() == null || found.getStatus().getSnapshots() == null
+        ? List.of() : found.getStatus().getSnapshots();
+    if (LATEST.equals(snapshot)) {
       return snapshots.stream().filter(s -> host.equals(s.getHost())).findFirst();
     }
-    return snapshots.stream().filter(s -> s.getId() != null && (s.getId().startsWith(snapshot) || snapshot.startsWith(s.getId())))
-        .findFirst();
+    List<SnapshotEntry> matching = snapshots.stream()
+        .filter(s -> s.getId() != null && (s.getId().startsWith(snapshot) || snapshot.startsWith(s.getId()))).toList();
+    return matching.size() == 1 ? Optional.of(matching.get(0)) : Optional.empty();
   }
 }

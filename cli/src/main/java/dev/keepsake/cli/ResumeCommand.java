@@ -3,6 +3,7 @@ package dev.keepsake.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
+/** `resume`: runs a paused configuration on its schedule again. */
 @Command(name = "resume", mixinStandardHelpOptions = true,
     description = "Run a paused configuration on its schedule again.",
     footer = {"", "Example:", "  kubectl keepsake resume redis-backup -n shop"})

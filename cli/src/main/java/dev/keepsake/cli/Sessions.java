@@ -6,19 +6,14 @@ import dev.keepsake.api.RestoreSession;
 import dev.keepsake.api.SessionStatus;
 import dev.keepsake.desired.Names;
 import java.io.PrintWriter;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
 /** Names for sessions made by hand, and how a followed session's end is told. */
 final class Sessions {
-  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
-
   private Sessions() {}
 
-  /** {@code <base>-<what>-<UTC time>}, within the 63 characters a label value allows. */
+  /** {@code <base>-<what>-<UTC time>-<4 letters>}, within the 63 characters a label value allows. */
   static String name(String base, String what) {
-    return Names.fit(base + "-" + what + "-" + OffsetDateTime.now(ZoneOffset.UTC).format(STAMP), Names.JOB_MAX);
+    return Names.fit(base + "-" + what + "-" + Stamps.now(), Names.JOB_MAX);
   }
 
   static Follower.Seen seen(SessionStatus<?> status) {

@@ -12,6 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+/** `snapshots`: a repository's snapshots as the operator lists them, without restic. */
 @Command(name = "snapshots", mixinStandardHelpOptions = true,
     description = {"List a repository's snapshots, newest first.",
         "As the operator lists them in the Repository's status (the newest 10 of each target): no "
@@ -27,7 +28,7 @@ final class SnapshotsCommand extends KeepsakeCommand {
   String host;
 
   @Option(names = "--target", paramLabel = "TARGET",
-      description = "Only this target of the namespace: an AppBinding name, or pvc/<claim>.")
+      description = "Only this target of the namespace: an AppBinding name, or pvc/<claim>; --host for another namespace's.")
   String target;
 
   @Option(names = "--tag", paramLabel = "TAG", description = "Only snapshots with this tag (repeatable: all must match).")
@@ -50,7 +51,8 @@ final class SnapshotsCommand extends KeepsakeCommand {
   @Override
   public Integer call() {
     Repository found = kube().get(ApiKind.REPOSITORY, namespace(), repository);
-    String wantedHost = host != null ? host : target == null ? null : namespace() + "/" + target;
+    String wantedHost = host != null ? host : target == null ? null
+        : Targets.host(namespace(), Targets.parse(target, "--target", Targets.APP_BINDING));
     List<SnapshotEntry> snapshots = (found.getStatus() == null || found.getStatus().getSnapshots() == null ? List.<SnapshotEntry>of()
         : found.getStatus().getSnapshots()).stream()
         .filter(s -> wantedHost == null || wantedHost.equals(s.getHost()))

@@ -14,6 +14,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+/** `status`: how one configuration, or every one of a namespace, stands. */
 @Command(name = "status", mixinStandardHelpOptions = true,
     description = {"Show how backups stand.",
         "The schedule in words, the next run, the last sessions and the last error. Without a name, "
@@ -42,7 +43,7 @@ final class StatusCommand extends KeepsakeCommand {
       if (output.format != Output.Format.table) {
         Output.print(out(), output.format, view.toJson());
       } else {
-        describe(out(), view, now);
+        describe(out(), view, now, clusterFlags());
       }
       return 0;
     }
@@ -102,12 +103,12 @@ final class StatusCommand extends KeepsakeCommand {
     return "OK";
   }
 
-  static void describe(PrintWriter out, ConfigurationView view, OffsetDateTime now) {
+  static void describe(PrintWriter out, ConfigurationView view, OffsetDateTime now, String clusterFlags) {
     var spec = view.configuration().getSpec();
     out.println("Configuration:  " + view.configuration().getMetadata().getNamespace() + "/" + view.name());
     out.println("Schedule:       " + view.scheduleInWords() + (view.paused() ? ", PAUSED" : ""));
     out.println("Next run:       " + (view.paused() ? "none while paused" : Output.when(view.nextRun(), now)));
-    out.println("Repository:     " + (spec.getRepository() == null ? "-" : spec.getRepository().getName()));
+    out.println("Repository:     " + Output.or(view.repository()));
     out.println("Target:         " + (spec.getTarget() == null || spec.getTarget().getRef() == null ? "-"
         : spec.getTarget().getRef().getKind() + " " + spec.getTarget().getRef().getName()));
     view.ready().ifPresent(c -> out.println("Ready:          " + c.getStatus() + " (" + c.getReason() + "): " + c.getMessage()));
@@ -116,7 +117,7 @@ final class StatusCommand extends KeepsakeCommand {
         + Output.when(due, now)));
     out.println();
     if (view.sessions().isEmpty()) {
-      out.println("No sessions yet (kubectl keepsake trigger " + view.name() + ").");
+      out.println("No sessions yet (kubectl keepsake trigger " + view.name() + " " + clusterFlags + ").");
     } else {
       List<List<String>> rows = view.sessions().stream().limit(ConfigurationView.SESSIONS_SHOWN).map(s -> {
         var status = s.getStatus();

@@ -8,9 +8,10 @@ import dev.keepsake.api.Invoker;
 import dev.keepsake.api.Resource;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
+/** `trigger`: a manual BackupSession, followed to its end. */
 @Command(name = "trigger", mixinStandardHelpOptions = true,
     description = {"Back up now and follow the backup.",
         "Creates a BackupSession of the configuration and follows it until it ends: phase, bytes, "
@@ -21,17 +22,14 @@ final class TriggerCommand extends KeepsakeCommand {
   @Parameters(paramLabel = "CONFIGURATION", description = "The BackupConfiguration to run.")
   String configuration;
 
-  @Option(names = "--no-wait", description = "Create the session and return without following it.")
-  boolean noWait;
-
-  @Option(names = "--timeout", paramLabel = "DURATION", description = "Stop following after this long (e.g. 30m); the session goes on.")
-  String timeout;
+  @Mixin Following following;
 
   @Override
   public Integer call() {
     BackupConfiguration found = kube().get(ApiKind.BACKUP_CONFIGURATION, namespace(), configuration);
     if (Boolean.TRUE.equals(found.getSpec().getPaused())) {
-      out().println("note: " + configuration + " is paused; the session will be Skipped (kubectl keepsake resume " + configuration + ")");
+      out().println("note: " + configuration + " is paused; the session will be Skipped (kubectl keepsake resume " + configuration
+          + " " + clusterFlags() + ")");
     }
     String name = Sessions.name(configuration, "manual");
     BackupSession session = new BackupSession().metadata(new V1ObjectMeta().name(name).namespace(namespace()))
@@ -40,11 +38,7 @@ final class TriggerCommand extends KeepsakeCommand {
     kube().create(ApiKind.BACKUP_SESSION, session);
     out().println("backupsession " + name + " created in namespace " + namespace());
     out().flush();
-    if (noWait) {
-      return 0;
-    }
-    Follower.Seen end = follower().follow(() -> Sessions.lookAt(kube(), ApiKind.BACKUP_SESSION, namespace(), name),
-        timeout(timeout));
-    return Sessions.report(out(), err(), "backupsession " + name, end, "kubectl keepsake logs " + name + " -n " + namespace());
+    return follow(following, "backupsession " + name, () -> Sessions.lookAt(kube(), ApiKind.BACKUP_SESSION, namespace(), name),
+        "kubectl keepsake logs " + name + " " + clusterFlags());
   }
 }

@@ -10,14 +10,19 @@ _kubectl_keepsake() {
   local out
   out="$("${words[0]}" __complete "${words[@]:1}" 2>/dev/null)" || return 0
   local directive="${out##*:}"
+  # bash replaces only the part of the word after its last ':' or '=' (COMP_WORDBREAKS), so the
+  # candidates lose what comes before: --context=arn:aws:eks:...:cluster/prod
+  local prefix=""
+  [[ $cur == *[:=]* ]] && prefix="${cur%"${cur##*[:=]}"}"
   COMPREPLY=()
   local candidate
   while IFS= read -r candidate; do
     candidate="${candidate%%$'\t'*}"
-    [[ -n $candidate && $candidate == "$cur"* ]] && COMPREPLY+=("$candidate")
+    [[ -n $candidate && $candidate == "$cur"* ]] && COMPREPLY+=("${candidate#"$prefix"}")
   done < <(printf '%s\n' "$out" | sed '$d')
   if ((${#COMPREPLY[@]} == 0 && (directive & 4) == 0)); then
-    mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+    compopt -o filenames 2>/dev/null
+    mapfile -t COMPREPLY < <(compgen -f -- "${cur#"$prefix"}")
   fi
 }
 complete -F _kubectl_keepsake kubectl-keepsake

@@ -6,4 +6,10 @@ function __kubectl_keepsake_complete
     set -l current (commandline -ct)
     $words[1] __complete $words[2..-1] $current 2>/dev/null | string match -v -r '^:[0-9]+$'
 end
-complete -c kubectl-keepsake -f -a '(__kubectl_keepsake_complete)'
+# File names only where a file is asked for: the value of --kubeconfig.
+function __kubectl_keepsake_wants_file
+    set -l words (commandline -opc)
+    test "$words[-1]" = --kubeconfig
+end
+complete -c kubectl-keepsake -f -n 'not __kubectl_keepsake_wants_file' -a '(__kubectl_keepsake_complete)'
+complete -c kubectl-keepsake -F -n '__kubectl_keepsake_wants_file'

@@ -4,7 +4,7 @@
 _kubectl_keepsake() {
   local out directive line value description
   local -a lines candidates
-  out="$(${words[1]} __complete "${(@)words[2,CURRENT]}" 2>/dev/null)" || return 1
+  out="$(${(Q)words[1]} __complete "${(@Q)words[2,CURRENT]}" 2>/dev/null)" || return 1
   lines=("${(@f)out}")
   directive="${lines[-1]#:}"
   for line in "${(@)lines[1,-2]}"; do

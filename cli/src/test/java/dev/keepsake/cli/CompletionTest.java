@@ -47,12 +47,14 @@ class CompletionTest {
 
   @Test
   void optionsAndTheirValues() {
-    assertThat(complete("snapshots", "--t")).isEqualTo("--target\tOnly this target of the namespace: an AppBinding name, or pvc/<claim>.\n"
+    assertThat(complete("snapshots", "--t")).isEqualTo("--target\tOnly this target of the namespace: an AppBinding name, or pvc/<claim>; --host for another namespace's.\n"
         + "--tag\tOnly snapshots with this tag (repeatable: all must match).\n:4\n");
     assertThat(complete("status", "-o", "y")).isEqualTo("yaml\n:4\n");
     assertThat(complete("status", "--namespace", "")).isEqualTo("default\nshop\n:4\n");
     assertThat(complete("restore", "redis-backup", "--snapshot", "")).startsWith("latest\t");
     assertThat(complete("completion", "")).isEqualTo("bash\nzsh\nfish\n:4\n");
     assertThat(complete("status", "--kubeconfig", "")).as("file names from the shell").isEqualTo(":0\n");
+    assertThat(complete("status", "--output=j")).isEqualTo("--output=json\n:4\n");
+    assertThat(complete("--namespace=s")).isEqualTo("--namespace=shop\n:4\n");
   }
 }

@@ -85,13 +85,31 @@ public class OperationRequest {
     if (!CHECK.equals(operation) && !UNLOCK.equals(operation)) {
       throw new Invalid(id, "annotation " + ANNOTATION + ": operation " + quoted(operation) + " is not one of check, unlock");
     }
-    if (readDataSubset != null && (!CHECK.equals(operation) || !SUBSET.matcher(readDataSubset).matches())) {
+    if (readDataSubset != null && (!CHECK.equals(operation) || !subsetInRange(readDataSubset))) {
       throw new Invalid(id, "annotation " + ANNOTATION + ": readDataSubset " + quoted(readDataSubset)
-          + (CHECK.equals(operation) ? " is not a percentage (10%), a part (1/5) or a size (500M)" : " is for check only"));
+          + (CHECK.equals(operation) ? " is not a percentage up to 100% (10%), a part n/m with n <= m (1/5) or a size (500M)"
+              : " is for check only"));
     }
     if (removeAll != null && !UNLOCK.equals(operation)) {
       throw new Invalid(id, "annotation " + ANNOTATION + ": removeAll is for unlock only");
     }
+  }
+
+  /** restic's forms: a percentage above 0 and at most 100, a part n/m with 1 <= n <= m, or a size above 0. */
+  static boolean subsetInRange(String subset) {
+    if (!SUBSET.matcher(subset).matches()) {
+      return false;
+    }
+    if (subset.endsWith("%")) {
+      double percent = Double.parseDouble(subset.substring(0, subset.length() - 1));
+      return percent > 0 && percent <= 100;
+    }
+    if (subset.contains("/")) {
+      long part = Long.parseLong(subset.substring(0, subset.indexOf('/')));
+      long of = Long.parseLong(subset.substring(subset.indexOf('/') + 1));
+      return part >= 1 && part <= of;
+    }
+    return Long.parseLong(subset.replaceAll("[KMGT]$", "")) > 0;
   }
 
   private static String quoted(String value) {

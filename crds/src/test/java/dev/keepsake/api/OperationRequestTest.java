@@ -32,7 +32,16 @@ class OperationRequestTest {
         .hasMessage("annotation keepsake.dev/request: operation \"forget\" is not one of check, unlock")
         .satisfies(e -> assertThat(((OperationRequest.Invalid) e).id()).isEqualTo("a1"));
     assertThatThrownBy(() -> read("{\"id\":\"a1\",\"operation\":\"check\",\"readDataSubset\":\"10%; rm -rf /\"}"))
-        .hasMessageContaining("readDataSubset \"10%; rm -rf /\" is not a percentage (10%), a part (1/5) or a size (500M)");
+        .hasMessageContaining("readDataSubset \"10%; rm -rf /\" is not a percentage up to 100% (10%), a part n/m with n <= m"
+            + " (1/5) or a size (500M)");
+    for (String outOfRange : new String[] {"150%", "0%", "0/5", "6/5", "0M"}) {
+      assertThatThrownBy(() -> read("{\"id\":\"a1\",\"operation\":\"check\",\"readDataSubset\":\"" + outOfRange + "\"}"))
+          .as(outOfRange).hasMessageContaining("readDataSubset \"" + outOfRange + "\" is not");
+    }
+    for (String fine : new String[] {"100%", "0.5%", "5/5", "1/3", "500M", "2G"}) {
+      assertThat(read("{\"id\":\"a1\",\"operation\":\"check\",\"readDataSubset\":\"" + fine + "\"}").getReadDataSubset())
+          .isEqualTo(fine);
+    }
     assertThatThrownBy(() -> read("{\"id\":\"a1\",\"operation\":\"unlock\",\"readDataSubset\":\"10%\"}"))
         .hasMessageContaining("is for check only");
     assertThatThrownBy(() -> read("{\"id\":\"a1\",\"operation\":\"check\",\"removeAll\":true}"))

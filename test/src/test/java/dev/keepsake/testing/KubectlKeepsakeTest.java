@@ -29,7 +29,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import redis.clients.jedis.Jedis;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -47,16 +46,27 @@ class KubectlKeepsakeTest {
   private static Path repositories;
   private static LocalControlPlane cluster;
   private static PluginRun.User user;
+  /** The launcher's cache, with a space in its path as a user's may have. */
+  private static Path cache;
 
   @BeforeAll
   static void startEverything(LocalControlPlane controlPlane, @TempDir Path work) throws IOException {
     cluster = controlPlane;
     redis = RedisServer.start(work.resolve("redis"), REDIS_PASSWORD);
     repositories = Files.createDirectories(work.resolve("repositories"));
-    operator = new Operator(controlPlane.client(), controlPlane.watchClient(),
-        TestOperators.settings("keepsake/runner:plugin", null, 600, "keepsake-job"), Operator.loopback()).start();
+    operator = startOperator();
     kubelet = KubeletStandIn.start(controlPlane, work.resolve("kubelet"), LocalTools.runnerEnvironment());
     user = PluginRun.User.script(controlPlane.kubeconfig());
+    cache = Files.createDirectories(work.resolve("user cache"));
+  }
+
+  private static Operator startOperator() {
+    try {
+      return new Operator(cluster.client(), cluster.watchClient(),
+          TestOperators.settings("keepsake/runner:plugin", null, 600, "keepsake-job"), Operator.loopback()).start();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @AfterAll
@@ -77,24 +87,6 @@ class KubectlKeepsakeTest {
     return repositories.resolve(namespace.name());
   }
 
-  private static void set(String key, String value) {
-    try (Jedis jedis = RedisDataSet.connect(redis, 0)) {
-      jedis.set(key, value);
-    }
-  }
-
-  private static String get(String key) {
-    try (Jedis jedis = RedisDataSet.connect(redis, 0)) {
-      return jedis.get(key);
-    }
-  }
-
-  private static void flush() {
-    try (Jedis jedis = RedisDataSet.connect(redis, 0)) {
-      jedis.flushAll();
-    }
-  }
-
   private static Repository awaitSnapshotsListed(ApiClient client, TestNamespace namespace, int count) {
     return await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
         .until(() -> ApiKind.REPOSITORY.api(client).get(namespace.name(), RedisScenario.REPOSITORY).getObject(),
@@ -105,7 +97,7 @@ class KubectlKeepsakeTest {
   void aMorningBacksUpListsAndRestoresAnOlderSnapshotWithoutWritingYaml(ApiClient client, TestNamespace namespace) throws Exception {
     String ns = namespace.name();
     scenario(client, namespace);
-    flush();
+    RedisDataSet.flushAll(redis);
 
     PluginRun before = user.run("status", "-n", ns);
     assertThat(before.exit()).as(before.toString()).isZero();
@@ -113,12 +105,12 @@ class KubectlKeepsakeTest {
     assertThat(before.rows().get(0)).startsWith("redis-backup", "0 3 * * * UTC", "never", "-");
     assertThat(before.rows().get(0).get(4)).startsWith("in ");
 
-    set("order", "first");
+    RedisDataSet.set(redis, "order", "first");
     PluginRun first = user.run("trigger", "redis-backup", "-n", ns);
     assertThat(first.exit()).as(first.toString()).isZero();
-    assertThat(first.out()).containsPattern("backupsession redis-backup-manual-\\d{8}-\\d{6} created in namespace " + ns)
+    assertThat(first.out()).containsPattern("backupsession redis-backup-manual-\\d{8}-\\d{6}-[a-z0-9]{4} created in namespace " + ns)
         .containsPattern("(?m)^backupsession redis-backup-manual-\\S+ Succeeded");
-    set("order", "second");
+    RedisDataSet.set(redis, "order", "second");
     PluginRun again = user.atTerminal("").run("trigger", "redis-backup", "-n", ns);
     assertThat(again.exit()).as(again.toString()).isZero();
     assertThat(again.out()).as("one line updated in place on a terminal").contains("\r\033[K").contains("Succeeded");
@@ -135,11 +127,11 @@ class KubectlKeepsakeTest {
     assertThat(user.run("snapshots", RedisScenario.REPOSITORY, "-n", ns, "--target", "someone-else").out())
         .startsWith("No snapshots match");
 
-    flush();
+    RedisDataSet.flushAll(redis);
     PluginRun restore = user.run("restore", "redis-backup", "--snapshot", older, "--yes", "-n", ns);
     assertThat(restore.exit()).as(restore.toString()).isZero();
     assertThat(restore.out()).containsPattern("(?m)^restoresession redis-backup-restore-\\S+ Succeeded");
-    assertThat(get("order")).isEqualTo("first");
+    assertThat(RedisDataSet.get(redis, "order")).isEqualTo("first");
 
     PluginRun status = user.run("status", "redis-backup", "-n", ns);
     assertThat(status.exit()).as(status.toString()).isZero();
@@ -266,9 +258,26 @@ class KubectlKeepsakeTest {
     assertThat(new CoreV1Api(client).listNamespacedEvent(ns).execute().getItems())
         .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("OperationSucceeded"));
 
+    // A request the operator has not taken up yet is not overwritten by a second one.
+    operator.close();
+    try {
+      PluginRun waiting = user.run("check", RedisScenario.REPOSITORY, "--no-wait", "-n", ns);
+      assertThat(waiting.exit()).as(waiting.toString()).isZero();
+      PluginRun second = user.run("unlock", RedisScenario.REPOSITORY, "-n", ns);
+      assertThat(second.exit()).isEqualTo(1);
+      assertThat(second.err()).containsPattern("error: check \\S+ waits for the operator on repository backups");
+    } finally {
+      operator = startOperator();
+    }
+    await().atMost(Duration.ofMinutes(1)).until(() -> {
+      Repository seen = ApiKind.REPOSITORY.api(client).get(ns, RedisScenario.REPOSITORY).getObject();
+      return seen.getStatus().getLastOperation().getPhase() == SessionPhase.Succeeded
+          && !seen.getStatus().getLastOperation().getId().equals(repository.getStatus().getLastOperation().getId());
+    });
+
     PluginRun badSubset = user.run("check", RedisScenario.REPOSITORY, "--read-data-subset", "half", "-n", ns);
     assertThat(badSubset.exit()).isEqualTo(2);
-    assertThat(badSubset.err()).contains("readDataSubset \"half\" is not a percentage (10%), a part (1/5) or a size (500M)");
+    assertThat(badSubset.err()).contains("--read-data-subset \"half\" is not a percentage up to 100% (10%), a part n/m");
   }
 
   @Test
@@ -323,21 +332,30 @@ class KubectlKeepsakeTest {
   void restoreAsksBeforeOverwritingAndChangesNothingWhenNotConfirmed(ApiClient client, TestNamespace namespace) throws Exception {
     String ns = namespace.name();
     scenario(client, namespace);
-    set("order", "backed up");
+    RedisDataSet.set(redis, "order", "backed up");
     assertThat(user.run("trigger", "redis-backup", "-n", ns).exit()).isZero();
-    set("order", "changed since");
+    RedisDataSet.set(redis, "order", "changed since");
 
     PluginRun script = user.run("restore", "redis-backup", "--snapshot", "latest", "-n", ns);
     PluginRun declined = user.atTerminal("\n").run("restore", "redis-backup", "--snapshot", "latest", "-n", ns);
 
     assertThat(script.exit()).isEqualTo(1);
     assertThat(script.err()).contains("This restores the newest snapshot of " + ns + "/redis (")
-        .contains("into AppBinding " + ns + "/redis, overwriting its data.").contains("add --yes to go ahead");
+        .contains("into appbinding/redis of namespace " + ns + ", overwriting its data.").contains("add --yes to go ahead");
     assertThat(declined.exit()).isEqualTo(1);
     assertThat(declined.out()).contains("[y/N]");
     assertThat(declined.err()).contains("not confirmed; nothing was changed");
+    PluginRun wrongKind = user.run("restore", "redis-backup", "--snapshot", "latest", "--to", "pvc/data", "--yes", "-n", ns);
+    assertThat(wrongKind.exit()).isEqualTo(2);
+    assertThat(wrongKind.err()).contains("a backup of appbinding/redis cannot be restored into a PersistentVolumeClaim");
+    PluginRun badTimeout = user.run("restore", "redis-backup", "--snapshot", "latest", "--yes", "--timeout", "30", "-n", ns);
+    assertThat(badTimeout.exit()).isEqualTo(2);
+    assertThat(badTimeout.err()).contains("Invalid value for option '--timeout': not a duration: '30'");
+    PluginRun shortId = user.run("restore", "redis-backup", "--snapshot", "a", "--yes", "-n", ns);
+    assertThat(shortId.exit()).isEqualTo(2);
+    assertThat(shortId.err()).contains("--snapshot a: give latest, or an id of 8 to 64 hex digits");
     assertThat(ApiKind.RESTORE_SESSION.api(client).list(ns).getObject().getItems()).isEmpty();
-    assertThat(get("order")).isEqualTo("changed since");
+    assertThat(RedisDataSet.get(redis, "order")).isEqualTo("changed since");
 
     PluginRun noWait = user.atTerminal("yes\n").run("restore", "appbinding/redis", "--snapshot", "latest", "--no-wait", "-n", ns);
     assertThat(noWait.exit()).as(noWait.toString()).isZero();
@@ -349,7 +367,7 @@ class KubectlKeepsakeTest {
             r -> r.getStatus() != null && r.getStatus().getPhase() != null && r.getStatus().getPhase().isFinished());
     assertThat(done.getStatus().getPhase()).isEqualTo(SessionPhase.Succeeded);
     assertThat(done.getSpec().getTask().getName()).isEqualTo("redis-restore-7");
-    assertThat(get("order")).isEqualTo("backed up");
+    assertThat(RedisDataSet.get(redis, "order")).isEqualTo("backed up");
   }
 
   @Test
@@ -453,6 +471,7 @@ class KubectlKeepsakeTest {
 
   private static String output(List<String> command, String path, boolean withErrors) throws IOException, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(withErrors);
+    builder.environment().put("XDG_CACHE_HOME", cache.toString());
     if (!withErrors) {
       builder.redirectError(ProcessBuilder.Redirect.DISCARD);
     }
@@ -463,6 +482,42 @@ class KubectlKeepsakeTest {
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).as(output).isZero();
     return output;
+  }
+
+  @Test
+  void theLauncherKeepsAClassDataArchiveOnlyFromASuccessfulRunThatTalkedToTheCluster(TestNamespace namespace) throws Exception {
+    Path bin = Project.root().resolve("cli/bin");
+    String path = bin + ":" + System.getenv("PATH");
+    Path keepsakeCache = cache.resolve("keepsake");
+    String launcher = bin.resolve("kubectl-keepsake").toString();
+    deleteArchives(keepsakeCache);
+
+    shell(List.of(launcher, "--help"), path);
+    assertThat(archives(keepsakeCache)).as("help loads no client classes").isEmpty();
+    ProcessBuilder typo = new ProcessBuilder(launcher, "sttaus").redirectErrorStream(true);
+    typo.environment().put("PATH", path);
+    typo.environment().put("XDG_CACHE_HOME", cache.toString());
+    assertThat(typo.start().waitFor()).isEqualTo(2);
+    assertThat(archives(keepsakeCache)).as("a failed run keeps none").isEmpty();
+    String status = shell(List.of(launcher, "status", "-n", namespace.name()), path);
+    assertThat(status).startsWith("No BackupConfigurations in namespace " + namespace.name());
+    assertThat(archives(keepsakeCache)).hasSize(1);
+    assertThat(shell(List.of(launcher, "status", "-n", namespace.name()), path)).isEqualTo(status);
+  }
+
+  private static List<Path> archives(Path folder) throws IOException {
+    if (!Files.isDirectory(folder)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(folder)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".jsa")).toList();
+    }
+  }
+
+  private static void deleteArchives(Path folder) throws IOException {
+    for (Path archive : archives(folder)) {
+      Files.delete(archive);
+    }
   }
 
   @Test
@@ -497,7 +552,7 @@ class KubectlKeepsakeTest {
     assertThat(mine.get(1).get(6)).isEqualTo("OK");
     PluginRun one = user.run("status", "no-repository", "-n", ns);
     assertThat(one.out()).contains("Schedule:       */5 * * * * (every 5 minutes, Europe/Paris)")
-        .contains("Ready:          False (RepositoryNotFound)").contains("No sessions yet (kubectl keepsake trigger no-repository).");
+        .contains("Ready:          False (RepositoryNotFound)").contains("No sessions yet (kubectl keepsake trigger no-repository -n " + ns + ").");
     assertThat(user.run("status", "no-repository", "-A").exit()).isEqualTo(2);
   }
 }

@@ -44,6 +44,27 @@ final class RedisDataSet {
     return jedis;
   }
 
+  /** SET of one string key in database 0. */
+  static void set(RedisServer redis, String key, String value) {
+    try (Jedis jedis = connect(redis, 0)) {
+      jedis.set(key, value);
+    }
+  }
+
+  /** GET of one string key in database 0. */
+  static String get(RedisServer redis, String key) {
+    try (Jedis jedis = connect(redis, 0)) {
+      return jedis.get(key);
+    }
+  }
+
+  /** FLUSHALL: every database emptied. */
+  static void flushAll(RedisServer redis) {
+    try (Jedis jedis = connect(redis, 0)) {
+      jedis.flushAll();
+    }
+  }
+
   static void seed(RedisServer redis) {
     Random random = new Random(42);
     try (Jedis jedis = connect(redis, 0)) {

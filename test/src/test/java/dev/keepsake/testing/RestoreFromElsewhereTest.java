@@ -23,7 +23,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import redis.clients.jedis.Jedis;
 
 /**
  * Restores of data that another target, namespace or cluster backed up (spec.source), with the
@@ -90,34 +89,16 @@ class RestoreFromElsewhereTest {
             r -> r.getStatus() != null && r.getStatus().getPhase() != null && r.getStatus().getPhase().isFinished());
   }
 
-  private static void write(String key, String value) {
-    try (Jedis jedis = RedisDataSet.connect(redis, 0)) {
-      jedis.set(key, value);
-    }
-  }
-
-  private static String read(String key) {
-    try (Jedis jedis = RedisDataSet.connect(redis, 0)) {
-      return jedis.get(key);
-    }
-  }
-
-  private static void flush() {
-    try (Jedis jedis = RedisDataSet.connect(redis, 0)) {
-      jedis.flushAll();
-    }
-  }
-
   @Test
   void anOlderSnapshotChosenFromTheRepositoryStatusIsRestoredFromASecondNamespace(ApiClient client, TestNamespace namespace)
       throws Exception {
     String shop = namespace.name();
     RedisScenario source = scenario(client, shop, shop);
     source.configure("@daily", false);
-    flush();
-    write("order", "first");
+    RedisDataSet.flushAll(redis);
+    RedisDataSet.set(redis, "order", "first");
     BackupSession first = backUp(client, shop, source, "first");
-    write("order", "second");
+    RedisDataSet.set(redis, "order", "second");
     BackupSession second = backUp(client, shop, source, "second");
 
     Repository repository = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
@@ -137,7 +118,7 @@ class RestoreFromElsewhereTest {
 
     String staging = cluster.createNamespace("staging");
     RedisScenario target = scenario(client, staging, shop);
-    flush();
+    RedisDataSet.flushAll(redis);
     RestoreSession own = restore(client, target, staging, "own-latest", "latest", "{}");
     assertThat(own.getStatus().getPhase()).isEqualTo(SessionPhase.Failed);
     assertThat(own.getStatus().getReason()).isEqualTo("SnapshotNotFound");
@@ -148,7 +129,7 @@ class RestoreFromElsewhereTest {
 
     assertThat(older.getStatus().getPhase()).as(older.getStatus().getMessage()).isEqualTo(SessionPhase.Succeeded);
     assertThat(older.getStatus().getSnapshotId()).startsWith(first.getStatus().getSnapshotId());
-    assertThat(read("order")).isEqualTo("first");
+    assertThat(RedisDataSet.get(redis, "order")).isEqualTo("first");
   }
 
   @Test
@@ -157,12 +138,12 @@ class RestoreFromElsewhereTest {
     String lost = namespace.name();
     RedisScenario before = scenario(client, lost, lost);
     before.configure("@daily", false);
-    flush();
+    RedisDataSet.flushAll(redis);
     RedisDataSet.seed(redis);
     var seeded = RedisDataSet.read(redis, 0);
     BackupSession last = backUp(client, lost, before, "last-before-the-loss");
     new io.kubernetes.client.openapi.apis.CoreV1Api(client).deleteNamespace(lost).execute();
-    flush();
+    RedisDataSet.flushAll(redis);
 
     // A new cluster knows nothing: the Secret, the Repository on the same bucket, an AppBinding, the addon.
     String rebuilt = cluster.createNamespace("rebuilt");

@@ -29,7 +29,7 @@ import java.util.Map;
  */
 public final class CronJobs {
   /** Pods of CronJob-made Jobs carry their Job's name in this label (Kubernetes 1.27+). */
-  static final String JOB_NAME_LABEL = "batch.kubernetes.io/job-name";
+  public static final String JOB_NAME_LABEL = "batch.kubernetes.io/job-name";
 
   private CronJobs() {}
 

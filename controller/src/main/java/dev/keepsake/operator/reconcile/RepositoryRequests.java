@@ -23,6 +23,8 @@ import java.util.Optional;
 /**
  * The one-off request in a Repository's annotation keepsake.dev/request (a check, or the removal of
  * locks): its Job, created once per request id, and its outcome in status.lastOperation with Events.
+ * One runs at a time: a request that arrives while another runs waits for it to end, and a running
+ * one is followed to its end whatever the annotation says meanwhile.
  */
 final class RepositoryRequests {
   /** While a request's Job runs: how often to look at its pod, which no watch reports. */
@@ -37,68 +39,75 @@ final class RepositoryRequests {
     this.settings = settings;
   }
 
-  /** The status with the request's progress; {@link #running} tells whether to look again soon. */
+  /** The status with the requests' progress; {@link #running} tells whether to look again soon. */
   RepositoryStatus apply(Repository repository, RepositoryStatus status) throws ApiException {
+    RepositoryOperation last = status.getLastOperation();
+    if (last != null && last.getPhase() == SessionPhase.Running) {
+      return follow(repository, status, last);
+    }
     if (repository.getMetadata().getDeletionTimestamp() != null) {
       return status;
     }
-    RepositoryOperation last = status.getLastOperation();
-    OperationRequest request;
+    Optional<OperationRequest> asked;
     try {
-      Optional<OperationRequest> asked = OperationRequest.of(repository.getMetadata().getAnnotations());
-      if (asked.isEmpty()) {
-        return status;
-      }
-      request = asked.get();
+      asked = OperationRequest.of(repository.getMetadata().getAnnotations());
     } catch (OperationRequest.Invalid invalid) {
-      String id = invalid.id() == null ? "" : invalid.id();
-      if (last != null && id.equals(last.getId()) && RepositoryOperations.INVALID_REQUEST.equals(last.getReason())
-          && invalid.getMessage().equals(last.getMessage())) {
-        return status;
-      }
-      writer.event(repository, true, RepositoryOperations.INVALID_REQUEST, invalid.getMessage());
-      return status.lastOperation(RepositoryOperations.refused(id, null, RepositoryOperations.INVALID_REQUEST,
-          invalid.getMessage(), OffsetDateTime.now()));
+      return refuse(repository, status, invalid);
     }
-    if (RepositoryOperations.finished(last, request.getId())) {
+    if (asked.isEmpty() || RepositoryOperations.finished(last, asked.get().getId())) {
       return status;
     }
+    String jobName = Names.operationJob(asked.get().getOperation(), repository.getMetadata().getName(), asked.get().getId());
+    V1Job job = Cluster.get(cluster.jobs, repository.getMetadata().getNamespace(), jobName);
+    if (job != null) {
+      // Created by a reconcile whose status write was lost: take it up from the Job.
+      OffsetDateTime created = job.getMetadata().getCreationTimestamp();
+      return follow(repository, status, RepositoryOperations.started(asked.get(), jobName, created == null ? OffsetDateTime.now() : created));
+    }
+    return start(repository, status, asked.get(), jobName);
+  }
+
+  static boolean running(RepositoryStatus status) {
+    return status.getLastOperation() != null && status.getLastOperation().getPhase() == SessionPhase.Running;
+  }
+
+  private RepositoryStatus follow(Repository repository, RepositoryStatus status, RepositoryOperation running) throws ApiException {
     String namespace = repository.getMetadata().getNamespace();
-    String jobName = Names.operationJob(request.getOperation(), repository.getMetadata().getName(), request.getId());
+    String jobName = running.getJobName();
     V1Job job = Cluster.get(cluster.jobs, namespace, jobName);
-    boolean started = last != null && request.getId().equals(last.getId()) && last.getPhase() == SessionPhase.Running;
-    if (job == null && started) {
-      if (!writer.jobGone(namespace, jobName)) {
-        return status;
-      }
-      return end(repository, status, last, false, "JobDeleted", "Job " + jobName + " was deleted before it ended");
-    }
     if (job == null) {
-      return start(repository, status, request, jobName);
-    }
-    if (!started) {
-      last = RepositoryOperations.started(request, jobName,
-          job.getMetadata().getCreationTimestamp() == null ? OffsetDateTime.now() : job.getMetadata().getCreationTimestamp());
+      return writer.jobGone(namespace, jobName)
+          ? end(repository, status, running, false, "JobDeleted", "Job " + jobName + " was deleted before it ended")
+          : status.lastOperation(running);
     }
     Optional<CheckResults.Ended> ended = CheckResults.ended(job);
     if (ended.isEmpty()) {
       SessionPhases.Termination stuck = writer.podOutcome(namespace, jobName, false);
       if (stuck == null) {
-        return status.lastOperation(last);
+        return status.lastOperation(running);
       }
       writer.stopJob(namespace, jobName);
-      return end(repository, status, last, false, stuck.reason(), "Job " + jobName + " cannot run: " + stuck.message());
+      return end(repository, status, running, false, stuck.reason(), "Job " + jobName + " cannot run: " + stuck.message());
     }
     SessionPhases.Termination termination = writer.termination(namespace, jobName);
     boolean succeeded = ended.get().passed();
     String message = termination != null && termination.message() != null ? termination.message()
         : succeeded ? "Job " + jobName + " completed" : "Job " + jobName + " failed without a message";
     String reason = succeeded ? "Completed" : termination != null && termination.reason() != null ? termination.reason() : "JobFailed";
-    return end(repository, status, last, succeeded, reason, message);
+    return end(repository, status, running, succeeded, reason, message);
   }
 
-  static boolean running(RepositoryStatus status) {
-    return status.getLastOperation() != null && status.getLastOperation().getPhase() == SessionPhase.Running;
+  /** A request that cannot be read is told once, with the id when that much could be read. */
+  private RepositoryStatus refuse(Repository repository, RepositoryStatus status, OperationRequest.Invalid invalid) {
+    String id = invalid.id() == null ? "" : invalid.id();
+    RepositoryOperation last = status.getLastOperation();
+    if (last != null && id.equals(last.getId()) && RepositoryOperations.INVALID_REQUEST.equals(last.getReason())
+        && invalid.getMessage().equals(last.getMessage())) {
+      return status;
+    }
+    writer.event(repository, true, RepositoryOperations.INVALID_REQUEST, invalid.getMessage());
+    return status.lastOperation(RepositoryOperations.refused(id, null, RepositoryOperations.INVALID_REQUEST,
+        invalid.getMessage(), OffsetDateTime.now()));
   }
 
   private RepositoryStatus start(Repository repository, RepositoryStatus status, OperationRequest request, String jobName)

@@ -30,13 +30,13 @@ final class UnlockCommand implements Callable<Integer> {
       // Not repository.open(): it removes stale locks itself, and the count below is what the user asked to see.
       Restic restic = Restic.open(repository.repository(), System.getenv(), repository.scratch);
       Log.useRedactor(restic.redactor());
-      int before = restic.lockCount();
+      int before = restic.lockCountOrFail();
       List<String> args = new ArrayList<>(List.of("unlock"));
       if (removeAll) {
         args.add("--remove-all");
       }
       restic.run(args).orThrow("restic unlock", restic.repository().displayLocation());
-      int after = restic.lockCount();
+      int after = restic.lockCountOrFail();
       String message = "removed " + Math.max(0, before - after) + " of " + before + " lock(s) of "
           + restic.repository().displayLocation()
           + (after > 0 ? "; " + after + " lock(s) remain, left alone: " + Restic.NOT_STALE : "");

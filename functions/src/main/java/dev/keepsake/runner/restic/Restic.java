@@ -198,6 +198,13 @@ public final class Restic {
   public static final String NOT_STALE = "restic judges them live (a running process on this host, or another host's lock "
       + "refreshed within the last 30 minutes)";
 
+  /** The repository's locks, failing when restic cannot list them (a count of 0 would then be a guess). */
+  public int lockCountOrFail() {
+    Result locks = run(List.of("list", "locks", "--no-lock"));
+    locks.orThrow("restic list locks", repository.displayLocation());
+    return count(locks);
+  }
+
   public int lockCount() {
     Result locks = run(List.of("list", "locks", "--no-lock"));
     return locks.succeeded() ? count(locks) : 0;
