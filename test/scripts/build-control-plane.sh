@@ -29,7 +29,7 @@ if [[ -z "$(missing_kube)" && -x "$OUT/etcd" && -x "$OUT/coredns" ]]; then
   exit 0
 fi
 
-command -v go >/dev/null || { log "Go is required to build the control plane (apt-get install golang or a Go toolchain)"; exit 1; }
+source "$(dirname "$0")/go-toolchain.sh"
 
 WORK="$CACHE_ROOT/control-plane/src"
 mkdir -p "$OUT" "$WORK"
@@ -48,6 +48,7 @@ build_kube() {
     echo "module keepsake.dev/control-plane"
     echo
     echo "go $go_directive"
+    echo "toolchain $KEEPSAKE_GO_VERSION"
     echo
     echo "require k8s.io/kubernetes $KUBE_VERSION"
     echo
@@ -76,7 +77,9 @@ build_etcd() {
   cat > "$dir/go.mod" <<MOD
 module keepsake.dev/etcd
 
-go 1.22
+go 1.26.0
+
+toolchain $KEEPSAKE_GO_VERSION
 
 require go.etcd.io/etcd/server/v3 $ETCD_VERSION
 MOD
@@ -109,6 +112,8 @@ build_coredns() {
 module keepsake.dev/coredns
 
 go $go_directive
+
+toolchain $KEEPSAKE_GO_VERSION
 
 require github.com/coredns/coredns $COREDNS_VERSION
 MOD

@@ -9,12 +9,15 @@ if [[ -x "$OUT/helm" ]]; then
   echo "$OUT/helm"
   exit 0
 fi
+source "$(dirname "$0")/go-toolchain.sh"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cat >"$work/go.mod" <<MOD
 module keepsake.dev/tools/helm
 
 go 1.24
+
+toolchain $KEEPSAKE_GO_VERSION
 
 require helm.sh/helm/v3 $VERSION
 MOD

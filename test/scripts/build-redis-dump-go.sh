@@ -10,12 +10,15 @@ if [[ -x "$OUT/redis-dump-go" ]]; then
   echo "$OUT/redis-dump-go"
   exit 0
 fi
+source "$(dirname "$0")/go-toolchain.sh"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cat >"$work/go.mod" <<MOD
 module keepsake.dev/tools/redis-dump-go
 
 go 1.21
+
+toolchain $KEEPSAKE_GO_VERSION
 
 require github.com/yannh/redis-dump-go $VERSION
 MOD

@@ -7,13 +7,21 @@
 #   bash test/scripts/local.sh                 # the whole demo
 #   bash test/scripts/local.sh --no-operator   # only the control plane and the CRDs (and the node)
 #   bash test/scripts/local.sh --stand-in      # pods on the kubelet stand-in even where a real node could run
+#   bash test/scripts/local.sh --once          # the demo, then stop; exit status 0 only if it passed
 #   bash test/scripts/local.sh --cluster       # the operator alone, against the cluster of $KUBECONFIG
 #                                              # (or in-cluster), with leader election, as in production
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
+# Sets up what the machine lacks (seconds when all is there), and builds Keepsake when a source or
+# build file changed since the last build.
+if [[ "${1:-}" != "--cluster" ]]; then
+  bash test/scripts/install-prerequisites.sh
+fi
 classpath_file="test/target/runtime-classpath.txt"
-if [[ ! -d test/target/classes || ! -f "$classpath_file" || pom.xml -nt "$classpath_file" ]]; then
+if [[ ! -d test/target/classes || ! -f "$classpath_file" \
+    || -n "$(find . -path ./.git -prune -o \( -name pom.xml -o -path '*/src/*' -o -path './cli/bin/*' \) -newer "$classpath_file" -print -quit)" ]]; then
+  echo "[build] building Keepsake (mvn -B -DskipTests install)" >&2
   mvn -q -B -DskipTests install
   mvn -q -B -pl test dependency:build-classpath -Dmdep.outputFile="$root/$classpath_file"
 fi

@@ -1,6 +1,9 @@
 package dev.keepsake.cli;
 
-/** A failure told to the user in one line: exit status 1, or 2 for a command line that cannot be used. */
+/**
+ * A failure told to the user in one line: exit status 1, or 2 for a command line that cannot be
+ * used.
+ */
 final class CliException extends RuntimeException {
   private final boolean usage;
   private final boolean transientFailure;

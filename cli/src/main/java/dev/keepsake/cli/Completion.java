@@ -9,13 +9,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * What may come next on a command line, in the format kubectl's plugin completion and cobra programs
- * use: one candidate a line ("value" or "value\tdescription"), then ":directive". The shell scripts of
- * `completion` and kubectl_complete-keepsake all ask this one place.
+ * What may come next on a command line, in the format kubectl's plugin completion and cobra
+ * programs use: one candidate a line ("value" or "value\tdescription"), then ":directive". The
+ * shell scripts of `completion` and kubectl_complete-keepsake all ask this one place.
  */
 final class Completion {
   /** Cobra's directives: no file names as a fallback; the default lets the shell offer files. */
   static final int NO_FILE_COMPLETION = 4;
+
   static final int DEFAULT = 0;
 
   /** Where the names of objects come from; an unreachable cluster gives none. */
@@ -24,7 +25,14 @@ final class Completion {
   }
 
   /** The kinds of names a command line can take. */
-  enum Kind { CONFIGURATION, REPOSITORY, SESSION, APP_BINDING, NAMESPACE, CONTEXT }
+  enum Kind {
+    CONFIGURATION,
+    REPOSITORY,
+    SESSION,
+    APP_BINDING,
+    NAMESPACE,
+    CONTEXT
+  }
 
   /** The cluster flags given so far, which decide where names are looked up. */
   record Scope(String kubeconfig, String context, String namespace) {}
@@ -44,18 +52,47 @@ final class Completion {
   }
 
   /** Which kind of name each command's positional parameter is. */
-  private static final Map<String, Kind> POSITIONAL = Map.of(
-      "trigger", Kind.CONFIGURATION, "pause", Kind.CONFIGURATION, "resume", Kind.CONFIGURATION,
-      "status", Kind.CONFIGURATION, "restore", Kind.CONFIGURATION, "snapshots", Kind.REPOSITORY,
-      "unlock", Kind.REPOSITORY, "check", Kind.REPOSITORY, "logs", Kind.SESSION);
+  private static final Map<String, Kind> POSITIONAL =
+      Map.of(
+          "trigger",
+          Kind.CONFIGURATION,
+          "pause",
+          Kind.CONFIGURATION,
+          "resume",
+          Kind.CONFIGURATION,
+          "status",
+          Kind.CONFIGURATION,
+          "restore",
+          Kind.CONFIGURATION,
+          "snapshots",
+          Kind.REPOSITORY,
+          "unlock",
+          Kind.REPOSITORY,
+          "check",
+          Kind.REPOSITORY,
+          "logs",
+          Kind.SESSION);
 
-  /** Which kind of name an option's value is; options with fixed values are read from their enum. */
-  private static final Map<String, Kind> OPTION_VALUES = Map.of(
-      "--namespace", Kind.NAMESPACE, "--context", Kind.CONTEXT, "--to", Kind.APP_BINDING, "--repository", Kind.REPOSITORY);
+  /**
+   * Which kind of name an option's value is; options with fixed values are read from their enum.
+   */
+  private static final Map<String, Kind> OPTION_VALUES =
+      Map.of(
+          "--namespace",
+          Kind.NAMESPACE,
+          "--context",
+          Kind.CONTEXT,
+          "--to",
+          Kind.APP_BINDING,
+          "--repository",
+          Kind.REPOSITORY);
 
   private Completion() {}
 
-  /** Candidates for the last word of {@code words} (the words after the program's name; the last may be empty). */
+  /**
+   * Candidates for the last word of {@code words} (the words after the program's name; the last may
+   * be empty).
+   */
   static Answer complete(CommandLine root, List<String> words, Names names) {
     List<String> done = words.isEmpty() ? List.of() : words.subList(0, words.size() - 1);
     String partial = words.isEmpty() ? "" : words.get(words.size() - 1);
@@ -96,7 +133,9 @@ final class Completion {
     Scope scope = new Scope(kubeconfig, context, namespace);
     if (!done.isEmpty()) {
       Optional<OptionSpec> previous = option(command.getCommandSpec(), done.get(done.size() - 1));
-      if (previous.isPresent() && takesValue(previous.get()) && !done.get(done.size() - 1).contains("=")) {
+      if (previous.isPresent()
+          && takesValue(previous.get())
+          && !done.get(done.size() - 1).contains("=")) {
         return values(previous.get(), partial, scope, names);
       }
     }
@@ -107,7 +146,10 @@ final class Completion {
         return new Answer(List.of(), NO_FILE_COMPLETION);
       }
       Answer values = values(option.get(), partial.substring(name.length()), scope, names);
-      return new Answer(values.candidates().stream().map(c -> new Candidate(name + c.value(), c.description())).toList(),
+      return new Answer(
+          values.candidates().stream()
+              .map(c -> new Candidate(name + c.value(), c.description()))
+              .toList(),
           values.directive());
     }
     if (partial.startsWith("-")) {
@@ -115,17 +157,27 @@ final class Completion {
     }
     if (command == root) {
       List<Candidate> subcommands = new ArrayList<>();
-      root.getSubcommands().forEach((name, sub) -> {
-        if (!sub.getCommandSpec().usageMessage().hidden() && !name.equals("help")) {
-          subcommands.add(new Candidate(name, firstLine(sub.getCommandSpec().usageMessage().description())));
-        }
-      });
+      root.getSubcommands()
+          .forEach(
+              (name, sub) -> {
+                if (!sub.getCommandSpec().usageMessage().hidden() && !name.equals("help")) {
+                  subcommands.add(
+                      new Candidate(
+                          name, firstLine(sub.getCommandSpec().usageMessage().description())));
+                }
+              });
       return new Answer(filter(subcommands, partial), NO_FILE_COMPLETION);
     }
     String name = command.getCommandName();
     if ("completion".equals(name) && positionals == 0) {
-      return new Answer(filter(List.of(new Candidate("bash", null), new Candidate("zsh", null), new Candidate("fish", null)),
-          partial), NO_FILE_COMPLETION);
+      return new Answer(
+          filter(
+              List.of(
+                  new Candidate("bash", null),
+                  new Candidate("zsh", null),
+                  new Candidate("fish", null)),
+              partial),
+          NO_FILE_COMPLETION);
     }
     Kind kind = POSITIONAL.get(name);
     if (kind == null || positionals > 0) {
@@ -147,11 +199,14 @@ final class Completion {
       return new Answer(List.of(), DEFAULT);
     }
     if ("--snapshot".equals(option.longestName())) {
-      return new Answer(filter(List.of(new Candidate("latest", "the newest snapshot of the target")), partial),
+      return new Answer(
+          filter(List.of(new Candidate("latest", "the newest snapshot of the target")), partial),
           NO_FILE_COMPLETION);
     }
     Kind kind = OPTION_VALUES.get(option.longestName());
-    return new Answer(kind == null ? List.of() : filter(named(names.of(kind, scope)), partial), NO_FILE_COMPLETION);
+    return new Answer(
+        kind == null ? List.of() : filter(named(names.of(kind, scope)), partial),
+        NO_FILE_COMPLETION);
   }
 
   private static Optional<OptionSpec> option(CommandSpec spec, String word) {

@@ -20,18 +20,30 @@ import java.util.Optional;
  * error, and whether it is overdue: no success since the scheduled run before the latest one, so a
  * whole interval went by without a good backup.
  */
-record ConfigurationView(BackupConfiguration configuration, List<BackupSession> sessions, OffsetDateTime now) {
+record ConfigurationView(
+    BackupConfiguration configuration, List<BackupSession> sessions, OffsetDateTime now) {
   static final int SESSIONS_SHOWN = 5;
 
   /** The sessions of this configuration, newest first. */
-  static ConfigurationView of(BackupConfiguration configuration, List<BackupSession> all, OffsetDateTime now) {
+  static ConfigurationView of(
+      BackupConfiguration configuration, List<BackupSession> all, OffsetDateTime now) {
     String name = configuration.getMetadata().getName();
-    List<BackupSession> mine = all.stream()
-        .filter(s -> s.getSpec() != null && s.getSpec().getInvoker() != null && name.equals(s.getSpec().getInvoker().getName())
-            && Objects.equals(s.getMetadata().getNamespace(), configuration.getMetadata().getNamespace()))
-        .sorted(Comparator.comparing((BackupSession s) -> s.getMetadata().getCreationTimestamp(),
-            Comparator.nullsFirst(Comparator.naturalOrder())).reversed())
-        .toList();
+    List<BackupSession> mine =
+        all.stream()
+            .filter(
+                s ->
+                    s.getSpec() != null
+                        && s.getSpec().getInvoker() != null
+                        && name.equals(s.getSpec().getInvoker().getName())
+                        && Objects.equals(
+                            s.getMetadata().getNamespace(),
+                            configuration.getMetadata().getNamespace()))
+            .sorted(
+                Comparator.comparing(
+                        (BackupSession s) -> s.getMetadata().getCreationTimestamp(),
+                        Comparator.nullsFirst(Comparator.naturalOrder()))
+                    .reversed())
+            .toList();
     return new ConfigurationView(configuration, mine, now);
   }
 
@@ -44,13 +56,18 @@ record ConfigurationView(BackupConfiguration configuration, List<BackupSession> 
   }
 
   Optional<Schedule> schedule() {
-    Schedule.Parsed parsed = Schedule.parse(configuration.getSpec().getSchedule(), configuration.getSpec().getTimeZone());
-    return parsed instanceof Schedule.Valid valid ? Optional.of(valid.schedule()) : Optional.empty();
+    Schedule.Parsed parsed =
+        Schedule.parse(
+            configuration.getSpec().getSchedule(), configuration.getSpec().getTimeZone());
+    return parsed instanceof Schedule.Valid valid
+        ? Optional.of(valid.schedule())
+        : Optional.empty();
   }
 
   String scheduleInWords() {
     String expression = configuration.getSpec().getSchedule();
-    return schedule().map(s -> expression + " (" + s.inWords() + ", " + s.zone().getId() + ")")
+    return schedule()
+        .map(s -> expression + " (" + s.inWords() + ", " + s.zone().getId() + ")")
         .orElse(expression + " (not a valid schedule)");
   }
 
@@ -58,13 +75,24 @@ record ConfigurationView(BackupConfiguration configuration, List<BackupSession> 
     if (paused()) {
       return null;
     }
-    return schedule().flatMap(s -> s.nextAfter(now.toZonedDateTime())).map(ZonedDateTime::toOffsetDateTime).orElse(null);
+    return schedule()
+        .flatMap(s -> s.nextAfter(now.toZonedDateTime()))
+        .map(ZonedDateTime::toOffsetDateTime)
+        .orElse(null);
   }
 
   OffsetDateTime lastSuccess() {
-    OffsetDateTime fromSessions = sessions.stream().filter(s -> phase(s) == SessionPhase.Succeeded)
-        .map(s -> s.getStatus().getCompletionTime()).filter(Objects::nonNull).max(Comparator.naturalOrder()).orElse(null);
-    OffsetDateTime fromStatus = configuration.getStatus() == null ? null : configuration.getStatus().getLastSuccessfulBackupTime();
+    OffsetDateTime fromSessions =
+        sessions.stream()
+            .filter(s -> phase(s) == SessionPhase.Succeeded)
+            .map(s -> s.getStatus().getCompletionTime())
+            .filter(Objects::nonNull)
+            .max(Comparator.naturalOrder())
+            .orElse(null);
+    OffsetDateTime fromStatus =
+        configuration.getStatus() == null
+            ? null
+            : configuration.getStatus().getLastSuccessfulBackupTime();
     if (fromSessions == null || fromStatus == null) {
       return fromSessions != null ? fromSessions : fromStatus;
     }
@@ -97,8 +125,11 @@ record ConfigurationView(BackupConfiguration configuration, List<BackupSession> 
   /** The newest failed session, unless a backup succeeded after it. */
   Optional<BackupSession> lastFailure() {
     OffsetDateTime success = lastSuccess();
-    return sessions.stream().filter(s -> phase(s) == SessionPhase.Failed).findFirst()
-        .filter(failed -> success == null || ended(failed) == null || ended(failed).isAfter(success));
+    return sessions.stream()
+        .filter(s -> phase(s) == SessionPhase.Failed)
+        .findFirst()
+        .filter(
+            failed -> success == null || ended(failed) == null || ended(failed).isAfter(success));
   }
 
   private static OffsetDateTime ended(BackupSession session) {
@@ -109,11 +140,14 @@ record ConfigurationView(BackupConfiguration configuration, List<BackupSession> 
   /** The configuration's Repository, with its namespace when it is another's. */
   String repository() {
     var ref = configuration.getSpec().getRepository();
-    return ref == null ? null : ref.getNamespace() == null ? ref.getName() : ref.getNamespace() + "/" + ref.getName();
+    return ref == null
+        ? null
+        : ref.getNamespace() == null ? ref.getName() : ref.getNamespace() + "/" + ref.getName();
   }
 
   Optional<V1Condition> ready() {
-    return configuration.getStatus() == null ? Optional.empty()
+    return configuration.getStatus() == null
+        ? Optional.empty()
         : Conditions.find(configuration.getStatus().getConditions(), Conditions.READY);
   }
 
@@ -126,16 +160,20 @@ record ConfigurationView(BackupConfiguration configuration, List<BackupSession> 
     json.addProperty("namespace", configuration.getMetadata().getNamespace());
     json.addProperty("name", name());
     json.addProperty("schedule", configuration.getSpec().getSchedule());
-    json.addProperty("timeZone", schedule().map(s -> s.zone().getId()).orElse(configuration.getSpec().getTimeZone()));
+    json.addProperty(
+        "timeZone",
+        schedule().map(s -> s.zone().getId()).orElse(configuration.getSpec().getTimeZone()));
     json.addProperty("scheduleDescription", schedule().map(Schedule::describe).orElse(null));
     json.addProperty("paused", paused());
-    ready().ifPresent(c -> {
-      JsonObject ready = new JsonObject();
-      ready.addProperty("status", c.getStatus());
-      ready.addProperty("reason", c.getReason());
-      ready.addProperty("message", c.getMessage());
-      json.add("ready", ready);
-    });
+    ready()
+        .ifPresent(
+            c -> {
+              JsonObject ready = new JsonObject();
+              ready.addProperty("status", c.getStatus());
+              ready.addProperty("reason", c.getReason());
+              ready.addProperty("message", c.getMessage());
+              json.add("ready", ready);
+            });
     json.addProperty("repository", repository());
     json.addProperty("nextRun", text(nextRun()));
     json.addProperty("lastSuccess", text(lastSuccess()));
@@ -153,8 +191,13 @@ record ConfigurationView(BackupConfiguration configuration, List<BackupSession> 
     json.addProperty("name", session.getMetadata().getName());
     json.addProperty("trigger", session.getSpec() == null ? null : session.getSpec().getTrigger());
     var status = session.getStatus();
-    json.addProperty("phase", status == null || status.getPhase() == null ? null : status.getPhase().name());
-    json.addProperty("started", status == null ? text(session.getMetadata().getCreationTimestamp()) : text(status.getStartTime()));
+    json.addProperty(
+        "phase", status == null || status.getPhase() == null ? null : status.getPhase().name());
+    json.addProperty(
+        "started",
+        status == null
+            ? text(session.getMetadata().getCreationTimestamp())
+            : text(status.getStartTime()));
     if (status != null) {
       json.addProperty("duration", status.getDuration());
       json.addProperty("size", status.getSize());

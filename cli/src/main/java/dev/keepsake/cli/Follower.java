@@ -22,14 +22,22 @@ final class Follower {
   }
 
   private static final Duration PLAIN_EVERY = Duration.ofSeconds(10);
-  /** How long a session may go without any status before the user is told the operator may be down. */
+
+  /**
+   * How long a session may go without any status before the user is told the operator may be down.
+   */
   static final Duration UNSEEN_AFTER = Duration.ofSeconds(30);
+
   private final PrintWriter out;
   private final boolean interactive;
   private final Duration poll;
 
-  /** How long a session may not be read, with failures the API server may get over, before following gives up. */
+  /**
+   * How long a session may not be read, with failures the API server may get over, before following
+   * gives up.
+   */
   static final Duration RETRY_FOR = Duration.ofSeconds(60);
+
   private final Duration unseenAfter;
   private final int columns;
 
@@ -47,13 +55,17 @@ final class Follower {
 
   /**
    * Looks until the object ends or {@code timeout} passes (null: no limit); returns the last look.
-   * Failures the API server may get over (unreachable, overloaded) are retried for {@link #RETRY_FOR}.
+   * Failures the API server may get over (unreachable, overloaded) are retried for {@link
+   * #RETRY_FOR}.
    */
   Seen follow(Supplier<Seen> look, Duration timeout) {
-    Thread stopped = new Thread(() -> {
-      out.print((interactive ? "\n" : "") + "stopped following; it goes on in the cluster\n");
-      out.flush();
-    });
+    Thread stopped =
+        new Thread(
+            () -> {
+              out.print(
+                  (interactive ? "\n" : "") + "stopped following; it goes on in the cluster\n");
+              out.flush();
+            });
     Runtime.getRuntime().addShutdownHook(stopped);
     try {
       return followUntilEnd(look, timeout);
@@ -86,7 +98,12 @@ final class Follower {
         }
         if (failingSince == null) {
           failingSince = Instant.now();
-          print("note: " + failure.getMessage() + "; trying again for up to " + RETRY_FOR.toSeconds() + " s");
+          print(
+              "note: "
+                  + failure.getMessage()
+                  + "; trying again for up to "
+                  + RETRY_FOR.toSeconds()
+                  + " s");
           lastLine = null;
         } else if (Duration.between(failingSince, Instant.now()).compareTo(RETRY_FOR) > 0) {
           endLine();
@@ -102,16 +119,21 @@ final class Follower {
           out.flush();
         }
       } else if (!Objects.equals(seen.phase(), lastPhase)
-          || !line.equals(lastLine) && Duration.between(lastPrinted, Instant.now()).compareTo(PLAIN_EVERY) >= 0) {
+          || !line.equals(lastLine)
+              && Duration.between(lastPrinted, Instant.now()).compareTo(PLAIN_EVERY) >= 0) {
         out.println(line);
         out.flush();
         lastPrinted = Instant.now();
       }
       lastLine = line;
       lastPhase = seen.phase();
-      if (seen.phase() == null && !toldUnseen && Duration.between(started, Instant.now()).compareTo(unseenAfter) >= 0) {
-        print("note: no answer from the operator after " + unseenAfter.toSeconds()
-            + " s; is it running? (kubectl get pods -A -l app.kubernetes.io/name=keepsake)");
+      if (seen.phase() == null
+          && !toldUnseen
+          && Duration.between(started, Instant.now()).compareTo(unseenAfter) >= 0) {
+        print(
+            "note: no answer from the operator after "
+                + unseenAfter.toSeconds()
+                + " s; is it running? (kubectl get pods -A -l app.kubernetes.io/name=keepsake)");
         toldUnseen = true;
         lastLine = null;
       }
@@ -121,8 +143,12 @@ final class Follower {
       }
       if (deadline != null && Instant.now().isAfter(deadline)) {
         endLine();
-        throw new CliException("still " + (seen.phase() == null ? "waiting for the operator" : seen.phase())
-            + " after " + dev.keepsake.api.Durations.human(timeout) + "; it goes on in the cluster");
+        throw new CliException(
+            "still "
+                + (seen.phase() == null ? "waiting for the operator" : seen.phase())
+                + " after "
+                + dev.keepsake.api.Durations.human(timeout)
+                + "; it goes on in the cluster");
       }
       pause();
     }
@@ -150,9 +176,13 @@ final class Follower {
     }
   }
 
-  /** On a terminal the line must not wrap, or rewriting it in place leaves its first part behind. */
+  /**
+   * On a terminal the line must not wrap, or rewriting it in place leaves its first part behind.
+   */
   private String fit(String line) {
-    return interactive && line.length() > columns - 1 ? line.substring(0, Math.max(0, columns - 4)) + "..." : line;
+    return interactive && line.length() > columns - 1
+        ? line.substring(0, Math.max(0, columns - 4)) + "..."
+        : line;
   }
 
   static String line(Seen seen) {
@@ -161,7 +191,9 @@ final class Follower {
     }
     StringBuilder line = new StringBuilder(seen.phase().name());
     Progress progress = seen.progress();
-    if (seen.phase() == SessionPhase.Running && progress != null && progress.getBytesDone() != null) {
+    if (seen.phase() == SessionPhase.Running
+        && progress != null
+        && progress.getBytesDone() != null) {
       line.append("  ").append(Bytes.human(progress.getBytesDone()));
       if (progress.getBytesTotal() != null) {
         line.append(" of ").append(Bytes.human(progress.getBytesTotal()));

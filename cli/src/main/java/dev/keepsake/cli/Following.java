@@ -10,7 +10,10 @@ final class Following {
   boolean noWait;
 
   /** Null: no limit. Read when the command line is, so a bad value starts nothing. */
-  @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
       description = "Stop following after this long (e.g. 30m); it goes on in the cluster.")
   Duration timeout;
 

@@ -31,7 +31,10 @@ abstract class KeepsakeCommand implements Callable<Integer>, KubectlKeepsake.Nee
     return kube().namespace();
   }
 
-  /** The cluster flags of this command line, for commands the user is told to run next: "-n shop --context prod". */
+  /**
+   * The cluster flags of this command line, for commands the user is told to run next: "-n shop
+   * --context prod".
+   */
   String clusterFlags() {
     StringBuilder flags = new StringBuilder("-n ").append(namespace());
     if (parent.kube.context != null) {
@@ -60,8 +63,10 @@ abstract class KeepsakeCommand implements Callable<Integer>, KubectlKeepsake.Nee
     String poll = terminal.env().getOrDefault("KUBECTL_KEEPSAKE_POLL", "1s");
     Duration every;
     try {
-      every = poll.endsWith("ms") ? Duration.ofMillis(Long.parseLong(poll.substring(0, poll.length() - 2)))
-          : dev.keepsake.api.Durations.parse(poll);
+      every =
+          poll.endsWith("ms")
+              ? Duration.ofMillis(Long.parseLong(poll.substring(0, poll.length() - 2)))
+              : dev.keepsake.api.Durations.parse(poll);
     } catch (IllegalArgumentException notADuration) {
       every = Duration.ofSeconds(1);
     }
@@ -72,7 +77,11 @@ abstract class KeepsakeCommand implements Callable<Integer>, KubectlKeepsake.Nee
    * Follows what was just started until it ends, unless --no-wait; exit status 0 only when it
    * Succeeded. {@code next} is the command that looks closer at a failure.
    */
-  int follow(Following following, String what, java.util.function.Supplier<Follower.Seen> look, String next) {
+  int follow(
+      Following following,
+      String what,
+      java.util.function.Supplier<Follower.Seen> look,
+      String next) {
     if (following.noWait) {
       return 0;
     }
@@ -95,12 +104,15 @@ abstract class KeepsakeCommand implements Callable<Integer>, KubectlKeepsake.Nee
       return;
     }
     if (!terminal.interactive()) {
-      throw new CliException(question + " Not confirmed: no terminal to ask on; add --yes to go ahead");
+      throw new CliException(
+          question + " Not confirmed: no terminal to ask on; add --yes to go ahead");
     }
     out().print(question + " [y/N] ");
     out().flush();
     try {
-      String answer = new BufferedReader(new InputStreamReader(terminal.in(), StandardCharsets.UTF_8)).readLine();
+      String answer =
+          new BufferedReader(new InputStreamReader(terminal.in(), StandardCharsets.UTF_8))
+              .readLine();
       if (answer == null || !answer.trim().toLowerCase(Locale.ROOT).matches("y|yes")) {
         throw new CliException("not confirmed; nothing was changed");
       }

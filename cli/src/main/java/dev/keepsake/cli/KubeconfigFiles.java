@@ -17,12 +17,13 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
- * The user's kubeconfig as kubectl reads it: --kubeconfig, else every file of $KUBECONFIG merged (the
- * first file to name a cluster, user, context or current context wins), else ~/.kube/config.
+ * The user's kubeconfig as kubectl reads it: --kubeconfig, else every file of $KUBECONFIG merged
+ * (the first file to name a cluster, user, context or current context wins), else ~/.kube/config.
  */
 final class KubeconfigFiles {
   /** The fields whose relative paths are relative to the file that holds them. */
-  private static final Set<String> PATHS = Set.of("certificate-authority", "client-certificate", "client-key", "tokenFile");
+  private static final Set<String> PATHS =
+      Set.of("certificate-authority", "client-certificate", "client-key", "tokenFile");
 
   private KubeconfigFiles() {}
 
@@ -46,14 +47,18 @@ final class KubeconfigFiles {
       }
       return files;
     }
-    Path home = Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".kube", "config");
+    Path home =
+        Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".kube", "config");
     if (!Files.isRegularFile(home)) {
       throw new CliException("no cluster: KUBECONFIG is not set and " + home + " does not exist");
     }
     return List.of(home);
   }
 
-  /** The merged kubeconfig; a file that cannot be read is named with where it went wrong, never with its content. */
+  /**
+   * The merged kubeconfig; a file that cannot be read is named with where it went wrong, never with
+   * its content.
+   */
   static KubeConfig load(List<Path> files) {
     Map<String, Object> clusters = new LinkedHashMap<>();
     Map<String, Object> users = new LinkedHashMap<>();
@@ -64,12 +69,17 @@ final class KubeconfigFiles {
       mergeNamed(clusters, document.get("clusters"), "cluster", file);
       mergeNamed(users, document.get("users"), "user", file);
       mergeNamed(contexts, document.get("contexts"), "context", file);
-      if (current == null && document.get("current-context") instanceof String named && !named.isBlank()) {
+      if (current == null
+          && document.get("current-context") instanceof String named
+          && !named.isBlank()) {
         current = named;
       }
     }
-    KubeConfig config = new KubeConfig(new ArrayList<>(contexts.values()), new ArrayList<>(clusters.values()),
-        new ArrayList<>(users.values()));
+    KubeConfig config =
+        new KubeConfig(
+            new ArrayList<>(contexts.values()),
+            new ArrayList<>(clusters.values()),
+            new ArrayList<>(users.values()));
     if (current != null) {
       config.setContext(current);
     }
@@ -88,11 +98,20 @@ final class KubeconfigFiles {
       }
       return (Map<String, Object>) loaded;
     } catch (MarkedYAMLException e) {
-      // Its message quotes the line, which may hold a token: only the place and the problem are told.
-      throw new CliException("no cluster: kubeconfig " + file + " is not valid YAML: " + e.getProblem() + " at line "
-          + (e.getProblemMark().getLine() + 1) + ", column " + (e.getProblemMark().getColumn() + 1));
+      // Its message quotes the line, which may hold a token: only the place and the problem are
+      // told.
+      throw new CliException(
+          "no cluster: kubeconfig "
+              + file
+              + " is not valid YAML: "
+              + e.getProblem()
+              + " at line "
+              + (e.getProblemMark().getLine() + 1)
+              + ", column "
+              + (e.getProblemMark().getColumn() + 1));
     } catch (YAMLException | IOException e) {
-      throw new CliException("no cluster: cannot read kubeconfig " + file + ": " + e.getClass().getSimpleName());
+      throw new CliException(
+          "no cluster: cannot read kubeconfig " + file + ": " + e.getClass().getSimpleName());
     }
   }
 
@@ -102,10 +121,13 @@ final class KubeconfigFiles {
       return;
     }
     for (Object entry : entries) {
-      if (entry instanceof Map<?, ?> map && map.get("name") instanceof String name && !merged.containsKey(name)) {
+      if (entry instanceof Map<?, ?> map
+          && map.get("name") instanceof String name
+          && !merged.containsKey(name)) {
         Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) map);
         if (copy.get(what) instanceof Map<?, ?> body) {
-          copy.put(what, absolutePaths((Map<String, Object>) body, file.toAbsolutePath().getParent()));
+          copy.put(
+              what, absolutePaths((Map<String, Object>) body, file.toAbsolutePath().getParent()));
         }
         merged.put(name, copy);
       }
@@ -115,9 +137,17 @@ final class KubeconfigFiles {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> absolutePaths(Map<String, Object> body, Path folder) {
     Map<String, Object> copy = new LinkedHashMap<>(body);
-    copy.replaceAll((key, value) -> PATHS.contains(key) && value instanceof String path && !path.isBlank()
-        && !Path.of(path).isAbsolute() ? folder.resolve(path).toString() : value);
-    if (copy.get("exec") instanceof Map<?, ?> exec && exec.get("command") instanceof String command && command.contains("/")
+    copy.replaceAll(
+        (key, value) ->
+            PATHS.contains(key)
+                    && value instanceof String path
+                    && !path.isBlank()
+                    && !Path.of(path).isAbsolute()
+                ? folder.resolve(path).toString()
+                : value);
+    if (copy.get("exec") instanceof Map<?, ?> exec
+        && exec.get("command") instanceof String command
+        && command.contains("/")
         && !Path.of(command).isAbsolute()) {
       Map<String, Object> execCopy = new LinkedHashMap<>((Map<String, Object>) exec);
       execCopy.put("command", folder.resolve(command).toString());

@@ -19,18 +19,30 @@ import picocli.CommandLine.Option;
 
 /** -o json|yaml for read commands, and the tables and times they print otherwise. */
 final class Output {
-  enum Format { table, json, yaml }
+  enum Format {
+    table,
+    json,
+    yaml
+  }
 
   /** The option every read command mixes in. */
   static final class Options {
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
+    @Option(
+        names = {"-o", "--output"},
+        paramLabel = "FORMAT",
+        defaultValue = "table",
         description = "table (default), json or yaml.")
     Format format;
   }
 
   private static final com.google.gson.Gson PRETTY =
-      dev.keepsake.api.Manifests.gson().newBuilder().setPrettyPrinting().disableHtmlEscaping().create();
-  private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z");
+      dev.keepsake.api.Manifests.gson()
+          .newBuilder()
+          .setPrettyPrinting()
+          .disableHtmlEscaping()
+          .create();
+  private static final DateTimeFormatter LOCAL =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z");
 
   private Output() {}
 
@@ -65,7 +77,9 @@ final class Output {
       return primitive.getAsBoolean();
     }
     if (primitive.isNumber()) {
-      return primitive.getAsString().contains(".") ? primitive.getAsDouble() : primitive.getAsLong();
+      return primitive.getAsString().contains(".")
+          ? primitive.getAsDouble()
+          : primitive.getAsLong();
     }
     return primitive.getAsString();
   }
@@ -84,7 +98,10 @@ final class Output {
     for (List<String> row : all) {
       StringBuilder line = new StringBuilder();
       for (int i = 0; i < row.size(); i++) {
-        line.append(i == row.size() - 1 ? row.get(i) : String.format("%-" + (widths[i] + 3) + "s", row.get(i)));
+        line.append(
+            i == row.size() - 1
+                ? row.get(i)
+                : String.format("%-" + (widths[i] + 3) + "s", row.get(i)));
       }
       out.println(line.toString().stripTrailing());
     }

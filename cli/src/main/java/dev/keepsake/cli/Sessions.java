@@ -11,14 +11,18 @@ import java.io.PrintWriter;
 final class Sessions {
   private Sessions() {}
 
-  /** {@code <base>-<what>-<UTC time>-<4 letters>}, within the 63 characters a label value allows. */
+  /**
+   * {@code <base>-<what>-<UTC time>-<4 letters>}, within the 63 characters a label value allows.
+   */
   static String name(String base, String what) {
     return Names.fit(base + "-" + what + "-" + Stamps.now(), Names.JOB_MAX);
   }
 
   static Follower.Seen seen(SessionStatus<?> status) {
-    return status == null ? new Follower.Seen(null, null, null, null)
-        : new Follower.Seen(status.getPhase(), status.getReason(), status.getMessage(), status.getProgress());
+    return status == null
+        ? new Follower.Seen(null, null, null, null)
+        : new Follower.Seen(
+            status.getPhase(), status.getReason(), status.getMessage(), status.getProgress());
   }
 
   static Follower.Seen lookAt(Kube kube, ApiKind<?, ?> kind, String namespace, String name) {
@@ -30,10 +34,16 @@ final class Sessions {
     return seen(session.getStatus());
   }
 
-  /** The end in one line, and where to look next when it failed; exit status 0 only for Succeeded. */
+  /**
+   * The end in one line, and where to look next when it failed; exit status 0 only for Succeeded.
+   */
   static int report(PrintWriter out, PrintWriter err, String what, Follower.Seen end, String next) {
-    String line = what + " " + end.phase() + (end.reason() == null ? "" : " (" + end.reason() + ")")
-        + (end.message() == null ? "" : ": " + end.message());
+    String line =
+        what
+            + " "
+            + end.phase()
+            + (end.reason() == null ? "" : " (" + end.reason() + ")")
+            + (end.message() == null ? "" : ": " + end.message());
     if (end.phase() == dev.keepsake.api.SessionPhase.Succeeded) {
       out.println(line);
       out.flush();

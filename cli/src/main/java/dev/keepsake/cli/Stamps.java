@@ -5,7 +5,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
-/** The suffix of everything the plugin names: the UTC time, and four random letters for two users in one second. */
+/**
+ * The suffix of everything the plugin names: the UTC time, and four random letters for two users in
+ * one second.
+ */
 final class Stamps {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
   private static final String LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789";

@@ -5,7 +5,9 @@ import dev.keepsake.api.TargetRef;
 import dev.keepsake.desired.SnapshotIdentity;
 import java.util.Locale;
 
-/** Targets as users type them: NAME (of the default kind), appbinding/NAME (ab/NAME) or pvc/CLAIM. */
+/**
+ * Targets as users type them: NAME (of the default kind), appbinding/NAME (ksab/NAME) or pvc/CLAIM.
+ */
 final class Targets {
   static final String APP_BINDING = "AppBinding";
   static final String CLAIM = "PersistentVolumeClaim";
@@ -17,11 +19,14 @@ final class Targets {
     if (parts.length == 1) {
       return ref(defaultKind, text);
     }
-    String kind = switch (parts[0].toLowerCase(Locale.ROOT)) {
-      case "appbinding", "appbindings", "ab" -> APP_BINDING;
-      case "pvc", "persistentvolumeclaim", "persistentvolumeclaims" -> CLAIM;
-      default -> throw CliException.usage(option + " " + text + ": the kind must be appbinding (ab) or pvc");
-    };
+    String kind =
+        switch (parts[0].toLowerCase(Locale.ROOT)) {
+          case "appbinding", "appbindings", "ksab" -> APP_BINDING;
+          case "pvc", "persistentvolumeclaim", "persistentvolumeclaims" -> CLAIM;
+          default ->
+              throw CliException.usage(
+                  option + " " + text + ": the kind must be appbinding (ksab) or pvc");
+        };
     if (parts[1].isEmpty()) {
       throw CliException.usage(option + " " + text + ": the name is missing");
     }
@@ -29,7 +34,10 @@ final class Targets {
   }
 
   static TargetRef ref(String kind, String name) {
-    return new TargetRef().apiGroup(APP_BINDING.equals(kind) ? "keepsake.dev" : "").kind(kind).name(name);
+    return new TargetRef()
+        .apiGroup(APP_BINDING.equals(kind) ? "keepsake.dev" : "")
+        .kind(kind)
+        .name(name);
   }
 
   /** The restic host its snapshots carry, as the operator writes it. */

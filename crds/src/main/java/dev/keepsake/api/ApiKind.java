@@ -26,14 +26,24 @@ public record ApiKind<T extends Resource<?, ?, T>, L extends ResourceList<T>>(
           BackupConfiguration.class,
           BackupConfigurationList.class);
   public static final ApiKind<BackupSession, BackupSessionList> BACKUP_SESSION =
-      new ApiKind<>(BackupSession.KIND, BackupSession.PLURAL, BackupSession.class, BackupSessionList.class);
+      new ApiKind<>(
+          BackupSession.KIND, BackupSession.PLURAL, BackupSession.class, BackupSessionList.class);
   public static final ApiKind<RestoreSession, RestoreSessionList> RESTORE_SESSION =
       new ApiKind<>(
-          RestoreSession.KIND, RestoreSession.PLURAL, RestoreSession.class, RestoreSessionList.class);
+          RestoreSession.KIND,
+          RestoreSession.PLURAL,
+          RestoreSession.class,
+          RestoreSessionList.class);
 
   public static final List<ApiKind<?, ?>> ALL =
       List.of(
-          REPOSITORY, APP_BINDING, FUNCTION, TASK, BACKUP_CONFIGURATION, BACKUP_SESSION, RESTORE_SESSION);
+          REPOSITORY,
+          APP_BINDING,
+          FUNCTION,
+          TASK,
+          BACKUP_CONFIGURATION,
+          BACKUP_SESSION,
+          RESTORE_SESSION);
 
   public static ApiKind<?, ?> byKind(String kind) {
     return ALL.stream()
@@ -47,12 +57,14 @@ public record ApiKind<T extends Resource<?, ?, T>, L extends ResourceList<T>>(
   }
 
   public GenericKubernetesApi<T, L> api(ApiClient client) {
-    return new GenericKubernetesApi<>(type, listType, Resource.GROUP, Resource.VERSION, plural, client);
+    return new GenericKubernetesApi<>(
+        type, listType, Resource.GROUP, Resource.VERSION, plural, client);
   }
 
   /**
-   * Replaces the status subresource (PUT, with the object's resourceVersion for optimistic locking).
-   * GenericKubernetesApi.updateStatus sends a PATCH with a content type the API server refuses (415).
+   * Replaces the status subresource (PUT, with the object's resourceVersion for optimistic
+   * locking). GenericKubernetesApi.updateStatus sends a PATCH with a content type the API server
+   * refuses (415).
    */
   public T replaceStatus(ApiClient client, T object) throws ApiException {
     Call call =

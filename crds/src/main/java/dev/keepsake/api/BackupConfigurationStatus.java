@@ -64,7 +64,8 @@ public class BackupConfigurationStatus {
     return lastSuccessfulBackupTime;
   }
 
-  public BackupConfigurationStatus lastSuccessfulBackupTime(OffsetDateTime lastSuccessfulBackupTime) {
+  public BackupConfigurationStatus lastSuccessfulBackupTime(
+      OffsetDateTime lastSuccessfulBackupTime) {
     this.lastSuccessfulBackupTime = lastSuccessfulBackupTime;
     return this;
   }

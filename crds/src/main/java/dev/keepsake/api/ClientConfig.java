@@ -4,8 +4,6 @@ package dev.keepsake.api;
 public class ClientConfig {
   private String url;
   private ServiceReference service;
-  private String caBundle;
-  private Boolean insecureSkipTLSVerify;
 
   public String getUrl() {
     return url;
@@ -22,24 +20,6 @@ public class ClientConfig {
 
   public ClientConfig service(ServiceReference service) {
     this.service = service;
-    return this;
-  }
-
-  public String getCaBundle() {
-    return caBundle;
-  }
-
-  public ClientConfig caBundle(String caBundle) {
-    this.caBundle = caBundle;
-    return this;
-  }
-
-  public Boolean getInsecureSkipTLSVerify() {
-    return insecureSkipTLSVerify;
-  }
-
-  public ClientConfig insecureSkipTLSVerify(Boolean insecureSkipTLSVerify) {
-    this.insecureSkipTLSVerify = insecureSkipTLSVerify;
     return this;
   }
 }

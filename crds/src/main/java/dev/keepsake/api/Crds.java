@@ -30,7 +30,8 @@ public final class Crds {
 
   /**
    * Every CRD as JSON. Kept as JSON on purpose: the client's typed V1JSONSchemaProps holds nested
-   * schemas as untyped maps, which turns integers such as maxLength into doubles the API server refuses.
+   * schemas as untyped maps, which turns integers such as maxLength into doubles the API server
+   * refuses.
    */
   public static List<JsonObject> all() {
     return ApiKind.ALL.stream().map(Crds::manifest).toList();

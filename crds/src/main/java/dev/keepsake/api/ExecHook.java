@@ -3,7 +3,10 @@ package dev.keepsake.api;
 import java.util.List;
 import java.util.Map;
 
-/** A command run through the API's exec subresource in a pod of the target, or in pods chosen by labels. */
+/**
+ * A command run through the API's exec subresource in a pod of the target, or in pods chosen by
+ * labels.
+ */
 public class ExecHook {
   private List<String> command;
   private String container;

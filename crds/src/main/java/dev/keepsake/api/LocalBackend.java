@@ -34,7 +34,8 @@ public class LocalBackend {
     return persistentVolumeClaim;
   }
 
-  public LocalBackend persistentVolumeClaim(V1PersistentVolumeClaimVolumeSource persistentVolumeClaim) {
+  public LocalBackend persistentVolumeClaim(
+      V1PersistentVolumeClaimVolumeSource persistentVolumeClaim) {
     this.persistentVolumeClaim = persistentVolumeClaim;
     return this;
   }

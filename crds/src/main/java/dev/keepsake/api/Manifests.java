@@ -37,7 +37,8 @@ public final class Manifests {
   }
 
   public static List<JsonObject> read(Reader reader) {
-    // SafeConstructor keeps YAML from building arbitrary Java objects; timestamps stay strings below.
+    // SafeConstructor keeps YAML from building arbitrary Java objects; timestamps stay strings
+    // below.
     Yaml yaml = new Yaml(new SafeConstructor(new LoaderOptions()));
     List<JsonObject> documents = new ArrayList<>();
     for (Object document : yaml.loadAll(reader)) {
@@ -78,8 +79,8 @@ public final class Manifests {
 
   /**
    * Paths where {@code actual} lost or changed something {@code expected} says. Fields that only
-   * {@code actual} has are fine when they are empty lists or maps: the client's V1 models start with
-   * empty collections, and Kubernetes treats an empty list like a missing one.
+   * {@code actual} has are fine when they are empty lists or maps: the client's V1 models start
+   * with empty collections, and Kubernetes treats an empty list like a missing one.
    */
   public static List<String> differences(JsonElement expected, JsonElement actual) {
     List<String> found = new ArrayList<>();
@@ -87,7 +88,8 @@ public final class Manifests {
     return found;
   }
 
-  private static void collectDifferences(String path, JsonElement expected, JsonElement actual, List<String> found) {
+  private static void collectDifferences(
+      String path, JsonElement expected, JsonElement actual, List<String> found) {
     if (expected.isJsonObject() && actual != null && actual.isJsonObject()) {
       JsonObject want = expected.getAsJsonObject();
       JsonObject have = actual.getAsJsonObject();
@@ -99,11 +101,16 @@ public final class Manifests {
           found.add(path + "." + key + " appeared: " + have.get(key));
         }
       }
-    } else if (expected.isJsonArray() && actual != null && actual.isJsonArray()
+    } else if (expected.isJsonArray()
+        && actual != null
+        && actual.isJsonArray()
         && expected.getAsJsonArray().size() == actual.getAsJsonArray().size()) {
       for (int i = 0; i < expected.getAsJsonArray().size(); i++) {
         collectDifferences(
-            path + "[" + i + "]", expected.getAsJsonArray().get(i), actual.getAsJsonArray().get(i), found);
+            path + "[" + i + "]",
+            expected.getAsJsonArray().get(i),
+            actual.getAsJsonArray().get(i),
+            found);
       }
     } else if (!expected.equals(actual)) {
       found.add(path + ": expected " + expected + " but was " + actual);

@@ -6,15 +6,17 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * A request for a one-off operation on a Repository (a check, or the removal of locks), as JSON in its
- * annotation {@value #ANNOTATION}. The operator runs it as a Job and reports it in status.lastOperation.
+ * A request for a one-off operation on a Repository (a check, or the removal of locks), as JSON in
+ * its annotation {@value #ANNOTATION}. The operator runs it as a Job and reports it in
+ * status.lastOperation.
  */
 public class OperationRequest {
   public static final String ANNOTATION = "keepsake.dev/request";
   public static final String CHECK = "check";
   public static final String UNLOCK = "unlock";
   private static final Pattern ID = Pattern.compile("[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?");
-  private static final Pattern SUBSET = Pattern.compile("\\d{1,3}(\\.\\d{1,4})?%|\\d{1,9}/\\d{1,9}|\\d{1,12}[KMGT]?");
+  private static final Pattern SUBSET =
+      Pattern.compile("\\d{1,3}(\\.\\d{1,4})?%|\\d{1,9}/\\d{1,9}|\\d{1,12}[KMGT]?");
 
   private String id;
   private String operation;
@@ -57,7 +59,9 @@ public class OperationRequest {
     return this;
   }
 
-  /** The request in a Repository's annotations, if any; {@link Invalid} says what is wrong with it. */
+  /**
+   * The request in a Repository's annotations, if any; {@link Invalid} says what is wrong with it.
+   */
   public static Optional<OperationRequest> of(Map<String, String> annotations) {
     String text = annotations == null ? null : annotations.get(ANNOTATION);
     if (text == null || text.isBlank()) {
@@ -67,8 +71,12 @@ public class OperationRequest {
     try {
       request = Manifests.gson().fromJson(text, OperationRequest.class);
     } catch (JsonParseException | IllegalStateException e) {
-      throw new Invalid(null, "annotation " + ANNOTATION + " is not a JSON object like {\"id\":\"x1\",\"operation\":\"check\"}: "
-          + text);
+      throw new Invalid(
+          null,
+          "annotation "
+              + ANNOTATION
+              + " is not a JSON object like {\"id\":\"x1\",\"operation\":\"check\"}: "
+              + text);
     }
     if (request == null) {
       throw new Invalid(null, "annotation " + ANNOTATION + " is empty");
@@ -79,23 +87,43 @@ public class OperationRequest {
 
   private void validate() {
     if (id == null || !ID.matcher(id).matches()) {
-      throw new Invalid(null, "annotation " + ANNOTATION + ": id " + quoted(id)
-          + " must be 1 to 20 lower-case letters, digits and '-', starting and ending with a letter or digit");
+      throw new Invalid(
+          null,
+          "annotation "
+              + ANNOTATION
+              + ": id "
+              + quoted(id)
+              + " must be 1 to 20 lower-case letters, digits and '-', starting and ending with a letter or digit");
     }
     if (!CHECK.equals(operation) && !UNLOCK.equals(operation)) {
-      throw new Invalid(id, "annotation " + ANNOTATION + ": operation " + quoted(operation) + " is not one of check, unlock");
+      throw new Invalid(
+          id,
+          "annotation "
+              + ANNOTATION
+              + ": operation "
+              + quoted(operation)
+              + " is not one of check, unlock");
     }
     if (readDataSubset != null && (!CHECK.equals(operation) || !subsetInRange(readDataSubset))) {
-      throw new Invalid(id, "annotation " + ANNOTATION + ": readDataSubset " + quoted(readDataSubset)
-          + (CHECK.equals(operation) ? " is not a percentage up to 100% (10%), a part n/m with n <= m (1/5) or a size (500M)"
-              : " is for check only"));
+      throw new Invalid(
+          id,
+          "annotation "
+              + ANNOTATION
+              + ": readDataSubset "
+              + quoted(readDataSubset)
+              + (CHECK.equals(operation)
+                  ? " is not a percentage up to 100% (10%), a part n/m with n <= m (1/5) or a size (500M)"
+                  : " is for check only"));
     }
     if (removeAll != null && !UNLOCK.equals(operation)) {
       throw new Invalid(id, "annotation " + ANNOTATION + ": removeAll is for unlock only");
     }
   }
 
-  /** restic's forms: a percentage above 0 and at most 100, a part n/m with 1 <= n <= m, or a size above 0. */
+  /**
+   * restic's forms: a percentage above 0 and at most 100, a part n/m with 1 <= n <= m, or a size
+   * above 0.
+   */
   static boolean subsetInRange(String subset) {
     if (!SUBSET.matcher(subset).matches()) {
       return false;

@@ -1,6 +1,5 @@
 package dev.keepsake.api;
 
-
 /** The pod-level security settings a backup or restore pod may be given. */
 public class PodSecurity {
   private Long runAsUser;

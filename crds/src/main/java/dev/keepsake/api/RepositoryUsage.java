@@ -1,6 +1,8 @@
 package dev.keepsake.api;
 
-/** The whole repository as a backup's last step saw it: how many snapshots, how many stored bytes. */
+/**
+ * The whole repository as a backup's last step saw it: how many snapshots, how many stored bytes.
+ */
 public class RepositoryUsage {
   private Integer snapshotCount;
   private Long totalSizeBytes;

@@ -9,7 +9,8 @@ import io.kubernetes.client.openapi.models.V1ObjectMeta;
  * <p>Gson resolves {@code S} and {@code T} from each subclass's declaration, so one base serves all
  * kinds without per-kind (de)serialization code.
  */
-public abstract class Resource<S, T, SELF extends Resource<S, T, SELF>> implements KubernetesObject {
+public abstract class Resource<S, T, SELF extends Resource<S, T, SELF>>
+    implements KubernetesObject {
   public static final String GROUP = "keepsake.dev";
   public static final String VERSION = "v1alpha1";
   public static final String API_VERSION = GROUP + "/" + VERSION;

@@ -6,8 +6,6 @@ public class ServiceReference {
   private String namespace;
   private Integer port;
   private String scheme;
-  private String path;
-  private String query;
 
   public String getName() {
     return name;
@@ -42,24 +40,6 @@ public class ServiceReference {
 
   public ServiceReference scheme(String scheme) {
     this.scheme = scheme;
-    return this;
-  }
-
-  public String getPath() {
-    return path;
-  }
-
-  public ServiceReference path(String path) {
-    this.path = path;
-    return this;
-  }
-
-  public String getQuery() {
-    return query;
-  }
-
-  public ServiceReference query(String query) {
-    this.query = query;
     return this;
   }
 }

@@ -14,10 +14,11 @@ import java.util.Map;
  * the repository's Secret must provide. Built from the spec alone, so it never holds a credential.
  *
  * @param location restic's repository string, e.g. {@code s3:http://minio:9000/backups/redis}
- * @param flags global restic flags such as {@code -o s3.bucket-lookup=path} or {@code --insecure-tls}
+ * @param flags global restic flags such as {@code -o s3.bucket-lookup=path} or {@code
+ *     --insecure-tls}
  * @param requiredSecretKeys environment variables that must come from the repository Secret
- * @param fileSecretKeys Secret keys whose value restic needs as a file, mapped to the flag (starting
- *     with "--") or the environment variable that names that file
+ * @param fileSecretKeys Secret keys whose value restic needs as a file, mapped to the flag
+ *     (starting with "--") or the environment variable that names that file
  * @param bucketUrl for S3, the bucket's URL: an anonymous GET on it answers NoSuchBucket when the
  *     bucket is missing, which restic itself cannot tell from an empty bucket; null otherwise
  */
@@ -30,8 +31,10 @@ public record ResticRepository(
     String bucketUrl) {
 
   public static final String PASSWORD = "RESTIC_PASSWORD";
+
   /** PEM certificates of an in-house CA for the backend's TLS, handed to restic as --cacert. */
   public static final String CA_CERT_DATA = "CA_CERT_DATA";
+
   public static final String GOOGLE_SERVICE_ACCOUNT_JSON_KEY = "GOOGLE_SERVICE_ACCOUNT_JSON_KEY";
   public static final String REST_SERVER_USERNAME = "REST_SERVER_USERNAME";
   public static final String REST_SERVER_PASSWORD = "REST_SERVER_PASSWORD";
@@ -39,9 +42,19 @@ public record ResticRepository(
   /** Every Secret key the runner knows; their values are redacted from anything it prints. */
   public static final List<String> SECRET_KEYS =
       List.of(
-          PASSWORD, CA_CERT_DATA, "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-          "GOOGLE_PROJECT_ID", GOOGLE_SERVICE_ACCOUNT_JSON_KEY, "AZURE_ACCOUNT_NAME", "AZURE_ACCOUNT_KEY",
-          "B2_ACCOUNT_ID", "B2_ACCOUNT_KEY", REST_SERVER_USERNAME, REST_SERVER_PASSWORD);
+          PASSWORD,
+          CA_CERT_DATA,
+          "AWS_ACCESS_KEY_ID",
+          "AWS_SECRET_ACCESS_KEY",
+          "AWS_SESSION_TOKEN",
+          "GOOGLE_PROJECT_ID",
+          GOOGLE_SERVICE_ACCOUNT_JSON_KEY,
+          "AZURE_ACCOUNT_NAME",
+          "AZURE_ACCOUNT_KEY",
+          "B2_ACCOUNT_ID",
+          "B2_ACCOUNT_KEY",
+          REST_SERVER_USERNAME,
+          REST_SERVER_PASSWORD);
 
   public static ResticRepository of(RepositorySpec spec) {
     Backend backend = spec.getBackend();
@@ -87,14 +100,23 @@ public record ResticRepository(
     }
     if (backend.getRest() != null) {
       return new ResticRepository(
-          "rest", "rest:" + backend.getRest().getUrl(), List.of(), List.of(PASSWORD), Map.of(CA_CERT_DATA, "--cacert"), null);
+          "rest",
+          "rest:" + backend.getRest().getUrl(),
+          List.of(),
+          List.of(PASSWORD),
+          Map.of(CA_CERT_DATA, "--cacert"),
+          null);
     }
-    throw new IllegalArgumentException("the repository's backend sets none of local, s3, gcs, azure, b2, rest");
+    throw new IllegalArgumentException(
+        "the repository's backend sets none of local, s3, gcs, azure, b2, rest");
   }
 
   /** A repository string given as it is (RESTIC_REPOSITORY), for use outside Kubernetes. */
   public static ResticRepository ofLocation(String location) {
-    String type = location.contains(":") && !location.startsWith("/") ? location.substring(0, location.indexOf(':')) : "local";
+    String type =
+        location.contains(":") && !location.startsWith("/")
+            ? location.substring(0, location.indexOf(':'))
+            : "local";
     return new ResticRepository(type, location, List.of(), List.of(PASSWORD), Map.of(), null);
   }
 
@@ -115,7 +137,8 @@ public record ResticRepository(
     }
     String url = location.substring("rest:".length());
     int schemeEnd = url.indexOf("://") + 3;
-    String credentials = urlEncode(user) + (password == null ? "" : ":" + urlEncode(password)) + "@";
+    String credentials =
+        urlEncode(user) + (password == null ? "" : ":" + urlEncode(password)) + "@";
     return "rest:" + url.substring(0, schemeEnd) + credentials + url.substring(schemeEnd);
   }
 
@@ -127,17 +150,21 @@ public record ResticRepository(
   }
 
   private static ResticRepository local(LocalBackend local) {
-    String mountPath = local.getMountPath().endsWith("/") ? local.getMountPath() : local.getMountPath() + "/";
-    String location = local.getSubPath() == null ? local.getMountPath() : mountPath + local.getSubPath();
+    String mountPath =
+        local.getMountPath().endsWith("/") ? local.getMountPath() : local.getMountPath() + "/";
+    String location =
+        local.getSubPath() == null ? local.getMountPath() : mountPath + local.getSubPath();
     return new ResticRepository("local", location, List.of(), List.of(PASSWORD), Map.of(), null);
   }
 
   private static ResticRepository s3(S3Backend s3) {
-    String endpoint = s3.getEndpoint() == null ? "s3.amazonaws.com" : s3.getEndpoint().replaceAll("/+$", "");
+    String endpoint =
+        s3.getEndpoint() == null ? "s3.amazonaws.com" : s3.getEndpoint().replaceAll("/+$", "");
     String baseUrl = endpoint.contains("://") ? endpoint : "https://" + endpoint;
-    String bucketUrl = Boolean.TRUE.equals(s3.getForcePathStyle())
-        ? baseUrl + "/" + s3.getBucket() + "/"
-        : baseUrl.replaceFirst("://", "://" + s3.getBucket() + ".") + "/";
+    String bucketUrl =
+        Boolean.TRUE.equals(s3.getForcePathStyle())
+            ? baseUrl + "/" + s3.getBucket() + "/"
+            : baseUrl.replaceFirst("://", "://" + s3.getBucket() + ".") + "/";
     String prefix = s3.getPrefix() == null ? "" : "/" + s3.getPrefix().replaceAll("^/+|/+$", "");
     List<String> flags = new ArrayList<>();
     if (Boolean.TRUE.equals(s3.getForcePathStyle())) {
@@ -169,6 +196,7 @@ public record ResticRepository(
   }
 
   private static String urlEncode(String value) {
-    return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8)
+        .replace("+", "%20");
   }
 }

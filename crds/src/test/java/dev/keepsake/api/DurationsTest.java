@@ -11,7 +11,8 @@ class DurationsTest {
   void specDurationsParse() {
     assertThat(Durations.parse("30m")).isEqualTo(Duration.ofMinutes(30));
     assertThat(Durations.parse("1h30m15s")).isEqualTo(Duration.ofSeconds(5415));
-    assertThatThrownBy(() -> Durations.parse("half an hour")).hasMessageContaining("write it like 90s, 30m or 1h30m");
+    assertThatThrownBy(() -> Durations.parse("half an hour"))
+        .hasMessageContaining("write it like 90s, 30m or 1h30m");
   }
 
   @Test

@@ -18,7 +18,9 @@ class ManifestModelRoundTripTest {
   static Stream<JsonObject> exampleObjects() throws IOException {
     try (Stream<Path> files = Files.walk(EXAMPLES)) {
       List<Path> yamlFiles = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
-      return yamlFiles.stream().flatMap(f -> Manifests.read(f).stream()).filter(Manifests::isKeepsakeObject);
+      return yamlFiles.stream()
+          .flatMap(f -> Manifests.read(f).stream())
+          .filter(Manifests::isKeepsakeObject);
     }
   }
 
@@ -44,7 +46,8 @@ class ManifestModelRoundTripTest {
   void theExamplesCoverEveryKind() throws IOException {
     List<String> kinds = exampleObjects().map(o -> o.get("kind").getAsString()).distinct().toList();
 
-    assertThat(kinds).containsExactlyInAnyOrderElementsOf(ApiKind.ALL.stream().map(ApiKind::kind).toList());
+    assertThat(kinds)
+        .containsExactlyInAnyOrderElementsOf(ApiKind.ALL.stream().map(ApiKind::kind).toList());
   }
 
   @Test
@@ -53,7 +56,8 @@ class ManifestModelRoundTripTest {
       JsonObject crd = Crds.manifest(kind);
       JsonObject names = crd.getAsJsonObject("spec").getAsJsonObject("names");
 
-      assertThat(crd.getAsJsonObject("metadata").get("name").getAsString()).isEqualTo(kind.crdName());
+      assertThat(crd.getAsJsonObject("metadata").get("name").getAsString())
+          .isEqualTo(kind.crdName());
       assertThat(names.get("kind").getAsString()).isEqualTo(kind.kind());
       assertThat(names.get("plural").getAsString()).isEqualTo(kind.plural());
       assertThat(names.getAsJsonArray("categories").toString()).contains("\"keepsake\"");

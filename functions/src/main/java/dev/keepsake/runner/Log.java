@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /** The runner's log: one line per event on stderr, with credentials masked. */
 public final class Log {
-  private static volatile Redactor redactor = Redactor.forEnvironment(System.getenv(), java.util.List.of());
+  private static volatile Redactor redactor =
+      Redactor.forEnvironment(System.getenv(), java.util.List.of());
 
   private Log() {}
 
@@ -33,6 +34,11 @@ public final class Log {
 
   private static void write(String level, String format, Object... args) {
     String message = args.length == 0 ? format : String.format(Locale.ROOT, format, args);
-    System.err.println(Instant.now().truncatedTo(ChronoUnit.SECONDS) + " " + level + " " + redactor.redact(message));
+    System.err.println(
+        Instant.now().truncatedTo(ChronoUnit.SECONDS)
+            + " "
+            + level
+            + " "
+            + redactor.redact(message));
   }
 }

@@ -20,20 +20,28 @@ import java.util.stream.Stream;
 
 /**
  * Removes credential values from text before it reaches a log, a status, an Event or a metric: the
- * repository's keys, every environment variable the operator says came from a Secret
- * ({@value #SECRET_ENV}), and the files of Secret volumes ({@value #SECRET_FILES}); each as written,
+ * repository's keys, every environment variable the operator says came from a Secret ({@value
+ * #SECRET_ENV}), and the files of Secret volumes ({@value #SECRET_FILES}); each as written,
  * URL-encoded and JSON-escaped.
  */
 public final class Redactor {
   /** Names of environment variables whose values come from Secrets, comma-separated. */
   public static final String SECRET_ENV = "KEEPSAKE_SECRET_ENV";
+
   /** Folders where Secret volumes are mounted, comma-separated. */
   public static final String SECRET_FILES = "KEEPSAKE_SECRET_FILES";
+
   private static final String MASK = "***";
+
   /** Shorter values are masked only as whole words: inside words they would mask ordinary text. */
   private static final int MIN_ANYWHERE_LENGTH = 4;
-  /** A line of a multi-line secret masked on its own; shorter lines (a PEM block's last) would mask ordinary text. */
+
+  /**
+   * A line of a multi-line secret masked on its own; shorter lines (a PEM block's last) would mask
+   * ordinary text.
+   */
   private static final int MIN_LINE_LENGTH = 8;
+
   private static final long MAX_SECRET_FILE_BYTES = 64 * 1024;
   private static final Pattern URL_CREDENTIALS = Pattern.compile("(://)[^/\\s@]*:[^/\\s@]+@");
   private final List<String> anywhere;
@@ -44,7 +52,8 @@ public final class Redactor {
     this.wholeWords = wholeWords;
   }
 
-  public static Redactor forEnvironment(Map<String, String> environment, List<String> extraSecrets) {
+  public static Redactor forEnvironment(
+      Map<String, String> environment, List<String> extraSecrets) {
     Set<String> values = new LinkedHashSet<>();
     ResticRepository.SECRET_KEYS.stream().map(environment::get).forEach(values::add);
     names(environment.get(SECRET_ENV)).map(environment::get).forEach(values::add);
@@ -58,15 +67,22 @@ public final class Redactor {
           forms.addAll(formsOf(value.strip()));
         }
         // Output is read line by line: a key file or a PEM block is masked line by line too.
-        value.lines().map(String::strip).filter(line -> line.length() >= MIN_LINE_LENGTH && !line.equals(value.strip()))
+        value
+            .lines()
+            .map(String::strip)
+            .filter(line -> line.length() >= MIN_LINE_LENGTH && !line.equals(value.strip()))
             .forEach(line -> forms.addAll(formsOf(line)));
       }
     }
     // Longest first, so a secret that contains another is masked whole.
-    List<String> sorted = forms.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
-    return new Redactor(sorted.stream().filter(v -> v.length() >= MIN_ANYWHERE_LENGTH).toList(),
-        sorted.stream().filter(v -> v.length() < MIN_ANYWHERE_LENGTH)
-            .map(v -> Pattern.compile("(?<![\\p{Alnum}])" + Pattern.quote(v) + "(?![\\p{Alnum}])")).toList());
+    List<String> sorted =
+        forms.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
+    return new Redactor(
+        sorted.stream().filter(v -> v.length() >= MIN_ANYWHERE_LENGTH).toList(),
+        sorted.stream()
+            .filter(v -> v.length() < MIN_ANYWHERE_LENGTH)
+            .map(v -> Pattern.compile("(?<![\\p{Alnum}])" + Pattern.quote(v) + "(?![\\p{Alnum}])"))
+            .toList());
   }
 
   /**
@@ -78,21 +94,31 @@ public final class Redactor {
     String formEncoded = URLEncoder.encode(value, StandardCharsets.UTF_8);
     forms.add(formEncoded);
     forms.add(formEncoded.replace("+", "%20"));
-    for (com.google.gson.Gson gson : List.of(new com.google.gson.Gson(), new com.google.gson.GsonBuilder().disableHtmlEscaping().create())) {
+    for (com.google.gson.Gson gson :
+        List.of(
+            new com.google.gson.Gson(),
+            new com.google.gson.GsonBuilder().disableHtmlEscaping().create())) {
       String json = gson.toJson(value);
       forms.add(json.substring(1, json.length() - 1));
     }
-    forms.add(value.replace("\\", "\\\\").replace("\"", "\\\"").replace("&", "\\u0026").replace("<", "\\u003c")
-        .replace(">", "\\u003e"));
+    forms.add(
+        value
+            .replace("\\", "\\\\")
+            .replace("\"", "\\\"")
+            .replace("&", "\\u0026")
+            .replace("<", "\\u003c")
+            .replace(">", "\\u003e"));
     forms.add(value.replace("\\", "\\\\").replace("\"", "\\\""));
     if (value.length() >= MIN_ANYWHERE_LENGTH) {
-      forms.add(java.util.Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)));
+      forms.add(
+          java.util.Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)));
     }
     return forms.stream().distinct().toList();
   }
 
   private static Stream<String> names(String commaSeparated) {
-    return commaSeparated == null ? Stream.empty()
+    return commaSeparated == null
+        ? Stream.empty()
         : Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(n -> !n.isEmpty());
   }
 
@@ -100,7 +126,8 @@ public final class Redactor {
     try (Stream<Path> files = Files.walk(Path.of(folder), 3)) {
       List<String> contents = new ArrayList<>();
       // Secret volumes hold their files behind ..data links; following them reads each key once.
-      for (Path file : files.filter(f -> !f.toString().contains("/..")).filter(Files::isRegularFile).toList()) {
+      for (Path file :
+          files.filter(f -> !f.toString().contains("/..")).filter(Files::isRegularFile).toList()) {
         if (Files.size(file) <= MAX_SECRET_FILE_BYTES) {
           contents.add(Files.readString(file));
         }
@@ -127,7 +154,9 @@ public final class Redactor {
       return copy;
     }
     var primitive = element.getAsJsonPrimitive();
-    return primitive.isString() ? new com.google.gson.JsonPrimitive(redact(primitive.getAsString())) : primitive;
+    return primitive.isString()
+        ? new com.google.gson.JsonPrimitive(redact(primitive.getAsString()))
+        : primitive;
   }
 
   public String redact(String text) {

@@ -39,36 +39,43 @@ public final class BackupJobs {
     String host = SnapshotIdentity.host(namespace, spec.getTarget());
     List<String> tags = SnapshotIdentity.tags(configurationName);
     Variables variables = variables(in, host, tags);
-    List<V1Container> steps = TaskResolver.containers(in.task(), in.functions(), variables, spec.getTask().getParams());
+    List<V1Container> steps =
+        TaskResolver.containers(in.task(), in.functions(), variables, spec.getTask().getParams());
 
-    List<V1EnvVar> runnerEnvironment = new ArrayList<>(List.of(
-        SessionJob.env("KEEPSAKE_NAMESPACE", namespace),
-        SessionJob.env("KEEPSAKE_SESSION", sessionName),
-        SessionJob.env("KEEPSAKE_CONFIGURATION", configurationName),
-        SessionJob.env("KEEPSAKE_REPOSITORY", SessionJob.repositoryJson(in.repository())),
-        SessionJob.env("KEEPSAKE_REPOSITORY_NAME", in.repository().getMetadata().getName()),
-        SessionJob.env("KEEPSAKE_HOST", host),
-        SessionJob.env("KEEPSAKE_TAGS", String.join(",", tags)),
-        SessionJob.env("KEEPSAKE_SCRATCH_DIR", SessionJob.SCRATCH_PATH)));
+    List<V1EnvVar> runnerEnvironment =
+        new ArrayList<>(
+            List.of(
+                SessionJob.env("KEEPSAKE_NAMESPACE", namespace),
+                SessionJob.env("KEEPSAKE_SESSION", sessionName),
+                SessionJob.env("KEEPSAKE_CONFIGURATION", configurationName),
+                SessionJob.env("KEEPSAKE_REPOSITORY", SessionJob.repositoryJson(in.repository())),
+                SessionJob.env("KEEPSAKE_REPOSITORY_NAME", in.repository().getMetadata().getName()),
+                SessionJob.env("KEEPSAKE_HOST", host),
+                SessionJob.env("KEEPSAKE_TAGS", String.join(",", tags)),
+                SessionJob.env("KEEPSAKE_SCRATCH_DIR", SessionJob.SCRATCH_PATH)));
     SessionJob.addOptionalEnvironment(runnerEnvironment, in.settings(), spec.getTimeout());
-    return SessionJob.build(new SessionJob.Parts(
-        Names.backupJob(sessionName),
-        namespace,
-        jobLabels(configurationName, sessionName),
-        SessionJob.ownedBy(in.session()),
-        steps,
-        taskVolumes(in, variables),
-        in.repository(),
-        spec.getTarget(),
-        true,
-        spec.getRuntimeSettings(),
-        spec.getTimeout(),
-        runnerEnvironment,
-        Names.backupJob(sessionName), // each session's Job has an identity of its own: it may write that session's status only
-        in.settings()));
+    return SessionJob.build(
+        new SessionJob.Parts(
+            Names.backupJob(sessionName),
+            namespace,
+            jobLabels(configurationName, sessionName),
+            SessionJob.ownedBy(in.session()),
+            steps,
+            taskVolumes(in, variables),
+            in.repository(),
+            spec.getTarget(),
+            true,
+            spec.getRuntimeSettings(),
+            spec.getTimeout(),
+            runnerEnvironment,
+            Names.backupJob(
+                sessionName), // each session's Job has an identity of its own: it may write that
+            // session's status only
+            in.settings()));
   }
 
-  private static List<io.kubernetes.client.openapi.models.V1Volume> taskVolumes(Inputs in, Variables variables) {
+  private static List<io.kubernetes.client.openapi.models.V1Volume> taskVolumes(
+      Inputs in, Variables variables) {
     var volumes = TaskResolver.volumes(in.task(), variables);
     in.settings().jobPolicy().checkTaskVolumes(volumes, in.task().getMetadata().getName());
     return volumes;
@@ -83,16 +90,17 @@ public final class BackupJobs {
   static Variables variables(Inputs in, String host, List<String> tags) {
     String namespace = in.session().getMetadata().getNamespace();
     BackupConfigurationSpec spec = in.configuration().getSpec();
-    Variables.Builder variables = Variables.builder()
-        .set("NAMESPACE", namespace)
-        .set("BACKUP_SESSION", in.session().getMetadata().getName())
-        .set("INVOKER_KIND", "BackupConfiguration")
-        .set("INVOKER_NAME", in.configuration().getMetadata().getName())
-        .set("RUNNER_IMAGE", in.settings().runnerImage())
-        .set("PUSHGATEWAY_URL", in.settings().pushgatewayUrl())
-        .set("SNAPSHOT_HOST", host)
-        .list("SNAPSHOT_TAGS", tags)
-        .list("RETENTION_FLAGS", retentionFlags(spec.getRetentionPolicy()));
+    Variables.Builder variables =
+        Variables.builder()
+            .set("NAMESPACE", namespace)
+            .set("BACKUP_SESSION", in.session().getMetadata().getName())
+            .set("INVOKER_KIND", "BackupConfiguration")
+            .set("INVOKER_NAME", in.configuration().getMetadata().getName())
+            .set("RUNNER_IMAGE", in.settings().runnerImage())
+            .set("PUSHGATEWAY_URL", in.settings().pushgatewayUrl())
+            .set("SNAPSHOT_HOST", host)
+            .list("SNAPSHOT_TAGS", tags)
+            .list("RETENTION_FLAGS", retentionFlags(spec.getRetentionPolicy()));
     RepositoryVariables.add(variables, in.repository());
     TargetVariables.add(variables, namespace, spec.getTarget(), in.appBinding());
     return variables.build();
@@ -117,6 +125,9 @@ public final class BackupJobs {
     if (Boolean.TRUE.equals(policy.getDryRun())) {
       flags.add("--dry-run");
     }
+    if (policy.getName() != null) {
+      flags.addAll(List.of("--policy-name", policy.getName()));
+    }
     return flags;
   }
 
@@ -126,5 +137,4 @@ public final class BackupJobs {
       flags.add(value.toString());
     }
   }
-
 }

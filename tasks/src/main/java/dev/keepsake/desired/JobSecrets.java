@@ -24,11 +24,12 @@ public final class JobSecrets {
   private JobSecrets() {}
 
   /**
-   * What {@link #required} gives, after the Secrets the Repository and the AppBinding name: a Task may
-   * mark a Secret optional (a Redis without a password), but one that an object names must exist.
-   * Either object may be null.
+   * What {@link #required} gives, after the Secrets the Repository and the AppBinding name: a Task
+   * may mark a Secret optional (a Redis without a password), but one that an object names must
+   * exist. Either object may be null.
    */
-  public static Map<String, String> needed(V1PodSpec pod, Repository repository, AppBinding appBinding) {
+  public static Map<String, String> needed(
+      V1PodSpec pod, Repository repository, AppBinding appBinding) {
     Map<String, String> needed = new LinkedHashMap<>();
     if (appBinding != null && appBinding.getSpec() != null) {
       String of = " of AppBinding " + appBinding.getMetadata().getName();
@@ -36,8 +37,10 @@ public final class JobSecrets {
       named(needed, appBinding.getSpec().getTlsSecret(), "spec.tlsSecret" + of);
     }
     if (repository != null && repository.getSpec() != null) {
-      String name = repository.getMetadata().getNamespace() == null ? repository.getMetadata().getName()
-          : repository.getMetadata().getNamespace() + "/" + repository.getMetadata().getName();
+      String name =
+          repository.getMetadata().getNamespace() == null
+              ? repository.getMetadata().getName()
+              : repository.getMetadata().getNamespace() + "/" + repository.getMetadata().getName();
       named(needed, repository.getSpec().getSecret(), "spec.secret of Repository " + name);
     }
     required(pod).forEach(needed::putIfAbsent);
@@ -50,7 +53,10 @@ public final class JobSecrets {
     }
   }
 
-  /** Secret name → its first non-optional use, such as "env PGPASSWORD of container backup, key password". */
+  /**
+   * Secret name → its first non-optional use, such as "env PGPASSWORD of container backup, key
+   * password".
+   */
   public static Map<String, String> required(V1PodSpec pod) {
     Map<String, String> required = new LinkedHashMap<>();
     for (V1Container container : containers(pod)) {
@@ -58,10 +64,12 @@ public final class JobSecrets {
       for (V1EnvVar env : Objects.requireNonNullElse(container.getEnv(), List.<V1EnvVar>of())) {
         var ref = env.getValueFrom() == null ? null : env.getValueFrom().getSecretKeyRef();
         if (ref != null && ref.getName() != null && !Boolean.TRUE.equals(ref.getOptional())) {
-          required.putIfAbsent(ref.getName(), "env " + env.getName() + of + ", key " + ref.getKey());
+          required.putIfAbsent(
+              ref.getName(), "env " + env.getName() + of + ", key " + ref.getKey());
         }
       }
-      for (V1EnvFromSource from : Objects.requireNonNullElse(container.getEnvFrom(), List.<V1EnvFromSource>of())) {
+      for (V1EnvFromSource from :
+          Objects.requireNonNullElse(container.getEnvFrom(), List.<V1EnvFromSource>of())) {
         var ref = from.getSecretRef();
         if (ref != null && ref.getName() != null && !Boolean.TRUE.equals(ref.getOptional())) {
           required.putIfAbsent(ref.getName(), "envFrom" + of);
@@ -70,7 +78,9 @@ public final class JobSecrets {
     }
     for (V1Volume volume : Objects.requireNonNullElse(pod.getVolumes(), List.<V1Volume>of())) {
       var secret = volume.getSecret();
-      if (secret != null && secret.getSecretName() != null && !Boolean.TRUE.equals(secret.getOptional())) {
+      if (secret != null
+          && secret.getSecretName() != null
+          && !Boolean.TRUE.equals(secret.getOptional())) {
         required.putIfAbsent(secret.getSecretName(), "volume " + volume.getName());
       }
     }
@@ -79,6 +89,8 @@ public final class JobSecrets {
 
   private static List<V1Container> containers(V1PodSpec pod) {
     return Stream.of(pod.getInitContainers(), pod.getContainers())
-        .filter(Objects::nonNull).flatMap(List::stream).toList();
+        .filter(Objects::nonNull)
+        .flatMap(List::stream)
+        .toList();
   }
 }

@@ -3,7 +3,9 @@ package dev.keepsake.desired;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The labels on everything the operator makes: how it finds its own objects and who they belong to. */
+/**
+ * The labels on everything the operator makes: how it finds its own objects and who they belong to.
+ */
 public final class Labels {
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
   public static final String MANAGER = "keepsake";
@@ -11,10 +13,13 @@ public final class Labels {
   public static final String SESSION = "keepsake.dev/session";
   public static final String RESTORE = "keepsake.dev/restore";
   public static final String REPOSITORY = "keepsake.dev/repository";
+
   /** What a Job of a Repository does (check, unlock); the wipe Job has none. */
   public static final String OPERATION = "keepsake.dev/operation";
+
   /** The id of the one-off request (annotation keepsake.dev/request) a Repository's Job runs. */
   public static final String REQUEST = "keepsake.dev/request";
+
   /** Selects exactly the Jobs and CronJobs the operator caches. */
   public static final String SELECTOR = MANAGED_BY + "=" + MANAGER;
 

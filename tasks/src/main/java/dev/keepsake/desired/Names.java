@@ -6,12 +6,13 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Deterministic names for what the operator creates, so a reconcile repeated after a crash finds the
- * object it made before. Too-long names are cut and given a short hash of the whole name.
+ * Deterministic names for what the operator creates, so a reconcile repeated after a crash finds
+ * the object it made before. Too-long names are cut and given a short hash of the whole name.
  */
 public final class Names {
   /** A CronJob's Jobs get an 11-character suffix, and Job names end up in 63-character labels. */
   public static final int CRON_JOB_MAX = 52;
+
   public static final int JOB_MAX = 63;
   private static final int HASH_LENGTH = 8;
 
@@ -52,7 +53,8 @@ public final class Names {
 
   private static String hash(String name) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest).substring(0, HASH_LENGTH);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

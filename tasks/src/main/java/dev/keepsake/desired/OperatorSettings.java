@@ -11,20 +11,39 @@ import java.util.List;
  * @param jobServiceAccount the ServiceAccount Jobs run as unless runtime settings name another
  * @param jobPolicy what a namespace's objects may put into its Jobs
  */
-public record OperatorSettings(String runnerImage, String pushgatewayUrl, int jobTtlSeconds, String jobServiceAccount,
-    JobPolicy jobPolicy, List<String> watchedNamespaces) {
+public record OperatorSettings(
+    String runnerImage,
+    String pushgatewayUrl,
+    int jobTtlSeconds,
+    String jobServiceAccount,
+    JobPolicy jobPolicy,
+    List<String> watchedNamespaces) {
 
   public OperatorSettings {
     watchedNamespaces = watchedNamespaces == null ? List.of() : List.copyOf(watchedNamespaces);
   }
 
-  public OperatorSettings(String runnerImage, String pushgatewayUrl, int jobTtlSeconds, String jobServiceAccount, JobPolicy jobPolicy) {
+  public OperatorSettings(
+      String runnerImage,
+      String pushgatewayUrl,
+      int jobTtlSeconds,
+      String jobServiceAccount,
+      JobPolicy jobPolicy) {
     this(runnerImage, pushgatewayUrl, jobTtlSeconds, jobServiceAccount, jobPolicy, List.of());
   }
 
-  /** Settings with the strict default policy: no node folders, no root, only the Jobs' ServiceAccount. */
-  public OperatorSettings(String runnerImage, String pushgatewayUrl, int jobTtlSeconds, String jobServiceAccount) {
-    this(runnerImage, pushgatewayUrl, jobTtlSeconds, jobServiceAccount, JobPolicy.defaults(runnerImage));
+  /**
+   * Settings with the strict default policy: no node folders, no root, only the Jobs'
+   * ServiceAccount.
+   */
+  public OperatorSettings(
+      String runnerImage, String pushgatewayUrl, int jobTtlSeconds, String jobServiceAccount) {
+    this(
+        runnerImage,
+        pushgatewayUrl,
+        jobTtlSeconds,
+        jobServiceAccount,
+        JobPolicy.defaults(runnerImage));
   }
 
   public static OperatorSettings defaults() {
@@ -32,11 +51,13 @@ public record OperatorSettings(String runnerImage, String pushgatewayUrl, int jo
   }
 
   public OperatorSettings withJobPolicy(JobPolicy policy) {
-    return new OperatorSettings(runnerImage, pushgatewayUrl, jobTtlSeconds, jobServiceAccount, policy, watchedNamespaces);
+    return new OperatorSettings(
+        runnerImage, pushgatewayUrl, jobTtlSeconds, jobServiceAccount, policy, watchedNamespaces);
   }
 
   /** An operator that watches only these namespaces (empty: every one). */
   public OperatorSettings watching(List<String> namespaces) {
-    return new OperatorSettings(runnerImage, pushgatewayUrl, jobTtlSeconds, jobServiceAccount, jobPolicy, namespaces);
+    return new OperatorSettings(
+        runnerImage, pushgatewayUrl, jobTtlSeconds, jobServiceAccount, jobPolicy, namespaces);
   }
 }

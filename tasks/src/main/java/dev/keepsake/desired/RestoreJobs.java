@@ -31,43 +31,57 @@ public final class RestoreJobs {
     RestoreSessionSpec spec = in.session().getSpec();
     String namespace = in.session().getMetadata().getNamespace();
     String sessionName = in.session().getMetadata().getName();
-    // By default the snapshots are the target's own; a restore into another target names the source.
-    String host = spec.getSource() != null && spec.getSource().getHost() != null
-        ? spec.getSource().getHost() : SnapshotIdentity.host(namespace, spec.getTarget());
-    List<String> tags = spec.getSource() != null && spec.getSource().getTags() != null ? spec.getSource().getTags() : List.of();
+    // By default the snapshots are the target's own; a restore into another target names the
+    // source.
+    String host =
+        spec.getSource() != null && spec.getSource().getHost() != null
+            ? spec.getSource().getHost()
+            : SnapshotIdentity.host(namespace, spec.getTarget());
+    List<String> tags =
+        spec.getSource() != null && spec.getSource().getTags() != null
+            ? spec.getSource().getTags()
+            : List.of();
     String snapshot = spec.getSnapshot() == null ? "latest" : spec.getSnapshot();
 
     Variables.Builder variables = variables(in, host, tags, snapshot);
-    List<V1Container> steps = TaskResolver.containers(in.task(), in.functions(), variables.build(), spec.getTask().getParams());
+    List<V1Container> steps =
+        TaskResolver.containers(
+            in.task(), in.functions(), variables.build(), spec.getTask().getParams());
 
-    List<V1EnvVar> runnerEnvironment = new ArrayList<>(List.of(
-        SessionJob.env("KEEPSAKE_NAMESPACE", namespace),
-        SessionJob.env("KEEPSAKE_SESSION", sessionName),
-        SessionJob.env("KEEPSAKE_REPOSITORY", SessionJob.repositoryJson(in.repository())),
-        SessionJob.env("KEEPSAKE_REPOSITORY_NAME", in.repository().getMetadata().getName()),
-        SessionJob.env("KEEPSAKE_HOST", host),
-        SessionJob.env("KEEPSAKE_TAGS", String.join(",", tags)),
-        SessionJob.env("KEEPSAKE_SNAPSHOT", snapshot),
-        SessionJob.env("KEEPSAKE_SCRATCH_DIR", SessionJob.SCRATCH_PATH)));
+    List<V1EnvVar> runnerEnvironment =
+        new ArrayList<>(
+            List.of(
+                SessionJob.env("KEEPSAKE_NAMESPACE", namespace),
+                SessionJob.env("KEEPSAKE_SESSION", sessionName),
+                SessionJob.env("KEEPSAKE_REPOSITORY", SessionJob.repositoryJson(in.repository())),
+                SessionJob.env("KEEPSAKE_REPOSITORY_NAME", in.repository().getMetadata().getName()),
+                SessionJob.env("KEEPSAKE_HOST", host),
+                SessionJob.env("KEEPSAKE_TAGS", String.join(",", tags)),
+                SessionJob.env("KEEPSAKE_SNAPSHOT", snapshot),
+                SessionJob.env("KEEPSAKE_SCRATCH_DIR", SessionJob.SCRATCH_PATH)));
     SessionJob.addOptionalEnvironment(runnerEnvironment, in.settings(), spec.getTimeout());
-    return SessionJob.build(new SessionJob.Parts(
-        Names.restoreJob(sessionName),
-        namespace,
-        Labels.of(Labels.RESTORE, sessionName),
-        SessionJob.ownedBy(in.session()),
-        steps,
-        taskVolumes(in, variables.build()),
-        in.repository(),
-        spec.getTarget(),
-        false,
-        spec.getRuntimeSettings(),
-        spec.getTimeout(),
-        runnerEnvironment,
-        Names.restoreJob(sessionName), // each session's Job has an identity of its own: it may write that session's status only
-        in.settings()));
+    return SessionJob.build(
+        new SessionJob.Parts(
+            Names.restoreJob(sessionName),
+            namespace,
+            Labels.of(Labels.RESTORE, sessionName),
+            SessionJob.ownedBy(in.session()),
+            steps,
+            taskVolumes(in, variables.build()),
+            in.repository(),
+            spec.getTarget(),
+            false,
+            spec.getRuntimeSettings(),
+            spec.getTimeout(),
+            runnerEnvironment,
+            Names.restoreJob(
+                sessionName), // each session's Job has an identity of its own: it may write that
+            // session's status only
+            in.settings()));
   }
 
-  private static List<io.kubernetes.client.openapi.models.V1Volume> taskVolumes(Inputs in, Variables variables) {
+  private static List<io.kubernetes.client.openapi.models.V1Volume> taskVolumes(
+      Inputs in, Variables variables) {
     var volumes = TaskResolver.volumes(in.task(), variables);
     in.settings().jobPolicy().checkTaskVolumes(volumes, in.task().getMetadata().getName());
     return volumes;
@@ -78,18 +92,21 @@ public final class RestoreJobs {
     String namespace = in.session().getMetadata().getNamespace();
     String sessionName = in.session().getMetadata().getName();
     TargetVariables.refuseClimbing(spec.getTarget().getTargetPath(), "spec.target.targetPath");
-    Variables.Builder variables = Variables.builder()
-        .set("NAMESPACE", namespace)
-        .set("RESTORE_SESSION", sessionName)
-        .set("INVOKER_KIND", "RestoreSession")
-        .set("INVOKER_NAME", sessionName)
-        .set("RUNNER_IMAGE", in.settings().runnerImage())
-        .set("PUSHGATEWAY_URL", in.settings().pushgatewayUrl())
-        .set("SNAPSHOT", snapshot)
-        .set("SNAPSHOT_HOST", host)
-        .list("SNAPSHOT_TAGS", tags)
-        .set("RESTORE_TARGET", spec.getTarget().getTargetPath() != null ? spec.getTarget().getTargetPath() : "/")
-        .set("TARGET_SUBPATH", subPath(spec.getTarget().getTargetPath()));
+    Variables.Builder variables =
+        Variables.builder()
+            .set("NAMESPACE", namespace)
+            .set("RESTORE_SESSION", sessionName)
+            .set("INVOKER_KIND", "RestoreSession")
+            .set("INVOKER_NAME", sessionName)
+            .set("RUNNER_IMAGE", in.settings().runnerImage())
+            .set("PUSHGATEWAY_URL", in.settings().pushgatewayUrl())
+            .set("SNAPSHOT", snapshot)
+            .set("SNAPSHOT_HOST", host)
+            .list("SNAPSHOT_TAGS", tags)
+            .set(
+                "RESTORE_TARGET",
+                spec.getTarget().getTargetPath() != null ? spec.getTarget().getTargetPath() : "/")
+            .set("TARGET_SUBPATH", subPath(spec.getTarget().getTargetPath()));
     RepositoryVariables.add(variables, in.repository());
     TargetVariables.add(variables, namespace, spec.getTarget(), in.appBinding());
     return variables;

@@ -13,28 +13,28 @@ import io.kubernetes.client.openapi.models.V1ConfigMapProjection;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1DownwardAPIProjection;
 import io.kubernetes.client.openapi.models.V1DownwardAPIVolumeFile;
-import io.kubernetes.client.openapi.models.V1KeyToPath;
-import io.kubernetes.client.openapi.models.V1ObjectFieldSelector;
-import io.kubernetes.client.openapi.models.V1ProjectedVolumeSource;
-import io.kubernetes.client.openapi.models.V1ServiceAccountTokenProjection;
-import io.kubernetes.client.openapi.models.V1VolumeProjection;
 import io.kubernetes.client.openapi.models.V1EmptyDirVolumeSource;
 import io.kubernetes.client.openapi.models.V1EnvFromSource;
 import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1JobSpec;
+import io.kubernetes.client.openapi.models.V1KeyToPath;
+import io.kubernetes.client.openapi.models.V1ObjectFieldSelector;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1OwnerReference;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimVolumeSource;
 import io.kubernetes.client.openapi.models.V1PodSecurityContext;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1PodTemplateSpec;
+import io.kubernetes.client.openapi.models.V1ProjectedVolumeSource;
 import io.kubernetes.client.openapi.models.V1ResourceRequirements;
 import io.kubernetes.client.openapi.models.V1SeccompProfile;
 import io.kubernetes.client.openapi.models.V1SecretEnvSource;
 import io.kubernetes.client.openapi.models.V1SecurityContext;
+import io.kubernetes.client.openapi.models.V1ServiceAccountTokenProjection;
 import io.kubernetes.client.openapi.models.V1Volume;
 import io.kubernetes.client.openapi.models.V1VolumeMount;
+import io.kubernetes.client.openapi.models.V1VolumeProjection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,8 +51,10 @@ final class SessionJob {
   static final String REPOSITORY_VOLUME = "keepsake-repository";
   static final String TARGET_VOLUME = "keepsake-target";
   static final String TOKEN_VOLUME = "keepsake-api-token";
+
   /** Where in-cluster clients look for the ServiceAccount's token, CA and namespace. */
   static final String TOKEN_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
+
   private static final long NON_ROOT_USER = 65532L;
   private static final long TOKEN_LIFETIME_SECONDS = 3607L;
 
@@ -78,18 +80,30 @@ final class SessionJob {
   static V1Job build(Parts parts) {
     JobPolicy policy = parts.settings().jobPolicy();
     policy.checkRepository(parts.repository());
-    policy.checkRuntime(parts.runtime(), parts.settings().jobServiceAccount(), "spec.runtimeSettings");
-    List<V1Volume> volumes = new ArrayList<>(parts.taskVolumes() == null ? List.of() : parts.taskVolumes());
+    policy.checkRuntime(
+        parts.runtime(), parts.settings().jobServiceAccount(), "spec.runtimeSettings");
+    List<V1Volume> volumes =
+        new ArrayList<>(parts.taskVolumes() == null ? List.of() : parts.taskVolumes());
     volumes.add(new V1Volume().name(SCRATCH_VOLUME).emptyDir(new V1EmptyDirVolumeSource()));
     LocalBackend local = parts.repository().getSpec().getBackend().getLocal();
     if (local != null) {
-      volumes.add(new V1Volume().name(REPOSITORY_VOLUME).persistentVolumeClaim(local.getPersistentVolumeClaim())
-          .hostPath(local.getHostPath()).nfs(local.getNfs()));
+      volumes.add(
+          new V1Volume()
+              .name(REPOSITORY_VOLUME)
+              .persistentVolumeClaim(local.getPersistentVolumeClaim())
+              .hostPath(local.getHostPath())
+              .nfs(local.getNfs()));
     }
-    boolean volumeTarget = parts.target() != null && "PersistentVolumeClaim".equals(parts.target().getRef().getKind());
+    boolean volumeTarget =
+        parts.target() != null && "PersistentVolumeClaim".equals(parts.target().getRef().getKind());
     if (volumeTarget) {
-      volumes.add(new V1Volume().name(TARGET_VOLUME).persistentVolumeClaim(
-          new V1PersistentVolumeClaimVolumeSource().claimName(parts.target().getRef().getName()).readOnly(parts.targetReadOnly())));
+      volumes.add(
+          new V1Volume()
+              .name(TARGET_VOLUME)
+              .persistentVolumeClaim(
+                  new V1PersistentVolumeClaimVolumeSource()
+                      .claimName(parts.target().getRef().getName())
+                      .readOnly(parts.targetReadOnly())));
     }
     List<V1Container> containers = new ArrayList<>();
     for (int i = 0; i < parts.steps().size(); i++) {
@@ -105,47 +119,76 @@ final class SessionJob {
       volumes.add(serviceAccountTokenVolume());
     }
     RuntimeSettings runtime = parts.runtime() == null ? new RuntimeSettings() : parts.runtime();
-    V1PodSpec pod = new V1PodSpec()
-        .restartPolicy("Never")
-        // Only the runner talks to the API server; it alone mounts the token (see serviceAccountTokenVolume).
-        .automountServiceAccountToken(false)
-        .serviceAccountName(runtime.getServiceAccountName() != null ? runtime.getServiceAccountName() : parts.serviceAccount())
-        .securityContext(podSecurity(runtime.getSecurityContext()))
-        .nodeSelector(runtime.getNodeSelector())
-        .tolerations(runtime.getTolerations())
-        .priorityClassName(runtime.getPriorityClassName())
-        .initContainers(new ArrayList<>(containers.subList(0, containers.size() - 1)))
-        .containers(new ArrayList<>(List.of(containers.get(containers.size() - 1))))
-        .volumes(volumes);
-    V1JobSpec job = new V1JobSpec()
-        .backoffLimit(0)
-        .ttlSecondsAfterFinished(parts.settings().jobTtlSeconds())
-        .template(new V1PodTemplateSpec().metadata(new V1ObjectMeta().labels(parts.labels())).spec(pod));
+    V1PodSpec pod =
+        new V1PodSpec()
+            .restartPolicy("Never")
+            // Only the runner talks to the API server; it alone mounts the token (see
+            // serviceAccountTokenVolume).
+            .automountServiceAccountToken(false)
+            .serviceAccountName(
+                runtime.getServiceAccountName() != null
+                    ? runtime.getServiceAccountName()
+                    : parts.serviceAccount())
+            .securityContext(podSecurity(runtime.getSecurityContext()))
+            .nodeSelector(runtime.getNodeSelector())
+            .tolerations(runtime.getTolerations())
+            .priorityClassName(runtime.getPriorityClassName())
+            .initContainers(new ArrayList<>(containers.subList(0, containers.size() - 1)))
+            .containers(new ArrayList<>(List.of(containers.get(containers.size() - 1))))
+            .volumes(volumes);
+    V1JobSpec job =
+        new V1JobSpec()
+            .backoffLimit(0)
+            .ttlSecondsAfterFinished(parts.settings().jobTtlSeconds())
+            .template(
+                new V1PodTemplateSpec()
+                    .metadata(new V1ObjectMeta().labels(parts.labels()))
+                    .spec(pod));
     if (parts.timeout() != null) {
       job.activeDeadlineSeconds(Durations.parse(parts.timeout()).getSeconds());
     }
     return new V1Job()
         .apiVersion("batch/v1")
         .kind("Job")
-        .metadata(new V1ObjectMeta().name(parts.name()).namespace(parts.namespace()).labels(parts.labels())
-            .ownerReferences(List.of(parts.owner())))
+        .metadata(
+            new V1ObjectMeta()
+                .name(parts.name())
+                .namespace(parts.namespace())
+                .labels(parts.labels())
+                .ownerReferences(List.of(parts.owner())))
         .spec(job);
   }
 
   private static java.util.Set<String> secretVolumes(List<V1Volume> volumes) {
-    return volumes.stream().filter(v -> v.getSecret() != null || (v.getProjected() != null && v.getProjected().getSources() != null
-        && v.getProjected().getSources().stream().anyMatch(source -> source.getSecret() != null)))
-        .map(V1Volume::getName).collect(java.util.stream.Collectors.toSet());
+    return volumes.stream()
+        .filter(
+            v ->
+                v.getSecret() != null
+                    || (v.getProjected() != null
+                        && v.getProjected().getSources() != null
+                        && v.getProjected().getSources().stream()
+                            .anyMatch(source -> source.getSecret() != null)))
+        .map(V1Volume::getName)
+        .collect(java.util.stream.Collectors.toSet());
   }
 
   /**
    * Tells the runner which of its inputs are credentials, by name and path only, so that it masks
-   * their values wherever it writes: environment variables from Secrets and Secret volumes' folders.
+   * their values wherever it writes: environment variables from Secrets and Secret volumes'
+   * folders.
    */
-  private static void addSecretNames(List<V1EnvVar> env, List<V1VolumeMount> mounts, java.util.Set<String> secretVolumes) {
-    List<String> names = env.stream().filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
-        .map(V1EnvVar::getName).toList();
-    List<String> folders = mounts.stream().filter(m -> secretVolumes.contains(m.getName())).map(V1VolumeMount::getMountPath).toList();
+  private static void addSecretNames(
+      List<V1EnvVar> env, List<V1VolumeMount> mounts, java.util.Set<String> secretVolumes) {
+    List<String> names =
+        env.stream()
+            .filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
+            .map(V1EnvVar::getName)
+            .toList();
+    List<String> folders =
+        mounts.stream()
+            .filter(m -> secretVolumes.contains(m.getName()))
+            .map(V1VolumeMount::getMountPath)
+            .toList();
     if (!names.isEmpty()) {
       env.add(env("KEEPSAKE_SECRET_ENV", String.join(",", names)));
     }
@@ -154,12 +197,21 @@ final class SessionJob {
     }
   }
 
-  private static V1Container complete(V1Container step, Parts parts, LocalBackend local, boolean volumeTarget,
+  private static V1Container complete(
+      V1Container step,
+      Parts parts,
+      LocalBackend local,
+      boolean volumeTarget,
       java.util.Set<String> secretVolumes) {
-    List<V1VolumeMount> mounts = new ArrayList<>(step.getVolumeMounts() == null ? List.of() : step.getVolumeMounts());
+    List<V1VolumeMount> mounts =
+        new ArrayList<>(step.getVolumeMounts() == null ? List.of() : step.getVolumeMounts());
     mounts.add(new V1VolumeMount().name(SCRATCH_VOLUME).mountPath(SCRATCH_PATH));
     if (volumeTarget) {
-      mounts.add(new V1VolumeMount().name(TARGET_VOLUME).mountPath(TargetVariables.TARGET_MOUNT).readOnly(parts.targetReadOnly()));
+      mounts.add(
+          new V1VolumeMount()
+              .name(TARGET_VOLUME)
+              .mountPath(TargetVariables.TARGET_MOUNT)
+              .readOnly(parts.targetReadOnly()));
     }
     List<V1EnvVar> env = new ArrayList<>(step.getEnv() == null ? List.of() : step.getEnv());
     boolean runner = isRunner(step);
@@ -171,24 +223,38 @@ final class SessionJob {
       env.addAll(parts.runnerEnvironment());
       addSecretNames(env, mounts, secretVolumes);
       if (SharedRepositories.shared(parts.repository(), parts.namespace())) {
-        env.add(env(SharedRepositories.HOST_PREFIX_ENV, SharedRepositories.hostPrefix(parts.namespace())));
+        env.add(
+            env(
+                SharedRepositories.HOST_PREFIX_ENV,
+                SharedRepositories.hostPrefix(parts.namespace())));
       }
       // The repository's credentials reach only the runner, and only by reference.
-      step.envFrom(List.of(new V1EnvFromSource().secretRef(new V1SecretEnvSource()
-          .name(SharedRepositories.jobSecret(parts.repository(), parts.namespace())))));
+      step.envFrom(
+          List.of(
+              new V1EnvFromSource()
+                  .secretRef(
+                      new V1SecretEnvSource()
+                          .name(
+                              SharedRepositories.jobSecret(
+                                  parts.repository(), parts.namespace())))));
     }
     env.add(new V1EnvVar().name("HOME").value(SCRATCH_PATH));
     env.add(new V1EnvVar().name("TMPDIR").value(SCRATCH_PATH));
-    step.env(env).volumeMounts(mounts)
+    step.env(env)
+        .volumeMounts(mounts)
         .terminationMessagePolicy("FallbackToLogsOnError")
-        .securityContext(new V1SecurityContext()
-            .readOnlyRootFilesystem(true)
-            .allowPrivilegeEscalation(false)
-            .capabilities(new V1Capabilities().drop(List.of("ALL"))));
-    if (step.getResources() == null && parts.runtime() != null && parts.runtime().getResources() != null) {
-      step.resources(new V1ResourceRequirements()
-          .limits(copy(parts.runtime().getResources().getLimits()))
-          .requests(copy(parts.runtime().getResources().getRequests())));
+        .securityContext(
+            new V1SecurityContext()
+                .readOnlyRootFilesystem(true)
+                .allowPrivilegeEscalation(false)
+                .capabilities(new V1Capabilities().drop(List.of("ALL"))));
+    if (step.getResources() == null
+        && parts.runtime() != null
+        && parts.runtime().getResources() != null) {
+      step.resources(
+          new V1ResourceRequirements()
+              .limits(copy(parts.runtime().getResources().getLimits()))
+              .requests(copy(parts.runtime().getResources().getRequests())));
     }
     return step;
   }
@@ -196,21 +262,45 @@ final class SessionJob {
   /** The runner's own containers are the ones that start the keepsake command. */
   /**
    * The runner's step: its command is the image's own keepsake (found on the image's PATH, which no
-   * step may change). A path to a keepsake elsewhere, or arguments to an entrypoint, is another step.
+   * step may change). A path to a keepsake elsewhere, or arguments to an entrypoint, is another
+   * step.
    */
   static boolean isRunner(V1Container container) {
-    return container.getCommand() != null && !container.getCommand().isEmpty() && container.getCommand().get(0).equals("keepsake");
+    return container.getCommand() != null
+        && !container.getCommand().isEmpty()
+        && container.getCommand().get(0).equals("keepsake");
   }
 
   /** What automounting would give every container, for the runner's containers alone. */
   private static V1Volume serviceAccountTokenVolume() {
-    return new V1Volume().name(TOKEN_VOLUME).projected(new V1ProjectedVolumeSource().sources(List.of(
-        new V1VolumeProjection().serviceAccountToken(new V1ServiceAccountTokenProjection().path("token")
-            .expirationSeconds(TOKEN_LIFETIME_SECONDS)),
-        new V1VolumeProjection().configMap(new V1ConfigMapProjection().name("kube-root-ca.crt")
-            .items(List.of(new V1KeyToPath().key("ca.crt").path("ca.crt")))),
-        new V1VolumeProjection().downwardAPI(new V1DownwardAPIProjection().items(List.of(new V1DownwardAPIVolumeFile()
-            .path("namespace").fieldRef(new V1ObjectFieldSelector().apiVersion("v1").fieldPath("metadata.namespace"))))))));
+    return new V1Volume()
+        .name(TOKEN_VOLUME)
+        .projected(
+            new V1ProjectedVolumeSource()
+                .sources(
+                    List.of(
+                        new V1VolumeProjection()
+                            .serviceAccountToken(
+                                new V1ServiceAccountTokenProjection()
+                                    .path("token")
+                                    .expirationSeconds(TOKEN_LIFETIME_SECONDS)),
+                        new V1VolumeProjection()
+                            .configMap(
+                                new V1ConfigMapProjection()
+                                    .name("kube-root-ca.crt")
+                                    .items(
+                                        List.of(new V1KeyToPath().key("ca.crt").path("ca.crt")))),
+                        new V1VolumeProjection()
+                            .downwardAPI(
+                                new V1DownwardAPIProjection()
+                                    .items(
+                                        List.of(
+                                            new V1DownwardAPIVolumeFile()
+                                                .path("namespace")
+                                                .fieldRef(
+                                                    new V1ObjectFieldSelector()
+                                                        .apiVersion("v1")
+                                                        .fieldPath("metadata.namespace"))))))));
   }
 
   private static V1PodSecurityContext podSecurity(PodSecurity settings) {
@@ -234,7 +324,8 @@ final class SessionJob {
   }
 
   /** The runner's settings that only some Jobs have: a Pushgateway, a timeout. */
-  static void addOptionalEnvironment(List<V1EnvVar> environment, OperatorSettings settings, String timeout) {
+  static void addOptionalEnvironment(
+      List<V1EnvVar> environment, OperatorSettings settings, String timeout) {
     if (settings.pushgatewayUrl() != null) {
       environment.add(env("KEEPSAKE_PUSHGATEWAY_URL", settings.pushgatewayUrl()));
     }
@@ -243,7 +334,10 @@ final class SessionJob {
     }
   }
 
-  /** A value the operator sets: the kubelet must not expand a $(NAME) in it (a Repository's prefix, say). */
+  /**
+   * A value the operator sets: the kubelet must not expand a $(NAME) in it (a Repository's prefix,
+   * say).
+   */
   static V1EnvVar env(String name, String value) {
     return new V1EnvVar().name(name).value(value == null ? null : value.replace("$", "$$"));
   }

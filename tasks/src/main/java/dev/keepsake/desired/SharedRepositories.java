@@ -5,25 +5,27 @@ import dev.keepsake.api.Repository;
 import java.util.Optional;
 
 /**
- * A Repository used from another namespace. Its Secret stays in its own namespace; the operator keeps
- * a copy of only the restic keys in the consumer's namespace, which the consumer's Jobs read. Keepsake
- * lets such Jobs touch only the consumer namespace's own targets' snapshots (hosts
- * {@code <namespace>/...}); the credentials themselves open the whole repository.
+ * A Repository used from another namespace. Its Secret stays in its own namespace; the operator
+ * keeps a copy of only the restic keys in the consumer's namespace, which the consumer's Jobs read.
+ * Keepsake lets such Jobs touch only the consumer namespace's own targets' snapshots (hosts {@code
+ * <namespace>/...}); the credentials themselves open the whole repository.
  */
 public final class SharedRepositories {
   /** Set on a shared repository's runners: snapshots of hosts outside this prefix are refused. */
   public static final String HOST_PREFIX_ENV = "KEEPSAKE_ALLOWED_HOST_PREFIX";
+
   public static final String SOURCE_NAMESPACE_LABEL = "keepsake.dev/repository-namespace";
 
   private SharedRepositories() {}
 
   public static boolean shared(Repository repository, String sessionNamespace) {
-    return repository.getMetadata().getNamespace() != null && !repository.getMetadata().getNamespace().equals(sessionNamespace);
+    return repository.getMetadata().getNamespace() != null
+        && !repository.getMetadata().getNamespace().equals(sessionNamespace);
   }
 
   /**
-   * The copy of a shared Repository's Secret in each consumer namespace. Dots part the names: neither
-   * a namespace nor a Repository name has one, so two Repositories never share a copy.
+   * The copy of a shared Repository's Secret in each consumer namespace. Dots part the names:
+   * neither a namespace nor a Repository name has one, so two Repositories never share a copy.
    */
   public static String copyName(Repository repository) {
     return copyName(repository.getMetadata().getNamespace(), repository.getMetadata().getName());
@@ -38,7 +40,9 @@ public final class SharedRepositories {
 
   /** The Secret a session's Job reads the repository's credentials from. */
   public static String jobSecret(Repository repository, String sessionNamespace) {
-    return shared(repository, sessionNamespace) ? copyName(repository) : repository.getSpec().getSecret().getName();
+    return shared(repository, sessionNamespace)
+        ? copyName(repository)
+        : repository.getSpec().getSecret().getName();
   }
 
   public static String hostPrefix(String sessionNamespace) {
@@ -47,13 +51,27 @@ public final class SharedRepositories {
 
   /** Why the Repository cannot serve a session in {@code sessionNamespace}, if it cannot. */
   public static Optional<String> unshareable(Repository repository, String sessionNamespace) {
-    LocalBackend local = repository.getSpec().getBackend() == null ? null : repository.getSpec().getBackend().getLocal();
-    if (!shared(repository, sessionNamespace) || local == null || local.getPersistentVolumeClaim() == null) {
+    LocalBackend local =
+        repository.getSpec().getBackend() == null
+            ? null
+            : repository.getSpec().getBackend().getLocal();
+    if (!shared(repository, sessionNamespace)
+        || local == null
+        || local.getPersistentVolumeClaim() == null) {
       return Optional.empty();
     }
-    return Optional.of("Repository " + repository.getMetadata().getNamespace() + "/" + repository.getMetadata().getName()
-        + " keeps its data on PersistentVolumeClaim " + local.getPersistentVolumeClaim().getClaimName() + " (spec.backend.local),"
-        + " which pods in namespace " + sessionNamespace + " cannot mount; share a Repository on object storage, a REST server,"
-        + " NFS or a hostPath, or make one in namespace " + sessionNamespace);
+    return Optional.of(
+        "Repository "
+            + repository.getMetadata().getNamespace()
+            + "/"
+            + repository.getMetadata().getName()
+            + " keeps its data on PersistentVolumeClaim "
+            + local.getPersistentVolumeClaim().getClaimName()
+            + " (spec.backend.local),"
+            + " which pods in namespace "
+            + sessionNamespace
+            + " cannot mount; share a Repository on object storage, a REST server,"
+            + " NFS or a hostPath, or make one in namespace "
+            + sessionNamespace);
   }
 }

@@ -4,8 +4,8 @@ import dev.keepsake.api.Target;
 import java.util.List;
 
 /**
- * How a target's snapshots are told apart in a shared repository: restic's host names the target,
- * a tag names the configuration. `latest` for a target means the newest snapshot of its host.
+ * How a target's snapshots are told apart in a shared repository: restic's host names the target, a
+ * tag names the configuration. `latest` for a target means the newest snapshot of its host.
  */
 public final class SnapshotIdentity {
   private SnapshotIdentity() {}

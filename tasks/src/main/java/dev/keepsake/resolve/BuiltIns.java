@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The generic Functions and Tasks that ship with Keepsake; a namespace's own of the same name win. */
+/**
+ * The generic Functions and Tasks that ship with Keepsake; a namespace's own of the same name win.
+ */
 public final class BuiltIns {
   private static final Map<String, Function> FUNCTIONS = load("functions.yaml", Function.class);
   private static final Map<String, Task> TASKS = load("tasks.yaml", Task.class);
@@ -31,7 +33,8 @@ public final class BuiltIns {
     return TASKS;
   }
 
-  private static <T extends dev.keepsake.api.Resource<?, ?, T>> Map<String, T> load(String file, Class<T> type) {
+  private static <T extends dev.keepsake.api.Resource<?, ?, T>> Map<String, T> load(
+      String file, Class<T> type) {
     try (InputStream in = BuiltIns.class.getResourceAsStream("/dev/keepsake/builtin/" + file)) {
       Map<String, T> objects = new LinkedHashMap<>();
       List<JsonObject> documents = Manifests.read(in);

@@ -9,10 +9,12 @@ import java.util.regex.Pattern;
 
 /**
  * Replaces ${NAME} and ${NAME:=default} in strings. A variable that is neither defined nor given a
- * default is an error that names it: an empty string in its place would run a wrong command quietly.
+ * default is an error that names it: an empty string in its place would run a wrong command
+ * quietly.
  */
 public final class Substitution {
-  private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::=([^}]*))?}");
+  private static final Pattern VARIABLE =
+      Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::=([^}]*))?}");
 
   private final Variables variables;
   private final Set<String> undefined = new LinkedHashSet<>();
@@ -47,7 +49,8 @@ public final class Substitution {
     for (String argument : arguments) {
       Matcher whole = VARIABLE.matcher(argument);
       if (whole.matches()) {
-        // A whole argument that comes out empty is left out, so optional flags can default to nothing.
+        // A whole argument that comes out empty is left out, so optional flags can default to
+        // nothing.
         valueOf(whole, true).stream().filter(value -> !value.isEmpty()).forEach(result::add);
       } else {
         result.add(forKubelet(argument));
@@ -63,7 +66,8 @@ public final class Substitution {
     Matcher matcher = VARIABLE.matcher(template);
     StringBuilder result = new StringBuilder();
     while (matcher.find()) {
-      matcher.appendReplacement(result, Matcher.quoteReplacement(String.join(" ", valueOf(matcher, kubeletExpands))));
+      matcher.appendReplacement(
+          result, Matcher.quoteReplacement(String.join(" ", valueOf(matcher, kubeletExpands))));
     }
     matcher.appendTail(result);
     return result.toString();
@@ -75,8 +79,9 @@ public final class Substitution {
   }
 
   /**
-   * A value, never a template: the kubelet would expand a $(NAME) in it to that environment variable
-   * of the container (a Secret's value, say). It reads $$ as $, so doubling every $ keeps the value.
+   * A value, never a template: the kubelet would expand a $(NAME) in it to that environment
+   * variable of the container (a Secret's value, say). It reads $$ as $, so doubling every $ keeps
+   * the value.
    */
   private static List<String> literal(List<String> values) {
     return values.stream().map(value -> value.replace("$", "$$")).toList();
@@ -85,12 +90,16 @@ public final class Substitution {
   private List<String> valueOf(Matcher matcher, boolean kubeletExpands) {
     String name = matcher.group(1);
     String fallback = matcher.group(2);
-    return variables.get(name).map(values -> kubeletExpands ? literal(values) : values).orElseGet(() -> {
-      if (fallback == null) {
-        undefined.add(name);
-        return List.of("${" + name + "}");
-      }
-      return List.of(fallback);
-    });
+    return variables
+        .get(name)
+        .map(values -> kubeletExpands ? literal(values) : values)
+        .orElseGet(
+            () -> {
+              if (fallback == null) {
+                undefined.add(name);
+                return List.of("${" + name + "}");
+              }
+              return List.of(fallback);
+            });
   }
 }

@@ -33,8 +33,8 @@ public final class TaskResolver {
    * @param sessionParams params of the BackupConfiguration's or RestoreSession's task reference;
    *     they win over the step's own params
    */
-  public static List<V1Container> containers(Task task, Map<String, Function> functions, Variables variables,
-      List<Param> sessionParams) {
+  public static List<V1Container> containers(
+      Task task, Map<String, Function> functions, Variables variables, List<Param> sessionParams) {
     String taskName = task.getMetadata().getName();
     List<TaskStep> steps = task.getSpec().getSteps();
     List<V1Container> containers = new ArrayList<>();
@@ -42,26 +42,47 @@ public final class TaskResolver {
     List<String> problems = new ArrayList<>();
     refuseReserved(sessionParams, "spec.task.params", "");
     for (int i = 0; i < steps.size(); i++) {
-      refuseReserved(steps.get(i).getParams(), "spec.steps[" + i + "].params", " of Task " + taskName);
+      refuseReserved(
+          steps.get(i).getParams(), "spec.steps[" + i + "].params", " of Task " + taskName);
     }
     for (int i = 0; i < steps.size(); i++) {
       TaskStep step = steps.get(i);
       Function function = functions.get(step.getName());
       if (function == null) {
-        throw new ResolutionException("FunctionNotFound", "step " + (i + 1) + " of Task " + taskName
-            + " names Function " + step.getName() + ", which does not exist in this namespace nor among the built-ins");
+        throw new ResolutionException(
+            "FunctionNotFound",
+            "step "
+                + (i + 1)
+                + " of Task "
+                + taskName
+                + " names Function "
+                + step.getName()
+                + ", which does not exist in this namespace nor among the built-ins");
       }
-      Variables stepVariables = variables.with(params(step.getParams())).with(params(sessionParams));
+      Variables stepVariables =
+          variables.with(params(step.getParams())).with(params(sessionParams));
       Substitution substitution = new Substitution(stepVariables);
-      V1Container container = container(uniqueName(step.getName(), usedNames), function.getSpec(), substitution);
+      V1Container container =
+          container(uniqueName(step.getName(), usedNames), function.getSpec(), substitution);
       if (!substitution.undefined().isEmpty()) {
-        problems.add("Function " + step.getName() + " (step " + (i + 1) + ") uses " + describe(substitution.undefined()));
+        problems.add(
+            "Function "
+                + step.getName()
+                + " (step "
+                + (i + 1)
+                + ") uses "
+                + describe(substitution.undefined()));
       }
       containers.add(container);
     }
     if (!problems.isEmpty()) {
-      throw new ResolutionException("UndefinedVariable", "Task " + taskName + " cannot run: " + String.join("; ", problems)
-          + ". Define them as params of the Task's step or of the task reference, or give a default: ${NAME:=value}");
+      throw new ResolutionException(
+          "UndefinedVariable",
+          "Task "
+              + taskName
+              + " cannot run: "
+              + String.join("; ", problems)
+              + ". Define them as params of the Task's step or of the task reference, or give a default: ${NAME:=value}");
     }
     return containers;
   }
@@ -86,33 +107,50 @@ public final class TaskResolver {
         volume.getConfigMap().name(substitution.in(volume.getConfigMap().getName()));
       }
       if (volume.getPersistentVolumeClaim() != null) {
-        volume.getPersistentVolumeClaim().claimName(substitution.in(volume.getPersistentVolumeClaim().getClaimName()));
+        volume
+            .getPersistentVolumeClaim()
+            .claimName(substitution.in(volume.getPersistentVolumeClaim().getClaimName()));
       }
       volumes.add(volume);
     }
     if (!substitution.undefined().isEmpty()) {
-      throw new ResolutionException("UndefinedVariable", "Task " + task.getMetadata().getName() + " cannot run: its volumes use "
-          + describe(substitution.undefined()));
+      throw new ResolutionException(
+          "UndefinedVariable",
+          "Task "
+              + task.getMetadata().getName()
+              + " cannot run: its volumes use "
+              + describe(substitution.undefined()));
     }
     return volumes;
   }
 
   private static V1Container container(String name, FunctionSpec spec, Substitution substitution) {
-    V1Container container = new V1Container()
-        .name(name)
-        .image(substitution.in(spec.getImage()))
-        .command(substitution.forKubelet(spec.getCommand()))
-        .args(substitution.forKubelet(spec.getArgs()))
-        .workingDir(substitution.in(spec.getWorkingDir()))
-        .env(env(spec.getEnv(), substitution))
-        .volumeMounts(spec.getVolumeMounts() == null ? new ArrayList<>() : new ArrayList<>(spec.getVolumeMounts().stream()
-            .map(mount -> new V1VolumeMount().name(mount.getName()).mountPath(mount.getMountPath())
-                .subPath(mount.getSubPath()).readOnly(mount.getReadOnly()))
-            .toList()));
+    V1Container container =
+        new V1Container()
+            .name(name)
+            .image(substitution.in(spec.getImage()))
+            .command(substitution.forKubelet(spec.getCommand()))
+            .args(substitution.forKubelet(spec.getArgs()))
+            .workingDir(substitution.in(spec.getWorkingDir()))
+            .env(env(spec.getEnv(), substitution))
+            .volumeMounts(
+                spec.getVolumeMounts() == null
+                    ? new ArrayList<>()
+                    : new ArrayList<>(
+                        spec.getVolumeMounts().stream()
+                            .map(
+                                mount ->
+                                    new V1VolumeMount()
+                                        .name(mount.getName())
+                                        .mountPath(mount.getMountPath())
+                                        .subPath(mount.getSubPath())
+                                        .readOnly(mount.getReadOnly()))
+                            .toList()));
     if (spec.getResources() != null) {
-      container.resources(new V1ResourceRequirements()
-          .limits(copy(spec.getResources().getLimits()))
-          .requests(copy(spec.getResources().getRequests())));
+      container.resources(
+          new V1ResourceRequirements()
+              .limits(copy(spec.getResources().getLimits()))
+              .requests(copy(spec.getResources().getRequests())));
     }
     return container;
   }
@@ -120,17 +158,26 @@ public final class TaskResolver {
   private static List<V1EnvVar> env(List<V1EnvVar> env, Substitution substitution) {
     List<V1EnvVar> resolved = new ArrayList<>();
     for (V1EnvVar variable : env == null ? List.<V1EnvVar>of() : env) {
-      V1EnvVar copy = new V1EnvVar().name(variable.getName()).value(substitution.forKubelet(variable.getValue()));
+      V1EnvVar copy =
+          new V1EnvVar()
+              .name(variable.getName())
+              .value(substitution.forKubelet(variable.getValue()));
       V1EnvVarSource from = variable.getValueFrom();
       if (from != null) {
         V1EnvVarSource source = new V1EnvVarSource().fieldRef(from.getFieldRef());
         if (from.getSecretKeyRef() != null) {
-          source.secretKeyRef(new V1SecretKeySelector().name(substitution.in(from.getSecretKeyRef().getName()))
-              .key(substitution.in(from.getSecretKeyRef().getKey())).optional(from.getSecretKeyRef().getOptional()));
+          source.secretKeyRef(
+              new V1SecretKeySelector()
+                  .name(substitution.in(from.getSecretKeyRef().getName()))
+                  .key(substitution.in(from.getSecretKeyRef().getKey()))
+                  .optional(from.getSecretKeyRef().getOptional()));
         }
         if (from.getConfigMapKeyRef() != null) {
-          source.configMapKeyRef(new V1ConfigMapKeySelector().name(substitution.in(from.getConfigMapKeyRef().getName()))
-              .key(substitution.in(from.getConfigMapKeyRef().getKey())).optional(from.getConfigMapKeyRef().getOptional()));
+          source.configMapKeyRef(
+              new V1ConfigMapKeySelector()
+                  .name(substitution.in(from.getConfigMapKeyRef().getName()))
+                  .key(substitution.in(from.getConfigMapKeyRef().getKey()))
+                  .optional(from.getConfigMapKeyRef().getOptional()));
         }
         copy.valueFrom(source);
       }
@@ -142,7 +189,8 @@ public final class TaskResolver {
   private static void refuseReserved(List<Param> params, String field, String of) {
     if (params != null) {
       for (int i = 0; i < params.size(); i++) {
-        ReservedVariables.refuseIfReserved(params.get(i).getName(), field + "[" + i + "].name" + of);
+        ReservedVariables.refuseIfReserved(
+            params.get(i).getName(), field + "[" + i + "].name" + of);
       }
     }
   }

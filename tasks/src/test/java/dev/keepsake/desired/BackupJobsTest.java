@@ -11,10 +11,10 @@ import dev.keepsake.api.Function;
 import dev.keepsake.api.Manifests;
 import dev.keepsake.api.Repository;
 import dev.keepsake.api.RestoreSession;
-import dev.keepsake.api.Task;
-import dev.keepsake.api.TaskRef;
 import dev.keepsake.api.Target;
 import dev.keepsake.api.TargetRef;
+import dev.keepsake.api.Task;
+import dev.keepsake.api.TaskRef;
 import dev.keepsake.resolve.BuiltIns;
 import dev.keepsake.resolve.ResolutionException;
 import io.kubernetes.client.openapi.JSON;
@@ -32,14 +32,19 @@ import org.junit.jupiter.api.Test;
 class BackupJobsTest {
   private static final String NAMESPACE = "shop";
   static final OperatorSettings SETTINGS =
-      new OperatorSettings("keepsake/runner:0.1.0", "http://pushgateway.monitoring:9091", 3600, "keepsake-job");
+      new OperatorSettings(
+          "keepsake/runner:0.1.0", "http://pushgateway.monitoring:9091", 3600, "keepsake-job");
 
   static <T> T example(String kind, String name, Class<T> type) throws Exception {
     try (Stream<Path> files = Files.list(Path.of("../crds/examples/redis"))) {
-      JsonObject document = files.sorted().flatMap(f -> Manifests.read(f).stream())
-          .filter(d -> d.get("kind").getAsString().equals(kind))
-          .filter(d -> d.getAsJsonObject("metadata").get("name").getAsString().equals(name))
-          .findFirst().orElseThrow();
+      JsonObject document =
+          files
+              .sorted()
+              .flatMap(f -> Manifests.read(f).stream())
+              .filter(d -> d.get("kind").getAsString().equals(kind))
+              .filter(d -> d.getAsJsonObject("metadata").get("name").getAsString().equals(name))
+              .findFirst()
+              .orElseThrow();
       document.getAsJsonObject("metadata").addProperty("namespace", NAMESPACE);
       document.getAsJsonObject("metadata").addProperty("uid", "uid-" + name);
       return Manifests.toModel(document, type);
@@ -66,7 +71,11 @@ class BackupJobsTest {
   }
 
   private static String env(V1Container container, String name) {
-    return container.getEnv().stream().filter(e -> e.getName().equals(name)).map(V1EnvVar::getValue).findFirst().orElse(null);
+    return container.getEnv().stream()
+        .filter(e -> e.getName().equals(name))
+        .map(V1EnvVar::getValue)
+        .findFirst()
+        .orElse(null);
   }
 
   @Test
@@ -74,13 +83,18 @@ class BackupJobsTest {
     V1Job job = BackupJobs.forSession(redisInputs());
 
     assertThat(job.getMetadata().getName()).isEqualTo("keepsake-backup-redis-nightly-manual");
-    assertThat(job.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "keepsake")
-        .containsEntry("keepsake.dev/configuration", "redis-nightly").containsEntry("keepsake.dev/session", "redis-nightly-manual");
-    assertThat(job.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
-      assertThat(owner.getKind()).isEqualTo("BackupSession");
-      assertThat(owner.getUid()).isEqualTo("uid-redis-nightly-manual");
-      assertThat(owner.getController()).isTrue();
-    });
+    assertThat(job.getMetadata().getLabels())
+        .containsEntry("app.kubernetes.io/managed-by", "keepsake")
+        .containsEntry("keepsake.dev/configuration", "redis-nightly")
+        .containsEntry("keepsake.dev/session", "redis-nightly-manual");
+    assertThat(job.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(
+            owner -> {
+              assertThat(owner.getKind()).isEqualTo("BackupSession");
+              assertThat(owner.getUid()).isEqualTo("uid-redis-nightly-manual");
+              assertThat(owner.getController()).isTrue();
+            });
     assertThat(job.getSpec().getBackoffLimit()).isZero();
     assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(1800L);
     assertThat(job.getSpec().getTtlSecondsAfterFinished()).isEqualTo(3600);
@@ -88,29 +102,66 @@ class BackupJobsTest {
     assertThat(pod.getRestartPolicy()).isEqualTo("Never");
     assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
     assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(65532L);
-    assertThat(pod.getInitContainers()).extracting(V1Container::getName).containsExactly("redis-backup-7");
-    assertThat(pod.getContainers()).extracting(V1Container::getName).containsExactly("retention-policy");
-    assertThat(pod.getVolumes()).extracting(v -> v.getName()).containsExactly("scratch", "keepsake-scratch", "keepsake-api-token");
+    assertThat(pod.getInitContainers())
+        .extracting(V1Container::getName)
+        .containsExactly("redis-backup-7");
+    assertThat(pod.getContainers())
+        .extracting(V1Container::getName)
+        .containsExactly("retention-policy");
+    assertThat(pod.getVolumes())
+        .extracting(v -> v.getName())
+        .containsExactly("scratch", "keepsake-scratch", "keepsake-api-token");
 
     V1Container dump = pod.getInitContainers().get(0);
-    assertThat(dump.getArgs()).containsExactly("backup", "--session=redis-nightly-manual", "--stdin-filename=redis.resp", "--",
-        "keepsake", "redis-dump", "--host=redis.shop.svc", "--port=6379", "--database=0");
-    assertThat(dump.getEnv()).anySatisfy(e -> {
-      assertThat(e.getName()).isEqualTo("REDISCLI_AUTH");
-      assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("redis-auth");
-      assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("password");
-    });
-    assertThat(dump.getEnvFrom()).singleElement().satisfies(from -> assertThat(from.getSecretRef().getName()).isEqualTo("backup-repository"));
+    assertThat(dump.getArgs())
+        .containsExactly(
+            "backup",
+            "--session=redis-nightly-manual",
+            "--stdin-filename=redis.resp",
+            "--",
+            "keepsake",
+            "redis-dump",
+            "--host=redis.shop.svc",
+            "--port=6379",
+            "--database=0");
+    assertThat(dump.getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("REDISCLI_AUTH");
+              assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("redis-auth");
+              assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("password");
+            });
+    assertThat(dump.getEnvFrom())
+        .singleElement()
+        .satisfies(
+            from -> assertThat(from.getSecretRef().getName()).isEqualTo("backup-repository"));
     assertThat(env(dump, "KEEPSAKE_HOST")).isEqualTo("shop/redis");
     assertThat(env(dump, "KEEPSAKE_TAGS")).isEqualTo("keepsake.dev/configuration=redis-nightly");
-    assertThat(env(dump, "KEEPSAKE_PUSHGATEWAY_URL")).isEqualTo("http://pushgateway.monitoring:9091");
-    assertThat(env(dump, "KEEPSAKE_REPOSITORY")).contains("\"bucket\":\"backups\"", "\"forcePathStyle\":true");
+    assertThat(env(dump, "KEEPSAKE_PUSHGATEWAY_URL"))
+        .isEqualTo("http://pushgateway.monitoring:9091");
+    assertThat(env(dump, "KEEPSAKE_REPOSITORY"))
+        .contains("\"bucket\":\"backups\"", "\"forcePathStyle\":true");
     assertThat(dump.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
-    assertThat(dump.getVolumeMounts()).extracting(m -> m.getMountPath()).contains("/tmp", "/keepsake/scratch");
+    assertThat(dump.getVolumeMounts())
+        .extracting(m -> m.getMountPath())
+        .contains("/tmp", "/keepsake/scratch");
 
     V1Container retention = pod.getContainers().get(0);
-    assertThat(retention.getArgs()).containsExactly("forget", "--session=redis-nightly-manual",
-        "--keep-last", "3", "--keep-daily", "14", "--keep-weekly", "8", "--keep-monthly", "6", "--prune");
+    assertThat(retention.getArgs())
+        .containsExactly(
+            "forget",
+            "--session=redis-nightly-manual",
+            "--keep-last",
+            "3",
+            "--keep-daily",
+            "14",
+            "--keep-weekly",
+            "8",
+            "--keep-monthly",
+            "6",
+            "--prune",
+            "--policy-name",
+            "two-weeks");
     assertThat(retention.getResources().getLimits()).containsKey("memory");
   }
 
@@ -118,31 +169,46 @@ class BackupJobsTest {
   void noCredentialValueAppearsAnywhereInTheJob() throws Exception {
     String job = new JSON().serialize(BackupJobs.forSession(redisInputs()));
 
-    assertThat(job).doesNotContain("change-me-redis", "change-me-restic", "keepsake-demo-secret").contains("backup-repository");
+    assertThat(job)
+        .doesNotContain("change-me-redis", "change-me-restic", "keepsake-demo-secret")
+        .contains("backup-repository");
   }
 
   @Test
   void anUndefinedVariableIsRefusedWithItsName() throws Exception {
     BackupJobs.Inputs inputs = redisInputs();
-    inputs.functions().get("redis-backup-7").getSpec().getArgs().add("--compression=${COMPRESSION}");
+    inputs
+        .functions()
+        .get("redis-backup-7")
+        .getSpec()
+        .getArgs()
+        .add("--compression=${COMPRESSION}");
     inputs.functions().get("redis-backup-7").getSpec().getArgs().add("${LEVEL:=6}");
 
-    ResolutionException refusal = catchThrowableOfType(ResolutionException.class, () -> BackupJobs.forSession(inputs));
+    ResolutionException refusal =
+        catchThrowableOfType(ResolutionException.class, () -> BackupJobs.forSession(inputs));
 
     assertThat(refusal.reason()).isEqualTo("UndefinedVariable");
-    assertThat(refusal.getMessage()).contains("Function redis-backup-7 (step 1) uses the undefined variable ${COMPRESSION}")
+    assertThat(refusal.getMessage())
+        .contains("Function redis-backup-7 (step 1) uses the undefined variable ${COMPRESSION}")
         .doesNotContain("LEVEL");
   }
 
   @Test
   void aConfigurationParamFillsAVariableAndWinsOverTheStep() throws Exception {
     BackupJobs.Inputs inputs = redisInputs();
-    inputs.configuration().getSpec().task(new TaskRef().name("redis-backup-7")
-        .params(List.of(new dev.keepsake.api.Param().name("DATABASE").value("3"))));
+    inputs
+        .configuration()
+        .getSpec()
+        .task(
+            new TaskRef()
+                .name("redis-backup-7")
+                .params(List.of(new dev.keepsake.api.Param().name("DATABASE").value("3"))));
 
     V1Job job = BackupJobs.forSession(inputs);
 
-    assertThat(job.getSpec().getTemplate().getSpec().getInitContainers().get(0).getArgs()).contains("--database=3");
+    assertThat(job.getSpec().getTemplate().getSpec().getInitContainers().get(0).getArgs())
+        .contains("--database=3");
   }
 
   @Test
@@ -150,39 +216,70 @@ class BackupJobsTest {
     BackupJobs.Inputs inputs = redisInputs();
     inputs.functions().remove("retention-policy");
 
-    ResolutionException refusal = catchThrowableOfType(ResolutionException.class, () -> BackupJobs.forSession(inputs));
+    ResolutionException refusal =
+        catchThrowableOfType(ResolutionException.class, () -> BackupJobs.forSession(inputs));
 
     assertThat(refusal.reason()).isEqualTo("FunctionNotFound");
-    assertThat(refusal.getMessage()).contains("step 2 of Task redis-backup-7 names Function retention-policy");
+    assertThat(refusal.getMessage())
+        .contains("step 2 of Task redis-backup-7 names Function retention-policy");
   }
 
   @Test
   void aVolumeBackupMountsTheClaimReadOnlyAndExpandsPathsIntoArguments() throws Exception {
     BackupJobs.Inputs redis = redisInputs();
-    redis.configuration().getSpec()
-        .target(new Target().ref(new TargetRef().kind("PersistentVolumeClaim").name("uploads"))
-            .paths(List.of("/images", "/documents")).exclude(List.of("*.tmp")))
+    redis
+        .configuration()
+        .getSpec()
+        .target(
+            new Target()
+                .ref(new TargetRef().kind("PersistentVolumeClaim").name("uploads"))
+                .paths(List.of("/images", "/documents"))
+                .exclude(List.of("*.tmp")))
         .task(new TaskRef().name("keepsake-volume-backup"))
         .retentionPolicy(null);
-    BackupJobs.Inputs inputs = new BackupJobs.Inputs(redis.session(), redis.configuration(),
-        example("Repository", "redis-local", Repository.class), null, BuiltIns.task("keepsake-volume-backup").orElseThrow(),
-        BuiltIns.functions(), SETTINGS);
+    BackupJobs.Inputs inputs =
+        new BackupJobs.Inputs(
+            redis.session(),
+            redis.configuration(),
+            example("Repository", "redis-local", Repository.class),
+            null,
+            BuiltIns.task("keepsake-volume-backup").orElseThrow(),
+            BuiltIns.functions(),
+            SETTINGS);
 
     V1Job job = BackupJobs.forSession(inputs);
 
     var pod = job.getSpec().getTemplate().getSpec();
     V1Container backup = pod.getInitContainers().get(0);
     assertThat(backup.getImage()).isEqualTo("keepsake/runner:0.1.0");
-    assertThat(backup.getArgs()).containsExactly("backup", "--path", "/target/images", "--path", "/target/documents", "--exclude", "*.tmp");
-    assertThat(backup.getVolumeMounts()).anySatisfy(m -> {
-      assertThat(m.getMountPath()).isEqualTo("/target");
-      assertThat(m.getReadOnly()).isTrue();
-    });
-    assertThat(backup.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/repository"));
-    assertThat(pod.getVolumes()).anyMatch(v -> v.getPersistentVolumeClaim() != null
-        && "backup-volume".equals(v.getPersistentVolumeClaim().getClaimName()));
-    assertThat(pod.getVolumes()).anyMatch(v -> v.getPersistentVolumeClaim() != null
-        && "uploads".equals(v.getPersistentVolumeClaim().getClaimName()) && v.getPersistentVolumeClaim().getReadOnly());
+    assertThat(backup.getArgs())
+        .containsExactly(
+            "backup",
+            "--path",
+            "/target/images",
+            "--path",
+            "/target/documents",
+            "--exclude",
+            "*.tmp");
+    assertThat(backup.getVolumeMounts())
+        .anySatisfy(
+            m -> {
+              assertThat(m.getMountPath()).isEqualTo("/target");
+              assertThat(m.getReadOnly()).isTrue();
+            });
+    assertThat(backup.getVolumeMounts())
+        .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/repository"));
+    assertThat(pod.getVolumes())
+        .anyMatch(
+            v ->
+                v.getPersistentVolumeClaim() != null
+                    && "backup-volume".equals(v.getPersistentVolumeClaim().getClaimName()));
+    assertThat(pod.getVolumes())
+        .anyMatch(
+            v ->
+                v.getPersistentVolumeClaim() != null
+                    && "uploads".equals(v.getPersistentVolumeClaim().getClaimName())
+                    && v.getPersistentVolumeClaim().getReadOnly());
     assertThat(env(backup, "KEEPSAKE_HOST")).isEqualTo("shop/pvc/uploads");
     assertThat(pod.getContainers().get(0).getArgs()).containsExactly("forget");
   }
@@ -191,15 +288,33 @@ class BackupJobsTest {
   void aRestoreJobPicksTheTargetsOwnSnapshotsAndMountsTheLocalRepository() throws Exception {
     RestoreSession restore = example("RestoreSession", "redis-restore", RestoreSession.class);
 
-    V1Job job = RestoreJobs.forSession(new RestoreJobs.Inputs(restore, example("Repository", "redis-local", Repository.class),
-        example("AppBinding", "redis", AppBinding.class), example("Task", "redis-restore-7", Task.class), functions(), SETTINGS));
+    V1Job job =
+        RestoreJobs.forSession(
+            new RestoreJobs.Inputs(
+                restore,
+                example("Repository", "redis-local", Repository.class),
+                example("AppBinding", "redis", AppBinding.class),
+                example("Task", "redis-restore-7", Task.class),
+                functions(),
+                SETTINGS));
 
     V1Container restoreContainer = job.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(job.getMetadata().getName()).isEqualTo("keepsake-restore-redis-restore");
     assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(3600L);
-    assertThat(restoreContainer.getArgs()).containsExactly("restore", "--session=redis-restore", "--snapshot=latest",
-        "--stdin-filename=redis.resp", "--", "keepsake", "redis-load", "--host=redis.shop.svc", "--port=6379", "--database=0");
+    assertThat(restoreContainer.getArgs())
+        .containsExactly(
+            "restore",
+            "--session=redis-restore",
+            "--snapshot=latest",
+            "--stdin-filename=redis.resp",
+            "--",
+            "keepsake",
+            "redis-load",
+            "--host=redis.shop.svc",
+            "--port=6379",
+            "--database=0");
     assertThat(env(restoreContainer, "KEEPSAKE_HOST")).isEqualTo("shop/redis");
-    assertThat(restoreContainer.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/repository"));
+    assertThat(restoreContainer.getVolumeMounts())
+        .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/repository"));
   }
 }

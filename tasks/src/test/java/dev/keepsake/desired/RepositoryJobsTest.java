@@ -10,11 +10,20 @@ import io.kubernetes.client.openapi.models.V1Job;
 import org.junit.jupiter.api.Test;
 
 class RepositoryJobsTest {
-  private static final OperatorSettings SETTINGS = new OperatorSettings("keepsake/runner:0.1.0", null, 3600, "keepsake-job",
-      JobPolicy.defaults("keepsake/runner:0.1.0").withHostPathPrefixes(java.util.List.of("/srv/backups")));
+  private static final OperatorSettings SETTINGS =
+      new OperatorSettings(
+          "keepsake/runner:0.1.0",
+          null,
+          3600,
+          "keepsake-job",
+          JobPolicy.defaults("keepsake/runner:0.1.0")
+              .withHostPathPrefixes(java.util.List.of("/srv/backups")));
 
   private static Repository localRepository() {
-    return Manifests.toModel(Manifests.read(new java.io.StringReader("""
+    return Manifests.toModel(
+        Manifests.read(
+                new java.io.StringReader(
+                    """
         apiVersion: keepsake.dev/v1alpha1
         kind: Repository
         metadata: {name: scratch, namespace: shop, uid: uid-scratch}
@@ -25,7 +34,9 @@ class RepositoryJobsTest {
             local:
               mountPath: /repository
               hostPath: {path: /srv/backups/scratch}
-        """)).get(0), Repository.class);
+        """))
+            .get(0),
+        Repository.class);
   }
 
   @Test
@@ -33,17 +44,30 @@ class RepositoryJobsTest {
     V1Job job = RepositoryJobs.wipe(localRepository(), SETTINGS);
 
     assertThat(job.getMetadata().getName()).isEqualTo("keepsake-wipe-scratch");
-    assertThat(job.getMetadata().getLabels()).containsEntry(Labels.REPOSITORY, "scratch").containsEntry(Labels.MANAGED_BY, "keepsake");
-    assertThat(job.getMetadata().getOwnerReferences()).singleElement()
-        .satisfies(owner -> assertThat(owner.getKind() + "/" + owner.getUid()).isEqualTo("Repository/uid-scratch"));
+    assertThat(job.getMetadata().getLabels())
+        .containsEntry(Labels.REPOSITORY, "scratch")
+        .containsEntry(Labels.MANAGED_BY, "keepsake");
+    assertThat(job.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(
+            owner ->
+                assertThat(owner.getKind() + "/" + owner.getUid())
+                    .isEqualTo("Repository/uid-scratch"));
     assertThat(job.getSpec().getBackoffLimit()).isZero();
     V1Container wipe = job.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(wipe.getCommand()).containsExactly("keepsake", "wipe", "--confirm", "scratch");
-    assertThat(wipe.getEnvFrom()).singleElement().satisfies(from -> assertThat(from.getSecretRef().getName()).isEqualTo("scratch-restic"));
-    assertThat(wipe.getVolumeMounts()).anySatisfy(mount -> assertThat(mount.getMountPath()).isEqualTo("/repository"));
+    assertThat(wipe.getEnvFrom())
+        .singleElement()
+        .satisfies(from -> assertThat(from.getSecretRef().getName()).isEqualTo("scratch-restic"));
+    assertThat(wipe.getVolumeMounts())
+        .anySatisfy(mount -> assertThat(mount.getMountPath()).isEqualTo("/repository"));
     assertThat(job.getSpec().getTemplate().getSpec().getVolumes())
-        .anySatisfy(volume -> assertThat(volume.getHostPath()).isEqualTo(new V1HostPathVolumeSource().path("/srv/backups/scratch")));
+        .anySatisfy(
+            volume ->
+                assertThat(volume.getHostPath())
+                    .isEqualTo(new V1HostPathVolumeSource().path("/srv/backups/scratch")));
     assertThat(job.getSpec().getTemplate().getSpec().getInitContainers()).isEmpty();
-    assertThat(job.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("keepsake-job");
+    assertThat(job.getSpec().getTemplate().getSpec().getServiceAccountName())
+        .isEqualTo("keepsake-job");
   }
 }

@@ -35,7 +35,9 @@ import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** A throw-away certificate authority for the local control plane: serving and client certificates. */
+/**
+ * A throw-away certificate authority for the local control plane: serving and client certificates.
+ */
 final class Certificates {
   private static final Duration VALIDITY = Duration.ofDays(30);
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -90,7 +92,9 @@ final class Certificates {
             keys,
             builder -> {
               builder.addExtension(
-                  Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+                  Extension.extendedKeyUsage,
+                  false,
+                  new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
               builder.addExtension(
                   Extension.subjectAlternativeName,
                   false,
@@ -159,7 +163,11 @@ final class Certificates {
   }
 
   private static X509Certificate sign(
-      X500Name issuer, KeyPair issuerKeys, X500Name subject, KeyPair subjectKeys, Extensions extensions) {
+      X500Name issuer,
+      KeyPair issuerKeys,
+      X500Name subject,
+      KeyPair subjectKeys,
+      Extensions extensions) {
     Instant now = Instant.now();
     try {
       X509v3CertificateBuilder builder =
@@ -175,7 +183,8 @@ final class Certificates {
           false,
           extensionUtils().createSubjectKeyIdentifier(subjectKeys.getPublic()));
       extensions.add(builder);
-      ContentSigner signer = new JcaContentSignerBuilder("SHA256withRSA").build(issuerKeys.getPrivate());
+      ContentSigner signer =
+          new JcaContentSignerBuilder("SHA256withRSA").build(issuerKeys.getPrivate());
       return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
     } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
       throw new IllegalStateException("cannot sign certificate for " + subject, e);
@@ -199,7 +208,8 @@ final class Certificates {
     return builder.build();
   }
 
-  private static Issued write(Path dir, String fileName, X509Certificate certificate, KeyPair keys) {
+  private static Issued write(
+      Path dir, String fileName, X509Certificate certificate, KeyPair keys) {
     Path certFile = dir.resolve(fileName + ".crt");
     Path keyFile = dir.resolve(fileName + ".key");
     try {

@@ -24,8 +24,8 @@ import java.util.Map;
 
 /**
  * Database servers as pods on the real node, from the project's own server images, each behind a
- * Service named after it and run the way a cluster runs them: as user 65532 on a read-only root file
- * system with every capability dropped, the password from a Secret, data on an emptyDir.
+ * Service named after it and run the way a cluster runs them: as user 65532 on a read-only root
+ * file system with every capability dropped, the password from a Secret, data on an emptyDir.
  */
 public final class ClusterPods {
   private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
@@ -33,24 +33,39 @@ public final class ClusterPods {
   private ClusterPods() {}
 
   /** Redis on port 6379 with DEBUG allowed (the tests compare DEBUG DIGEST-VALUE). */
-  public static RedisServer redis(ApiClient client, String namespace, String password) throws ApiException {
+  public static RedisServer redis(ApiClient client, String namespace, String password)
+      throws ApiException {
     secret(client, namespace, "redis-server", Map.of("password", password));
-    String ip = start(client, namespace, "redis", 6379, """
+    String ip =
+        start(
+            client,
+            namespace,
+            "redis",
+            6379,
+            """
         image: keepsake-test/redis-server:@VERSION@
         env:
           - name: REDIS_PASSWORD
             valueFrom: {secretKeyRef: {name: redis-server, key: password}}
         command: [sh, -c, 'exec redis-server --port 6379 --requirepass "$REDIS_PASSWORD" --dir /data --save "" --appendonly no --protected-mode no --enable-debug-command yes']
-        """, "/data");
+        """,
+            "/data");
     RedisServer redis = RedisServer.at(ip, 6379, password);
     awaitAnswer("Redis", () -> redis.cli("PING").trim().equals("PONG"));
     return redis;
   }
 
   /** PostgreSQL 15 on port 5432, initialised at start with {@code user} as its superuser. */
-  public static PostgresServer postgres(ApiClient client, String namespace, String user, String password) throws ApiException {
+  public static PostgresServer postgres(
+      ApiClient client, String namespace, String user, String password) throws ApiException {
     secret(client, namespace, "postgres-server", Map.of("password", password));
-    String ip = start(client, namespace, "postgres", 5432, """
+    String ip =
+        start(
+            client,
+            namespace,
+            "postgres",
+            5432,
+            """
         image: keepsake-test/postgres-server:@VERSION@
         env:
           - {name: POSTGRES_USER, value: "@USER@"}
@@ -67,16 +82,29 @@ public final class ClusterPods {
             rm /tmp/password
             echo 'host all all 0.0.0.0/0 scram-sha-256' >> /data/pg/pg_hba.conf
             exec $bin/postgres -D /data/pg -k /tmp -c listen_addresses='*' -c fsync=off
-        """.replace("@USER@", user), "/data", "/tmp", "/run/postgresql");
+        """
+                .replace("@USER@", user),
+            "/data",
+            "/tmp",
+            "/run/postgresql");
     PostgresServer postgres = PostgresServer.at(ip, 5432, user, password);
     awaitAnswer("PostgreSQL", postgres::ready);
     return postgres;
   }
 
-  /** MariaDB on port 3306 with {@code user} an administrator who logs in by password from anywhere. */
-  public static MariadbServer mariadb(ApiClient client, String namespace, String user, String password) throws ApiException {
+  /**
+   * MariaDB on port 3306 with {@code user} an administrator who logs in by password from anywhere.
+   */
+  public static MariadbServer mariadb(
+      ApiClient client, String namespace, String user, String password) throws ApiException {
     secret(client, namespace, "mariadb-server", Map.of("password", password));
-    String ip = start(client, namespace, "mariadb", 3306, """
+    String ip =
+        start(
+            client,
+            namespace,
+            "mariadb",
+            3306,
+            """
         image: keepsake-test/mariadb-server:@VERSION@
         env:
           - {name: MARIADB_USER, value: "@USER@"}
@@ -94,31 +122,45 @@ public final class ClusterPods {
             exec mariadbd --no-defaults --datadir=/data/db --port=3306 --bind-address=0.0.0.0 --socket=/tmp/mariadb.sock \\
               --pid-file=/tmp/mariadb.pid --skip-name-resolve --init-file=/tmp/init.sql --innodb-buffer-pool-size=128M \\
               --innodb-flush-log-at-trx-commit=0 --event-scheduler=OFF
-        """.replace("@USER@", user), "/data", "/tmp");
+        """
+                .replace("@USER@", user),
+            "/data",
+            "/tmp");
     MariadbServer mariadb = MariadbServer.at(ip, 3306, user, password);
     awaitAnswer("MariaDB", () -> !mariadb.sql("SELECT 1").isBlank());
     return mariadb;
   }
 
   /**
-   * Creates a pod from YAML, the way a user writes it: the client's V1Pod model would send fields of
-   * its own (an empty overhead map) that the API server refuses.
+   * Creates a pod from YAML, the way a user writes it: the client's V1Pod model would send fields
+   * of its own (an empty overhead map) that the API server refuses.
    */
-  public static void createPod(ApiClient client, String namespace, String yaml) throws ApiException {
+  public static void createPod(ApiClient client, String namespace, String yaml)
+      throws ApiException {
     new DynamicKubernetesApi("", "v1", "pods", client)
         .create(namespace, Dynamics.newFromYaml(yaml), new CreateOptions())
         .throwsApiException();
   }
 
   /** Until the pod runs; returns its address. */
-  public static String awaitRunning(ApiClient client, String namespace, String name) throws ApiException {
+  public static String awaitRunning(ApiClient client, String namespace, String name)
+      throws ApiException {
     CoreV1Api core = new CoreV1Api(client);
     Instant deadline = Instant.now().plus(START_TIMEOUT);
     V1Pod pod = core.readNamespacedPod(name, namespace).execute();
-    while (pod.getStatus() == null || !"Running".equals(pod.getStatus().getPhase()) || pod.getStatus().getPodIP() == null) {
+    while (pod.getStatus() == null
+        || !"Running".equals(pod.getStatus().getPhase())
+        || pod.getStatus().getPodIP() == null) {
       if (Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException("pod " + namespace + "/" + name + " is not running after " + START_TIMEOUT.toSeconds()
-            + " s: " + io.kubernetes.client.openapi.JSON.serialize(pod.getStatus()));
+        throw new IllegalStateException(
+            "pod "
+                + namespace
+                + "/"
+                + name
+                + " is not running after "
+                + START_TIMEOUT.toSeconds()
+                + " s: "
+                + io.kubernetes.client.openapi.JSON.serialize(pod.getStatus()));
       }
       pause();
       pod = core.readNamespacedPod(name, namespace).execute();
@@ -127,35 +169,69 @@ public final class ClusterPods {
   }
 
   /** A Service whose endpoint is a server on the node's address, outside any pod. */
-  public static void serviceOutsideTheCluster(ApiClient client, String namespace, String name, int port) throws ApiException {
+  public static void serviceOutsideTheCluster(
+      ApiClient client, String namespace, String name, int port) throws ApiException {
     CoreV1Api core = new CoreV1Api(client);
-    core.createNamespacedService(namespace, new V1Service().metadata(new V1ObjectMeta().name(name))
-        .spec(new V1ServiceSpec().ports(List.of(new V1ServicePort().port(port).targetPort(new IntOrString(port))))))
+    core.createNamespacedService(
+            namespace,
+            new V1Service()
+                .metadata(new V1ObjectMeta().name(name))
+                .spec(
+                    new V1ServiceSpec()
+                        .ports(
+                            List.of(
+                                new V1ServicePort().port(port).targetPort(new IntOrString(port))))))
         .execute();
-    core.createNamespacedEndpoints(namespace, new V1Endpoints().metadata(new V1ObjectMeta().name(name))
-        .subsets(List.of(new V1EndpointSubset().addresses(List.of(new V1EndpointAddress().ip(LocalNode.NODE_IP)))
-            .ports(List.of(new CoreV1EndpointPort().port(port)))))).execute();
+    core.createNamespacedEndpoints(
+            namespace,
+            new V1Endpoints()
+                .metadata(new V1ObjectMeta().name(name))
+                .subsets(
+                    List.of(
+                        new V1EndpointSubset()
+                            .addresses(List.of(new V1EndpointAddress().ip(LocalNode.NODE_IP)))
+                            .ports(List.of(new CoreV1EndpointPort().port(port))))))
+        .execute();
   }
 
-  public static void secret(ApiClient client, String namespace, String name, Map<String, String> data) throws ApiException {
-    new CoreV1Api(client).createNamespacedSecret(namespace, new V1Secret().metadata(new V1ObjectMeta().name(name))
-        .stringData(data)).execute();
+  public static void secret(
+      ApiClient client, String namespace, String name, Map<String, String> data)
+      throws ApiException {
+    new CoreV1Api(client)
+        .createNamespacedSecret(
+            namespace, new V1Secret().metadata(new V1ObjectMeta().name(name)).stringData(data))
+        .execute();
   }
 
   /**
    * A server pod and its Service; {@code container} is the YAML of the container's image, env and
    * command, {@code writable} the folders it writes (each an emptyDir).
    */
-  private static String start(ApiClient client, String namespace, String name, int port, String container, String... writable)
+  private static String start(
+      ApiClient client,
+      String namespace,
+      String name,
+      int port,
+      String container,
+      String... writable)
       throws ApiException {
     StringBuilder mounts = new StringBuilder();
     StringBuilder volumes = new StringBuilder();
     for (int i = 0; i < writable.length; i++) {
-      mounts.append("      - {name: rw").append(i).append(", mountPath: ").append(writable[i]).append("}\n");
+      mounts
+          .append("      - {name: rw")
+          .append(i)
+          .append(", mountPath: ")
+          .append(writable[i])
+          .append("}\n");
       volumes.append("  - {name: rw").append(i).append(", emptyDir: {}}\n");
     }
-    String indented = container.lines().map(line -> "    " + line).reduce("", (a, b) -> a + b + "\n");
-    createPod(client, namespace, """
+    String indented =
+        container.lines().map(line -> "    " + line).reduce("", (a, b) -> a + b + "\n");
+    createPod(
+        client,
+        namespace,
+        """
         apiVersion: v1
         kind: Pod
         metadata: {name: @NAME@, labels: {app: @NAME@}}
@@ -169,11 +245,25 @@ public final class ClusterPods {
             securityContext: {readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
         @CONTAINER@    volumeMounts:
         @MOUNTS@  volumes:
-        @VOLUMES@""".replace("@CONTAINER@", indented).replace("@MOUNTS@", mounts).replace("@VOLUMES@", volumes)
-        .replace("@NAME@", name).replace("@PORT@", Integer.toString(port)).replace("@VERSION@", Project.version()));
-    new CoreV1Api(client).createNamespacedService(namespace, new V1Service().metadata(new V1ObjectMeta().name(name))
-        .spec(new V1ServiceSpec().selector(Map.of("app", name)).ports(List.of(new V1ServicePort().port(port)
-            .targetPort(new IntOrString(port)))))).execute();
+        @VOLUMES@"""
+            .replace("@CONTAINER@", indented)
+            .replace("@MOUNTS@", mounts)
+            .replace("@VOLUMES@", volumes)
+            .replace("@NAME@", name)
+            .replace("@PORT@", Integer.toString(port))
+            .replace("@VERSION@", Project.version()));
+    new CoreV1Api(client)
+        .createNamespacedService(
+            namespace,
+            new V1Service()
+                .metadata(new V1ObjectMeta().name(name))
+                .spec(
+                    new V1ServiceSpec()
+                        .selector(Map.of("app", name))
+                        .ports(
+                            List.of(
+                                new V1ServicePort().port(port).targetPort(new IntOrString(port))))))
+        .execute();
     return awaitRunning(client, namespace, name);
   }
 
@@ -190,7 +280,8 @@ public final class ClusterPods {
       }
       pause();
     }
-    throw new IllegalStateException(what + " in its pod does not answer after " + START_TIMEOUT.toSeconds() + " s", last);
+    throw new IllegalStateException(
+        what + " in its pod does not answer after " + START_TIMEOUT.toSeconds() + " s", last);
   }
 
   private static void pause() {

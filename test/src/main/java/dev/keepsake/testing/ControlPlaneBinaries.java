@@ -14,12 +14,25 @@ import java.util.stream.Stream;
  * KUBEBUILDER_ASSETS, or else built from Go modules by {@code test/scripts/build-control-plane.sh}.
  */
 record ControlPlaneBinaries(
-    Path etcd, Path kubeApiserver, Path kubeControllerManager, Path kubeScheduler, Path kubelet, Path kubeProxy,
-    Path coredns, Path kubectl) {
+    Path etcd,
+    Path kubeApiserver,
+    Path kubeControllerManager,
+    Path kubeScheduler,
+    Path kubelet,
+    Path kubeProxy,
+    Path coredns,
+    Path kubectl) {
   static final String DIRECTORY_PROPERTY = "keepsake.controlPlane.binaries";
   static final String DIRECTORY_ENV = "KEEPSAKE_CONTROL_PLANE_BINARIES";
   private static final List<String> NAMES =
-      List.of("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy", "coredns",
+      List.of(
+          "etcd",
+          "kube-apiserver",
+          "kube-controller-manager",
+          "kube-scheduler",
+          "kubelet",
+          "kube-proxy",
+          "coredns",
           "kubectl");
 
   private static ControlPlaneBinaries located;
@@ -48,8 +61,13 @@ record ControlPlaneBinaries(
 
   private static ControlPlaneBinaries in(Path dir) {
     return new ControlPlaneBinaries(
-        dir.resolve("etcd"), dir.resolve("kube-apiserver"), dir.resolve("kube-controller-manager"),
-        dir.resolve("kube-scheduler"), dir.resolve("kubelet"), dir.resolve("kube-proxy"), dir.resolve("coredns"),
+        dir.resolve("etcd"),
+        dir.resolve("kube-apiserver"),
+        dir.resolve("kube-controller-manager"),
+        dir.resolve("kube-scheduler"),
+        dir.resolve("kubelet"),
+        dir.resolve("kube-proxy"),
+        dir.resolve("coredns"),
         dir.resolve("kubectl"));
   }
 
@@ -70,7 +88,10 @@ record ControlPlaneBinaries(
       List<String> lines = output.lines().filter(line -> !line.isBlank()).toList();
       if (exit != 0 || lines.isEmpty()) {
         throw new IllegalStateException(
-            script + " failed with exit code " + exit + "; its messages are above in the build output");
+            script
+                + " failed with exit code "
+                + exit
+                + "; its messages are above in the build output");
       }
       Path dir = Path.of(lines.get(lines.size() - 1).trim());
       if (!holdsAll(dir)) {

@@ -10,14 +10,20 @@ import java.nio.file.Path;
 public final class Kubeconfigs {
   private Kubeconfigs() {}
 
-  /** Writes {@code kubeconfig} and {@code ca.crt} into {@code folder} and returns the kubeconfig's path. */
-  public static Path withToken(Path folder, String serverUrl, String caPem, String user, String token, String namespace) {
+  /**
+   * Writes {@code kubeconfig} and {@code ca.crt} into {@code folder} and returns the kubeconfig's
+   * path.
+   */
+  public static Path withToken(
+      Path folder, String serverUrl, String caPem, String user, String token, String namespace) {
     try {
       Files.createDirectories(folder);
       Path ca = folder.resolve("ca.crt");
       Files.writeString(ca, caPem);
       Path file = folder.resolve("kubeconfig");
-      Files.writeString(file, """
+      Files.writeString(
+          file,
+          """
           apiVersion: v1
           kind: Config
           clusters:
@@ -30,7 +36,9 @@ public final class Kubeconfigs {
             - name: default
               context: {cluster: local, user: %s, namespace: %s}
           current-context: default
-          """.formatted(serverUrl, ca, user, token, user, namespace), StandardCharsets.UTF_8);
+          """
+              .formatted(serverUrl, ca, user, token, user, namespace),
+          StandardCharsets.UTF_8);
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -1,7 +1,7 @@
 package dev.keepsake.testing;
 
-import dev.keepsake.api.Crds;
 import com.google.gson.JsonObject;
+import dev.keepsake.api.Crds;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
@@ -41,21 +41,22 @@ import okhttp3.Response;
 /**
  * A real Kubernetes control plane on loopback: etcd, kube-apiserver (client certificates, RBAC) and
  * kube-controller-manager (so CronJobs make Jobs and garbage collection follows owner references),
- * with the keepsake.dev CRDs installed. In the default mode there is no kubelet: pods are created but
- * nothing runs them (tests run their containers as local processes, {@link KubeletStandIn}).
+ * with the keepsake.dev CRDs installed. In the default mode there is no kubelet: pods are created
+ * but nothing runs them (tests run their containers as local processes, {@link KubeletStandIn}).
  * {@link #startWithRealNode()} adds kube-scheduler and one real node ({@link LocalNode}): the API
  * server then listens on the node's address, authorizes with Node and RBAC and admits with
  * NodeRestriction.
  *
- * <p>Use it as a JUnit 5 extension ({@link LocalControlPlaneExtension}) or directly:
- * {@code try (var cp = LocalControlPlane.start()) { ... }}. Every process stops on {@link #close()},
- * on JVM shutdown, and also when the JVM is killed outright.
+ * <p>Use it as a JUnit 5 extension ({@link LocalControlPlaneExtension}) or directly: {@code try
+ * (var cp = LocalControlPlane.start()) { ... }}. Every process stops on {@link #close()}, on JVM
+ * shutdown, and also when the JVM is killed outright.
  */
 public final class LocalControlPlane implements AutoCloseable {
   public static final String ADMIN_USER = "keepsake-admin";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
   static final String SERVICE_CIDR = "10.0.0.0/24";
-  private static final String SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc.cluster.local";
+  private static final String SERVICE_ACCOUNT_ISSUER =
+      "https://kubernetes.default.svc.cluster.local";
 
   private final Path workDir;
   private final List<SupervisedProcess> processes = new ArrayList<>();
@@ -99,14 +100,17 @@ public final class LocalControlPlane implements AutoCloseable {
     return start(realNode ? LocalNode.TEST_IMAGES : null);
   }
 
-  /** @param nodeImages the real node's images, or null for the kubelet stand-in */
+  /**
+   * @param nodeImages the real node's images, or null for the kubelet stand-in
+   */
   private static LocalControlPlane start(List<String> nodeImages) {
     boolean realNode = nodeImages != null;
     removeWorkDirsOfDeadJvms();
     Path workDir;
     try {
       workDir = Files.createTempDirectory(WORK_DIR_PREFIX);
-      Files.writeString(workDir.resolve(OWNER_PID_FILE), Long.toString(ProcessHandle.current().pid()));
+      Files.writeString(
+          workDir.resolve(OWNER_PID_FILE), Long.toString(ProcessHandle.current().pid()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -137,7 +141,8 @@ public final class LocalControlPlane implements AutoCloseable {
           .peek(dir -> LocalNode.tearDownLeftovers(dir.resolve("node")))
           .forEach(LocalControlPlane::deleteRecursively);
     } catch (IOException e) {
-      System.err.println("[control-plane] cannot look for stale work folders in " + tmp + ": " + e.getMessage());
+      System.err.println(
+          "[control-plane] cannot look for stale work folders in " + tmp + ": " + e.getMessage());
     }
   }
 
@@ -154,7 +159,8 @@ public final class LocalControlPlane implements AutoCloseable {
    * Every accepted or refused write, with what was written (level Request); reads, watches, deletes
    * and leases are left out. The credential scan reads it after the suite.
    */
-  private static final String AUDIT_POLICY = """
+  private static final String AUDIT_POLICY =
+      """
       apiVersion: audit.k8s.io/v1
       kind: Policy
       omitStages: [RequestReceived]
@@ -175,15 +181,24 @@ public final class LocalControlPlane implements AutoCloseable {
         certificates.server(
             pki,
             "kube-apiserver",
-            List.of("localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc",
+            List.of(
+                "localhost",
+                "kubernetes",
+                "kubernetes.default",
+                "kubernetes.default.svc",
                 "kubernetes.default.svc.cluster.local"),
-            realNode ? List.of("127.0.0.1", "10.0.0.1", LocalNode.NODE_IP) : List.of("127.0.0.1", "10.0.0.1"));
+            realNode
+                ? List.of("127.0.0.1", "10.0.0.1", LocalNode.NODE_IP)
+                : List.of("127.0.0.1", "10.0.0.1"));
     Certificates.Issued admin = certificates.client(pki, "admin", ADMIN_USER, "system:masters");
     Certificates.Issued controllerManager =
         certificates.client(pki, "kube-controller-manager", "system:kube-controller-manager", null);
     KeyPair serviceAccountKeys = Certificates.rsaKeyPair();
-    Path serviceAccountKey = write(pki.resolve("service-account.key"), Certificates.pem(serviceAccountKeys.getPrivate()));
-    Path serviceAccountPub = write(pki.resolve("service-account.pub"), Certificates.pem(serviceAccountKeys.getPublic()));
+    Path serviceAccountKey =
+        write(
+            pki.resolve("service-account.key"), Certificates.pem(serviceAccountKeys.getPrivate()));
+    Path serviceAccountPub =
+        write(pki.resolve("service-account.pub"), Certificates.pem(serviceAccountKeys.getPublic()));
 
     int etcdPort = Ports.free();
     int etcdPeerPort = Ports.free();
@@ -206,47 +221,56 @@ public final class LocalControlPlane implements AutoCloseable {
                 "--listen-peer-urls=" + etcdPeerUrl,
                 "--initial-advertise-peer-urls=" + etcdPeerUrl,
                 "--initial-cluster=keepsake=" + etcdPeerUrl,
-                // Test data need not survive a power cut; fsync dominates etcd latency on small disks.
+                // Test data need not survive a power cut; fsync dominates etcd latency on small
+                // disks.
                 "--unsafe-no-fsync=true",
                 "--log-level=warn"));
     awaitUp(etcd, "etcd health", () -> httpOk(etcdUrl + "/health"));
 
     List<String> apiserverArgs =
-        new ArrayList<>(List.of(
-            "--etcd-servers=" + etcdUrl,
-            "--bind-address=" + address,
-            "--advertise-address=" + address,
-            "--secure-port=" + apiserverPort,
-            "--cert-dir=" + mkdirs(workDir.resolve("apiserver")),
-            "--tls-cert-file=" + serving.certFile(),
-            "--tls-private-key-file=" + serving.keyFile(),
-            "--client-ca-file=" + certificates.authority().certFile(),
-            "--service-account-issuer=" + SERVICE_ACCOUNT_ISSUER,
-            "--service-account-key-file=" + serviceAccountPub,
-            "--service-account-signing-key-file=" + serviceAccountKey,
-            "--service-cluster-ip-range=" + SERVICE_CIDR,
-            "--allow-privileged=true",
-            "--enable-priority-and-fairness=false",
-            "--profiling=false",
-            "--shutdown-delay-duration=0s",
-            "--v=1"));
+        new ArrayList<>(
+            List.of(
+                "--etcd-servers=" + etcdUrl,
+                "--bind-address=" + address,
+                "--advertise-address=" + address,
+                "--secure-port=" + apiserverPort,
+                "--cert-dir=" + mkdirs(workDir.resolve("apiserver")),
+                "--tls-cert-file=" + serving.certFile(),
+                "--tls-private-key-file=" + serving.keyFile(),
+                "--client-ca-file=" + certificates.authority().certFile(),
+                "--service-account-issuer=" + SERVICE_ACCOUNT_ISSUER,
+                "--service-account-key-file=" + serviceAccountPub,
+                "--service-account-signing-key-file=" + serviceAccountKey,
+                "--service-cluster-ip-range=" + SERVICE_CIDR,
+                "--allow-privileged=true",
+                "--enable-priority-and-fairness=false",
+                "--profiling=false",
+                "--shutdown-delay-duration=0s",
+                "--v=1"));
     if (realNode) {
       Certificates.Issued kubeletClient =
-          certificates.client(pki, "apiserver-kubelet-client", "kube-apiserver-kubelet-client", "system:masters");
-      apiserverArgs.addAll(List.of(
-          "--authorization-mode=Node,RBAC",
-          "--enable-admission-plugins=NodeRestriction",
-          "--kubelet-client-certificate=" + kubeletClient.certFile(),
-          "--kubelet-client-key=" + kubeletClient.keyFile(),
-          "--kubelet-certificate-authority=" + certificates.authority().certFile(),
-          "--kubelet-preferred-address-types=InternalIP"));
+          certificates.client(
+              pki, "apiserver-kubelet-client", "kube-apiserver-kubelet-client", "system:masters");
+      apiserverArgs.addAll(
+          List.of(
+              "--authorization-mode=Node,RBAC",
+              "--enable-admission-plugins=NodeRestriction",
+              "--kubelet-client-certificate=" + kubeletClient.certFile(),
+              "--kubelet-client-key=" + kubeletClient.keyFile(),
+              "--kubelet-certificate-authority=" + certificates.authority().certFile(),
+              "--kubelet-preferred-address-types=InternalIP"));
     } else {
       apiserverArgs.addAll(List.of("--authorization-mode=RBAC", "--endpoint-reconciler-type=none"));
     }
-    Evidence.newFile("audit", ".log").ifPresent(log -> apiserverArgs.addAll(List.of(
-        "--audit-policy-file=" + write(workDir.resolve("audit-policy.yaml"), AUDIT_POLICY),
-        "--audit-log-path=" + log,
-        "--audit-log-maxsize=0")));
+    Evidence.newFile("audit", ".log")
+        .ifPresent(
+            log ->
+                apiserverArgs.addAll(
+                    List.of(
+                        "--audit-policy-file="
+                            + write(workDir.resolve("audit-policy.yaml"), AUDIT_POLICY),
+                        "--audit-log-path=" + log,
+                        "--audit-log-maxsize=0")));
     SupervisedProcess apiserver = launch("kube-apiserver", binaries.kubeApiserver(), apiserverArgs);
     kubeconfig = write(workDir.resolve("kubeconfig"), kubeconfigYaml(admin, ADMIN_USER));
     client = newClient(Duration.ofSeconds(30));
@@ -278,11 +302,17 @@ public final class LocalControlPlane implements AutoCloseable {
                 "--service-cluster-ip-range=" + SERVICE_CIDR,
                 "--v=1"));
     // The default ServiceAccount appears only once the controller-manager's controllers run.
-    awaitUp(manager, "kube-controller-manager (default ServiceAccount)", this::defaultServiceAccountExists);
+    awaitUp(
+        manager,
+        "kube-controller-manager (default ServiceAccount)",
+        this::defaultServiceAccountExists);
     if (realNode) {
-      Certificates.Issued scheduler = certificates.client(pki, "kube-scheduler", "system:kube-scheduler", null);
+      Certificates.Issued scheduler =
+          certificates.client(pki, "kube-scheduler", "system:kube-scheduler", null);
       Path schedulerKubeconfig =
-          write(workDir.resolve("kube-scheduler.kubeconfig"), kubeconfigYaml(scheduler, "system:kube-scheduler"));
+          write(
+              workDir.resolve("kube-scheduler.kubeconfig"),
+              kubeconfigYaml(scheduler, "system:kube-scheduler"));
       launch(
           "kube-scheduler",
           binaries.kubeScheduler(),
@@ -311,15 +341,24 @@ public final class LocalControlPlane implements AutoCloseable {
     ApiextensionsV1Api extensions = new ApiextensionsV1Api(client);
     for (JsonObject crd : Crds.all()) {
       String name = crd.getAsJsonObject("metadata").get("name").getAsString();
-      await("CRD " + name + " established", Duration.ofSeconds(30), () -> isEstablished(extensions, name));
+      await(
+          "CRD " + name + " established",
+          Duration.ofSeconds(30),
+          () -> isEstablished(extensions, name));
       // Established comes before the storage of a new resource is ready to list ("storage is
       // (re)initializing", 429); clients that start right away would only see errors.
       String plural = name.substring(0, name.indexOf('.'));
-      await("CRD " + name + " listable", Duration.ofSeconds(30), () -> apiGetOk("/apis/keepsake.dev/v1alpha1/" + plural + "?limit=1"));
+      await(
+          "CRD " + name + " listable",
+          Duration.ofSeconds(30),
+          () -> apiGetOk("/apis/keepsake.dev/v1alpha1/" + plural + "?limit=1"));
     }
   }
 
-  /** Server-side applies the keepsake.dev CRDs to any cluster (they still need a moment to be Established). */
+  /**
+   * Server-side applies the keepsake.dev CRDs to any cluster (they still need a moment to be
+   * Established).
+   */
   public static void applyCrds(ApiClient client) {
     DynamicKubernetesApi crds =
         new DynamicKubernetesApi("apiextensions.k8s.io", "v1", "customresourcedefinitions", client);
@@ -328,9 +367,11 @@ public final class LocalControlPlane implements AutoCloseable {
     apply.setForce(true);
     for (JsonObject crd : Crds.all()) {
       String name = crd.getAsJsonObject("metadata").get("name").getAsString();
-      var response = crds.patch(name, V1Patch.PATCH_FORMAT_APPLY_YAML, new V1Patch(crd.toString()), apply);
+      var response =
+          crds.patch(name, V1Patch.PATCH_FORMAT_APPLY_YAML, new V1Patch(crd.toString()), apply);
       if (!response.isSuccess()) {
-        throw new IllegalStateException("cannot install CRD " + name + ": " + response.getStatus().getMessage());
+        throw new IllegalStateException(
+            "cannot install CRD " + name + ": " + response.getStatus().getMessage());
       }
     }
   }
@@ -363,7 +404,9 @@ public final class LocalControlPlane implements AutoCloseable {
     return node;
   }
 
-  /** PEM of the cluster's certificate authority (what pods find in their service-account volume). */
+  /**
+   * PEM of the cluster's certificate authority (what pods find in their service-account volume).
+   */
   public String certificateAuthorityPem() {
     return certificates.authority().certificatePem();
   }
@@ -387,7 +430,8 @@ public final class LocalControlPlane implements AutoCloseable {
 
   private static ApiClient clientFor(Path kubeconfigFile, Duration readTimeout) {
     try {
-      return ClientBuilder.kubeconfig(KubeConfig.loadKubeConfig(Files.newBufferedReader(kubeconfigFile)))
+      return ClientBuilder.kubeconfig(
+              KubeConfig.loadKubeConfig(Files.newBufferedReader(kubeconfigFile)))
           .setReadTimeout(readTimeout)
           .build();
     } catch (IOException e) {
@@ -397,9 +441,14 @@ public final class LocalControlPlane implements AutoCloseable {
 
   /** Creates a namespace with a unique name that starts with {@code prefix}. */
   public String createNamespace(String prefix) {
-    String base = prefix.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]+", "-").replaceAll("^-+|-+$", "");
-    base = base.isEmpty() ? "test" : base.substring(0, Math.min(base.length(), 50)).replaceAll("-+$", "");
-    String suffix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36), 36);
+    String base =
+        prefix.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]+", "-").replaceAll("^-+|-+$", "");
+    base =
+        base.isEmpty()
+            ? "test"
+            : base.substring(0, Math.min(base.length(), 50)).replaceAll("-+$", "");
+    String suffix =
+        Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36), 36);
     return createNamespaceNamed(base + "-" + suffix);
   }
 
@@ -411,7 +460,8 @@ public final class LocalControlPlane implements AutoCloseable {
           .execute();
     } catch (ApiException e) {
       if (e.getCode() != 409) {
-        throw new IllegalStateException("cannot create namespace " + name + ": " + e.getResponseBody(), e);
+        throw new IllegalStateException(
+            "cannot create namespace " + name + ": " + e.getResponseBody(), e);
       }
     }
     return name;
@@ -422,7 +472,8 @@ public final class LocalControlPlane implements AutoCloseable {
       new CoreV1Api(client).deleteNamespace(name).execute();
     } catch (ApiException e) {
       if (e.getCode() != 404) {
-        throw new IllegalStateException("cannot delete namespace " + name + ": " + e.getResponseBody(), e);
+        throw new IllegalStateException(
+            "cannot delete namespace " + name + ": " + e.getResponseBody(), e);
       }
     }
   }
@@ -473,7 +524,10 @@ public final class LocalControlPlane implements AutoCloseable {
         () -> {
           if (!process.isAlive()) {
             throw new IllegalStateException(
-                process.name() + " exited while starting; last lines of " + process.logFile() + ":\n"
+                process.name()
+                    + " exited while starting; last lines of "
+                    + process.logFile()
+                    + ":\n"
                     + process.logTail(30));
           }
           return ready.getAsBoolean();
@@ -484,7 +538,8 @@ public final class LocalControlPlane implements AutoCloseable {
     Instant deadline = Instant.now().plus(timeout);
     while (!condition.getAsBoolean()) {
       if (Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+        throw new IllegalStateException(
+            "timed out after " + timeout.toSeconds() + " s waiting for " + what);
       }
       try {
         TimeUnit.MILLISECONDS.sleep(100);
@@ -574,7 +629,8 @@ public final class LocalControlPlane implements AutoCloseable {
         """
         .formatted(
             serverUrl,
-            base64.encodeToString(certificates.authority().certificatePem().getBytes(StandardCharsets.UTF_8)),
+            base64.encodeToString(
+                certificates.authority().certificatePem().getBytes(StandardCharsets.UTF_8)),
             userName,
             base64.encodeToString(user.certificatePem().getBytes(StandardCharsets.UTF_8)),
             base64.encodeToString(user.privateKeyPem().getBytes(StandardCharsets.UTF_8)),

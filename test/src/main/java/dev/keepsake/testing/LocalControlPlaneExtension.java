@@ -18,7 +18,8 @@ public final class LocalControlPlaneExtension
       ExtensionContext.Namespace.create(LocalControlPlaneExtension.class);
 
   /** Closes the control plane when JUnit closes the root context, after the last test. */
-  private record Shared(LocalControlPlane controlPlane) implements ExtensionContext.Store.CloseableResource {
+  private record Shared(LocalControlPlane controlPlane)
+      implements ExtensionContext.Store.CloseableResource {
     @Override
     public void close() {
       controlPlane.close();
@@ -29,7 +30,8 @@ public final class LocalControlPlaneExtension
     return context
         .getRoot()
         .getStore(STORE)
-        .getOrComputeIfAbsent(Shared.class, key -> new Shared(LocalControlPlane.start()), Shared.class)
+        .getOrComputeIfAbsent(
+            Shared.class, key -> new Shared(LocalControlPlane.start()), Shared.class)
         .controlPlane();
   }
 
@@ -42,7 +44,8 @@ public final class LocalControlPlaneExtension
 
   @Override
   public void afterEach(ExtensionContext context) {
-    TestNamespace namespace = context.getStore(STORE).remove(TestNamespace.class, TestNamespace.class);
+    TestNamespace namespace =
+        context.getStore(STORE).remove(TestNamespace.class, TestNamespace.class);
     if (namespace != null) {
       controlPlane(context).deleteNamespace(namespace.name());
     }
@@ -51,7 +54,9 @@ public final class LocalControlPlaneExtension
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
     Class<?> type = parameter.getParameter().getType();
-    return type == LocalControlPlane.class || type == ApiClient.class || type == TestNamespace.class;
+    return type == LocalControlPlane.class
+        || type == ApiClient.class
+        || type == TestNamespace.class;
   }
 
   @Override

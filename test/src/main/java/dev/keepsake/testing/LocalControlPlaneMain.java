@@ -4,7 +4,6 @@ import dev.keepsake.api.ApiKind;
 import dev.keepsake.api.BackupSession;
 import dev.keepsake.api.RestoreSession;
 import dev.keepsake.api.SessionPhase;
-import dev.keepsake.desired.OperatorSettings;
 import dev.keepsake.operator.app.Operator;
 import io.kubernetes.client.openapi.ApiException;
 import java.io.IOException;
@@ -21,11 +20,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
 /**
- * The local demo: a control plane with the keepsake.dev API, the operator, a Redis with sample data,
- * a Pushgateway and a restic repository in a local folder; pods run on a real node where the machine
- * allows it (root, containerd), else on the kubelet stand-in. It backs Redis up, empties it, restores
- * it, shows what happened, and stays up until Ctrl-C; then every process stops. With --no-operator it
- * only starts the control plane (and the node); --stand-in or --real-node choose where pods run.
+ * The local demo: a control plane with the keepsake.dev API, the operator, a Redis with sample
+ * data, a Pushgateway and a restic repository in a local folder; pods run on a real node where the
+ * machine allows it (root, containerd), else on the kubelet stand-in. It backs Redis up, empties
+ * it, restores it, shows what happened, and stays up until Ctrl-C; then every process stops. With
+ * --no-operator it only starts the control plane (and the node); --stand-in or --real-node choose
+ * where pods run.
  */
 public final class LocalControlPlaneMain {
   private static final String NAMESPACE = "demo";
@@ -37,20 +37,29 @@ public final class LocalControlPlaneMain {
   public static void main(String[] args) throws Exception {
     Instant started = Instant.now();
     List<String> flags = List.of(args);
-    String standInBecause = flags.contains("--stand-in") ? "asked for with --stand-in" : LocalNode.unavailableBecause();
+    String standInBecause =
+        flags.contains("--stand-in") ? "asked for with --stand-in" : LocalNode.unavailableBecause();
     if (flags.contains("--real-node") && standInBecause != null) {
       throw new IllegalStateException("--real-node: " + standInBecause);
     }
     boolean realNode = standInBecause == null;
     if (!realNode) {
-      System.out.println("The demo runs its pods on the kubelet stand-in (local processes), not a real node: " + standInBecause);
+      System.out.println(
+          "The demo runs its pods on the kubelet stand-in (local processes), not a real node: "
+              + standInBecause);
     }
-    LocalControlPlane controlPlane = realNode ? LocalControlPlane.startWithRealNode(LocalNode.DEMO_IMAGES) : LocalControlPlane.start();
+    LocalControlPlane controlPlane =
+        realNode
+            ? LocalControlPlane.startWithRealNode(LocalNode.DEMO_IMAGES)
+            : LocalControlPlane.start();
     controlPlane.createNamespaceNamed(NAMESPACE);
     if (flags.contains("--no-operator")) {
-      System.out.printf("%nKeepsake local control plane is up at %s%nThe keepsake.dev CRDs are installed%s.%n%n  export KUBECONFIG=%s%n%n"
-          + "Press Ctrl-C to stop; every process stops with it.%n", controlPlane.serverUrl(),
-          realNode ? "; node " + LocalNode.NODE_NAME + " runs pods" : "", controlPlane.kubeconfig());
+      System.out.printf(
+          "%nKeepsake local control plane is up at %s%nThe keepsake.dev CRDs are installed%s.%n%n  export KUBECONFIG=%s%n%n"
+              + "Press Ctrl-C to stop; every process stops with it.%n",
+          controlPlane.serverUrl(),
+          realNode ? "; node " + LocalNode.NODE_NAME + " runs pods" : "",
+          controlPlane.kubeconfig());
       new CountDownLatch(1).await();
     }
     Path work = Files.createTempDirectory("keepsake-demo-");
@@ -62,13 +71,18 @@ public final class LocalControlPlaneMain {
     Pushgateway pushgateway;
     String redisUrl;
     if (realNode) {
-      step("Starting Redis in a pod with %,d sample keys, a Pushgateway and the operator; Jobs run on node %s",
+      step(
+          "Starting Redis in a pod with %,d sample keys, a Pushgateway and the operator; Jobs run on node %s",
           SAMPLE_KEYS, LocalNode.NODE_NAME);
       redis = ClusterPods.redis(controlPlane.client(), NAMESPACE, password);
       redisUrl = "redis://redis." + NAMESPACE + ".svc:6379";
-      pushgateway = Pushgateway.start(Files.createDirectories(work.resolve("pushgateway")), LocalNode.NODE_IP);
+      pushgateway =
+          Pushgateway.start(
+              Files.createDirectories(work.resolve("pushgateway")), LocalNode.NODE_IP);
     } else {
-      step("Starting Redis with %,d sample keys, a Pushgateway, the operator and the kubelet stand-in", SAMPLE_KEYS);
+      step(
+          "Starting Redis with %,d sample keys, a Pushgateway, the operator and the kubelet stand-in",
+          SAMPLE_KEYS);
       redis = RedisServer.start(work.resolve("redis"), password);
       redisUrl = "redis://" + redis.host() + ":" + redis.port();
       pushgateway = Pushgateway.start(Files.createDirectories(work.resolve("pushgateway")));
@@ -76,54 +90,94 @@ public final class LocalControlPlaneMain {
     running.add(redis);
     redis.cli(sampleData(), "--pipe");
     running.add(pushgateway);
-    Operator operator = new Operator(controlPlane.client(), controlPlane.watchClient(),
-        TestOperators.settings("keepsake/runner:" + Project.version(), pushgateway.url(), 3600, "keepsake-job"), Operator.loopback()).start();
+    Operator operator =
+        new Operator(
+                controlPlane.client(),
+                controlPlane.watchClient(),
+                TestOperators.settings(
+                    "keepsake/runner:" + Project.version(),
+                    pushgateway.url(),
+                    3600,
+                    "keepsake-job"),
+                Operator.loopback())
+            .start();
     running.add(operator);
     if (!realNode) {
-      running.add(KubeletStandIn.start(controlPlane, work.resolve("kubelet"), LocalTools.runnerEnvironment()));
+      running.add(
+          KubeletStandIn.start(
+              controlPlane, work.resolve("kubelet"), LocalTools.runnerEnvironment()));
     }
     Path repository = Files.createDirectories(work.resolve("repository"));
     if (realNode) {
       // The Jobs' pods run as user 65532 and write the repository through a hostPath volume.
       Processes.output(List.of("chown", "65532:65532", repository.toString()), Map.of());
     }
-    System.out.printf("  ready in %.1f s%n", Duration.between(started, Instant.now()).toMillis() / 1000.0);
+    System.out.printf(
+        "  ready in %.1f s%n", Duration.between(started, Instant.now()).toMillis() / 1000.0);
 
-    step("Applying: Secrets, a Repository in %s, an AppBinding to Redis, catalog/redis/addon.yaml, a BackupConfiguration",
+    step(
+        "Applying: Secrets, a Repository in %s, an AppBinding to Redis, catalog/redis/addon.yaml, a BackupConfiguration",
         work.resolve("repository"));
     RedisScenario scenario = new RedisScenario(controlPlane.client(), NAMESPACE);
-    scenario.setUp(redisUrl, password, RedisScenario.localRepository(repository), Map.of("RESTIC_PASSWORD", RESTIC_PASSWORD));
+    scenario.setUp(
+        redisUrl,
+        password,
+        RedisScenario.localRepository(repository),
+        Map.of("RESTIC_PASSWORD", RESTIC_PASSWORD));
     scenario.configure("*/15 * * * *", false);
 
     String digest = redis.cli("DEBUG", "DIGEST");
-    step("Backing up: BackupSession demo-backup (Redis holds %s keys, digest %s)", redis.cli("DBSIZE"), digest);
+    step(
+        "Backing up: BackupSession demo-backup (Redis holds %s keys, digest %s)",
+        redis.cli("DBSIZE"), digest);
     scenario.backUpNow("demo-backup");
-    BackupSession backup = awaitFinished(() -> get(controlPlane.client(), ApiKind.BACKUP_SESSION, "demo-backup"),
-        (BackupSession s) -> s.getStatus() == null ? null : s.getStatus().getPhase());
+    BackupSession backup =
+        awaitFinished(
+            () -> get(controlPlane.client(), ApiKind.BACKUP_SESSION, "demo-backup"),
+            (BackupSession s) -> s.getStatus() == null ? null : s.getStatus().getPhase());
     System.out.printf("  %s: %s%n", backup.getStatus().getPhase(), backup.getStatus().getMessage());
 
     step("Emptying Redis (FLUSHALL), then restoring: RestoreSession demo-restore");
     redis.cli("FLUSHALL");
     System.out.printf("  Redis holds %s keys%n", redis.cli("DBSIZE"));
     scenario.restoreLatest("demo-restore");
-    RestoreSession restore = awaitFinished(() -> get(controlPlane.client(), ApiKind.RESTORE_SESSION, "demo-restore"),
-        (RestoreSession s) -> s.getStatus() == null ? null : s.getStatus().getPhase());
+    RestoreSession restore =
+        awaitFinished(
+            () -> get(controlPlane.client(), ApiKind.RESTORE_SESSION, "demo-restore"),
+            (RestoreSession s) -> s.getStatus() == null ? null : s.getStatus().getPhase());
     String restoredDigest = redis.cli("DEBUG", "DIGEST");
-    System.out.printf("  %s: %s%n  Redis holds %s keys again, digest %s: %s%n", restore.getStatus().getPhase(),
-        restore.getStatus().getMessage(), redis.cli("DBSIZE"), restoredDigest,
-        restoredDigest.equals(digest) ? "the same data as before the backup" : "NOT the data that was backed up");
+    System.out.printf(
+        "  %s: %s%n  Redis holds %s keys again, digest %s: %s%n",
+        restore.getStatus().getPhase(),
+        restore.getStatus().getMessage(),
+        redis.cli("DBSIZE"),
+        restoredDigest,
+        restoredDigest.equals(digest)
+            ? "the same data as before the backup"
+            : "NOT the data that was backed up");
 
     step("kubectl get keepsake -n %s", NAMESPACE);
     System.out.println(indent(kubectl(controlPlane, "get", "keepsake", "-n", NAMESPACE)));
     step("kubectl keepsake status %s -n %s", RedisScenario.CONFIGURATION, NAMESPACE);
-    System.out.println(indent(plugin(controlPlane, "status", RedisScenario.CONFIGURATION, "-n", NAMESPACE)));
-    step("kubectl keepsake snapshots %s -n %s (restic snapshots shows the same)", RedisScenario.REPOSITORY, NAMESPACE);
-    System.out.println(indent(plugin(controlPlane, "snapshots", RedisScenario.REPOSITORY, "-n", NAMESPACE)));
+    System.out.println(
+        indent(plugin(controlPlane, "status", RedisScenario.CONFIGURATION, "-n", NAMESPACE)));
+    step(
+        "kubectl keepsake snapshots %s -n %s (restic snapshots shows the same)",
+        RedisScenario.REPOSITORY, NAMESPACE);
+    System.out.println(
+        indent(plugin(controlPlane, "snapshots", RedisScenario.REPOSITORY, "-n", NAMESPACE)));
     step("What the Jobs pushed to the Pushgateway (%s/metrics)", pushgateway.url());
-    System.out.println(indent(pushgateway.metrics().lines()
-        .filter(l -> l.startsWith("keepsake_") && l.contains("namespace=\"" + NAMESPACE + "\"")).reduce("", (a, b) -> a + b + "\n")));
+    System.out.println(
+        indent(
+            pushgateway
+                .metrics()
+                .lines()
+                .filter(
+                    l -> l.startsWith("keepsake_") && l.contains("namespace=\"" + NAMESPACE + "\""))
+                .reduce("", (a, b) -> a + b + "\n")));
 
-    System.out.printf("""
+    System.out.printf(
+        """
 
         Keepsake runs locally: API server %s, operator health on 127.0.0.1:%d, Pushgateway %s.
         Point kubectl and the kubectl keepsake plugin at it and look around, or apply your own manifests:
@@ -146,20 +200,58 @@ public final class LocalControlPlaneMain {
           EOF
 
         %s Press Ctrl-C to stop; every process stops with it.
-        """, controlPlane.serverUrl(), operator.healthPort(), pushgateway.url(), controlPlane.kubeconfig(),
-        LocalTools.kubectl().getParent(), Project.root().resolve("cli/bin"), NAMESPACE, RedisScenario.CONFIGURATION, NAMESPACE,
-        RedisScenario.REPOSITORY, NAMESPACE, RedisScenario.CONFIGURATION, NAMESPACE, NAMESPACE, NAMESPACE, NAMESPACE,
-        NAMESPACE, NAMESPACE, RedisScenario.CONFIGURATION, realNode
-            ? "Pods run on node " + LocalNode.NODE_NAME + " (kubectl get pods -n " + NAMESPACE + "; kubectl logs ...)."
+        """,
+        controlPlane.serverUrl(),
+        operator.healthPort(),
+        pushgateway.url(),
+        controlPlane.kubeconfig(),
+        LocalTools.kubectl().getParent(),
+        Project.root().resolve("cli/bin"),
+        NAMESPACE,
+        RedisScenario.CONFIGURATION,
+        NAMESPACE,
+        RedisScenario.REPOSITORY,
+        NAMESPACE,
+        RedisScenario.CONFIGURATION,
+        NAMESPACE,
+        NAMESPACE,
+        NAMESPACE,
+        NAMESPACE,
+        NAMESPACE,
+        NAMESPACE,
+        RedisScenario.CONFIGURATION,
+        realNode
+            ? "Pods run on node "
+                + LocalNode.NODE_NAME
+                + " (kubectl get pods -n "
+                + NAMESPACE
+                + "; kubectl logs ...)."
             : "Pod logs are in " + work.resolve("kubelet/pods").resolve(NAMESPACE) + ".");
+    if (flags.contains("--once")) {
+      // For a check of the set-up: the demo's outcome is the exit status, and everything stops.
+      boolean passed =
+          backup.getStatus().getPhase() == dev.keepsake.api.SessionPhase.Succeeded
+              && restore.getStatus().getPhase() == dev.keepsake.api.SessionPhase.Succeeded
+              && restoredDigest.equals(digest);
+      System.out.println(
+          passed ? "--once: the demo passed; stopping." : "--once: the demo FAILED; stopping.");
+      System.exit(passed ? 0 : 1);
+    }
     new CountDownLatch(1).await();
   }
 
-  /** Users, carts, queues, tags and rankings, a tenth of them expiring in a day, as redis-cli --pipe input. */
+  /**
+   * Users, carts, queues, tags and rankings, a tenth of them expiring in a day, as redis-cli --pipe
+   * input.
+   */
   private static byte[] sampleData() {
     StringBuilder commands = new StringBuilder();
     for (int i = 0; i < SAMPLE_KEYS / 5; i++) {
-      resp(commands, "SET", "user:" + i, "{\"name\":\"user " + i + "\",\"plan\":\"" + (i % 3 == 0 ? "pro" : "free") + "\"}");
+      resp(
+          commands,
+          "SET",
+          "user:" + i,
+          "{\"name\":\"user " + i + "\",\"plan\":\"" + (i % 3 == 0 ? "pro" : "free") + "\"}");
       resp(commands, "HSET", "cart:" + i, "item", "sku-" + i, "qty", Integer.toString(1 + i % 4));
       resp(commands, "RPUSH", "queue:" + i, "job-a", "job-b");
       resp(commands, "SADD", "tags:" + i, "red", "blue-" + i % 7);
@@ -174,11 +266,17 @@ public final class LocalControlPlaneMain {
   private static void resp(StringBuilder out, String... args) {
     out.append('*').append(args.length).append("\r\n");
     for (String arg : args) {
-      out.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(arg).append("\r\n");
+      out.append('$')
+          .append(arg.getBytes(StandardCharsets.UTF_8).length)
+          .append("\r\n")
+          .append(arg)
+          .append("\r\n");
     }
   }
 
-  private static <T> T get(io.kubernetes.client.openapi.ApiClient client, ApiKind<?, ?> kind, String name) throws ApiException {
+  private static <T> T get(
+      io.kubernetes.client.openapi.ApiClient client, ApiKind<?, ?> kind, String name)
+      throws ApiException {
     @SuppressWarnings("unchecked")
     T object = (T) kind.api(client).get(NAMESPACE, name).throwsApiException().getObject();
     return object;
@@ -189,7 +287,8 @@ public final class LocalControlPlaneMain {
     T get() throws ApiException;
   }
 
-  private static <T> T awaitFinished(Read<T> read, java.util.function.Function<T, SessionPhase> phase) throws Exception {
+  private static <T> T awaitFinished(
+      Read<T> read, java.util.function.Function<T, SessionPhase> phase) throws Exception {
     Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
     while (Instant.now().isBefore(deadline)) {
       T object = read.get();
@@ -204,7 +303,9 @@ public final class LocalControlPlaneMain {
 
   private static String kubectl(LocalControlPlane controlPlane, String... args) {
     Path kubectl = LocalTools.kubectl();
-    List<String> command = new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", controlPlane.kubeconfig().toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(kubectl.toString(), "--kubeconfig", controlPlane.kubeconfig().toString()));
     command.addAll(List.of(args));
     return output(new ProcessBuilder(command));
   }
@@ -212,9 +313,14 @@ public final class LocalControlPlaneMain {
   /** What kubectl keepsake prints, run in this JVM with the control plane's kubeconfig. */
   private static String plugin(LocalControlPlane controlPlane, String... args) {
     java.io.StringWriter out = new java.io.StringWriter();
-    dev.keepsake.cli.KubectlKeepsake.run(args, new dev.keepsake.cli.KubectlKeepsake.Terminal(new java.io.PrintWriter(out, true),
-        new java.io.PrintWriter(out, true), false, java.io.InputStream.nullInputStream(),
-        Map.of("KUBECONFIG", controlPlane.kubeconfig().toString())));
+    dev.keepsake.cli.KubectlKeepsake.run(
+        args,
+        new dev.keepsake.cli.KubectlKeepsake.Terminal(
+            new java.io.PrintWriter(out, true),
+            new java.io.PrintWriter(out, true),
+            false,
+            java.io.InputStream.nullInputStream(),
+            Map.of("KUBECONFIG", controlPlane.kubeconfig().toString())));
     return out.toString();
   }
 

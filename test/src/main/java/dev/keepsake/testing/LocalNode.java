@@ -30,10 +30,10 @@ import java.util.function.BooleanSupplier;
  * images (built by {@code test/scripts/build-images.sh} and imported into containerd).
  *
  * <p>Addresses stay on the machine: the node's address is a /32 on {@code lo}, pods have routes to
- * the node and the service range only, CoreDNS answers only for the cluster's zones, and
- * {@code test/scripts/local-node.sh} drops forwarding between the pod bridge and any other
- * interface. That script also removes everything the node leaves behind, on {@link #close()} and,
- * through a guard process, after the owning JVM was killed.
+ * the node and the service range only, CoreDNS answers only for the cluster's zones, and {@code
+ * test/scripts/local-node.sh} drops forwarding between the pod bridge and any other interface. That
+ * script also removes everything the node leaves behind, on {@link #close()} and, through a guard
+ * process, after the owning JVM was killed.
  */
 public final class LocalNode implements AutoCloseable {
   public static final String NODE_IP = "10.231.0.1";
@@ -41,13 +41,28 @@ public final class LocalNode implements AutoCloseable {
   public static final String POD_CIDR = "10.232.0.0/24";
   static final String CLUSTER_DOMAIN = "cluster.local";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
-  /** What the real-node tests run: the operator, every addon's runner and the servers they back up. */
-  public static final List<String> TEST_IMAGES = List.of(
-      "keepsake/pause", "keepsake/operator", "keepsake/runner", "keepsake/redis-7", "keepsake/postgres-15",
-      "keepsake/mariadb-10", "keepsake-test/redis-server", "keepsake-test/postgres-server", "keepsake-test/mariadb-server");
-  /** What the demo runs: the Redis addon and a Redis server (the operator runs in the demo's JVM). */
-  public static final List<String> DEMO_IMAGES = List.of(
-      "keepsake/pause", "keepsake/runner", "keepsake/redis-7", "keepsake-test/redis-server");
+
+  /**
+   * What the real-node tests run: the operator, every addon's runner and the servers they back up.
+   */
+  public static final List<String> TEST_IMAGES =
+      List.of(
+          "keepsake/pause",
+          "keepsake/operator",
+          "keepsake/runner",
+          "keepsake/redis-7",
+          "keepsake/postgres-15",
+          "keepsake/mariadb-10",
+          "keepsake-test/redis-server",
+          "keepsake-test/postgres-server",
+          "keepsake-test/mariadb-server");
+
+  /**
+   * What the demo runs: the Redis addon and a Redis server (the operator runs in the demo's JVM).
+   */
+  public static final List<String> DEMO_IMAGES =
+      List.of(
+          "keepsake/pause", "keepsake/runner", "keepsake/redis-7", "keepsake-test/redis-server");
 
   private final Path stateDir;
   private final List<String> images;
@@ -87,14 +102,16 @@ public final class LocalNode implements AutoCloseable {
   }
 
   /** Starts containerd, imports the images, then the kubelet, kube-proxy and CoreDNS. */
-  void start(LocalControlPlane controlPlane, ControlPlaneBinaries binaries, Certificates certificates) {
+  void start(
+      LocalControlPlane controlPlane, ControlPlaneBinaries binaries, Certificates certificates) {
     Instant started = Instant.now();
     Path pki = LocalControlPlane.mkdirs(stateDir.resolve("pki"));
     copy(binaries.kubeProxy(), stateDir.resolve("kube-proxy"));
     startContainerd();
     importImages();
 
-    Certificates.Issued serving = certificates.server(pki, "kubelet", List.of(NODE_NAME), List.of(NODE_IP));
+    Certificates.Issued serving =
+        certificates.server(pki, "kubelet", List.of(NODE_NAME), List.of(NODE_IP));
     Path kubeletKubeconfig = controlPlane.kubeconfigFor("system:node:" + NODE_NAME, "system:nodes");
     Path resolvConf = LocalControlPlane.write(stateDir.resolve("resolv.conf"), "");
     Path kubeletConfig =
@@ -132,8 +149,15 @@ public final class LocalNode implements AutoCloseable {
             localStorageCapacityIsolation: true
             """
                 .formatted(
-                    NODE_IP, Ports.free(), Ports.free(), certificates.authority().certFile(), serving.certFile(),
-                    serving.keyFile(), LocalControlPlane.mkdirs(stateDir.resolve("pod-logs")), resolvConf, CLUSTER_DOMAIN,
+                    NODE_IP,
+                    Ports.free(),
+                    Ports.free(),
+                    certificates.authority().certFile(),
+                    serving.certFile(),
+                    serving.keyFile(),
+                    LocalControlPlane.mkdirs(stateDir.resolve("pod-logs")),
+                    resolvConf,
+                    CLUSTER_DOMAIN,
                     containerdSocket()));
     SupervisedProcess kubelet =
         launch(
@@ -165,7 +189,10 @@ public final class LocalNode implements AutoCloseable {
                 "--conntrack-max-per-core=0",
                 "--v=1"));
     // Healthy once it has written the rules for what it saw.
-    awaitUp(proxy, "kube-proxy /healthz", () -> LocalControlPlane.httpOk("http://" + NODE_IP + ":" + proxyHealthPort + "/healthz"));
+    awaitUp(
+        proxy,
+        "kube-proxy /healthz",
+        () -> LocalControlPlane.httpOk("http://" + NODE_IP + ":" + proxyHealthPort + "/healthz"));
 
     allowCoreDnsToRead(controlPlane);
     Path dnsKubeconfig = controlPlane.kubeconfigFor("keepsake-coredns", null);
@@ -188,11 +215,20 @@ public final class LocalNode implements AutoCloseable {
             }
             """
                 .formatted(CLUSTER_DOMAIN, NODE_IP, Ports.free(), readyPort, dnsKubeconfig));
-    SupervisedProcess dns = launch("coredns", binaries.coredns(), List.of("-conf", corefile.toString()));
-    awaitUp(dns, "CoreDNS ready", () -> LocalControlPlane.httpOk("http://" + NODE_IP + ":" + readyPort + "/ready"));
+    SupervisedProcess dns =
+        launch("coredns", binaries.coredns(), List.of("-conf", corefile.toString()));
+    awaitUp(
+        dns,
+        "CoreDNS ready",
+        () -> LocalControlPlane.httpOk("http://" + NODE_IP + ":" + readyPort + "/ready"));
     System.err.printf(
-        Locale.ROOT, "[node] %s up at %s in %.1f s (pods in %s, state in %s)%n", NODE_NAME, NODE_IP,
-        Duration.between(started, Instant.now()).toMillis() / 1000.0, POD_CIDR, stateDir);
+        Locale.ROOT,
+        "[node] %s up at %s in %.1f s (pods in %s, state in %s)%n",
+        NODE_NAME,
+        NODE_IP,
+        Duration.between(started, Instant.now()).toMillis() / 1000.0,
+        POD_CIDR,
+        stateDir);
   }
 
   private void startContainerd() {
@@ -228,9 +264,11 @@ public final class LocalNode implements AutoCloseable {
             """
                 .formatted(stateDir, containerdSocket(), Project.version()));
     LocalControlPlane.mkdirs(stateDir.resolve("cni"));
-    for (String registry : List.of("docker.io", "registry-1.docker.io", "quay.io", "ghcr.io", "registry.k8s.io")) {
+    for (String registry :
+        List.of("docker.io", "registry-1.docker.io", "quay.io", "ghcr.io", "registry.k8s.io")) {
       LocalControlPlane.mkdirs(stateDir.resolve("registries").resolve(registry));
-      LocalControlPlane.write(stateDir.resolve("registries").resolve(registry).resolve("hosts.toml"),
+      LocalControlPlane.write(
+          stateDir.resolve("registries").resolve(registry).resolve("hosts.toml"),
           "server = \"http://127.0.0.1:9\"\n\n[host.\"http://127.0.0.1:9\"]\n  capabilities = [\"pull\", \"resolve\"]\n");
     }
     LocalControlPlane.write(
@@ -256,8 +294,14 @@ public final class LocalNode implements AutoCloseable {
         """
             .formatted(stateDir, POD_CIDR, NODE_IP, LocalControlPlane.SERVICE_CIDR));
     SupervisedProcess containerd =
-        launch("containerd", LocalTools.find("containerd").orElseThrow(), List.of("--config", config.toString()));
-    awaitUp(containerd, "containerd", () -> Files.exists(containerdSocket()) && run(concat(ctrCommand(), "version")) == 0);
+        launch(
+            "containerd",
+            LocalTools.find("containerd").orElseThrow(),
+            List.of("--config", config.toString()));
+    awaitUp(
+        containerd,
+        "containerd",
+        () -> Files.exists(containerdSocket()) && run(concat(ctrCommand(), "version")) == 0);
   }
 
   private void importImages() {
@@ -278,28 +322,48 @@ public final class LocalNode implements AutoCloseable {
       runOrFail(command, "importing " + archive);
     }
     System.err.printf(
-        Locale.ROOT, "[node] %d images built and imported in %.1f s%n", archives.size(),
+        Locale.ROOT,
+        "[node] %d images built and imported in %.1f s%n",
+        archives.size(),
         Duration.between(started, Instant.now()).toMillis() / 1000.0);
   }
 
   private static void allowCoreDnsToRead(LocalControlPlane controlPlane) {
     RbacAuthorizationV1Api rbac = new RbacAuthorizationV1Api(controlPlane.client());
     try {
-      rbac.createClusterRole(new V1ClusterRole()
-          .metadata(new V1ObjectMeta().name("keepsake-coredns"))
-          .rules(List.of(
-              new V1PolicyRule().apiGroups(List.of("")).resources(List.of("endpoints", "services", "pods", "namespaces"))
-                  .verbs(List.of("get", "list", "watch")),
-              new V1PolicyRule().apiGroups(List.of("discovery.k8s.io")).resources(List.of("endpointslices"))
-                  .verbs(List.of("get", "list", "watch"))))).execute();
-      rbac.createClusterRoleBinding(new V1ClusterRoleBinding()
-          .metadata(new V1ObjectMeta().name("keepsake-coredns"))
-          .roleRef(new V1RoleRef().apiGroup("rbac.authorization.k8s.io").kind("ClusterRole").name("keepsake-coredns"))
-          .subjects(List.of(new RbacV1Subject().apiGroup("rbac.authorization.k8s.io").kind("User").name("keepsake-coredns"))))
+      rbac.createClusterRole(
+              new V1ClusterRole()
+                  .metadata(new V1ObjectMeta().name("keepsake-coredns"))
+                  .rules(
+                      List.of(
+                          new V1PolicyRule()
+                              .apiGroups(List.of(""))
+                              .resources(List.of("endpoints", "services", "pods", "namespaces"))
+                              .verbs(List.of("get", "list", "watch")),
+                          new V1PolicyRule()
+                              .apiGroups(List.of("discovery.k8s.io"))
+                              .resources(List.of("endpointslices"))
+                              .verbs(List.of("get", "list", "watch")))))
+          .execute();
+      rbac.createClusterRoleBinding(
+              new V1ClusterRoleBinding()
+                  .metadata(new V1ObjectMeta().name("keepsake-coredns"))
+                  .roleRef(
+                      new V1RoleRef()
+                          .apiGroup("rbac.authorization.k8s.io")
+                          .kind("ClusterRole")
+                          .name("keepsake-coredns"))
+                  .subjects(
+                      List.of(
+                          new RbacV1Subject()
+                              .apiGroup("rbac.authorization.k8s.io")
+                              .kind("User")
+                              .name("keepsake-coredns"))))
           .execute();
     } catch (ApiException e) {
       if (e.getCode() != 409) {
-        throw new IllegalStateException("cannot grant CoreDNS read access: " + e.getResponseBody(), e);
+        throw new IllegalStateException(
+            "cannot grant CoreDNS read access: " + e.getResponseBody(), e);
       }
     }
   }
@@ -307,8 +371,10 @@ public final class LocalNode implements AutoCloseable {
   private static boolean nodeReady(LocalControlPlane controlPlane) {
     try {
       V1Node node = new CoreV1Api(controlPlane.client()).readNode(NODE_NAME).execute();
-      return node.getStatus() != null && node.getStatus().getConditions() != null
-          && node.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+      return node.getStatus() != null
+          && node.getStatus().getConditions() != null
+          && node.getStatus().getConditions().stream()
+              .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     } catch (ApiException notYet) {
       return false;
     }
@@ -322,7 +388,9 @@ public final class LocalNode implements AutoCloseable {
    */
   public void killContainer(String containerId) {
     String id = containerId.substring(containerId.indexOf("://") + 3);
-    runOrFail(concat(ctrCommand(), "tasks", "kill", "--signal", "SIGKILL", "--all", id), "killing container " + id);
+    runOrFail(
+        concat(ctrCommand(), "tasks", "kill", "--signal", "SIGKILL", "--all", id),
+        "killing container " + id);
   }
 
   Path containerdSocket() {
@@ -378,11 +446,19 @@ public final class LocalNode implements AutoCloseable {
         "jvm=\"$1\"; script=\"$2\"; state=\"$3\"; "
             + "while kill -0 \"$jvm\" 2>/dev/null; do sleep 1; done; sleep 6; bash \"$script\" down \"$state\"";
     try {
-      guard = new ProcessBuilder("setsid", "bash", "-c", watch, "keepsake-node-guard",
-              Long.toString(ProcessHandle.current().pid()), script().toString(), stateDir.toString())
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .start();
+      guard =
+          new ProcessBuilder(
+                  "setsid",
+                  "bash",
+                  "-c",
+                  watch,
+                  "keepsake-node-guard",
+                  Long.toString(ProcessHandle.current().pid()),
+                  script().toString(),
+                  stateDir.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the node's teardown guard", e);
     }
@@ -401,15 +477,21 @@ public final class LocalNode implements AutoCloseable {
     try {
       if (Files.exists(marker)) {
         String[] owner = Files.readString(marker).trim().split(" ", 2);
-        boolean alive = ProcessHandle.of(Long.parseLong(owner[0])).map(ProcessHandle::isAlive).orElse(false);
+        boolean alive =
+            ProcessHandle.of(Long.parseLong(owner[0])).map(ProcessHandle::isAlive).orElse(false);
         if (alive) {
-          throw new IllegalStateException("another real node runs on this machine, owned by pid " + owner[0]
-              + " (state in " + owner[1] + "); only one can run at a time");
+          throw new IllegalStateException(
+              "another real node runs on this machine, owned by pid "
+                  + owner[0]
+                  + " (state in "
+                  + owner[1]
+                  + "); only one can run at a time");
         }
         run(List.of("bash", script().toString(), "down", owner[1]));
       }
     } catch (IOException | NumberFormatException | ArrayIndexOutOfBoundsException unreadable) {
-      System.err.println("[node] ignoring an unreadable owner marker " + marker + ": " + unreadable.getMessage());
+      System.err.println(
+          "[node] ignoring an unreadable owner marker " + marker + ": " + unreadable.getMessage());
     }
   }
 
@@ -418,7 +500,9 @@ public final class LocalNode implements AutoCloseable {
     if (action.equals("up")) {
       LocalControlPlane.write(marker, ProcessHandle.current().pid() + " " + stateDir);
     }
-    runOrFail(List.of("bash", script().toString(), action, stateDir.toString()), "local-node.sh " + action);
+    runOrFail(
+        List.of("bash", script().toString(), action, stateDir.toString()),
+        "local-node.sh " + action);
     if (action.equals("down")) {
       try {
         Files.deleteIfExists(marker);
@@ -433,7 +517,8 @@ public final class LocalNode implements AutoCloseable {
   }
 
   private SupervisedProcess launch(String name, Path binary, List<String> args) {
-    SupervisedProcess process = SupervisedProcess.start(name, binary, args, Map.of(), stateDir.resolve(name + ".log"));
+    SupervisedProcess process =
+        SupervisedProcess.start(name, binary, args, Map.of(), stateDir.resolve(name + ".log"));
     processes.add(process);
     return process;
   }
@@ -442,12 +527,23 @@ public final class LocalNode implements AutoCloseable {
     Instant deadline = Instant.now().plus(START_TIMEOUT);
     while (!ready.getAsBoolean()) {
       if (!process.isAlive()) {
-        throw new IllegalStateException(process.name() + " exited while starting; last lines of "
-            + process.logFile() + ":\n" + process.logTail(30));
+        throw new IllegalStateException(
+            process.name()
+                + " exited while starting; last lines of "
+                + process.logFile()
+                + ":\n"
+                + process.logTail(30));
       }
       if (Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException("timed out after " + START_TIMEOUT.toSeconds() + " s waiting for " + what
-            + "; last lines of " + process.logFile() + ":\n" + process.logTail(30));
+        throw new IllegalStateException(
+            "timed out after "
+                + START_TIMEOUT.toSeconds()
+                + " s waiting for "
+                + what
+                + "; last lines of "
+                + process.logFile()
+                + ":\n"
+                + process.logTail(30));
       }
       sleep(200);
     }
@@ -455,7 +551,11 @@ public final class LocalNode implements AutoCloseable {
 
   private static int run(List<String> command) {
     try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       return process.waitFor(60, TimeUnit.SECONDS) ? process.exitValue() : -1;
     } catch (IOException e) {
       return -1;
@@ -470,7 +570,8 @@ public final class LocalNode implements AutoCloseable {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (process.waitFor() != 0) {
-        throw new IllegalStateException(what + " failed with exit code " + process.exitValue() + ":\n" + tail(output, 40));
+        throw new IllegalStateException(
+            what + " failed with exit code " + process.exitValue() + ":\n" + tail(output, 40));
       }
       output.lines().filter(line -> line.startsWith("[")).forEach(System.err::println);
     } catch (IOException e) {
@@ -483,7 +584,8 @@ public final class LocalNode implements AutoCloseable {
 
   private static String output(List<String> command) {
     try {
-      Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      Process process =
+          new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       process.waitFor();
       return output;
@@ -511,7 +613,11 @@ public final class LocalNode implements AutoCloseable {
 
   private static void copy(Path from, Path to) {
     try {
-      Files.copy(from, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+      Files.copy(
+          from,
+          to,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * The commands that stand for the catalog images' contents in a local pod: the keepsake runner from
- * this build and redis-dump-go from the per-user cache; restic and the database clients come from PATH.
+ * this build and redis-dump-go from the per-user cache; restic and the database clients come from
+ * PATH.
  */
 public final class LocalTools {
   private LocalTools() {}
@@ -36,11 +37,15 @@ public final class LocalTools {
     return built("test/scripts/build-helm.sh");
   }
 
-  /** Runs a build script that prints the path of what it built (from its cache when it is there). */
+  /**
+   * Runs a build script that prints the path of what it built (from its cache when it is there).
+   */
   private static Path built(String script) {
     try {
-      Process build = new ProcessBuilder("bash", Project.root().resolve(script).toString())
-          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      Process build =
+          new ProcessBuilder("bash", Project.root().resolve(script).toString())
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
       String path = new String(build.getInputStream().readAllBytes()).trim();
       if (build.waitFor() != 0 || path.isEmpty()) {
         throw new IllegalStateException(script + " failed");
@@ -56,8 +61,11 @@ public final class LocalTools {
 
   /** Settings every local pod's runner gets: a small heap, like the image's launcher. */
   public static Map<String, String> runnerEnvironment() {
-    return Map.of("KEEPSAKE_JAVA_OPTS", "-XX:+UseSerialGC -Xmx128m -XX:TieredStopAtLevel=1 -Xss512k",
-        "JAVA_HOME", System.getProperty("java.home"));
+    return Map.of(
+        "KEEPSAKE_JAVA_OPTS",
+        "-XX:+UseSerialGC -Xmx128m -XX:TieredStopAtLevel=1 -Xss512k",
+        "JAVA_HOME",
+        System.getProperty("java.home"));
   }
 
   private static void link(Path link, Path target) throws IOException {
@@ -65,7 +73,9 @@ public final class LocalTools {
     Files.createSymbolicLink(link, target);
   }
 
-  /** kubectl of the control plane's version, built with it by test/scripts/build-control-plane.sh. */
+  /**
+   * kubectl of the control plane's version, built with it by test/scripts/build-control-plane.sh.
+   */
   public static Path kubectl() {
     return ControlPlaneBinaries.locate().kubectl();
   }
@@ -74,7 +84,8 @@ public final class LocalTools {
   public static java.util.Optional<Path> find(String program) {
     return java.util.stream.Stream.concat(
             java.util.stream.Stream.of(System.getenv("PATH").split(":")),
-            java.util.stream.Stream.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"))
+            java.util.stream.Stream.of(
+                "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"))
         .map(dir -> Path.of(dir, program))
         .filter(Files::isExecutable)
         .findFirst();

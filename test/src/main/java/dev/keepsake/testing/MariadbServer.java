@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** A real MariaDB server (Debian's) on loopback, with an administrator who logs in by password over TCP. */
+/**
+ * A real MariaDB server (Debian's) on loopback, with an administrator who logs in by password over
+ * TCP.
+ */
 public final class MariadbServer implements AutoCloseable {
   private final SupervisedProcess process;
   private final Path folder;
@@ -21,7 +24,8 @@ public final class MariadbServer implements AutoCloseable {
   private final String user;
   private final String password;
 
-  private MariadbServer(SupervisedProcess process, Path folder, String host, int port, String user, String password) {
+  private MariadbServer(
+      SupervisedProcess process, Path folder, String host, int port, String user, String password) {
     this.process = process;
     this.folder = folder;
     this.host = host;
@@ -38,20 +42,41 @@ public final class MariadbServer implements AutoCloseable {
   public static MariadbServer start(String user, String password) {
     Path server = Path.of("/usr/sbin/mariadbd");
     if (!Files.isExecutable(server)) {
-      throw new IllegalStateException("MariaDB is not installed: apt-get install mariadb-server mariadb-client "
-          + "(test/scripts/install-prerequisites.sh does)");
+      throw new IllegalStateException(
+          "MariaDB is not installed: apt-get install mariadb-server mariadb-client "
+              + "(test/scripts/install-prerequisites.sh does)");
     }
     try {
       Path folder = Files.createTempDirectory("keepsake-mariadb-");
       String osUser = System.getProperty("user.name");
-      run(List.of("mariadb-install-db", "--no-defaults", "--datadir=" + folder.resolve("data"), "--user=" + osUser,
-          "--auth-root-authentication-method=normal", "--skip-test-db"), null);
+      run(
+          List.of(
+              "mariadb-install-db",
+              "--no-defaults",
+              "--datadir=" + folder.resolve("data"),
+              "--user=" + osUser,
+              "--auth-root-authentication-method=normal",
+              "--skip-test-db"),
+          null);
       int port = Ports.free();
       Path socket = folder.resolve("mariadb.sock");
-      SupervisedProcess process = SupervisedProcess.start("mariadb", server, List.of("--no-defaults",
-          "--datadir=" + folder.resolve("data"), "--port=" + port, "--bind-address=127.0.0.1", "--socket=" + socket,
-          "--user=" + osUser, "--skip-name-resolve", "--innodb-flush-log-at-trx-commit=0", "--innodb-buffer-pool-size=256M",
-          "--event-scheduler=OFF"), Map.of(), folder.resolve("mariadb.log"));
+      SupervisedProcess process =
+          SupervisedProcess.start(
+              "mariadb",
+              server,
+              List.of(
+                  "--no-defaults",
+                  "--datadir=" + folder.resolve("data"),
+                  "--port=" + port,
+                  "--bind-address=127.0.0.1",
+                  "--socket=" + socket,
+                  "--user=" + osUser,
+                  "--skip-name-resolve",
+                  "--innodb-flush-log-at-trx-commit=0",
+                  "--innodb-buffer-pool-size=256M",
+                  "--event-scheduler=OFF"),
+              Map.of(),
+              folder.resolve("mariadb.log"));
       Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
       while (!Files.exists(socket)) {
         if (!process.isAlive() || Instant.now().isAfter(deadline)) {
@@ -61,9 +86,21 @@ public final class MariadbServer implements AutoCloseable {
         Ports.pause();
       }
       String escaped = password.replace("\\", "\\\\").replace("'", "\\'");
-      run(List.of("mariadb", "--no-defaults", "--socket=" + socket, "-uroot", "-e",
-          "CREATE USER '" + user + "'@'127.0.0.1' IDENTIFIED BY '" + escaped + "'; GRANT ALL ON *.* TO '" + user
-              + "'@'127.0.0.1' WITH GRANT OPTION;"), null);
+      run(
+          List.of(
+              "mariadb",
+              "--no-defaults",
+              "--socket=" + socket,
+              "-uroot",
+              "-e",
+              "CREATE USER '"
+                  + user
+                  + "'@'127.0.0.1' IDENTIFIED BY '"
+                  + escaped
+                  + "'; GRANT ALL ON *.* TO '"
+                  + user
+                  + "'@'127.0.0.1' WITH GRANT OPTION;"),
+          null);
       return new MariadbServer(process, folder, "127.0.0.1", port, user, password);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -90,10 +127,21 @@ public final class MariadbServer implements AutoCloseable {
     return "mysql://" + host + ":" + port;
   }
 
-  /** Runs SQL over TCP as the administrator; returns the rows tab-separated, without column names. */
+  /**
+   * Runs SQL over TCP as the administrator; returns the rows tab-separated, without column names.
+   */
   public String sql(String... statements) {
-    List<String> command = new ArrayList<>(List.of("mariadb", "--no-defaults", "--host=" + host, "--port=" + port,
-        "--user=" + user, "--batch", "--skip-column-names", "--raw"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "mariadb",
+                "--no-defaults",
+                "--host=" + host,
+                "--port=" + port,
+                "--user=" + user,
+                "--batch",
+                "--skip-column-names",
+                "--raw"));
     command.addAll(List.of("-e", String.join(";\n", statements)));
     return run(command, password).trim();
   }

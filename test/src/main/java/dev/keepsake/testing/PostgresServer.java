@@ -3,7 +3,6 @@ package dev.keepsake.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +25,8 @@ public final class PostgresServer implements AutoCloseable {
   private final String user;
   private final String password;
 
-  private PostgresServer(SupervisedProcess process, Path folder, String host, int port, String user, String password) {
+  private PostgresServer(
+      SupervisedProcess process, Path folder, String host, int port, String user, String password) {
     this.process = process;
     this.folder = folder;
     this.host = host;
@@ -37,12 +37,16 @@ public final class PostgresServer implements AutoCloseable {
 
   static Path binaries() {
     try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
-      return versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("postgres")))
+      return versions
+          .map(v -> v.resolve("bin"))
+          .filter(b -> Files.isExecutable(b.resolve("postgres")))
           .max(Comparator.comparing(b -> Integer.parseInt(b.getParent().getFileName().toString())))
           .orElseThrow();
     } catch (IOException | RuntimeException e) {
-      throw new IllegalStateException("PostgreSQL is not installed: apt-get install postgresql "
-          + "(test/scripts/install-prerequisites.sh does)", e);
+      throw new IllegalStateException(
+          "PostgreSQL is not installed: apt-get install postgresql "
+              + "(test/scripts/install-prerequisites.sh does)",
+          e);
     }
   }
 
@@ -54,7 +58,8 @@ public final class PostgresServer implements AutoCloseable {
   private static List<String> asServerUser(Path binary, List<String> args) {
     List<String> command = new ArrayList<>();
     if (root()) {
-      command.addAll(List.of("/usr/bin/setpriv", "--reuid=postgres", "--regid=postgres", "--clear-groups"));
+      command.addAll(
+          List.of("/usr/bin/setpriv", "--reuid=postgres", "--regid=postgres", "--clear-groups"));
     }
     command.add(binary.toString());
     command.addAll(args);
@@ -80,15 +85,49 @@ public final class PostgresServer implements AutoCloseable {
       if (root()) {
         run(List.of("chown", "-R", "postgres:postgres", folder.toString()));
       }
-      run(asServerUser(bin.resolve("initdb"), List.of("-D", folder.resolve("data").toString(), "-U", user,
-          "--pwfile=" + passwordFile, "-A", "scram-sha-256", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8")));
+      run(
+          asServerUser(
+              bin.resolve("initdb"),
+              List.of(
+                  "-D",
+                  folder.resolve("data").toString(),
+                  "-U",
+                  user,
+                  "--pwfile=" + passwordFile,
+                  "-A",
+                  "scram-sha-256",
+                  "--no-sync",
+                  "-E",
+                  "UTF8",
+                  "--locale=C.UTF-8")));
       int port = Ports.free();
-      List<String> command = asServerUser(bin.resolve("postgres"), List.of("-D", folder.resolve("data").toString(),
-          "-p", Integer.toString(port), "-k", folder.toString(), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
-          "-c", "max_wal_size=2GB", "-c", "shared_buffers=256MB"));
-      SupervisedProcess process = SupervisedProcess.start("postgres", Path.of(command.get(0)), command.subList(1, command.size()),
-          Map.of(), Files.createTempFile("keepsake-postgres-", ".log"));
-      PostgresServer server = new PostgresServer(process, folder, "127.0.0.1", port, user, password);
+      List<String> command =
+          asServerUser(
+              bin.resolve("postgres"),
+              List.of(
+                  "-D",
+                  folder.resolve("data").toString(),
+                  "-p",
+                  Integer.toString(port),
+                  "-k",
+                  folder.toString(),
+                  "-c",
+                  "listen_addresses=127.0.0.1",
+                  "-c",
+                  "fsync=off",
+                  "-c",
+                  "max_wal_size=2GB",
+                  "-c",
+                  "shared_buffers=256MB"));
+      SupervisedProcess process =
+          SupervisedProcess.start(
+              "postgres",
+              Path.of(command.get(0)),
+              command.subList(1, command.size()),
+              Map.of(),
+              Files.createTempFile("keepsake-postgres-", ".log"));
+      PostgresServer server =
+          new PostgresServer(process, folder, "127.0.0.1", port, user, password);
       Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
       while (!server.accepting()) {
         if (!process.isAlive() || Instant.now().isAfter(deadline)) {
@@ -132,8 +171,24 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   private ProcessBuilder psqlBuilder(String database, String... sql) {
-    List<String> command = new ArrayList<>(List.of(binaries().resolve("psql").toString(), "-h", host, "-p",
-        Integer.toString(port), "-U", user, "-d", database, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                binaries().resolve("psql").toString(),
+                "-h",
+                host,
+                "-p",
+                Integer.toString(port),
+                "-U",
+                user,
+                "-d",
+                database,
+                "-X",
+                "-q",
+                "-A",
+                "-t",
+                "-v",
+                "ON_ERROR_STOP=1"));
     for (String statement : sql) {
       command.addAll(List.of("-c", statement));
     }
@@ -144,7 +199,11 @@ public final class PostgresServer implements AutoCloseable {
 
   private int psqlExit(String database, String sql) {
     try {
-      Process process = psqlBuilder(database, sql).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process process =
+          psqlBuilder(database, sql)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       return process.waitFor();
     } catch (IOException e) {
       return -1;
@@ -154,7 +213,10 @@ public final class PostgresServer implements AutoCloseable {
     }
   }
 
-  /** Runs SQL statements and returns what they print (unaligned, tuples only); fails on the first error. */
+  /**
+   * Runs SQL statements and returns what they print (unaligned, tuples only); fails on the first
+   * error.
+   */
   public String sql(String database, String... statements) {
     ProcessBuilder builder = psqlBuilder(database, statements);
     return Processes.output(builder.command(), Map.of("PGPASSWORD", password));

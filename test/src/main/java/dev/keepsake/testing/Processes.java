@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
-/** Short commands the harness runs to set servers up: their output, or an exception that shows it. */
+/**
+ * Short commands the harness runs to set servers up: their output, or an exception that shows it.
+ */
 final class Processes {
   private Processes() {}
 
@@ -24,7 +26,8 @@ final class Processes {
       try (var stdin = process.getOutputStream()) {
         stdin.write(input);
       }
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      String output =
+          new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       if (process.waitFor() != 0) {
         throw new IllegalStateException(command.get(0) + " failed: " + output);
       }

@@ -3,7 +3,10 @@ package dev.keepsake.testing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Where the Keepsake source tree is, so tests and the local demo can find crds/, catalog/ and scripts. */
+/**
+ * Where the Keepsake source tree is, so tests and the local demo can find crds/, catalog/ and
+ * scripts.
+ */
 public final class Project {
   private Project() {}
 
@@ -18,7 +21,8 @@ public final class Project {
       }
     }
     throw new IllegalStateException(
-        "cannot find the Keepsake source tree above " + Path.of("").toAbsolutePath()
+        "cannot find the Keepsake source tree above "
+            + Path.of("").toAbsolutePath()
             + "; set -Dkeepsake.projectRoot");
   }
 
@@ -29,7 +33,8 @@ public final class Project {
           .filter(line -> line.startsWith("appVersion:"))
           .map(line -> line.substring("appVersion:".length()).trim().replace("\"", ""))
           .findFirst()
-          .orElseThrow(() -> new IllegalStateException("charts/keepsake/Chart.yaml has no appVersion"));
+          .orElseThrow(
+              () -> new IllegalStateException("charts/keepsake/Chart.yaml has no appVersion"));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

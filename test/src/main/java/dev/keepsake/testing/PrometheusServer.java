@@ -27,12 +27,18 @@ public final class PrometheusServer implements AutoCloseable {
     this.url = url;
   }
 
-  /** @param targets host:port of each endpoint to scrape; their labels are kept (honor_labels), as for a Pushgateway */
+  /**
+   * @param targets host:port of each endpoint to scrape; their labels are kept (honor_labels), as
+   *     for a Pushgateway
+   */
   public static PrometheusServer start(Path dir, List<String> targets) {
     return start(dir, targets, null);
   }
 
-  /** As above, evaluating the alerting rules in {@code rulesYaml} (a Prometheus rule file), or none when null. */
+  /**
+   * As above, evaluating the alerting rules in {@code rulesYaml} (a Prometheus rule file), or none
+   * when null.
+   */
   public static PrometheusServer start(Path dir, List<String> targets, String rulesYaml) {
     try {
       Files.createDirectories(dir);
@@ -42,18 +48,30 @@ public final class PrometheusServer implements AutoCloseable {
         Path file = Files.writeString(dir.resolve("rules.yml"), rulesYaml);
         rules = "rule_files: [\"" + file + "\"]\n";
       }
-      Files.writeString(config, rules + """
+      Files.writeString(
+          config,
+          rules
+              + """
           global: {scrape_interval: 1s, evaluation_interval: 1s}
           scrape_configs:
             - job_name: keepsake
               honor_labels: true
               static_configs:
                 - targets: [%s]
-          """.formatted(String.join(", ", targets.stream().map(t -> "\"" + t + "\"").toList())));
+          """
+                  .formatted(
+                      String.join(", ", targets.stream().map(t -> "\"" + t + "\"").toList())));
       String address = "127.0.0.1:" + Ports.free();
-      SupervisedProcess process = SupervisedProcess.start("prometheus", Path.of("/usr/bin/prometheus"), List.of(
-          "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=" + address),
-          Map.of(), dir.resolve("prometheus.log"));
+      SupervisedProcess process =
+          SupervisedProcess.start(
+              "prometheus",
+              Path.of("/usr/bin/prometheus"),
+              List.of(
+                  "--config.file=" + config,
+                  "--storage.tsdb.path=" + dir.resolve("data"),
+                  "--web.listen-address=" + address),
+              Map.of(),
+              dir.resolve("prometheus.log"));
       PrometheusServer prometheus = new PrometheusServer(process, "http://" + address);
       Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
       while (!prometheus.ready()) {
@@ -71,8 +89,12 @@ public final class PrometheusServer implements AutoCloseable {
 
   private boolean ready() {
     try {
-      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/-/ready")).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+      return HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(url + "/-/ready")).build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
     } catch (IOException e) {
       return false;
     } catch (InterruptedException e) {
@@ -81,12 +103,22 @@ public final class PrometheusServer implements AutoCloseable {
     }
   }
 
-  /** The API's answer to an instant query: {"status": ..., "data": {"resultType": ..., "result": [...]}} or an error. */
+  /**
+   * The API's answer to an instant query: {"status": ..., "data": {"resultType": ..., "result":
+   * [...]}} or an error.
+   */
   public JsonObject query(String promql) {
     try {
-      HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-          URI.create(url + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8))).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create(
+                              url
+                                  + "/api/v1/query?query="
+                                  + URLEncoder.encode(promql, StandardCharsets.UTF_8)))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       return JsonParser.parseString(response.body()).getAsJsonObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -8,16 +8,18 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Gives a test class one control plane with a real node ({@link LocalControlPlane#startWithRealNode()}),
- * started before its first test and torn down after its last, so that the next class may start a
- * node of its own (there is one node address and one pod bridge per machine). Parameters of type LocalControlPlane
- * and ApiClient are injected. Where the machine cannot run a node (not root, containerd missing)
- * the tests are disabled with the reason.
+ * Gives a test class one control plane with a real node ({@link
+ * LocalControlPlane#startWithRealNode()}), started before its first test and torn down after its
+ * last, so that the next class may start a node of its own (there is one node address and one pod
+ * bridge per machine). Parameters of type LocalControlPlane and ApiClient are injected. Where the
+ * machine cannot run a node (not root, containerd missing) the tests are disabled with the reason.
  */
 public final class RealNodeExtension implements ExecutionCondition, ParameterResolver {
-  private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(RealNodeExtension.class);
+  private static final ExtensionContext.Namespace STORE =
+      ExtensionContext.Namespace.create(RealNodeExtension.class);
 
-  private record Shared(LocalControlPlane controlPlane) implements ExtensionContext.Store.CloseableResource {
+  private record Shared(LocalControlPlane controlPlane)
+      implements ExtensionContext.Store.CloseableResource {
     @Override
     public void close() {
       controlPlane.close();
@@ -29,8 +31,10 @@ public final class RealNodeExtension implements ExecutionCondition, ParameterRes
     while (classContext.getTestMethod().isPresent()) {
       classContext = classContext.getParent().orElseThrow();
     }
-    return classContext.getStore(STORE)
-        .getOrComputeIfAbsent(Shared.class, key -> new Shared(LocalControlPlane.startWithRealNode()), Shared.class)
+    return classContext
+        .getStore(STORE)
+        .getOrComputeIfAbsent(
+            Shared.class, key -> new Shared(LocalControlPlane.startWithRealNode()), Shared.class)
         .controlPlane();
   }
 
@@ -51,6 +55,8 @@ public final class RealNodeExtension implements ExecutionCondition, ParameterRes
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
     LocalControlPlane controlPlane = controlPlane(context);
-    return parameter.getParameter().getType() == ApiClient.class ? controlPlane.client() : controlPlane;
+    return parameter.getParameter().getType() == ApiClient.class
+        ? controlPlane.client()
+        : controlPlane;
   }
 }

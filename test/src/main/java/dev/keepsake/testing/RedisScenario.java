@@ -19,8 +19,8 @@ import java.util.Map;
 
 /**
  * A Redis backup set up the way a user would: Secrets, a Repository, an AppBinding to a Redis on
- * loopback, the Redis catalog addon, a BackupConfiguration; then sessions and restores. Shared by the
- * end-to-end tests and the local demo.
+ * loopback, the Redis catalog addon, a BackupConfiguration; then sessions and restores. Shared by
+ * the end-to-end tests and the local demo.
  */
 public final class RedisScenario {
   public static final String CONFIGURATION = "redis-backup";
@@ -48,8 +48,11 @@ public final class RedisScenario {
 
   private void create(JsonObject document) throws ApiException {
     ApiKind<?, ?> kind = ApiKind.byKind(document.get("kind").getAsString());
-    new CustomObjectsApi(client).createNamespacedCustomObject("keepsake.dev", "v1alpha1", namespace, kind.plural(), document)
-        .fieldValidation("Strict").execute();
+    new CustomObjectsApi(client)
+        .createNamespacedCustomObject(
+            "keepsake.dev", "v1alpha1", namespace, kind.plural(), document)
+        .fieldValidation("Strict")
+        .execute();
   }
 
   public static String localRepository(Path folder) {
@@ -63,7 +66,8 @@ public final class RedisScenario {
               mountPath: /repository
               hostPath: {path: "%s"}
           secret: {name: %s}
-        """.formatted(REPOSITORY, folder, REPOSITORY_SECRET);
+        """
+        .formatted(REPOSITORY, folder, REPOSITORY_SECRET);
   }
 
   public static String s3Repository(String endpoint, String bucket) {
@@ -75,24 +79,47 @@ public final class RedisScenario {
           backend:
             s3: {endpoint: "%s", bucket: "%s", prefix: redis, forcePathStyle: true}
           secret: {name: %s}
-        """.formatted(REPOSITORY, endpoint, bucket, REPOSITORY_SECRET);
+        """
+        .formatted(REPOSITORY, endpoint, bucket, REPOSITORY_SECRET);
   }
 
-  /** The Secrets, the Repository, an AppBinding to the Redis and the catalog's Redis Functions and Tasks. */
-  public void setUp(RedisServer redis, String repositoryYaml, Map<String, String> repositoryCredentials) throws ApiException {
-    setUp("redis://" + redis.host() + ":" + redis.port(), redis.password(), repositoryYaml, repositoryCredentials);
+  /**
+   * The Secrets, the Repository, an AppBinding to the Redis and the catalog's Redis Functions and
+   * Tasks.
+   */
+  public void setUp(
+      RedisServer redis, String repositoryYaml, Map<String, String> repositoryCredentials)
+      throws ApiException {
+    setUp(
+        "redis://" + redis.host() + ":" + redis.port(),
+        redis.password(),
+        repositoryYaml,
+        repositoryCredentials);
   }
 
   /** The same for a Redis at any URL, such as a Service's (redis://redis.shop.svc:6379). */
-  public void setUp(String redisUrl, String redisPassword, String repositoryYaml, Map<String, String> repositoryCredentials)
+  public void setUp(
+      String redisUrl,
+      String redisPassword,
+      String repositoryYaml,
+      Map<String, String> repositoryCredentials)
       throws ApiException {
     CoreV1Api core = new CoreV1Api(client);
-    core.createNamespacedSecret(namespace, new V1Secret().metadata(new V1ObjectMeta().name("redis-auth"))
-        .stringData(Map.of("password", redisPassword))).execute();
-    core.createNamespacedSecret(namespace, new V1Secret().metadata(new V1ObjectMeta().name(REPOSITORY_SECRET))
-        .stringData(new LinkedHashMap<>(repositoryCredentials))).execute();
+    core.createNamespacedSecret(
+            namespace,
+            new V1Secret()
+                .metadata(new V1ObjectMeta().name("redis-auth"))
+                .stringData(Map.of("password", redisPassword)))
+        .execute();
+    core.createNamespacedSecret(
+            namespace,
+            new V1Secret()
+                .metadata(new V1ObjectMeta().name(REPOSITORY_SECRET))
+                .stringData(new LinkedHashMap<>(repositoryCredentials)))
+        .execute();
     apply(repositoryYaml);
-    apply("""
+    apply(
+        """
         apiVersion: keepsake.dev/v1alpha1
         kind: AppBinding
         metadata: {name: redis}
@@ -101,7 +128,8 @@ public final class RedisScenario {
           version: "7.0"
           clientConfig: {url: "%s"}
           secret: {name: redis-auth}
-        """.formatted(redisUrl));
+        """
+            .formatted(redisUrl));
     for (JsonObject document : Manifests.read(Project.root().resolve("catalog/redis/addon.yaml"))) {
       create(document);
     }
@@ -111,11 +139,18 @@ public final class RedisScenario {
   public void configure(String schedule, boolean paused) throws ApiException {
     var configurations = ApiKind.BACKUP_CONFIGURATION.api(client);
     if (configurations.get(namespace, CONFIGURATION).getObject() != null) {
-      configurations.patch(namespace, CONFIGURATION, V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-          new V1Patch("{\"spec\":{\"schedule\":\"" + schedule + "\",\"paused\":" + paused + "}}")).throwsApiException();
+      configurations
+          .patch(
+              namespace,
+              CONFIGURATION,
+              V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+              new V1Patch(
+                  "{\"spec\":{\"schedule\":\"" + schedule + "\",\"paused\":" + paused + "}}"))
+          .throwsApiException();
       return;
     }
-    apply("""
+    apply(
+        """
         apiVersion: keepsake.dev/v1alpha1
         kind: BackupConfiguration
         metadata: {name: %s}
@@ -128,12 +163,17 @@ public final class RedisScenario {
           task: {name: redis-backup-7}
           retentionPolicy: {name: last-five, keepLast: 5, prune: true}
           timeout: 10m
-        """.formatted(CONFIGURATION, schedule, paused, REPOSITORY));
+        """
+            .formatted(CONFIGURATION, schedule, paused, REPOSITORY));
   }
 
-  /** Creates the BackupConfiguration on a daily schedule with {@code hooksYaml} as its spec.hooks (YAML flow style). */
+  /**
+   * Creates the BackupConfiguration on a daily schedule with {@code hooksYaml} as its spec.hooks
+   * (YAML flow style).
+   */
   public void configureWithHooks(String hooksYaml) throws ApiException {
-    apply("""
+    apply(
+        """
         apiVersion: keepsake.dev/v1alpha1
         kind: BackupConfiguration
         metadata: {name: %s}
@@ -146,7 +186,8 @@ public final class RedisScenario {
           retentionPolicy: {name: last-five, keepLast: 5, prune: true}
           timeout: 10m
           hooks: %s
-        """.formatted(CONFIGURATION, REPOSITORY, hooksYaml));
+        """
+            .formatted(CONFIGURATION, REPOSITORY, hooksYaml));
   }
 
   /** A manual BackupSession, and the session once it finished (within two minutes). */
@@ -154,36 +195,53 @@ public final class RedisScenario {
     backUpNow(session);
     java.time.Instant deadline = java.time.Instant.now().plus(java.time.Duration.ofMinutes(2));
     while (true) {
-      BackupSession seen = ApiKind.BACKUP_SESSION.api(client).get(namespace, session).throwsApiException().getObject();
-      if (seen.getStatus() != null && seen.getStatus().getPhase() != null && seen.getStatus().getPhase().isFinished()) {
+      BackupSession seen =
+          ApiKind.BACKUP_SESSION
+              .api(client)
+              .get(namespace, session)
+              .throwsApiException()
+              .getObject();
+      if (seen.getStatus() != null
+          && seen.getStatus().getPhase() != null
+          && seen.getStatus().getPhase().isFinished()) {
         return seen;
       }
       if (java.time.Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException("BackupSession " + namespace + "/" + session + " did not finish within 2 minutes");
+        throw new IllegalStateException(
+            "BackupSession " + namespace + "/" + session + " did not finish within 2 minutes");
       }
       Ports.pause();
     }
   }
 
   public BackupSession backUpNow(String session) throws ApiException {
-    apply("""
+    apply(
+        """
         apiVersion: keepsake.dev/v1alpha1
         kind: BackupSession
         metadata: {name: %s}
         spec:
           invoker: {apiGroup: keepsake.dev, kind: BackupConfiguration, name: %s}
           trigger: Manual
-        """.formatted(session, CONFIGURATION));
-    return ApiKind.BACKUP_SESSION.api(client).get(namespace, session).throwsApiException().getObject();
+        """
+            .formatted(session, CONFIGURATION));
+    return ApiKind.BACKUP_SESSION
+        .api(client)
+        .get(namespace, session)
+        .throwsApiException()
+        .getObject();
   }
 
   public RestoreSession restoreLatest(String session) throws ApiException {
     return restoreLatest(session, "{}");
   }
 
-  /** A restore of the newest snapshot with {@code hooksYaml} as its spec.hooks (YAML flow style). */
+  /**
+   * A restore of the newest snapshot with {@code hooksYaml} as its spec.hooks (YAML flow style).
+   */
   public RestoreSession restoreLatest(String session, String hooksYaml) throws ApiException {
-    apply("""
+    apply(
+        """
         apiVersion: keepsake.dev/v1alpha1
         kind: RestoreSession
         metadata: {name: %s}
@@ -194,7 +252,12 @@ public final class RedisScenario {
             ref: {apiGroup: keepsake.dev, kind: AppBinding, name: redis}
           task: {name: redis-restore-7}
           hooks: %s
-        """.formatted(session, REPOSITORY, hooksYaml));
-    return ApiKind.RESTORE_SESSION.api(client).get(namespace, session).throwsApiException().getObject();
+        """
+            .formatted(session, REPOSITORY, hooksYaml));
+    return ApiKind.RESTORE_SESSION
+        .api(client)
+        .get(namespace, session)
+        .throwsApiException()
+        .getObject();
   }
 }

@@ -23,7 +23,8 @@ public final class RedisServer implements AutoCloseable {
     this(process, "127.0.0.1", port, password, tlsAuthority);
   }
 
-  private RedisServer(SupervisedProcess process, String host, int port, String password, Path tlsAuthority) {
+  private RedisServer(
+      SupervisedProcess process, String host, int port, String password, Path tlsAuthority) {
     this.process = process;
     this.host = host;
     this.port = port;
@@ -44,11 +45,13 @@ public final class RedisServer implements AutoCloseable {
    * With {@code certificate}, {@code key} and {@code authority} it listens with TLS only (clients
    * verify the server; they need no certificate of their own).
    */
-  public static RedisServer start(Path dir, String password, Path certificate, Path key, Path authority) {
+  public static RedisServer start(
+      Path dir, String password, Path certificate, Path key, Path authority) {
     Path binary = Path.of("/usr/bin/redis-server");
     if (!Files.isExecutable(binary)) {
-      throw new IllegalStateException("redis-server is not installed: apt-get install redis-server "
-          + "(test/scripts/install-prerequisites.sh does)");
+      throw new IllegalStateException(
+          "redis-server is not installed: apt-get install redis-server "
+              + "(test/scripts/install-prerequisites.sh does)");
     }
     int port = Ports.free();
     try {
@@ -56,15 +59,42 @@ public final class RedisServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    List<String> args = new ArrayList<>(certificate == null ? List.of("--port", Integer.toString(port))
-        : List.of("--port", "0", "--tls-port", Integer.toString(port), "--tls-cert-file", certificate.toString(),
-            "--tls-key-file", key.toString(), "--tls-ca-cert-file", authority.toString(), "--tls-auth-clients", "no"));
-    args.addAll(List.of("--bind", "127.0.0.1", "--save", "",
-        "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "yes", "--enable-debug-command", "local"));
+    List<String> args =
+        new ArrayList<>(
+            certificate == null
+                ? List.of("--port", Integer.toString(port))
+                : List.of(
+                    "--port",
+                    "0",
+                    "--tls-port",
+                    Integer.toString(port),
+                    "--tls-cert-file",
+                    certificate.toString(),
+                    "--tls-key-file",
+                    key.toString(),
+                    "--tls-ca-cert-file",
+                    authority.toString(),
+                    "--tls-auth-clients",
+                    "no"));
+    args.addAll(
+        List.of(
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            dir.toString(),
+            "--protected-mode",
+            "yes",
+            "--enable-debug-command",
+            "local"));
     if (password != null) {
       args.addAll(List.of("--requirepass", password));
     }
-    SupervisedProcess process = SupervisedProcess.start("redis", binary, args, Map.of(), dir.resolve("redis.log"));
+    SupervisedProcess process =
+        SupervisedProcess.start("redis", binary, args, Map.of(), dir.resolve("redis.log"));
     Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
     while (!listening(port)) {
       if (!process.isAlive() || Instant.now().isAfter(deadline)) {
@@ -105,12 +135,14 @@ public final class RedisServer implements AutoCloseable {
 
   /** Runs redis-cli against this server with {@code input} on stdin; returns what it printed. */
   public String cli(byte[] input, String... args) {
-    java.util.List<String> command = new ArrayList<>(List.of("redis-cli", "-h", host(), "-p", Integer.toString(port)));
+    java.util.List<String> command =
+        new ArrayList<>(List.of("redis-cli", "-h", host(), "-p", Integer.toString(port)));
     if (tlsAuthority != null) {
       command.addAll(List.of("--tls", "--cacert", tlsAuthority.toString()));
     }
     command.addAll(List.of(args));
-    return Processes.output(command, password == null ? Map.of() : Map.of("REDISCLI_AUTH", password), input);
+    return Processes.output(
+        command, password == null ? Map.of() : Map.of("REDISCLI_AUTH", password), input);
   }
 
   public String cli(String... args) {

@@ -33,23 +33,37 @@ public final class S3Server implements AutoCloseable {
 
   /** On another local address, such as the real node's, where pods can reach it. */
   public static S3Server start(Path dir, String host) {
-    Path jar = Path.of(System.getProperty("keepsake.s3proxy.jar", Project.root().resolve("test/target/tools/s3proxy.jar").toString()));
+    Path jar =
+        Path.of(
+            System.getProperty(
+                "keepsake.s3proxy.jar",
+                Project.root().resolve("test/target/tools/s3proxy.jar").toString()));
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException("S3Proxy not found at " + jar + "; `mvn -pl test generate-resources` copies it there");
+      throw new IllegalStateException(
+          "S3Proxy not found at " + jar + "; `mvn -pl test generate-resources` copies it there");
     }
     int port = Ports.free();
     String endpoint = "http://" + host + ":" + port;
     try {
       Path data = Files.createDirectories(dir.resolve("data"));
-      Path properties = Files.writeString(dir.resolve("s3proxy.properties"), String.join("\n",
-          "s3proxy.endpoint=" + endpoint,
-          "s3proxy.authorization=aws-v2-or-v4",
-          "s3proxy.identity=" + ACCESS_KEY,
-          "s3proxy.credential=" + SECRET_KEY,
-          "jclouds.provider=filesystem",
-          "jclouds.filesystem.basedir=" + data));
-      SupervisedProcess process = SupervisedProcess.start("s3proxy", Path.of(System.getProperty("java.home"), "bin", "java"),
-          List.of("-Xmx256m", "-jar", jar.toString(), "--properties", properties.toString()), Map.of(), dir.resolve("s3proxy.log"));
+      Path properties =
+          Files.writeString(
+              dir.resolve("s3proxy.properties"),
+              String.join(
+                  "\n",
+                  "s3proxy.endpoint=" + endpoint,
+                  "s3proxy.authorization=aws-v2-or-v4",
+                  "s3proxy.identity=" + ACCESS_KEY,
+                  "s3proxy.credential=" + SECRET_KEY,
+                  "jclouds.provider=filesystem",
+                  "jclouds.filesystem.basedir=" + data));
+      SupervisedProcess process =
+          SupervisedProcess.start(
+              "s3proxy",
+              Path.of(System.getProperty("java.home"), "bin", "java"),
+              List.of("-Xmx256m", "-jar", jar.toString(), "--properties", properties.toString()),
+              Map.of(),
+              dir.resolve("s3proxy.log"));
       S3Server server = new S3Server(process, endpoint);
       server.awaitReady();
       return server;
@@ -74,7 +88,8 @@ public final class S3Server implements AutoCloseable {
         throw new IllegalStateException("S3Proxy exited while starting:\n" + process.logTail(30));
       }
       try {
-        HttpURLConnection connection = (HttpURLConnection) URI.create(endpoint + "/").toURL().openConnection();
+        HttpURLConnection connection =
+            (HttpURLConnection) URI.create(endpoint + "/").toURL().openConnection();
         connection.setConnectTimeout(500);
         connection.getResponseCode();
         return;

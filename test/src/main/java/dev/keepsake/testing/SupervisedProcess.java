@@ -92,7 +92,8 @@ final class SupervisedProcess implements AutoCloseable {
 
   @Override
   public void close() {
-    // Signal the server itself as well as its watchdog so that the server's own shutdown starts at once.
+    // Signal the server itself as well as its watchdog so that the server's own shutdown starts at
+    // once.
     process.descendants().forEach(ProcessHandle::destroy);
     process.destroy();
     try {

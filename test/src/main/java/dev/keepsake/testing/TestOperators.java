@@ -11,12 +11,20 @@ import java.util.List;
 public final class TestOperators {
   private TestOperators() {}
 
-  public static OperatorSettings settings(String runnerImage, String pushgatewayUrl, int jobTtlSeconds, String jobServiceAccount) {
-    return new OperatorSettings(runnerImage, pushgatewayUrl, jobTtlSeconds, jobServiceAccount,
+  public static OperatorSettings settings(
+      String runnerImage, String pushgatewayUrl, int jobTtlSeconds, String jobServiceAccount) {
+    return new OperatorSettings(
+        runnerImage,
+        pushgatewayUrl,
+        jobTtlSeconds,
+        jobServiceAccount,
         JobPolicy.defaults(runnerImage).withHostPathPrefixes(List.of(temporaryFolder())));
   }
 
   public static String temporaryFolder() {
-    return java.nio.file.Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize().toString();
+    return java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))
+        .toAbsolutePath()
+        .normalize()
+        .toString();
   }
 }

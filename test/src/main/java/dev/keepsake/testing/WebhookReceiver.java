@@ -16,7 +16,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class WebhookReceiver implements AutoCloseable {
   /** One request as it arrived. */
-  public record Request(String method, String path, String contentType, Map<String, List<String>> headers, String body) {}
+  public record Request(
+      String method,
+      String path,
+      String contentType,
+      Map<String, List<String>> headers,
+      String body) {}
 
   private final HttpServer server;
   private final List<Request> requests = new CopyOnWriteArrayList<>();
@@ -30,16 +35,24 @@ public final class WebhookReceiver implements AutoCloseable {
   public static WebhookReceiver start(InetAddress address) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(address, 0), 16);
     WebhookReceiver receiver = new WebhookReceiver(server);
-    server.createContext("/", exchange -> {
-      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      String path = exchange.getRequestURI().getPath();
-      receiver.requests.add(new Request(exchange.getRequestMethod(), path, exchange.getRequestHeaders().getFirst("Content-Type"),
-          Map.copyOf(exchange.getRequestHeaders()), body));
-      byte[] answer = ("answer to " + path).getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(receiver.statuses.getOrDefault(path, 200), answer.length);
-      exchange.getResponseBody().write(answer);
-      exchange.close();
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          String body =
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          String path = exchange.getRequestURI().getPath();
+          receiver.requests.add(
+              new Request(
+                  exchange.getRequestMethod(),
+                  path,
+                  exchange.getRequestHeaders().getFirst("Content-Type"),
+                  Map.copyOf(exchange.getRequestHeaders()),
+                  body));
+          byte[] answer = ("answer to " + path).getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(receiver.statuses.getOrDefault(path, 200), answer.length);
+          exchange.getResponseBody().write(answer);
+          exchange.close();
+        });
     server.start();
     return receiver;
   }
@@ -49,7 +62,11 @@ public final class WebhookReceiver implements AutoCloseable {
   }
 
   public String url(String path) {
-    return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort() + path;
+    return "http://"
+        + server.getAddress().getAddress().getHostAddress()
+        + ":"
+        + server.getAddress().getPort()
+        + path;
   }
 
   public int port() {

@@ -20,7 +20,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
 
-/** catalog/redis through its own manifests: seed → back up → flush → restore → compare, on a real Redis. */
+/**
+ * catalog/redis through its own manifests: seed → back up → flush → restore → compare, on a real
+ * Redis.
+ */
 class CatalogRedisTest {
   private static final String PASSWORD = "redis password with spaces";
   private static RedisServer redis;
@@ -47,15 +50,21 @@ class CatalogRedisTest {
   }
 
   private AppBinding binding(CatalogRun run, String password) {
-    return run.appBinding("redis", "redis://127.0.0.1:" + redis.port(), Map.of("password", password), Map.of());
+    return run.appBinding(
+        "redis", "redis://127.0.0.1:" + redis.port(), Map.of("password", password), Map.of());
   }
 
-  private static void backUpOrFail(CatalogRun run, Repository repository, AppBinding binding, Map<String, String> params) {
+  private static void backUpOrFail(
+      CatalogRun run, Repository repository, AppBinding binding, Map<String, String> params) {
     Instant start = Instant.now();
     LocalPod.Outcome backup = run.backup(repository, binding, null, "redis-backup-7", params);
     assertThat(backup.succeeded()).as(CatalogRun.describe(backup)).isTrue();
-    System.out.printf("[catalog] redis backup into %s: %s in %d ms%s%n", repository.getMetadata().getName(),
-        backup.containers().get(0).message(), Duration.between(start, Instant.now()).toMillis(), CatalogRun.summary(backup));
+    System.out.printf(
+        "[catalog] redis backup into %s: %s in %d ms%s%n",
+        repository.getMetadata().getName(),
+        backup.containers().get(0).message(),
+        Duration.between(start, Instant.now()).toMillis(),
+        CatalogRun.summary(backup));
   }
 
   private static void flushAll() {
@@ -64,7 +73,8 @@ class CatalogRedisTest {
     }
   }
 
-  private static void assertSameData(Map<ByteBuffer, RedisDataSet.Entry> expected, Map<ByteBuffer, RedisDataSet.Entry> actual) {
+  private static void assertSameData(
+      Map<ByteBuffer, RedisDataSet.Entry> expected, Map<ByteBuffer, RedisDataSet.Entry> actual) {
     assertThat(actual.keySet()).as("keys").isEqualTo(expected.keySet());
     for (Map.Entry<ByteBuffer, RedisDataSet.Entry> entry : expected.entrySet()) {
       RedisDataSet.Entry want = entry.getValue();
@@ -75,8 +85,11 @@ class CatalogRedisTest {
       if (want.ttlSeconds() < 0) {
         assertThat(got.ttlSeconds()).as("ttl of " + key).isEqualTo(want.ttlSeconds());
       } else {
-        // The dump carries an absolute expiry (EXPIREAT); the time between seeding and reading back is all it may lose.
-        assertThat(got.ttlSeconds()).as("ttl of " + key).isBetween(want.ttlSeconds() - 600, want.ttlSeconds());
+        // The dump carries an absolute expiry (EXPIREAT); the time between seeding and reading back
+        // is all it may lose.
+        assertThat(got.ttlSeconds())
+            .as("ttl of " + key)
+            .isBetween(want.ttlSeconds() - 600, want.ttlSeconds());
       }
     }
   }
@@ -91,11 +104,16 @@ class CatalogRedisTest {
     flushAll();
 
     Instant start = Instant.now();
-    LocalPod.Outcome restore = run.restore(repository, binding, null, "redis-restore-7", Map.of(), "");
+    LocalPod.Outcome restore =
+        run.restore(repository, binding, null, "redis-restore-7", Map.of(), "");
 
     assertThat(restore.succeeded()).as(CatalogRun.describe(restore)).isTrue();
-    System.out.printf("[catalog] redis restore from %s: %s in %d ms%s%n", kind, restore.last().message(),
-        Duration.between(start, Instant.now()).toMillis(), CatalogRun.summary(restore));
+    System.out.printf(
+        "[catalog] redis restore from %s: %s in %d ms%s%n",
+        kind,
+        restore.last().message(),
+        Duration.between(start, Instant.now()).toMillis(),
+        CatalogRun.summary(restore));
     assertSameData(seededDb0, RedisDataSet.read(redis, 0));
     assertSameData(seededDb2, RedisDataSet.read(redis, 2));
   }
@@ -108,16 +126,26 @@ class CatalogRedisTest {
     backUpOrFail(run, repository, binding, Map.of());
     flushAll();
 
-    LocalPod.Outcome carts = run.restore(repository, binding, null, "redis-restore-7", Map.of("KEY_PATTERN", "cart:*"), "");
+    LocalPod.Outcome carts =
+        run.restore(
+            repository, binding, null, "redis-restore-7", Map.of("KEY_PATTERN", "cart:*"), "");
 
     assertThat(carts.succeeded()).as(CatalogRun.describe(carts)).isTrue();
-    assertSameData(seededDb0.entrySet().stream()
-        .filter(e -> StandardCharsets.ISO_8859_1.decode(e.getKey().duplicate()).toString().startsWith("cart:"))
-        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)), RedisDataSet.read(redis, 0));
+    assertSameData(
+        seededDb0.entrySet().stream()
+            .filter(
+                e ->
+                    StandardCharsets.ISO_8859_1
+                        .decode(e.getKey().duplicate())
+                        .toString()
+                        .startsWith("cart:"))
+            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)),
+        RedisDataSet.read(redis, 0));
     assertThat(RedisDataSet.read(redis, 2)).isEmpty();
 
     flushAll();
-    LocalPod.Outcome sessions = run.restore(repository, binding, null, "redis-restore-7", Map.of("DATABASE", "2"), "");
+    LocalPod.Outcome sessions =
+        run.restore(repository, binding, null, "redis-restore-7", Map.of("DATABASE", "2"), "");
 
     assertThat(sessions.succeeded()).as(CatalogRun.describe(sessions)).isTrue();
     assertThat(RedisDataSet.read(redis, 0)).isEmpty();
@@ -132,12 +160,19 @@ class CatalogRedisTest {
     AppBinding binding = binding(run, PASSWORD);
     Repository repository = run.repository("local", s3);
     backUpOrFail(run, repository, binding, Map.of("KEY_PATTERN", "session:*", "DATABASE", "2"));
-    RunnerProcess restic = new RunnerProcess(work, Map.of("RESTIC_REPOSITORY", work.resolve("repository").toString(),
-        "RESTIC_PASSWORD", CatalogRun.RESTIC_PASSWORD));
+    RunnerProcess restic =
+        new RunnerProcess(
+            work,
+            Map.of(
+                "RESTIC_REPOSITORY",
+                work.resolve("repository").toString(),
+                "RESTIC_PASSWORD",
+                CatalogRun.RESTIC_PASSWORD));
     int snapshots = restic.snapshots().size();
 
-    LocalPod.Outcome restore = run.restore(repository, binding(run, "not the password"), null, "redis-restore-7", Map.of(),
-        "");
+    LocalPod.Outcome restore =
+        run.restore(
+            repository, binding(run, "not the password"), null, "redis-restore-7", Map.of(), "");
 
     assertThat(restore.succeeded()).isFalse();
     assertThat(restore.last().message()).contains("WRONGPASS", "nothing was written");
@@ -149,24 +184,46 @@ class CatalogRedisTest {
   @Test
   void overTlsTheDataComesBackToo(@TempDir Path tls) throws Exception {
     Certificates authority = Certificates.newAuthority(tls, "keepsake-test-ca");
-    Certificates.Issued server = authority.server(tls, "redis", List.of("localhost"), List.of("127.0.0.1"));
-    try (RedisServer secure = RedisServer.start(tls.resolve("redis"), PASSWORD, server.certFile(), server.keyFile(),
-        authority.authority().certFile())) {
+    Certificates.Issued server =
+        authority.server(tls, "redis", List.of("localhost"), List.of("127.0.0.1"));
+    try (RedisServer secure =
+        RedisServer.start(
+            tls.resolve("redis"),
+            PASSWORD,
+            server.certFile(),
+            server.keyFile(),
+            authority.authority().certFile())) {
       StringBuilder data = new StringBuilder();
       for (int i = 0; i < 1000; i++) {
-        data.append("*3\r\n$3\r\nSET\r\n$").append(("tls:" + i).length()).append("\r\ntls:").append(i)
-            .append("\r\n$").append(Integer.toString(i * 7).length()).append("\r\n").append(i * 7).append("\r\n");
+        data.append("*3\r\n$3\r\nSET\r\n$")
+            .append(("tls:" + i).length())
+            .append("\r\ntls:")
+            .append(i)
+            .append("\r\n$")
+            .append(Integer.toString(i * 7).length())
+            .append("\r\n")
+            .append(i * 7)
+            .append("\r\n");
       }
       secure.cli(data.toString().getBytes(StandardCharsets.US_ASCII), "--pipe");
       String digest = secure.cli("DEBUG", "DIGEST");
       CatalogRun run = new CatalogRun("redis", work);
-      AppBinding binding = run.appBinding("redis", "rediss://127.0.0.1:" + secure.port(), Map.of("password", PASSWORD), Map.of(),
-          Map.of("ca.crt", authority.authority().certificatePem()));
+      AppBinding binding =
+          run.appBinding(
+              "redis",
+              "rediss://127.0.0.1:" + secure.port(),
+              Map.of("password", PASSWORD),
+              Map.of(),
+              Map.of("ca.crt", authority.authority().certificatePem()));
       Repository repository = run.repository("local", s3);
-      run.timed("backup over TLS", () -> run.backup(repository, binding, null, "redis-backup-7-tls", Map.of()));
+      run.timed(
+          "backup over TLS",
+          () -> run.backup(repository, binding, null, "redis-backup-7-tls", Map.of()));
       secure.cli("FLUSHALL");
 
-      run.timed("restore over TLS", () -> run.restore(repository, binding, null, "redis-restore-7-tls", Map.of(), ""));
+      run.timed(
+          "restore over TLS",
+          () -> run.restore(repository, binding, null, "redis-restore-7-tls", Map.of(), ""));
 
       assertThat(secure.cli("DBSIZE")).isEqualTo("1000");
       assertThat(secure.cli("DEBUG", "DIGEST")).isEqualTo(digest);
@@ -174,6 +231,7 @@ class CatalogRedisTest {
   }
 
   private static void restoreEverything(CatalogRun run, Repository repository, AppBinding binding) {
-    assertThat(run.restore(repository, binding, null, "redis-restore-7", Map.of(), "").succeeded()).isTrue();
+    assertThat(run.restore(repository, binding, null, "redis-restore-7", Map.of(), "").succeeded())
+        .isTrue();
   }
 }

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** catalog/volume through its own manifests: files of a claim backed up, deleted, restored whole and in part. */
+/**
+ * catalog/volume through its own manifests: files of a claim backed up, deleted, restored whole and
+ * in part.
+ */
 class CatalogVolumeTest {
   private static S3Server s3;
 
@@ -62,7 +65,11 @@ class CatalogVolumeTest {
         if (Files.isSymbolicLink(path)) {
           contents.put(name, "-> " + Files.readSymbolicLink(path));
         } else if (Files.isRegularFile(path)) {
-          contents.put(name, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(path))));
+          contents.put(
+              name,
+              HexFormat.of()
+                  .formatHex(
+                      MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(path))));
         } else if (!name.isEmpty()) {
           contents.put(name + "/", "dir");
         }
@@ -73,7 +80,10 @@ class CatalogVolumeTest {
 
   private static void empty(Path volume) throws IOException {
     try (Stream<Path> files = Files.walk(volume)) {
-      files.sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(volume)).forEach(p -> p.toFile().delete());
+      files
+          .sorted(java.util.Comparator.reverseOrder())
+          .filter(p -> !p.equals(volume))
+          .forEach(p -> p.toFile().delete());
     }
   }
 
@@ -87,15 +97,21 @@ class CatalogVolumeTest {
     expected.remove("debug.log");
     Repository repository = run.repository(kind, s3);
 
-    LocalPod.Outcome backup = run.backup(repository, null, "files", "exclude: [\"*.log\"]", "volume-backup-1", Map.of());
+    LocalPod.Outcome backup =
+        run.backup(repository, null, "files", "exclude: [\"*.log\"]", "volume-backup-1", Map.of());
     assertThat(backup.succeeded()).as(CatalogRun.describe(backup)).isTrue();
-    System.out.printf("[catalog] volume backup to %s: %s%s%n", kind, backup.containers().get(0).message(), CatalogRun.summary(backup));
+    System.out.printf(
+        "[catalog] volume backup to %s: %s%s%n",
+        kind, backup.containers().get(0).message(), CatalogRun.summary(backup));
     empty(volume);
 
-    LocalPod.Outcome restore = run.restore(repository, null, "files", "volume-restore-1", Map.of(), "");
+    LocalPod.Outcome restore =
+        run.restore(repository, null, "files", "volume-restore-1", Map.of(), "");
 
     assertThat(restore.succeeded()).as(CatalogRun.describe(restore)).isTrue();
-    System.out.printf("[catalog] volume restore from %s: %s%s%n", kind, restore.last().message(), CatalogRun.summary(restore));
+    System.out.printf(
+        "[catalog] volume restore from %s: %s%s%n",
+        kind, restore.last().message(), CatalogRun.summary(restore));
     assertThat(contents(volume)).isEqualTo(expected);
   }
 
@@ -106,19 +122,27 @@ class CatalogVolumeTest {
     seed(volume);
     Map<String, String> seeded = contents(volume);
     Repository repository = run.repository("local", s3);
-    assertThat(run.backup(repository, null, "files", "volume-backup-1", Map.of()).succeeded()).isTrue();
+    assertThat(run.backup(repository, null, "files", "volume-backup-1", Map.of()).succeeded())
+        .isTrue();
     empty(volume);
 
-    LocalPod.Outcome photos = run.restore(repository, null, "files", "volume-restore-1", Map.of(),
-        "include: [\"/photos\"], targetPath: /recovered");
+    LocalPod.Outcome photos =
+        run.restore(
+            repository,
+            null,
+            "files",
+            "volume-restore-1",
+            Map.of(),
+            "include: [\"/photos\"], targetPath: /recovered");
 
     assertThat(photos.succeeded()).as(CatalogRun.describe(photos)).isTrue();
     Map<String, String> expected = new TreeMap<>();
-    seeded.forEach((path, content) -> {
-      if (path.startsWith("photos")) {
-        expected.put("recovered/" + path, content);
-      }
-    });
+    seeded.forEach(
+        (path, content) -> {
+          if (path.startsWith("photos")) {
+            expected.put("recovered/" + path, content);
+          }
+        });
     expected.put("recovered/", "dir");
     assertThat(contents(volume)).isEqualTo(expected);
   }

@@ -35,7 +35,8 @@ class ControlPlaneTest {
   }
 
   @Test
-  void aUserWithoutRoleBindingsIsForbidden(LocalControlPlane controlPlane, TestNamespace namespace) {
+  void aUserWithoutRoleBindingsIsForbidden(
+      LocalControlPlane controlPlane, TestNamespace namespace) {
     ApiClient stranger = controlPlane.clientFor(controlPlane.kubeconfigFor("stranger", null));
 
     ApiException refusal =
@@ -43,11 +44,16 @@ class ControlPlaneTest {
             ApiException.class,
             () ->
                 new CustomObjectsApi(stranger)
-                    .listNamespacedCustomObject("keepsake.dev", "v1alpha1", namespace.name(), ApiKind.BACKUP_CONFIGURATION.plural())
+                    .listNamespacedCustomObject(
+                        "keepsake.dev",
+                        "v1alpha1",
+                        namespace.name(),
+                        ApiKind.BACKUP_CONFIGURATION.plural())
                     .execute());
 
     assertThat(refusal.getCode()).isEqualTo(403);
-    assertThat(refusal.getResponseBody()).contains("User \\\"stranger\\\" cannot list resource \\\"backupconfigurations\\\"");
+    assertThat(refusal.getResponseBody())
+        .contains("User \\\"stranger\\\" cannot list resource \\\"backupconfigurations\\\"");
   }
 
   @Test
@@ -70,8 +76,12 @@ class ControlPlaneTest {
                                             .spec(
                                                 new V1PodSpec()
                                                     .restartPolicy("Never")
-                                                    .containers(List.of(new V1Container().name("noop").image("busybox")
-                                                        .command(List.of("true")))))))));
+                                                    .containers(
+                                                        List.of(
+                                                            new V1Container()
+                                                                .name("noop")
+                                                                .image("busybox")
+                                                                .command(List.of("true")))))))));
     batch.createNamespacedCronJob(namespace.name(), cronJob).execute();
 
     // The CronJob controller acts on minute boundaries, so this can take up to a minute and a bit.
@@ -80,12 +90,22 @@ class ControlPlaneTest {
         .pollInterval(Duration.ofSeconds(1))
         .until(() -> !jobs(batch, namespace).isEmpty());
     V1Job job = jobs(batch, namespace).get(0);
-    assertThat(job.getMetadata().getOwnerReferences()).anySatisfy(owner -> assertThat(owner.getName()).isEqualTo("every-minute"));
+    assertThat(job.getMetadata().getOwnerReferences())
+        .anySatisfy(owner -> assertThat(owner.getName()).isEqualTo("every-minute"));
     await("the Job controller creates the Job's pod")
         .atMost(Duration.ofSeconds(30))
-        .until(() -> !new CoreV1Api(client).listNamespacedPod(namespace.name()).execute().getItems().isEmpty());
+        .until(
+            () ->
+                !new CoreV1Api(client)
+                    .listNamespacedPod(namespace.name())
+                    .execute()
+                    .getItems()
+                    .isEmpty());
 
-    batch.deleteNamespacedCronJob("every-minute", namespace.name()).propagationPolicy("Background").execute();
+    batch
+        .deleteNamespacedCronJob("every-minute", namespace.name())
+        .propagationPolicy("Background")
+        .execute();
 
     await("the garbage collector removes the orphaned Job")
         .atMost(Duration.ofSeconds(30))

@@ -8,7 +8,6 @@ import dev.keepsake.api.BackupSession;
 import dev.keepsake.api.Repository;
 import dev.keepsake.api.RestoreSession;
 import dev.keepsake.api.SessionPhase;
-import dev.keepsake.desired.OperatorSettings;
 import dev.keepsake.operator.app.Operator;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
@@ -32,8 +31,8 @@ import redis.clients.jedis.Jedis;
 
 /**
  * The whole system on the local control plane: the operator, the real Job and CronJob controllers,
- * the kubelet stand-in running pods as local processes, a real Redis, restic repositories on a local
- * folder and on S3, and a Pushgateway.
+ * the kubelet stand-in running pods as local processes, a real Redis, restic repositories on a
+ * local folder and on S3, and a Pushgateway.
  */
 @ExtendWith(LocalControlPlaneExtension.class)
 class EndToEndTest {
@@ -48,16 +47,24 @@ class EndToEndTest {
   private static Map<ByteBuffer, RedisDataSet.Entry> seeded;
 
   @BeforeAll
-  static void startEverything(LocalControlPlane controlPlane, @TempDir Path work) throws IOException {
+  static void startEverything(LocalControlPlane controlPlane, @TempDir Path work)
+      throws IOException {
     redis = RedisServer.start(work.resolve("redis"), REDIS_PASSWORD);
     s3 = S3Server.start(work.resolve("s3"));
     pushgateway = Pushgateway.start(Files.createDirectories(work.resolve("pushgateway")));
     repositories = Files.createDirectories(work.resolve("repositories"));
     RedisDataSet.seed(redis);
     seeded = RedisDataSet.read(redis, 0);
-    operator = new Operator(controlPlane.client(), controlPlane.watchClient(),
-        TestOperators.settings("keepsake/runner:e2e", pushgateway.url(), 600, "keepsake-job"), Operator.loopback()).start();
-    kubelet = KubeletStandIn.start(controlPlane, work.resolve("kubelet"), LocalTools.runnerEnvironment());
+    operator =
+        new Operator(
+                controlPlane.client(),
+                controlPlane.watchClient(),
+                TestOperators.settings(
+                    "keepsake/runner:e2e", pushgateway.url(), 600, "keepsake-job"),
+                Operator.loopback())
+            .start();
+    kubelet =
+        KubeletStandIn.start(controlPlane, work.resolve("kubelet"), LocalTools.runnerEnvironment());
   }
 
   @AfterAll
@@ -69,36 +76,56 @@ class EndToEndTest {
     redis.close();
   }
 
-  private static RedisScenario setUp(ApiClient client, TestNamespace namespace, boolean s3Repository) throws Exception {
+  private static RedisScenario setUp(
+      ApiClient client, TestNamespace namespace, boolean s3Repository) throws Exception {
     RedisScenario scenario = new RedisScenario(client, namespace.name());
-    scenario.setUp(redis, s3Repository ? RedisScenario.s3Repository(s3.endpoint(), namespace.name())
-        : RedisScenario.localRepository(repositories.resolve(namespace.name())),
-        Map.of("RESTIC_PASSWORD", RESTIC_PASSWORD, "AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY));
+    scenario.setUp(
+        redis,
+        s3Repository
+            ? RedisScenario.s3Repository(s3.endpoint(), namespace.name())
+            : RedisScenario.localRepository(repositories.resolve(namespace.name())),
+        Map.of(
+            "RESTIC_PASSWORD",
+            RESTIC_PASSWORD,
+            "AWS_ACCESS_KEY_ID",
+            S3Server.ACCESS_KEY,
+            "AWS_SECRET_ACCESS_KEY",
+            S3Server.SECRET_KEY));
     return scenario;
   }
 
-  private static BackupSession session(ApiClient client, TestNamespace namespace, String name) throws ApiException {
-    return ApiKind.BACKUP_SESSION.api(client).get(namespace.name(), name).throwsApiException().getObject();
+  private static BackupSession session(ApiClient client, TestNamespace namespace, String name)
+      throws ApiException {
+    return ApiKind.BACKUP_SESSION
+        .api(client)
+        .get(namespace.name(), name)
+        .throwsApiException()
+        .getObject();
   }
 
-  private static List<BackupSession> sessions(ApiClient client, TestNamespace namespace) throws ApiException {
-    return ApiKind.BACKUP_SESSION.api(client).list(namespace.name()).throwsApiException().getObject().getItems();
+  private static List<BackupSession> sessions(ApiClient client, TestNamespace namespace)
+      throws ApiException {
+    return ApiKind.BACKUP_SESSION
+        .api(client)
+        .list(namespace.name())
+        .throwsApiException()
+        .getObject()
+        .getItems();
   }
 
   private static SessionPhase phase(BackupSession session) {
     return session.getStatus() == null ? null : session.getStatus().getPhase();
   }
 
-  private static BackupSession awaitFinished(ApiClient client, TestNamespace namespace, String name) {
-    return await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
-        .until(() -> session(client, namespace, name), s -> phase(s) != null && phase(s).isFinished());
+  private static BackupSession awaitFinished(
+      ApiClient client, TestNamespace namespace, String name) {
+    return Eventually.finished(client, namespace.name(), name, Duration.ofMinutes(3));
   }
 
-  private static RestoreSession restore(ApiClient client, TestNamespace namespace, String name) throws ApiException {
+  private static RestoreSession restore(ApiClient client, TestNamespace namespace, String name)
+      throws ApiException {
     new RedisScenario(client, namespace.name()).restoreLatest(name);
-    return await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
-        .until(() -> ApiKind.RESTORE_SESSION.api(client).get(namespace.name(), name).throwsApiException().getObject(),
-            r -> r.getStatus() != null && r.getStatus().getPhase() != null && r.getStatus().getPhase().isFinished());
+    return Eventually.restored(client, namespace.name(), name, Duration.ofMinutes(3));
   }
 
   private static void flushRedis() {
@@ -108,22 +135,40 @@ class EndToEndTest {
   }
 
   private static Map<String, String> group(TestNamespace namespace) {
-    return Map.of("job", "keepsake-backup", "namespace", namespace.name(), "configuration", RedisScenario.CONFIGURATION);
+    return Map.of(
+        "job",
+        "keepsake-backup",
+        "namespace",
+        namespace.name(),
+        "configuration",
+        RedisScenario.CONFIGURATION);
   }
 
-  private static List<String> eventReasons(ApiClient client, TestNamespace namespace, String object) throws ApiException {
-    return new CoreV1Api(client).listNamespacedEvent(namespace.name()).fieldSelector("involvedObject.name=" + object).execute()
-        .getItems().stream().map(e -> e.getReason()).toList();
+  private static List<String> eventReasons(ApiClient client, TestNamespace namespace, String object)
+      throws ApiException {
+    return new CoreV1Api(client)
+            .listNamespacedEvent(namespace.name())
+            .fieldSelector("involvedObject.name=" + object)
+            .execute()
+            .getItems()
+            .stream()
+            .map(e -> e.getReason())
+            .toList();
   }
 
   @Test
-  void aScheduledBackupRunsEndToEndAndARestoreBringsTheDataBack(ApiClient client, TestNamespace namespace) throws Exception {
+  void aScheduledBackupRunsEndToEndAndARestoreBringsTheDataBack(
+      ApiClient client, TestNamespace namespace) throws Exception {
     RedisScenario scenario = setUp(client, namespace, false);
     scenario.configure("* * * * *", false);
 
     // The CronJob fires at the next minute; its pod's `keepsake trigger` creates the session.
-    BackupSession scheduled = await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1))
-        .until(() -> sessions(client, namespace), list -> !list.isEmpty()).get(0);
+    BackupSession scheduled =
+        await()
+            .atMost(Duration.ofSeconds(150))
+            .pollInterval(Duration.ofSeconds(1))
+            .until(() -> sessions(client, namespace), list -> !list.isEmpty())
+            .get(0);
     assertThat(scheduled.getSpec().getTrigger()).isEqualTo("Scheduled");
     BackupSession done = awaitFinished(client, namespace, scheduled.getMetadata().getName());
     scenario.configure("* * * * *", true);
@@ -134,29 +179,45 @@ class EndToEndTest {
     assertThat(done.getStatus().getMessage()).contains("snapshot");
     assertThat(pushgateway.value("keepsake_backup_success", group(namespace))).contains(1.0);
     assertThat(pushgateway.value("keepsake_backup_bytes_processed", group(namespace)))
-        .hasValueSatisfying(bytes -> assertThat(bytes).isEqualTo(done.getStatus().getBytesProcessed().doubleValue()));
+        .hasValueSatisfying(
+            bytes ->
+                assertThat(bytes).isEqualTo(done.getStatus().getBytesProcessed().doubleValue()));
     assertThat(pushgateway.metrics()).doesNotContain(RESTIC_PASSWORD, REDIS_PASSWORD);
-    Repository repository = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-        .until(() -> ApiKind.REPOSITORY.api(client).get(namespace.name(), RedisScenario.REPOSITORY).getObject(),
-            r -> r.getStatus() != null && r.getStatus().getSnapshotCount() != null);
+    Repository repository =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .ignoreExceptions()
+            .until(
+                () ->
+                    ApiKind.REPOSITORY
+                        .api(client)
+                        .get(namespace.name(), RedisScenario.REPOSITORY)
+                        .getObject(),
+                r -> r.getStatus() != null && r.getStatus().getSnapshotCount() != null);
     assertThat(repository.getStatus().getSnapshotCount()).isPositive();
-    assertThat(repository.getStatus().getLastBackupSession()).endsWith("/" + scheduled.getMetadata().getName());
+    assertThat(repository.getStatus().getLastBackupSession())
+        .endsWith("/" + scheduled.getMetadata().getName());
     try (var snapshots = Files.list(repositories.resolve(namespace.name()).resolve("snapshots"))) {
       assertThat(snapshots.map(file -> file.getFileName().toString()))
-          .as("the session names a snapshot the repository holds (its tags are added after the backup)")
+          .as(
+              "the session names a snapshot the repository holds (its tags are added after the backup)")
           .anyMatch(id -> id.startsWith(done.getStatus().getSnapshotId()));
     }
-    assertThat(done.getStatus().getMessage()).contains("snapshot " + done.getStatus().getSnapshotId());
+    assertThat(done.getStatus().getMessage())
+        .contains("snapshot " + done.getStatus().getSnapshotId());
 
     flushRedis();
     RestoreSession restored = restore(client, namespace, "redis-back");
 
-    assertThat(restored.getStatus().getPhase()).as(restored.getStatus().getMessage()).isEqualTo(SessionPhase.Succeeded);
+    assertThat(restored.getStatus().getPhase())
+        .as(restored.getStatus().getMessage())
+        .isEqualTo(SessionPhase.Succeeded);
     assertThat(valuesOf(RedisDataSet.read(redis, 0))).isEqualTo(valuesOf(seeded));
   }
 
   @Test
-  void aManualBackupIntoS3AndItsRestore(ApiClient client, TestNamespace namespace) throws Exception {
+  void aManualBackupIntoS3AndItsRestore(ApiClient client, TestNamespace namespace)
+      throws Exception {
     RedisScenario scenario = setUp(client, namespace, true);
     scenario.configure("@daily", false);
     scenario.backUpNow("manual");
@@ -167,7 +228,9 @@ class EndToEndTest {
     flushRedis();
     RestoreSession restored = restore(client, namespace, "from-s3");
 
-    assertThat(restored.getStatus().getPhase()).as(restored.getStatus().getMessage()).isEqualTo(SessionPhase.Succeeded);
+    assertThat(restored.getStatus().getPhase())
+        .as(restored.getStatus().getMessage())
+        .isEqualTo(SessionPhase.Succeeded);
     assertThat(valuesOf(RedisDataSet.read(redis, 0))).isEqualTo(valuesOf(seeded));
   }
 
@@ -179,13 +242,22 @@ class EndToEndTest {
   }
 
   @Test
-  void aWrongRepositoryPasswordFailsTheSessionWhereTheUserLooks(ApiClient client, TestNamespace namespace) throws Exception {
+  void aWrongRepositoryPasswordFailsTheSessionWhereTheUserLooks(
+      ApiClient client, TestNamespace namespace) throws Exception {
     RedisScenario scenario = setUp(client, namespace, false);
     scenario.configure("@daily", false);
-    assertThat(phase(awaitFinished(client, namespace, scenario.backUpNow("first").getMetadata().getName())))
+    assertThat(
+            phase(
+                awaitFinished(
+                    client, namespace, scenario.backUpNow("first").getMetadata().getName())))
         .isEqualTo(SessionPhase.Succeeded);
-    new CoreV1Api(client).replaceNamespacedSecret("repository-credentials", namespace.name(), new V1Secret()
-        .metadata(new V1ObjectMeta().name("repository-credentials")).stringData(Map.of("RESTIC_PASSWORD", "a guessed password")))
+    new CoreV1Api(client)
+        .replaceNamespacedSecret(
+            "repository-credentials",
+            namespace.name(),
+            new V1Secret()
+                .metadata(new V1ObjectMeta().name("repository-credentials"))
+                .stringData(Map.of("RESTIC_PASSWORD", "a guessed password")))
         .execute();
 
     scenario.backUpNow("second");
@@ -193,25 +265,37 @@ class EndToEndTest {
 
     assertThat(phase(failed)).isEqualTo(SessionPhase.Failed);
     assertThat(failed.getStatus().getReason()).isEqualTo("WrongPassword");
-    assertThat(failed.getStatus().getMessage()).contains("password").doesNotContain("a guessed password");
-    assertThat(eventReasons(client, namespace, "second")).contains("WrongPassword");
+    assertThat(failed.getStatus().getMessage())
+        .contains("password")
+        .doesNotContain("a guessed password");
+    Eventually.eventually(
+        Duration.ofSeconds(30),
+        () -> assertThat(eventReasons(client, namespace, "second")).contains("WrongPassword"));
     assertThat(pushgateway.value("keepsake_backup_success", group(namespace))).contains(0.0);
     assertThat(pushgateway.value("keepsake_backup_failures_total", group(namespace))).contains(1.0);
   }
 
   @Test
-  void aSecondSessionWhileOneRunsIsSkippedAndAPausedScheduleMakesNone(ApiClient client, TestNamespace namespace) throws Exception {
+  void aSecondSessionWhileOneRunsIsSkippedAndAPausedScheduleMakesNone(
+      ApiClient client, TestNamespace namespace) throws Exception {
     RedisScenario scenario = setUp(client, namespace, false);
     scenario.configure("* * * * *", true);
     scenario.backUpNow("running");
-    await().atMost(Duration.ofSeconds(30)).until(() -> phase(session(client, namespace, "running")) == SessionPhase.Running
-        || phase(session(client, namespace, "running")) == SessionPhase.Skipped);
-    assertThat(phase(session(client, namespace, "running"))).as("a paused configuration skips its sessions")
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                phase(session(client, namespace, "running")) == SessionPhase.Running
+                    || phase(session(client, namespace, "running")) == SessionPhase.Skipped);
+    assertThat(phase(session(client, namespace, "running")))
+        .as("a paused configuration skips its sessions")
         .isEqualTo(SessionPhase.Skipped);
 
     scenario.configure("* * * * *", false);
     scenario.backUpNow("first");
-    await().atMost(Duration.ofSeconds(30)).until(() -> phase(session(client, namespace, "first")) == SessionPhase.Running);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> phase(session(client, namespace, "first")) == SessionPhase.Running);
     scenario.backUpNow("overlapping");
 
     BackupSession skipped = awaitFinished(client, namespace, "overlapping");
@@ -221,25 +305,62 @@ class EndToEndTest {
 
     scenario.configure("* * * * *", true);
     int before = sessions(client, namespace).size();
-    Thread.sleep(Duration.ofSeconds(75).toMillis());
-    assertThat(sessions(client, namespace)).as("no scheduled session while paused").hasSize(before);
-    assertThat(new BatchV1Api(client).readNamespacedCronJob("keepsake-" + RedisScenario.CONFIGURATION, namespace.name()).execute()
-        .getSpec().getSuspend()).isTrue();
+    // A minute and a bit: the every-minute schedule would have fired at least once.
+    Eventually.throughout(
+        Duration.ofSeconds(75),
+        () ->
+            assertThat(sessions(client, namespace))
+                .as("no scheduled session while paused")
+                .hasSize(before));
+    assertThat(
+            new BatchV1Api(client)
+                .readNamespacedCronJob("keepsake-" + RedisScenario.CONFIGURATION, namespace.name())
+                .execute()
+                .getSpec()
+                .getSuspend())
+        .isTrue();
   }
 
   @Test
-  void deletingTheConfigurationRemovesItsCronJobAndSessions(ApiClient client, TestNamespace namespace) throws Exception {
+  void deletingTheConfigurationRemovesItsCronJobAndSessions(
+      ApiClient client, TestNamespace namespace) throws Exception {
     RedisScenario scenario = setUp(client, namespace, false);
     scenario.configure("@daily", false);
-    assertThat(phase(awaitFinished(client, namespace, scenario.backUpNow("kept-until-deleted").getMetadata().getName())))
+    assertThat(
+            phase(
+                awaitFinished(
+                    client,
+                    namespace,
+                    scenario.backUpNow("kept-until-deleted").getMetadata().getName())))
         .isEqualTo(SessionPhase.Succeeded);
-    await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-        .until(() -> new BatchV1Api(client).readNamespacedCronJob("keepsake-" + RedisScenario.CONFIGURATION, namespace.name()).execute() != null);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(
+            () ->
+                new BatchV1Api(client)
+                        .readNamespacedCronJob(
+                            "keepsake-" + RedisScenario.CONFIGURATION, namespace.name())
+                        .execute()
+                    != null);
 
-    ApiKind.BACKUP_CONFIGURATION.api(client).delete(namespace.name(), RedisScenario.CONFIGURATION).throwsApiException();
+    ApiKind.BACKUP_CONFIGURATION
+        .api(client)
+        .delete(namespace.name(), RedisScenario.CONFIGURATION)
+        .throwsApiException();
 
-    await().atMost(Duration.ofSeconds(60)).until(() -> new BatchV1Api(client).listNamespacedCronJob(namespace.name()).execute()
-        .getItems().isEmpty() && sessions(client, namespace).isEmpty());
-    assertThat(Files.list(repositories.resolve(namespace.name()).resolve("snapshots")).count()).as("snapshots are kept").isPositive();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                new BatchV1Api(client)
+                        .listNamespacedCronJob(namespace.name())
+                        .execute()
+                        .getItems()
+                        .isEmpty()
+                    && sessions(client, namespace).isEmpty());
+    assertThat(Files.list(repositories.resolve(namespace.name()).resolve("snapshots")).count())
+        .as("snapshots are kept")
+        .isPositive();
   }
 }

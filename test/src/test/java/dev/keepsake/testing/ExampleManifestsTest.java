@@ -42,10 +42,14 @@ class ExampleManifestsTest {
 
       JsonObject stored = Examples.createStrict(client, namespace.name(), throughModel);
 
-      String what = example.get("kind").getAsString() + "/" + example.getAsJsonObject("metadata").get("name");
+      String what =
+          example.get("kind").getAsString() + "/" + example.getAsJsonObject("metadata").get("name");
       assertNothingLost(what, example, stored);
-      assertThat(stored.getAsJsonObject("metadata").get("name")).isEqualTo(example.getAsJsonObject("metadata").get("name"));
-      assertThat(Manifests.differences(stored.get("spec"), Manifests.toJson(Manifests.toModel(stored)).get("spec")))
+      assertThat(stored.getAsJsonObject("metadata").get("name"))
+          .isEqualTo(example.getAsJsonObject("metadata").get("name"));
+      assertThat(
+              Manifests.differences(
+                  stored.get("spec"), Manifests.toJson(Manifests.toModel(stored)).get("spec")))
           .as("the stored %s read back into its model", example.get("kind"))
           .isEmpty();
       keepsakeObjects++;
@@ -54,33 +58,64 @@ class ExampleManifestsTest {
   }
 
   @Test
-  void modelsBuiltInCodeWithTheClientsV1TypesAreAcceptedUnderStrictValidation(ApiClient client, TestNamespace namespace)
-      throws ApiException {
-    // The client's V1 models start with empty lists (items, claims, ...); the schema must accept them.
+  void modelsBuiltInCodeWithTheClientsV1TypesAreAcceptedUnderStrictValidation(
+      ApiClient client, TestNamespace namespace) throws ApiException {
+    // The client's V1 models start with empty lists (items, claims, ...); the schema must accept
+    // them.
     Task task =
         new Task()
             .metadata(new V1ObjectMeta().name("all-volume-kinds"))
             .spec(
                 new TaskSpec()
-                    .steps(List.of(new TaskStep().name("dump").params(List.of(new Param().name("DATABASE").value("1")))))
+                    .steps(
+                        List.of(
+                            new TaskStep()
+                                .name("dump")
+                                .params(List.of(new Param().name("DATABASE").value("1")))))
                     .volumes(
                         List.of(
-                            new V1Volume().name("scratch").emptyDir(new V1EmptyDirVolumeSource().medium("Memory")),
-                            new V1Volume().name("tls").secret(new V1SecretVolumeSource().secretName("redis-tls")
-                                .items(List.of(new V1KeyToPath().key("ca.crt").path("ca.crt")))),
-                            new V1Volume().name("conf").configMap(new V1ConfigMapVolumeSource().name("redis-conf")),
-                            new V1Volume().name("data").persistentVolumeClaim(
-                                new V1PersistentVolumeClaimVolumeSource().claimName("redis-data").readOnly(true)))));
+                            new V1Volume()
+                                .name("scratch")
+                                .emptyDir(new V1EmptyDirVolumeSource().medium("Memory")),
+                            new V1Volume()
+                                .name("tls")
+                                .secret(
+                                    new V1SecretVolumeSource()
+                                        .secretName("redis-tls")
+                                        .items(
+                                            List.of(
+                                                new V1KeyToPath().key("ca.crt").path("ca.crt")))),
+                            new V1Volume()
+                                .name("conf")
+                                .configMap(new V1ConfigMapVolumeSource().name("redis-conf")),
+                            new V1Volume()
+                                .name("data")
+                                .persistentVolumeClaim(
+                                    new V1PersistentVolumeClaimVolumeSource()
+                                        .claimName("redis-data")
+                                        .readOnly(true)))));
     BackupConfiguration configuration =
-        Manifests.toModel(Examples.get("BackupConfiguration", "redis-nightly"), BackupConfiguration.class);
-    configuration.getSpec().getRuntimeSettings()
-        .tolerations(List.of(new V1Toleration().key("dedicated").operator("Equal").value("backup").effect("NoSchedule")))
+        Manifests.toModel(
+            Examples.get("BackupConfiguration", "redis-nightly"), BackupConfiguration.class);
+    configuration
+        .getSpec()
+        .getRuntimeSettings()
+        .tolerations(
+            List.of(
+                new V1Toleration()
+                    .key("dedicated")
+                    .operator("Equal")
+                    .value("backup")
+                    .effect("NoSchedule")))
         .nodeSelector(Map.of("kubernetes.io/os", "linux"))
         .resources(new ComputeResources().limits(Map.of("cpu", Quantity.fromString("500m"))));
 
     for (Object model : List.of(task, configuration)) {
       JsonObject json = Manifests.toJson(model);
-      assertNothingLost(json.get("kind").getAsString(), json, Examples.createStrict(client, namespace.name(), json));
+      assertNothingLost(
+          json.get("kind").getAsString(),
+          json,
+          Examples.createStrict(client, namespace.name(), json));
     }
   }
 
@@ -97,12 +132,21 @@ class ExampleManifestsTest {
 
     assertThat(storedRepository.getAsJsonObject("spec").get("initialize").getAsBoolean()).isTrue();
     assertThat(storedRepository.getAsJsonObject("spec").get("wipeOut").getAsBoolean()).isFalse();
-    assertThat(storedSession.getAsJsonObject("spec").get("trigger").getAsString()).isEqualTo("Manual");
-    assertThat(storedSession.getAsJsonObject("spec").getAsJsonObject("invoker").get("kind").getAsString())
+    assertThat(storedSession.getAsJsonObject("spec").get("trigger").getAsString())
+        .isEqualTo("Manual");
+    assertThat(
+            storedSession
+                .getAsJsonObject("spec")
+                .getAsJsonObject("invoker")
+                .get("kind")
+                .getAsString())
         .isEqualTo("BackupConfiguration");
   }
 
-  /** Schema defaults may add fields (initialize, wipeOut, ...); nothing that was sent may go or change. */
+  /**
+   * Schema defaults may add fields (initialize, wipeOut, ...); nothing that was sent may go or
+   * change.
+   */
   private static void assertNothingLost(String what, JsonObject sent, JsonObject stored) {
     assertThat(Manifests.differences(sent.get("spec"), stored.get("spec")))
         .as("%s spec as stored", what)

@@ -64,19 +64,24 @@ final class Examples {
     return object;
   }
 
-  /** Creates a keepsake.dev object with strict field validation and returns what the server stored. */
-  static JsonObject createStrict(ApiClient client, String namespace, JsonObject object) throws ApiException {
+  /**
+   * Creates a keepsake.dev object with strict field validation and returns what the server stored.
+   */
+  static JsonObject createStrict(ApiClient client, String namespace, JsonObject object)
+      throws ApiException {
     ApiKind<?, ?> kind = ApiKind.byKind(object.get("kind").getAsString());
     Object created =
         new CustomObjectsApi(client)
-            .createNamespacedCustomObject("keepsake.dev", "v1alpha1", namespace, kind.plural(), object)
+            .createNamespacedCustomObject(
+                "keepsake.dev", "v1alpha1", namespace, kind.plural(), object)
             .fieldValidation("Strict")
             .execute();
     return new JSON().getGson().toJsonTree(created).getAsJsonObject();
   }
 
   /** Creates every example but the sessions, and but the kinds named, in the namespace. */
-  static void createScenario(ApiClient client, String namespace, String... skipKinds) throws ApiException {
+  static void createScenario(ApiClient client, String namespace, String... skipKinds)
+      throws ApiException {
     for (JsonObject example : all()) {
       String kind = example.get("kind").getAsString();
       if (!java.util.List.of(skipKinds).contains(kind) && !kind.endsWith("Session")) {
@@ -85,7 +90,9 @@ final class Examples {
     }
   }
 
-  /** Creates any example document: a keepsake.dev object strictly, a Secret through the core API. */
+  /**
+   * Creates any example document: a keepsake.dev object strictly, a Secret through the core API.
+   */
   static void create(ApiClient client, String namespace, JsonObject object) throws ApiException {
     if (Manifests.isKeepsakeObject(object)) {
       createStrict(client, namespace, object);

@@ -3,7 +3,6 @@ package dev.keepsake.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.keepsake.desired.OperatorSettings;
 import dev.keepsake.operator.app.Operator;
 import io.kubernetes.client.openapi.apis.CoordinationV1Api;
 import io.kubernetes.client.openapi.models.V1Lease;
@@ -18,21 +17,41 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class LeaderElectionTest {
 
   @Test
-  void ofTwoOperatorsOnlyTheLeaderActs(LocalControlPlane controlPlane, TestNamespace namespace) throws Exception {
+  void ofTwoOperatorsOnlyTheLeaderActs(LocalControlPlane controlPlane, TestNamespace namespace)
+      throws Exception {
     AtomicInteger lostLeadership = new AtomicInteger();
     Operator first = operator(controlPlane);
     Operator second = operator(controlPlane);
     try {
       for (var instance : List.of(new Object[] {first, "first"}, new Object[] {second, "second"})) {
-        Thread thread = new Thread(() -> ((Operator) instance[0]).runWithLeaderElection(controlPlane.client(), namespace.name(),
-            (String) instance[1], lostLeadership::incrementAndGet), "leader-election-" + instance[1]);
+        Thread thread =
+            new Thread(
+                () ->
+                    ((Operator) instance[0])
+                        .runWithLeaderElection(
+                            controlPlane.client(),
+                            namespace.name(),
+                            (String) instance[1],
+                            lostLeadership::incrementAndGet),
+                "leader-election-" + instance[1]);
         thread.setDaemon(true);
         thread.start();
       }
-      Examples.createStrict(controlPlane.client(), namespace.name(), Examples.get("BackupConfiguration", "redis-nightly"));
+      Examples.createStrict(
+          controlPlane.client(),
+          namespace.name(),
+          Examples.get("BackupConfiguration", "redis-nightly"));
 
-      V1Lease lease = await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> new CoordinationV1Api(controlPlane.client())
-          .readNamespacedLease(Operator.LEASE_NAME, namespace.name()).execute(), l -> l.getSpec().getHolderIdentity() != null);
+      V1Lease lease =
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .ignoreExceptions()
+              .until(
+                  () ->
+                      new CoordinationV1Api(controlPlane.client())
+                          .readNamespacedLease(Operator.LEASE_NAME, namespace.name())
+                          .execute(),
+                  l -> l.getSpec().getHolderIdentity() != null);
       Operator leader = "first".equals(lease.getSpec().getHolderIdentity()) ? first : second;
       Operator follower = leader == first ? second : first;
       await().atMost(Duration.ofSeconds(30)).until(() -> leader.reconciles() > 0);
@@ -46,7 +65,10 @@ class LeaderElectionTest {
   }
 
   private static Operator operator(LocalControlPlane controlPlane) throws Exception {
-    return new Operator(controlPlane.client(), controlPlane.watchClient(),
-        TestOperators.settings("keepsake/runner:test", null, 600, "keepsake-job"), Operator.loopback());
+    return new Operator(
+        controlPlane.client(),
+        controlPlane.watchClient(),
+        TestOperators.settings("keepsake/runner:test", null, 600, "keepsake-job"),
+        Operator.loopback());
   }
 }

@@ -21,14 +21,20 @@ import org.junit.jupiter.api.Test;
 
 /** Starting and stopping leaves nothing behind: no process, no listening port, no work folder. */
 class LocalControlPlaneLifecycleTest {
-  private static final Set<String> SERVERS = Set.of("etcd", "kube-apiserver", "kube-controller-manager");
+  private static final Set<String> SERVERS =
+      Set.of("etcd", "kube-apiserver", "kube-controller-manager");
 
   @Test
   void closingStopsEveryProcessAndFreesThePortAndTheWorkFolder() {
-    Set<Long> alreadyRunning = servers(ProcessHandle.current()).stream().map(ProcessHandle::pid).collect(Collectors.toSet());
+    Set<Long> alreadyRunning =
+        servers(ProcessHandle.current()).stream()
+            .map(ProcessHandle::pid)
+            .collect(Collectors.toSet());
     LocalControlPlane controlPlane = LocalControlPlane.start();
     List<ProcessHandle> servers =
-        servers(ProcessHandle.current()).stream().filter(p -> !alreadyRunning.contains(p.pid())).toList();
+        servers(ProcessHandle.current()).stream()
+            .filter(p -> !alreadyRunning.contains(p.pid()))
+            .toList();
     URI server = URI.create(controlPlane.serverUrl());
     Path workDir = controlPlane.workDir();
     assertThat(servers).extracting(LocalControlPlaneLifecycleTest::command).containsAll(SERVERS);
@@ -45,9 +51,12 @@ class LocalControlPlaneLifecycleTest {
     Process jvm =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
+                "-cp",
+                System.getProperty("java.class.path"),
                 "-Dkeepsake.projectRoot=" + Project.root(),
-                LocalControlPlaneMain.class.getName(), "--no-operator", "--stand-in")
+                LocalControlPlaneMain.class.getName(),
+                "--no-operator",
+                "--stand-in")
             .redirectErrorStream(true)
             .start();
     try {
@@ -68,7 +77,10 @@ class LocalControlPlaneLifecycleTest {
   }
 
   private static List<ProcessHandle> servers(ProcessHandle parent) {
-    return parent.descendants().filter(p -> SERVERS.contains(command(p))).collect(Collectors.toList());
+    return parent
+        .descendants()
+        .filter(p -> SERVERS.contains(command(p)))
+        .collect(Collectors.toList());
   }
 
   private static String command(ProcessHandle process) {
@@ -76,7 +88,8 @@ class LocalControlPlaneLifecycleTest {
   }
 
   private static String awaitLine(Process process, String prefix) throws Exception {
-    BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader reader =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     StringBuilder seen = new StringBuilder();
     return CompletableFuture.supplyAsync(
             () -> {
@@ -90,7 +103,8 @@ class LocalControlPlaneLifecycleTest {
               } catch (IOException e) {
                 throw new IllegalStateException(e);
               }
-              throw new IllegalStateException("the control plane JVM ended before starting:\n" + seen);
+              throw new IllegalStateException(
+                  "the control plane JVM ended before starting:\n" + seen);
             })
         .get(120, TimeUnit.SECONDS);
   }

@@ -7,7 +7,6 @@ import com.google.gson.JsonArray;
 import dev.keepsake.api.ApiKind;
 import dev.keepsake.api.BackupSession;
 import dev.keepsake.api.SessionPhase;
-import dev.keepsake.desired.OperatorSettings;
 import dev.keepsake.operator.app.Operator;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
@@ -26,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Pushgateway's groups follow the objects they are about, seen through a real Prometheus that
- * evaluates the chart's alerts: a deleted configuration's alert resolves, a paused one is not "too old".
+ * evaluates the chart's alerts: a deleted configuration's alert resolves, a paused one is not "too
+ * old".
  */
 @ExtendWith(LocalControlPlaneExtension.class)
 class MetricsLifecycleTest {
@@ -46,14 +46,27 @@ class MetricsLifecycleTest {
     pushgateway = Pushgateway.start(Files.createDirectories(work.resolve("pushgateway")));
     repositories = Files.createDirectories(work.resolve("repositories"));
     // The chart's alerts, with "too old" meaning older than one second.
-    String alerts = Files.readString(Project.root().resolve("charts/keepsake/files/alerts.yaml"))
-        .replace("{{ .Values.prometheusRule.maxBackupAgeSeconds }}", "1")
-        .replace("{{ \"{{\" }}", "{{").replace("{{ \"}}\" }}", "}}");
+    String alerts =
+        Files.readString(Project.root().resolve("charts/keepsake/files/alerts.yaml"))
+            .replace("{{ .Values.prometheusRule.maxBackupAgeSeconds }}", "1")
+            .replace("{{ \"{{\" }}", "{{")
+            .replace("{{ \"}}\" }}", "}}");
     URI gateway = URI.create(pushgateway.url());
-    prometheus = PrometheusServer.start(work.resolve("prometheus"), List.of(gateway.getHost() + ":" + gateway.getPort()), alerts);
-    operator = new Operator(controlPlane.client(), controlPlane.watchClient(),
-        TestOperators.settings("keepsake/runner:metrics", pushgateway.url(), 600, "keepsake-job"), Operator.loopback()).start();
-    kubelet = KubeletStandIn.start(controlPlane, work.resolve("kubelet"), LocalTools.runnerEnvironment());
+    prometheus =
+        PrometheusServer.start(
+            work.resolve("prometheus"),
+            List.of(gateway.getHost() + ":" + gateway.getPort()),
+            alerts);
+    operator =
+        new Operator(
+                controlPlane.client(),
+                controlPlane.watchClient(),
+                TestOperators.settings(
+                    "keepsake/runner:metrics", pushgateway.url(), 600, "keepsake-job"),
+                Operator.loopback())
+            .start();
+    kubelet =
+        KubeletStandIn.start(controlPlane, work.resolve("kubelet"), LocalTools.runnerEnvironment());
   }
 
   @AfterAll
@@ -65,15 +78,20 @@ class MetricsLifecycleTest {
     redis.close();
   }
 
-  private static RedisScenario scenario(ApiClient client, TestNamespace namespace, String redisUrl) throws ApiException {
+  private static RedisScenario scenario(ApiClient client, TestNamespace namespace, String redisUrl)
+      throws ApiException {
     RedisScenario scenario = new RedisScenario(client, namespace.name());
-    scenario.setUp(redisUrl, REDIS_PASSWORD, RedisScenario.localRepository(repositories.resolve(namespace.name())),
+    scenario.setUp(
+        redisUrl,
+        REDIS_PASSWORD,
+        RedisScenario.localRepository(repositories.resolve(namespace.name())),
         Map.of("RESTIC_PASSWORD", RESTIC_PASSWORD));
     scenario.configure("@daily", false);
     return scenario;
   }
 
-  private static BackupSession backUp(ApiClient client, TestNamespace namespace, RedisScenario scenario, String name)
+  private static BackupSession backUp(
+      ApiClient client, TestNamespace namespace, RedisScenario scenario, String name)
       throws ApiException {
     return scenario.backUpAndWait(name);
   }
@@ -83,24 +101,44 @@ class MetricsLifecycleTest {
   }
 
   private static String firing(String alert, TestNamespace namespace) {
-    return "ALERTS{alertname=\"" + alert + "\", alertstate=\"firing\", namespace=\"" + namespace.name() + "\"}";
+    return "ALERTS{alertname=\""
+        + alert
+        + "\", alertstate=\"firing\", namespace=\""
+        + namespace.name()
+        + "\"}";
   }
 
   @Test
-  void aDeletedConfigurationsGroupGoesAndItsAlertResolves(ApiClient client, TestNamespace namespace) throws Exception {
+  void aDeletedConfigurationsGroupGoesAndItsAlertResolves(ApiClient client, TestNamespace namespace)
+      throws Exception {
     RedisScenario scenario = scenario(client, namespace, "redis://127.0.0.1:1");
     BackupSession failed = backUp(client, namespace, scenario, "failing");
     assertThat(failed.getStatus().getPhase()).isEqualTo(SessionPhase.Failed);
-    Map<String, String> group = Map.of("job", "keepsake-backup", "namespace", namespace.name(), "configuration",
-        RedisScenario.CONFIGURATION);
+    Map<String, String> group =
+        Map.of(
+            "job",
+            "keepsake-backup",
+            "namespace",
+            namespace.name(),
+            "configuration",
+            RedisScenario.CONFIGURATION);
     assertThat(pushgateway.value("keepsake_backup_success", group)).contains(0.0);
-    await().atMost(Duration.ofSeconds(60)).until(() -> result(firing("KeepsakeBackupFailed", namespace)).size() == 1);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> result(firing("KeepsakeBackupFailed", namespace)).size() == 1);
 
-    ApiKind.BACKUP_CONFIGURATION.api(client).delete(namespace.name(), RedisScenario.CONFIGURATION).throwsApiException();
+    ApiKind.BACKUP_CONFIGURATION
+        .api(client)
+        .delete(namespace.name(), RedisScenario.CONFIGURATION)
+        .throwsApiException();
 
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofSeconds(1))
         .until(() -> pushgateway.value("keepsake_backup_success", group).isEmpty());
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofSeconds(1))
         .until(() -> result(firing("KeepsakeBackupFailed", namespace)).isEmpty());
     assertThat(pushgateway.metrics()).doesNotContain("namespace=\"" + namespace.name() + "\"");
   }
@@ -109,46 +147,103 @@ class MetricsLifecycleTest {
   void aPausedConfigurationIsNotTooOld(ApiClient client, TestNamespace namespace) throws Exception {
     RedisScenario scenario = scenario(client, namespace, "redis://127.0.0.1:" + redis.port());
     BackupSession done = backUp(client, namespace, scenario, "first");
-    assertThat(done.getStatus().getPhase()).as(done.getStatus().getMessage()).isEqualTo(SessionPhase.Succeeded);
+    assertThat(done.getStatus().getPhase())
+        .as(done.getStatus().getMessage())
+        .isEqualTo(SessionPhase.Succeeded);
     await().atMost(Duration.ofSeconds(60)).until(() -> tooOld(namespace) == 1);
 
-    ApiKind.BACKUP_CONFIGURATION.api(client).patch(namespace.name(), RedisScenario.CONFIGURATION,
-        V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, new V1Patch("{\"spec\":{\"paused\":true}}")).throwsApiException();
+    ApiKind.BACKUP_CONFIGURATION
+        .api(client)
+        .patch(
+            namespace.name(),
+            RedisScenario.CONFIGURATION,
+            V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+            new V1Patch("{\"spec\":{\"paused\":true}}"))
+        .throwsApiException();
 
-    Map<String, String> group = Map.of("job", "keepsake-backup", "namespace", namespace.name(), "configuration",
-        RedisScenario.CONFIGURATION);
-    await().atMost(Duration.ofSeconds(60)).until(() -> pushgateway.value("keepsake_backup_paused", group).orElse(0.0) == 1.0);
+    Map<String, String> group =
+        Map.of(
+            "job",
+            "keepsake-backup",
+            "namespace",
+            namespace.name(),
+            "configuration",
+            RedisScenario.CONFIGURATION);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> pushgateway.value("keepsake_backup_paused", group).orElse(0.0) == 1.0);
     await().atMost(Duration.ofSeconds(30)).until(() -> tooOld(namespace) == 0);
-    assertThat(pushgateway.value("keepsake_backup_success", group)).as("the backup's own metrics stay").contains(1.0);
+    assertThat(pushgateway.value("keepsake_backup_success", group))
+        .as("the backup's own metrics stay")
+        .contains(1.0);
 
-    ApiKind.BACKUP_CONFIGURATION.api(client).patch(namespace.name(), RedisScenario.CONFIGURATION,
-        V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, new V1Patch("{\"spec\":{\"paused\":false}}")).throwsApiException();
+    ApiKind.BACKUP_CONFIGURATION
+        .api(client)
+        .patch(
+            namespace.name(),
+            RedisScenario.CONFIGURATION,
+            V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+            new V1Patch("{\"spec\":{\"paused\":false}}"))
+        .throwsApiException();
     await().atMost(Duration.ofSeconds(60)).until(() -> tooOld(namespace) == 1);
   }
 
   @Test
-  void aScheduledCheckShowsItsResultAndAFailingOneFiresItsAlert(ApiClient client, TestNamespace namespace) throws Exception {
+  void aScheduledCheckShowsItsResultAndAFailingOneFiresItsAlert(
+      ApiClient client, TestNamespace namespace) throws Exception {
     RedisScenario scenario = scenario(client, namespace, "redis://127.0.0.1:" + redis.port());
     BackupSession done = backUp(client, namespace, scenario, "first");
-    assertThat(done.getStatus().getPhase()).as(done.getStatus().getMessage()).isEqualTo(SessionPhase.Succeeded);
+    assertThat(done.getStatus().getPhase())
+        .as(done.getStatus().getMessage())
+        .isEqualTo(SessionPhase.Succeeded);
 
-    ApiKind.REPOSITORY.api(client).patch(namespace.name(), RedisScenario.REPOSITORY, V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-        new V1Patch("{\"spec\":{\"check\":{\"schedule\":\"* * * * *\",\"readDataSubset\":\"100%\"}}}")).throwsApiException();
-    dev.keepsake.api.Repository passed = await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
-        .until(() -> ApiKind.REPOSITORY.api(client).get(namespace.name(), RedisScenario.REPOSITORY).getObject(),
-            r -> r.getStatus().getLastCheckResult() != null);
+    ApiKind.REPOSITORY
+        .api(client)
+        .patch(
+            namespace.name(),
+            RedisScenario.REPOSITORY,
+            V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+            new V1Patch(
+                "{\"spec\":{\"check\":{\"schedule\":\"* * * * *\",\"readDataSubset\":\"100%\"}}}"))
+        .throwsApiException();
+    dev.keepsake.api.Repository passed =
+        await()
+            .atMost(Duration.ofSeconds(150))
+            .pollInterval(Duration.ofSeconds(1))
+            .ignoreExceptions()
+            .until(
+                () ->
+                    ApiKind.REPOSITORY
+                        .api(client)
+                        .get(namespace.name(), RedisScenario.REPOSITORY)
+                        .getObject(),
+                r -> r.getStatus().getLastCheckResult() != null);
 
-    assertThat(passed.getStatus().getLastCheckResult()).as(passed.getStatus().getLastCheckMessage()).isEqualTo("Passed");
-    assertThat(passed.getStatus().getLastCheckMessage()).contains("has no errors (data subset 100% read)");
-    assertThat(passed.getStatus().getConditions()).anySatisfy(c -> {
-      assertThat(c.getType()).isEqualTo("CheckScheduled");
-      assertThat(c.getStatus()).isEqualTo("True");
-      assertThat(c.getMessage()).startsWith("CronJob keepsake-check-backups runs restic check every minute");
-    });
-    Map<String, String> group = Map.of("job", "keepsake-check", "namespace", namespace.name(), "repository", RedisScenario.REPOSITORY);
+    assertThat(passed.getStatus().getLastCheckResult())
+        .as(passed.getStatus().getLastCheckMessage())
+        .isEqualTo("Passed");
+    assertThat(passed.getStatus().getLastCheckMessage())
+        .contains("has no errors (data subset 100% read)");
+    assertThat(passed.getStatus().getConditions())
+        .anySatisfy(
+            c -> {
+              assertThat(c.getType()).isEqualTo("CheckScheduled");
+              assertThat(c.getStatus()).isEqualTo("True");
+              assertThat(c.getMessage())
+                  .startsWith("CronJob keepsake-check-backups runs restic check every minute");
+            });
+    Map<String, String> group =
+        Map.of(
+            "job",
+            "keepsake-check",
+            "namespace",
+            namespace.name(),
+            "repository",
+            RedisScenario.REPOSITORY);
     assertThat(pushgateway.value("keepsake_check_success", group)).contains(1.0);
 
-    // Bit rot in a pack file: the next check, which reads all data, must say so. (A missing file would
+    // Bit rot in a pack file: the next check, which reads all data, must say so. (A missing file
+    // would
     // also be found, after restic's retries with back-off, which take minutes.)
     Path data = repositories.resolve(namespace.name()).resolve("data");
     try (var files = Files.walk(data)) {
@@ -161,35 +256,85 @@ class MetricsLifecycleTest {
       Files.write(pack, bytes);
     }
     var lastPass = passed.getStatus().getLastCheckTime();
-    dev.keepsake.api.Repository failed = await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
-        .until(() -> ApiKind.REPOSITORY.api(client).get(namespace.name(), RedisScenario.REPOSITORY).getObject(),
-            r -> r.getStatus().getLastCheckTime().isAfter(lastPass));
+    dev.keepsake.api.Repository failed =
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofSeconds(1))
+            .ignoreExceptions()
+            .until(
+                () ->
+                    ApiKind.REPOSITORY
+                        .api(client)
+                        .get(namespace.name(), RedisScenario.REPOSITORY)
+                        .getObject(),
+                r -> r.getStatus().getLastCheckTime().isAfter(lastPass));
 
     assertThat(failed.getStatus().getLastCheckResult()).isEqualTo("Failed");
-    assertThat(failed.getStatus().getLastCheckMessage()).isNotBlank().doesNotContain(RESTIC_PASSWORD);
+    assertThat(failed.getStatus().getLastCheckMessage())
+        .isNotBlank()
+        .doesNotContain(RESTIC_PASSWORD);
     assertThat(pushgateway.value("keepsake_check_success", group)).contains(0.0);
-    await().atMost(Duration.ofSeconds(60)).until(() -> result(firing("KeepsakeRepositoryCheckFailing", namespace)).size() == 1);
-    assertThat(new io.kubernetes.client.openapi.apis.CoreV1Api(client).listNamespacedEvent(namespace.name())
-        .fieldSelector("involvedObject.name=" + RedisScenario.REPOSITORY).execute().getItems())
-        .anyMatch(e -> "CheckFailed".equals(e.getReason())
-            && e.getMessage().startsWith(failed.getStatus().getLastCheckMessage().substring(0, 40)));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> result(firing("KeepsakeRepositoryCheckFailing", namespace)).size() == 1);
+    Eventually.eventually(
+        Duration.ofSeconds(30),
+        () ->
+            assertThat(
+                    new io.kubernetes.client.openapi.apis.CoreV1Api(client)
+                        .listNamespacedEvent(namespace.name())
+                        .fieldSelector("involvedObject.name=" + RedisScenario.REPOSITORY)
+                        .execute()
+                        .getItems())
+                .anyMatch(
+                    e ->
+                        "CheckFailed".equals(e.getReason())
+                            && e.getMessage()
+                                .startsWith(
+                                    failed.getStatus().getLastCheckMessage().substring(0, 40))));
 
-    ApiKind.REPOSITORY.api(client).patch(namespace.name(), RedisScenario.REPOSITORY, V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-        new V1Patch("{\"spec\":{\"check\":null}}")).throwsApiException();
-    await().atMost(Duration.ofSeconds(30)).until(() -> new io.kubernetes.client.openapi.apis.BatchV1Api(client)
-        .listNamespacedCronJob(namespace.name()).execute().getItems().stream()
-        .noneMatch(c -> c.getMetadata().getName().equals("keepsake-check-backups")));
+    ApiKind.REPOSITORY
+        .api(client)
+        .patch(
+            namespace.name(),
+            RedisScenario.REPOSITORY,
+            V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+            new V1Patch("{\"spec\":{\"check\":null}}"))
+        .throwsApiException();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                new io.kubernetes.client.openapi.apis.BatchV1Api(client)
+                    .listNamespacedCronJob(namespace.name()).execute().getItems().stream()
+                        .noneMatch(
+                            c -> c.getMetadata().getName().equals("keepsake-check-backups")));
   }
 
-  /** How many series of this namespace the chart's KeepsakeBackupTooOld expression (with its one-second age) returns. */
+  /**
+   * How many series of this namespace the chart's KeepsakeBackupTooOld expression (with its
+   * one-second age) returns.
+   */
   private static long tooOld(TestNamespace namespace) throws Exception {
     String alerts = Files.readString(Project.root().resolve("charts/keepsake/files/alerts.yaml"));
     int at = alerts.indexOf("alert: KeepsakeBackupTooOld");
-    String expression = alerts.substring(alerts.indexOf("expr: |", at) + "expr: |".length(), alerts.indexOf("for:", at)).strip()
-        .replace("{{ .Values.prometheusRule.maxBackupAgeSeconds }}", "1");
+    String expression =
+        alerts
+            .substring(
+                alerts.indexOf("expr: |", at) + "expr: |".length(), alerts.indexOf("for:", at))
+            .strip()
+            .replace("{{ .Values.prometheusRule.maxBackupAgeSeconds }}", "1");
     JsonArray series = result(expression);
     return java.util.stream.StreamSupport.stream(series.spliterator(), false)
-        .filter(e -> namespace.name().equals(e.getAsJsonObject().getAsJsonObject("metric").get("namespace").getAsString()))
+        .filter(
+            e ->
+                namespace
+                    .name()
+                    .equals(
+                        e.getAsJsonObject()
+                            .getAsJsonObject("metric")
+                            .get("namespace")
+                            .getAsString()))
         .count();
   }
 }

@@ -11,9 +11,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** `kubectl keepsake` run in this JVM as a user would type it, with what it printed and its exit status. */
+/**
+ * `kubectl keepsake` run in this JVM as a user would type it, with what it printed and its exit
+ * status.
+ */
 record PluginRun(int exit, String out, String err) {
-  /** A user at a terminal or a script, with a kubeconfig and whatever they type in answer to questions. */
+  /**
+   * A user at a terminal or a script, with a kubeconfig and whatever they type in answer to
+   * questions.
+   */
   record User(Path kubeconfig, boolean interactive, String typed) {
     static User script(Path kubeconfig) {
       return new User(kubeconfig, false, "");
@@ -30,8 +36,15 @@ record PluginRun(int exit, String out, String err) {
       env.put("KUBECONFIG", kubeconfig.toString());
       env.put("HOME", System.getProperty("java.io.tmpdir"));
       env.put("KUBECTL_KEEPSAKE_POLL", "300ms");
-      int exit = KubectlKeepsake.run(args, new KubectlKeepsake.Terminal(new PrintWriter(out, true), new PrintWriter(err, true),
-          interactive, new ByteArrayInputStream(typed.getBytes(StandardCharsets.UTF_8)), env));
+      int exit =
+          KubectlKeepsake.run(
+              args,
+              new KubectlKeepsake.Terminal(
+                  new PrintWriter(out, true),
+                  new PrintWriter(err, true),
+                  interactive,
+                  new ByteArrayInputStream(typed.getBytes(StandardCharsets.UTF_8)),
+                  env));
       return new PluginRun(exit, out.toString(), err.toString());
     }
   }

@@ -14,12 +14,10 @@ import dev.keepsake.api.SessionPhase;
 import io.kubernetes.client.openapi.ApiClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import okhttp3.Request;
 import okhttp3.Response;
 import org.junit.jupiter.api.Test;
@@ -34,34 +32,57 @@ class PrinterColumnsTest {
       LocalControlPlane controlPlane, TestNamespace namespace) throws Exception {
     ApiClient client = controlPlane.client();
     BackupSession session =
-        Manifests.toModel(Examples.get("BackupSession", "redis-nightly-manual"), BackupSession.class);
+        Manifests.toModel(
+            Examples.get("BackupSession", "redis-nightly-manual"), BackupSession.class);
     session.getMetadata().setNamespace(namespace.name());
-    BackupSession created = ApiKind.BACKUP_SESSION.api(client).create(session).throwsApiException().getObject();
+    BackupSession created =
+        ApiKind.BACKUP_SESSION.api(client).create(session).throwsApiException().getObject();
     created.status(
-        new BackupSessionStatus().phase(SessionPhase.Succeeded).snapshotId("4f9a1c2e").size("1.2 GiB").duration("1m12s"));
+        new BackupSessionStatus()
+            .phase(SessionPhase.Succeeded)
+            .snapshotId("4f9a1c2e")
+            .size("1.2 GiB")
+            .duration("1m12s"));
     ApiKind.BACKUP_SESSION.replaceStatus(client, created);
 
     JsonObject table = table(controlPlane, namespace, "backupsessions");
 
-    assertThat(columnNames(table)).containsSubsequence("Name", "Configuration", "Phase", "Snapshot", "Size", "Duration", "Age");
+    assertThat(columnNames(table))
+        .containsSubsequence(
+            "Name", "Configuration", "Phase", "Snapshot", "Size", "Duration", "Age");
     assertThat(firstRowCells(table))
-        .containsSubsequence("redis-nightly-manual", "redis-nightly", "Succeeded", "4f9a1c2e", "1.2 GiB", "1m12s");
+        .containsSubsequence(
+            "redis-nightly-manual", "redis-nightly", "Succeeded", "4f9a1c2e", "1.2 GiB", "1m12s");
   }
 
   @Test
   void aBackupConfigurationTableShowsScheduleAndPausedAndRepository(
       LocalControlPlane controlPlane, TestNamespace namespace) throws Exception {
-    Examples.createStrict(controlPlane.client(), namespace.name(), Examples.get("BackupConfiguration", "redis-nightly"));
+    Examples.createStrict(
+        controlPlane.client(),
+        namespace.name(),
+        Examples.get("BackupConfiguration", "redis-nightly"));
 
     JsonObject table = table(controlPlane, namespace, "backupconfigurations");
 
     assertThat(columnNames(table))
-        .containsSubsequence("Name", "Schedule", "Paused", "Repository", "Ready", "Last Backup", "Last Success", "Next Backup", "Age");
-    assertThat(firstRowCells(table)).containsSubsequence("redis-nightly", "30 2 * * *", "false", "redis-s3");
+        .containsSubsequence(
+            "Name",
+            "Schedule",
+            "Paused",
+            "Repository",
+            "Ready",
+            "Last Backup",
+            "Last Success",
+            "Next Backup",
+            "Age");
+    assertThat(firstRowCells(table))
+        .containsSubsequence("redis-nightly", "30 2 * * *", "false", "redis-s3");
   }
 
   @Test
-  void everyKindIsInTheKeepsakeCategoryWithShortNames(LocalControlPlane controlPlane) throws IOException {
+  void everyKindIsInTheKeepsakeCategoryWithShortNames(LocalControlPlane controlPlane)
+      throws IOException {
     JsonObject discovery = get(controlPlane, "/apis/keepsake.dev/v1alpha1", "application/json");
 
     List<String> categorised = new ArrayList<>();
@@ -74,20 +95,27 @@ class PrinterColumnsTest {
       assertThat(r.getAsJsonArray("shortNames")).isNotEmpty();
       categorised.add(r.get("kind").getAsString());
     }
-    assertThat(categorised).containsExactlyInAnyOrderElementsOf(ApiKind.ALL.stream().map(ApiKind::kind).toList());
+    assertThat(categorised)
+        .containsExactlyInAnyOrderElementsOf(ApiKind.ALL.stream().map(ApiKind::kind).toList());
   }
 
   @Test
-  void kubectlGetKeepsakeListsEveryKindOfTheExamples(LocalControlPlane controlPlane, TestNamespace namespace)
-      throws Exception {
+  void kubectlGetKeepsakeListsEveryKindOfTheExamples(
+      LocalControlPlane controlPlane, TestNamespace namespace) throws Exception {
     Path kubectl = LocalTools.kubectl();
     for (JsonObject example : Examples.all()) {
       Examples.create(controlPlane.client(), namespace.name(), example);
     }
 
     Process process =
-        new ProcessBuilder(kubectl.toString(), "--kubeconfig", controlPlane.kubeconfig().toString(),
-                "get", "keepsake", "-n", namespace.name())
+        new ProcessBuilder(
+                kubectl.toString(),
+                "--kubeconfig",
+                controlPlane.kubeconfig().toString(),
+                "get",
+                "keepsake",
+                "-n",
+                namespace.name())
             .redirectErrorStream(true)
             .start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -95,23 +123,33 @@ class PrinterColumnsTest {
 
     assertThat(process.exitValue()).as(output).isZero();
     assertThat(output)
-        .contains("repository.keepsake.dev/redis-s3", "appbinding.keepsake.dev/redis",
-            "function.keepsake.dev/redis-backup-7", "task.keepsake.dev/redis-backup-7",
-            "backupconfiguration.keepsake.dev/redis-nightly", "backupsession.keepsake.dev/redis-nightly-manual",
+        .contains(
+            "repository.keepsake.dev/redis-s3",
+            "appbinding.keepsake.dev/redis",
+            "function.keepsake.dev/redis-backup-7",
+            "task.keepsake.dev/redis-backup-7",
+            "backupconfiguration.keepsake.dev/redis-nightly",
+            "backupsession.keepsake.dev/redis-nightly-manual",
             "restoresession.keepsake.dev/redis-restore")
         .contains("SCHEDULE", "PAUSED", "PHASE", "SNAPSHOT");
   }
 
-  private static JsonObject table(LocalControlPlane controlPlane, TestNamespace namespace, String plural)
-      throws IOException {
+  private static JsonObject table(
+      LocalControlPlane controlPlane, TestNamespace namespace, String plural) throws IOException {
     return get(
         controlPlane,
         "/apis/keepsake.dev/v1alpha1/namespaces/" + namespace.name() + "/" + plural,
         "application/json;as=Table;v=v1;g=meta.k8s.io");
   }
 
-  private static JsonObject get(LocalControlPlane controlPlane, String path, String accept) throws IOException {
-    Request request = new Request.Builder().url(controlPlane.serverUrl() + path).header("Accept", accept).get().build();
+  private static JsonObject get(LocalControlPlane controlPlane, String path, String accept)
+      throws IOException {
+    Request request =
+        new Request.Builder()
+            .url(controlPlane.serverUrl() + path)
+            .header("Accept", accept)
+            .get()
+            .build();
     try (Response response = controlPlane.client().getHttpClient().newCall(request).execute()) {
       assertThat(response.code()).isEqualTo(200);
       return JsonParser.parseString(response.body().string()).getAsJsonObject();
@@ -120,7 +158,9 @@ class PrinterColumnsTest {
 
   private static List<String> columnNames(JsonObject table) {
     List<String> names = new ArrayList<>();
-    table.getAsJsonArray("columnDefinitions").forEach(c -> names.add(c.getAsJsonObject().get("name").getAsString()));
+    table
+        .getAsJsonArray("columnDefinitions")
+        .forEach(c -> names.add(c.getAsJsonObject().get("name").getAsString()));
     return names;
   }
 
@@ -128,8 +168,10 @@ class PrinterColumnsTest {
     JsonArray rows = table.getAsJsonArray("rows");
     assertThat(rows).hasSize(1);
     List<String> cells = new ArrayList<>();
-    rows.get(0).getAsJsonObject().getAsJsonArray("cells").forEach(c -> cells.add(c.isJsonNull() ? "" : c.getAsString()));
+    rows.get(0)
+        .getAsJsonObject()
+        .getAsJsonArray("cells")
+        .forEach(c -> cells.add(c.isJsonNull() ? "" : c.getAsString()));
     return cells;
   }
-
 }

@@ -29,62 +29,82 @@ class RealNodeTeardownTest {
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
       String unavailable = LocalNode.unavailableBecause();
-      return unavailable == null ? ConditionEvaluationResult.enabled("this machine can run a real node")
+      return unavailable == null
+          ? ConditionEvaluationResult.enabled("this machine can run a real node")
           : ConditionEvaluationResult.disabled("no real node here: " + unavailable);
     }
   }
 
   @Test
   void killingTheJvmOfANodeWithARunningPodLeavesNothingBehind() throws Exception {
-    Process jvm = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", System.getProperty("java.class.path"),
-            "-Dkeepsake.projectRoot=" + Project.root(),
-            LocalControlPlaneMain.class.getName(), "--no-operator", "--real-node")
-        .redirectErrorStream(true)
-        .start();
+    Process jvm =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Dkeepsake.projectRoot=" + Project.root(),
+                LocalControlPlaneMain.class.getName(),
+                "--no-operator",
+                "--real-node")
+            .redirectErrorStream(true)
+            .start();
     Path nodeState;
     try {
       String exportLine = awaitLine(jvm, "  export KUBECONFIG=");
       Path kubeconfig = Path.of(exportLine.substring(exportLine.indexOf('=') + 1).trim());
       nodeState = kubeconfig.getParent().resolve("node");
-      ClusterPods.redis(io.kubernetes.client.util.Config.fromConfig(kubeconfig.toString()), "demo", "teardown-password");
-      assertThat(check(nodeState)).as("a running node is seen by the check").contains("left behind:", "interface keepsake0",
-          "veth interfaces", "network namespaces");
+      ClusterPods.redis(
+          io.kubernetes.client.util.Config.fromConfig(kubeconfig.toString()),
+          "demo",
+          "teardown-password");
+      assertThat(check(nodeState))
+          .as("a running node is seen by the check")
+          .contains("left behind:", "interface keepsake0", "veth interfaces", "network namespaces");
 
       jvm.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     } finally {
       jvm.destroyForcibly();
     }
 
-    await("the guard to remove everything the node made").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(2))
+    await("the guard to remove everything the node made")
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofSeconds(2))
         .until(() -> check(nodeState).equals("nothing left behind"));
   }
 
   private static String check(Path nodeState) {
     try {
-      return Processes.output(List.of("bash", Project.root().resolve("test/scripts/local-node.sh").toString(), "check",
-          nodeState.toString()), Map.of()).trim();
+      return Processes.output(
+              List.of(
+                  "bash",
+                  Project.root().resolve("test/scripts/local-node.sh").toString(),
+                  "check",
+                  nodeState.toString()),
+              Map.of())
+          .trim();
     } catch (RuntimeException leftBehind) {
       return leftBehind.getMessage();
     }
   }
 
   private static String awaitLine(Process process, String prefix) throws Exception {
-    BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader reader =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     StringBuilder seen = new StringBuilder();
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-          seen.append(line).append('\n');
-          if (line.startsWith(prefix)) {
-            return line;
-          }
-        }
-      } catch (java.io.IOException e) {
-        throw new IllegalStateException(e);
-      }
-      throw new IllegalStateException("the node's JVM ended before it was up:\n" + seen);
-    }).get(10, TimeUnit.MINUTES);
+    return CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                  seen.append(line).append('\n');
+                  if (line.startsWith(prefix)) {
+                    return line;
+                  }
+                }
+              } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+              }
+              throw new IllegalStateException("the node's JVM ended before it was up:\n" + seen);
+            })
+        .get(10, TimeUnit.MINUTES);
   }
 }

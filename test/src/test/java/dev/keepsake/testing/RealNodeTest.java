@@ -64,20 +64,45 @@ class RealNodeTest {
     client = controlPlane.client();
     s3Data = work.resolve("s3/data");
     s3 = S3Server.start(work.resolve("s3"), LocalNode.NODE_IP);
-    pushgateway = Pushgateway.start(java.nio.file.Files.createDirectories(work.resolve("pushgateway")), LocalNode.NODE_IP);
+    pushgateway =
+        Pushgateway.start(
+            java.nio.file.Files.createDirectories(work.resolve("pushgateway")), LocalNode.NODE_IP);
     cluster.createNamespaceNamed(INFRA);
     ClusterPods.serviceOutsideTheCluster(client, INFRA, "s3", URI.create(s3.endpoint()).getPort());
-    ClusterPods.serviceOutsideTheCluster(client, INFRA, "pushgateway", URI.create(pushgateway.url()).getPort());
+    ClusterPods.serviceOutsideTheCluster(
+        client, INFRA, "pushgateway", URI.create(pushgateway.url()).getPort());
 
-    String output = Processes.output(List.of(LocalTools.helm().toString(), "install", "keepsake",
-        Project.root().resolve("charts/keepsake").toString(), "--kubeconfig", cluster.kubeconfig().toString(),
-        "--namespace", SYSTEM, "--create-namespace", "--wait", "--timeout", "4m",
-        "--set", "image.pullPolicy=Never",
-        "--set", "pushgateway.enabled=false",
-        "--set", "pushgateway.url=http://pushgateway." + INFRA + ".svc:" + URI.create(pushgateway.url()).getPort()),
-        Map.of(), new byte[0]);
-    System.err.println("[real-node] " + output.lines().filter(line -> line.startsWith("STATUS")).findFirst().orElse(output));
-    V1Deployment operator = new AppsV1Api(client).readNamespacedDeployment("keepsake", SYSTEM).execute();
+    String output =
+        Processes.output(
+            List.of(
+                LocalTools.helm().toString(),
+                "install",
+                "keepsake",
+                Project.root().resolve("charts/keepsake").toString(),
+                "--kubeconfig",
+                cluster.kubeconfig().toString(),
+                "--namespace",
+                SYSTEM,
+                "--create-namespace",
+                "--wait",
+                "--timeout",
+                "4m",
+                "--set",
+                "image.pullPolicy=Never",
+                "--set",
+                "pushgateway.enabled=false",
+                "--set",
+                "pushgateway.url=http://pushgateway."
+                    + INFRA
+                    + ".svc:"
+                    + URI.create(pushgateway.url()).getPort()),
+            Map.of(),
+            new byte[0]);
+    System.err.println(
+        "[real-node] "
+            + output.lines().filter(line -> line.startsWith("STATUS")).findFirst().orElse(output));
+    V1Deployment operator =
+        new AppsV1Api(client).readNamespacedDeployment("keepsake", SYSTEM).execute();
     assertThat(operator.getStatus().getAvailableReplicas()).isEqualTo(1);
   }
 
@@ -94,13 +119,26 @@ class RealNodeTest {
   @Test
   @Order(1)
   void theOperatorRunsAsAPodOfItsOwnImageWithTheChartsSecuritySettings() throws ApiException {
-    V1Pod operator = new CoreV1Api(client).listNamespacedPod(SYSTEM).labelSelector("app.kubernetes.io/name=keepsake")
-        .execute().getItems().get(0);
+    V1Pod operator =
+        new CoreV1Api(client)
+            .listNamespacedPod(SYSTEM)
+            .labelSelector("app.kubernetes.io/name=keepsake")
+            .execute()
+            .getItems()
+            .get(0);
 
     assertThat(operator.getStatus().getPhase()).isEqualTo("Running");
-    assertThat(operator.getSpec().getContainers().get(0).getImage()).isEqualTo("keepsake/operator:" + Project.version());
+    assertThat(operator.getSpec().getContainers().get(0).getImage())
+        .isEqualTo("keepsake/operator:" + Project.version());
     assertThat(operator.getSpec().getSecurityContext().getRunAsUser()).isEqualTo(65532L);
-    assertThat(operator.getSpec().getContainers().get(0).getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(
+            operator
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getSecurityContext()
+                .getReadOnlyRootFilesystem())
+        .isTrue();
     assertThat(operator.getSpec().getNodeName()).isEqualTo(LocalNode.NODE_NAME);
   }
 
@@ -115,25 +153,41 @@ class RealNodeTest {
     RedisScenario scenario = backUpIntoS3(namespace);
 
     scenario.configure("* * * * *", false);
-    BackupSession scheduled = await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
-        .until(() -> firstFinishedSession(namespace), session -> session != null);
+    BackupSession scheduled =
+        await()
+            .atMost(Duration.ofMinutes(3))
+            .pollInterval(Duration.ofSeconds(2))
+            .ignoreExceptions()
+            .until(() -> firstFinishedSession(namespace), session -> session != null);
     scenario.configure("* * * * *", true);
 
-    assertThat(scheduled.getStatus().getPhase()).as(scheduled.getStatus().getMessage()).isEqualTo(SessionPhase.Succeeded);
+    assertThat(scheduled.getStatus().getPhase())
+        .as(scheduled.getStatus().getMessage())
+        .isEqualTo(SessionPhase.Succeeded);
     assertThat(scheduled.getSpec().getTrigger()).hasToString("Scheduled");
     assertThat(scheduled.getStatus().getSnapshotId()).isNotBlank();
     assertThat(scheduled.getStatus().getMessage()).contains("s3:http://s3." + INFRA + ".svc");
-    assertThat(pushgateway.value("keepsake_backup_success",
-        Map.of("job", "keepsake-backup", "namespace", namespace, "configuration", RedisScenario.CONFIGURATION))).contains(1.0);
+    assertThat(
+            pushgateway.value(
+                "keepsake_backup_success",
+                Map.of(
+                    "job",
+                    "keepsake-backup",
+                    "namespace",
+                    namespace,
+                    "configuration",
+                    RedisScenario.CONFIGURATION)))
+        .contains(1.0);
 
     try (Jedis jedis = RedisDataSet.connect(redis, 0)) {
       jedis.flushAll();
     }
     scenario.restoreLatest("restore-1");
-    RestoreSession restore = await().atMost(SESSION_TIMEOUT).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
-        .until(() -> ApiKind.RESTORE_SESSION.api(client).get(namespace, "restore-1").getObject(), RealNodeTest::finished);
+    RestoreSession restore = Eventually.restored(client, namespace, "restore-1", SESSION_TIMEOUT);
 
-    assertThat(restore.getStatus().getPhase()).as(restore.getStatus().getMessage()).isEqualTo(SessionPhase.Succeeded);
+    assertThat(restore.getStatus().getPhase())
+        .as(restore.getStatus().getMessage())
+        .isEqualTo(SessionPhase.Succeeded);
     assertThat(RedisDigest.differences(before0, RedisDigest.read(redis, 0), 120_000)).isEmpty();
     assertThat(RedisDigest.differences(before2, RedisDigest.read(redis, 2), 120_000)).isEmpty();
   }
@@ -147,84 +201,167 @@ class RealNodeTest {
     RedisScenario scenario = backUpIntoS3(namespace);
     scenario.configure("@daily", false);
 
-    ApiKind.BACKUP_CONFIGURATION.api(client).patch(namespace, RedisScenario.CONFIGURATION,
-        io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-        new io.kubernetes.client.custom.V1Patch("{\"spec\":{\"runtimeSettings\":{\"resources\":{\"limits\":{\"memory\":\"20Mi\"}}}}}"))
+    ApiKind.BACKUP_CONFIGURATION
+        .api(client)
+        .patch(
+            namespace,
+            RedisScenario.CONFIGURATION,
+            io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+            new io.kubernetes.client.custom.V1Patch(
+                "{\"spec\":{\"runtimeSettings\":{\"resources\":{\"limits\":{\"memory\":\"20Mi\"}}}}}"))
         .throwsApiException();
     awaitObserved(namespace);
     scenario.backUpNow("out-of-memory");
     BackupSession oom = awaitFinished(namespace, "out-of-memory");
     assertThat(oom.getStatus().getPhase()).isEqualTo(SessionPhase.Failed);
-    assertThat(oom.getStatus().getMessage()).contains("killed for exceeding its memory limit of 20Mi", "OOMKilled",
-        "spec.runtimeSettings.resources.limits.memory");
+    assertThat(oom.getStatus().getMessage())
+        .contains(
+            "killed for exceeding its memory limit of 20Mi",
+            "OOMKilled",
+            "spec.runtimeSettings.resources.limits.memory");
 
-    ApiKind.BACKUP_CONFIGURATION.api(client).patch(namespace, RedisScenario.CONFIGURATION,
-        io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-        new io.kubernetes.client.custom.V1Patch("{\"spec\":{\"runtimeSettings\":null}}")).throwsApiException();
-    awaitObserved(namespace);
-    ApiKind.FUNCTION.api(client).patch(namespace, "redis-backup-7",
-        io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-        new io.kubernetes.client.custom.V1Patch("{\"spec\":{\"image\":\"keepsake/redis-8:" + Project.version() + "\"}}"))
+    ApiKind.BACKUP_CONFIGURATION
+        .api(client)
+        .patch(
+            namespace,
+            RedisScenario.CONFIGURATION,
+            io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+            new io.kubernetes.client.custom.V1Patch("{\"spec\":{\"runtimeSettings\":null}}"))
         .throwsApiException();
-    // Functions carry no status to show the operator saw the change; its watch takes milliseconds.
-    Thread.sleep(2000);
-    scenario.backUpNow("wrong-image");
-    BackupSession wrongImage = awaitFinished(namespace, "wrong-image");
+    awaitObserved(namespace);
+    ApiKind.FUNCTION
+        .api(client)
+        .patch(
+            namespace,
+            "redis-backup-7",
+            io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+            new io.kubernetes.client.custom.V1Patch(
+                "{\"spec\":{\"image\":\"keepsake/redis-8:" + Project.version() + "\"}}"))
+        .throwsApiException();
+    // Functions carry no status to show the operator saw the change: a session made before its
+    // cache
+    // has it would still use the old image, so the next one is tried until one does.
+    int[] attempt = {0};
+    BackupSession wrongImage =
+        Eventually.eventually(
+            Duration.ofMinutes(3),
+            () -> {
+              String name = "wrong-image-" + ++attempt[0];
+              scenario.backUpNow(name);
+              return awaitFinished(namespace, name);
+            },
+            session -> session.getStatus().getPhase() == SessionPhase.Failed);
     assertThat(wrongImage.getStatus().getPhase()).isEqualTo(SessionPhase.Failed);
-    assertThat(wrongImage.getStatus().getMessage()).contains("cannot pull image keepsake/redis-8:" + Project.version());
-    assertThat(List.of("ImagePullBackOff", "ErrImagePull")).contains(wrongImage.getStatus().getReason());
+    assertThat(wrongImage.getStatus().getMessage())
+        .contains("cannot pull image keepsake/redis-8:" + Project.version());
+    assertThat(List.of("ImagePullBackOff", "ErrImagePull"))
+        .contains(wrongImage.getStatus().getReason());
     var jobs = new io.kubernetes.client.openapi.apis.BatchV1Api(client);
-    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
-        assertThat(jobs.readNamespacedJob("keepsake-backup-wrong-image", namespace).execute().getSpec().getSuspend())
-            .as("the Job is kept, suspended").isTrue());
+    String jobName = wrongImage.getStatus().getJobName();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(
+                        jobs.readNamespacedJob(jobName, namespace).execute().getSpec().getSuspend())
+                    .as("the Job is kept, suspended")
+                    .isTrue());
     try {
-      await().atMost(Duration.ofSeconds(90)).until(() -> new CoreV1Api(client).listNamespacedPod(namespace)
-          .labelSelector("batch.kubernetes.io/job-name=keepsake-backup-wrong-image").execute().getItems().isEmpty());
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(
+              () ->
+                  new CoreV1Api(client)
+                      .listNamespacedPod(namespace)
+                      .labelSelector("batch.kubernetes.io/job-name=" + jobName)
+                      .execute()
+                      .getItems()
+                      .isEmpty());
     } catch (org.awaitility.core.ConditionTimeoutException stillThere) {
-      throw new AssertionError("the suspended Job's pod is still there: " + io.kubernetes.client.openapi.JSON.serialize(
-          new CoreV1Api(client).listNamespacedPod(namespace).labelSelector("batch.kubernetes.io/job-name=keepsake-backup-wrong-image")
-              .execute().getItems().get(0).getStatus()), stillThere);
+      throw new AssertionError(
+          "the suspended Job's pod is still there: "
+              + io.kubernetes.client.openapi.JSON.serialize(
+                  new CoreV1Api(client)
+                      .listNamespacedPod(namespace)
+                      .labelSelector("batch.kubernetes.io/job-name=" + jobName)
+                      .execute()
+                      .getItems()
+                      .get(0)
+                      .getStatus()),
+          stillThere);
     }
   }
 
-  /** The Redis addon, an AppBinding to the namespace's Redis Service and a Repository on S3, by DNS names. */
+  /**
+   * The Redis addon, an AppBinding to the namespace's Redis Service and a Repository on S3, by DNS
+   * names.
+   */
   private static RedisScenario backUpIntoS3(String namespace) throws ApiException {
     RedisScenario scenario = new RedisScenario(client, namespace);
-    scenario.setUp("redis://redis." + namespace + ".svc:6379", REDIS_PASSWORD,
-        RedisScenario.s3Repository("http://s3." + INFRA + ".svc:" + URI.create(s3.endpoint()).getPort(), namespace),
-        Map.of("RESTIC_PASSWORD", RESTIC_PASSWORD, "AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY,
-            "AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY));
+    scenario.setUp(
+        "redis://redis." + namespace + ".svc:6379",
+        REDIS_PASSWORD,
+        RedisScenario.s3Repository(
+            "http://s3." + INFRA + ".svc:" + URI.create(s3.endpoint()).getPort(), namespace),
+        Map.of(
+            "RESTIC_PASSWORD",
+            RESTIC_PASSWORD,
+            "AWS_ACCESS_KEY_ID",
+            S3Server.ACCESS_KEY,
+            "AWS_SECRET_ACCESS_KEY",
+            S3Server.SECRET_KEY));
     return scenario;
   }
 
-  /** Until the operator has seen the configuration's last change, so the next session is built from it. */
+  /**
+   * Until the operator has seen the configuration's last change, so the next session is built from
+   * it.
+   */
   private static void awaitObserved(String namespace) {
-    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
-      var configuration = ApiKind.BACKUP_CONFIGURATION.api(client).get(namespace, RedisScenario.CONFIGURATION).getObject();
-      return configuration.getStatus() != null
-          && configuration.getMetadata().getGeneration().equals(configuration.getStatus().getObservedGeneration());
-    });
+    Eventually.eventually(
+        Duration.ofSeconds(30),
+        () -> {
+          var configuration =
+              ApiKind.BACKUP_CONFIGURATION
+                  .api(client)
+                  .get(namespace, RedisScenario.CONFIGURATION)
+                  .getObject();
+          assertThat(configuration.getStatus().getObservedGeneration())
+              .isEqualTo(configuration.getMetadata().getGeneration());
+        });
   }
 
   private static boolean finished(dev.keepsake.api.Resource<?, ?, ?> session) {
     Object status = session.getStatus();
-    SessionPhase phase = status instanceof dev.keepsake.api.BackupSessionStatus b ? b.getPhase()
-        : status instanceof dev.keepsake.api.RestoreSessionStatus r ? r.getPhase() : null;
+    SessionPhase phase =
+        status instanceof dev.keepsake.api.BackupSessionStatus b
+            ? b.getPhase()
+            : status instanceof dev.keepsake.api.RestoreSessionStatus r ? r.getPhase() : null;
     return phase != null && phase.isFinished();
   }
 
   private static BackupSession awaitFinished(String namespace, String name) {
-    return await().atMost(SESSION_TIMEOUT).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
-        .until(() -> ApiKind.BACKUP_SESSION.api(client).get(namespace, name).getObject(), RealNodeTest::finished);
+    return Eventually.finished(client, namespace, name, SESSION_TIMEOUT);
   }
 
   private static BackupSession firstFinishedSession(String namespace) throws ApiException {
-    List<BackupSession> sessions = new ArrayList<>(ApiKind.BACKUP_SESSION.api(client).list(namespace).throwsApiException()
-        .getObject().getItems());
+    List<BackupSession> sessions =
+        new ArrayList<>(
+            ApiKind.BACKUP_SESSION
+                .api(client)
+                .list(namespace)
+                .throwsApiException()
+                .getObject()
+                .getItems());
     sessions.sort(Comparator.comparing(s -> s.getMetadata().getCreationTimestamp()));
-    // A session the schedule made while the first still ran is Skipped; it is not the one to look at.
-    return sessions.stream().filter(RealNodeTest::finished)
-        .filter(session -> session.getStatus().getPhase() != SessionPhase.Skipped).findFirst().orElse(null);
+    // A session the schedule made while the first still ran is Skipped; it is not the one to look
+    // at.
+    return sessions.stream()
+        .filter(RealNodeTest::finished)
+        .filter(session -> session.getStatus().getPhase() != SessionPhase.Skipped)
+        .findFirst()
+        .orElse(null);
   }
 
   private static RedisServer redisPod(String namespace) throws ApiException {
@@ -237,36 +374,58 @@ class RealNodeTest {
     String namespace = cluster.createNamespace("pg");
     PostgresServer postgres = ClusterPods.postgres(client, namespace, "admin", POSTGRES_PASSWORD);
     postgres.sql("postgres", "CREATE DATABASE shop", "CREATE DATABASE analytics");
-    postgres.sql("shop",
+    postgres.sql(
+        "shop",
         "CREATE TABLE customers (id bigserial PRIMARY KEY, email text NOT NULL UNIQUE, name text)",
         "CREATE TABLE orders (id bigserial PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customers(id),"
             + " amount numeric(12,2) NOT NULL CHECK (amount > 0), note text)",
         "INSERT INTO customers (email, name) SELECT 'c' || i || '@example.com', 'customer ' || i FROM generate_series(1, 20000) i",
         "INSERT INTO orders (customer_id, amount, note) SELECT 1 + i % 20000, (i % 997) + 0.99, md5(i::text)"
             + " FROM generate_series(1, 200000) i");
-    postgres.sql("analytics", "CREATE TABLE daily (day date PRIMARY KEY, visits integer NOT NULL)",
+    postgres.sql(
+        "analytics",
+        "CREATE TABLE daily (day date PRIMARY KEY, visits integer NOT NULL)",
         "INSERT INTO daily SELECT date '2020-01-01' + i, i * 7 % 1000 FROM generate_series(0, 1999) i");
-    ClusterPods.secret(client, namespace, "postgres-auth", Map.of("username", "admin", "password", POSTGRES_PASSWORD));
-    scheduledBackupAndRestoreOfDroppedDatabases(namespace, "postgres", """
+    ClusterPods.secret(
+        client,
+        namespace,
+        "postgres-auth",
+        Map.of("username", "admin", "password", POSTGRES_PASSWORD));
+    scheduledBackupAndRestoreOfDroppedDatabases(
+        namespace,
+        "postgres",
+        """
         type: postgres
         version: "15"
         clientConfig: {url: "postgresql://postgres.%s.svc:5432"}
         secret: {name: postgres-auth}
         parameters: {sslMode: disable}
-        """.formatted(namespace), "-15", () -> postgresFingerprint(postgres),
+        """
+            .formatted(namespace),
+        "-15",
+        () -> postgresFingerprint(postgres),
         () -> postgres.sql("postgres", "DROP DATABASE shop", "DROP DATABASE analytics"),
         // Written pages reach the disk before the dump starts: a CHECKPOINT in the server's pod.
         "{preBackup: [{name: checkpoint, exec: {podSelector: {app: postgres}, command: [sh, -c,"
             + " 'PGPASSWORD=\"$POSTGRES_PASSWORD\" psql -h 127.0.0.1 -U \"$POSTGRES_USER\" -d postgres -v ON_ERROR_STOP=1"
             + " -c CHECKPOINT']}}]}",
         scheduled -> {
-          assertThat(scheduled.getStatus().getHooks()).singleElement().satisfies(hook -> {
-            assertThat(hook.getPhase()).as(hook.getMessage()).isEqualTo("Succeeded");
-            assertThat(hook.getMessage()).isEqualTo("sh exited with code 0 in pod postgres");
-            assertThat(hook.getOutput()).isEqualTo("CHECKPOINT");
-          });
-          assertThat(Long.parseLong(postgres.sql("postgres", "SELECT checkpoints_req FROM pg_stat_bgwriter").trim()))
-              .as("requested checkpoints").isPositive();
+          assertThat(scheduled.getStatus().getHooks())
+              .singleElement()
+              .satisfies(
+                  hook -> {
+                    assertThat(hook.getPhase()).as(hook.getMessage()).isEqualTo("Succeeded");
+                    assertThat(hook.getMessage())
+                        .isEqualTo("sh exited with code 0 in pod postgres");
+                    assertThat(hook.getOutput()).isEqualTo("CHECKPOINT");
+                  });
+          assertThat(
+                  Long.parseLong(
+                      postgres
+                          .sql("postgres", "SELECT checkpoints_req FROM pg_stat_bgwriter")
+                          .trim()))
+              .as("requested checkpoints")
+              .isPositive();
         });
   }
 
@@ -275,7 +434,9 @@ class RealNodeTest {
   void aScheduledMariadbBackupRunsInRealPodsAndRestoresDroppedDatabases() throws Exception {
     String namespace = cluster.createNamespace("maria");
     MariadbServer mariadb = ClusterPods.mariadb(client, namespace, "admin", MARIADB_PASSWORD);
-    mariadb.sql("CREATE DATABASE shop", "CREATE DATABASE analytics",
+    mariadb.sql(
+        "CREATE DATABASE shop",
+        "CREATE DATABASE analytics",
         "CREATE TABLE shop.customers (id BIGINT AUTO_INCREMENT PRIMARY KEY, email VARCHAR(200) NOT NULL UNIQUE, name TEXT)",
         "CREATE TABLE shop.orders (id BIGINT AUTO_INCREMENT PRIMARY KEY, customer_id BIGINT NOT NULL, amount DECIMAL(12,2) NOT NULL,"
             + " note TEXT, FOREIGN KEY (customer_id) REFERENCES shop.customers(id))",
@@ -283,44 +444,80 @@ class RealNodeTest {
         "INSERT INTO shop.orders (customer_id, amount, note) SELECT 1 + seq % 20000, (seq % 997) + 0.99, MD5(seq) FROM shop.seq_1_to_200000",
         "CREATE TABLE analytics.daily (day DATE PRIMARY KEY, visits INT NOT NULL)",
         "INSERT INTO analytics.daily SELECT DATE_ADD('2020-01-01', INTERVAL seq DAY), seq * 7 % 1000 FROM analytics.seq_0_to_1999");
-    ClusterPods.secret(client, namespace, "mariadb-auth", Map.of("username", "admin", "password", MARIADB_PASSWORD));
-    scheduledBackupAndRestoreOfDroppedDatabases(namespace, "mariadb", """
+    ClusterPods.secret(
+        client,
+        namespace,
+        "mariadb-auth",
+        Map.of("username", "admin", "password", MARIADB_PASSWORD));
+    scheduledBackupAndRestoreOfDroppedDatabases(
+        namespace,
+        "mariadb",
+        """
         type: mariadb
         version: "10.11"
         clientConfig: {url: "mysql://mariadb.%s.svc:3306"}
         secret: {name: mariadb-auth}
-        """.formatted(namespace), "-10", () -> mariadbFingerprint(mariadb),
-        () -> mariadb.sql("DROP DATABASE shop", "DROP DATABASE analytics"), "{}", scheduled -> { });
+        """
+            .formatted(namespace),
+        "-10",
+        () -> mariadbFingerprint(mariadb),
+        () -> mariadb.sql("DROP DATABASE shop", "DROP DATABASE analytics"),
+        "{}",
+        scheduled -> {});
   }
 
   /**
    * The addon's backup Task on a schedule into S3, which must account for every table; then the
-   * databases dropped and the newest snapshot restored, after which the server must hold what it held.
+   * databases dropped and the newest snapshot restored, after which the server must hold what it
+   * held.
    *
    * @param appBindingSpec the spec of an AppBinding named after the addon
-   * @param taskSuffix the addon's Tasks are {@code <addon>-backup<suffix>} and {@code <addon>-restore<suffix>}
+   * @param taskSuffix the addon's Tasks are {@code <addon>-backup<suffix>} and {@code
+   *     <addon>-restore<suffix>}
    */
-  private static void scheduledBackupAndRestoreOfDroppedDatabases(String namespace, String addon, String appBindingSpec,
-      String taskSuffix, java.util.function.Supplier<String> fingerprint, Runnable dropDatabases, String hooks,
-      java.util.function.Consumer<BackupSession> hooksDid) throws Exception {
+  private static void scheduledBackupAndRestoreOfDroppedDatabases(
+      String namespace,
+      String addon,
+      String appBindingSpec,
+      String taskSuffix,
+      java.util.function.Supplier<String> fingerprint,
+      Runnable dropDatabases,
+      String hooks,
+      java.util.function.Consumer<BackupSession> hooksDid)
+      throws Exception {
     String before = fingerprint.get();
-    RedisScenario objects = addonInto(namespace, addon, """
+    RedisScenario objects =
+        addonInto(
+            namespace,
+            addon,
+            """
         apiVersion: keepsake.dev/v1alpha1
         kind: AppBinding
         metadata: {name: %s}
         spec:
-        %s""".formatted(addon, appBindingSpec.indent(2)));
+        %s"""
+                .formatted(addon, appBindingSpec.indent(2)));
     String target = "{ref: {apiGroup: keepsake.dev, kind: AppBinding, name: " + addon + "}}";
 
-    BackupSession scheduled = scheduledOnce(objects, namespace, target, addon + "-backup" + taskSuffix, hooks);
-    assertThat(scheduled.getStatus().getPhase()).as(scheduled.getStatus().getMessage()).isEqualTo(SessionPhase.Succeeded);
+    BackupSession scheduled =
+        scheduledOnce(objects, namespace, target, addon + "-backup" + taskSuffix, hooks);
+    assertThat(scheduled.getStatus().getPhase())
+        .as(scheduled.getStatus().getMessage())
+        .isEqualTo(SessionPhase.Succeeded);
     hooksDid.accept(scheduled);
     assertThat(scheduled.getStatus().getInventoryCheck()).contains("as many as the server holds");
 
     dropDatabases.run();
-    RestoreSession restore = restore(objects, namespace, target, addon + "-restore" + taskSuffix,
-        scheduled.getStatus().getSnapshotId());
-    assertThat(restore.getStatus().getPhase()).as(restore.getStatus().getMessage()).isEqualTo(SessionPhase.Succeeded);
+    RestoreSession restore =
+        restore(
+            objects,
+            namespace,
+            target,
+            addon + "-restore" + taskSuffix,
+            scheduled.getStatus().getSnapshotId());
+    assertThat(restore.getStatus().getPhase())
+        .as(restore.getStatus().getMessage())
+        .isEqualTo(SessionPhase.Succeeded);
     assertThat(fingerprint.get()).isEqualTo(before);
   }
 
@@ -337,44 +534,71 @@ class RealNodeTest {
     assertThat(first.getStatus().getPhase()).isEqualTo(SessionPhase.Succeeded);
     List<String> snapshotsBefore = snapshotFiles(namespace);
     assertThat(snapshotsBefore).hasSize(1);
-    assertThat(snapshotsBefore.get(0)).as("the session names the snapshot the repository holds (after tagging)")
+    assertThat(snapshotsBefore.get(0))
+        .as("the session names the snapshot the repository holds (after tagging)")
         .startsWith(first.getStatus().getSnapshotId());
 
     scenario.backUpNow("killed");
-    await("the runner dumping keys").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
-        .until(() -> redis.cli("CLIENT", "LIST").lines().anyMatch(line -> line.matches(".* cmd=(scan|dump|pttl|type) .*")));
+    await("the runner dumping keys")
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () ->
+                redis
+                    .cli("CLIENT", "LIST")
+                    .lines()
+                    .anyMatch(line -> line.matches(".* cmd=(scan|dump|pttl|type) .*")));
     // The dump cannot finish while Redis holds every client; the kill lands well within this.
     redis.cli("CLIENT", "PAUSE", "20000", "ALL");
-    V1Pod pod = new CoreV1Api(client).listNamespacedPod(namespace)
-        .labelSelector("batch.kubernetes.io/job-name=keepsake-backup-killed").execute().getItems().get(0);
-    String running = java.util.stream.Stream.of(pod.getStatus().getInitContainerStatuses(), pod.getStatus().getContainerStatuses())
-        .filter(java.util.Objects::nonNull).flatMap(List::stream)
-        .filter(status -> status.getState() != null && status.getState().getRunning() != null)
-        .map(io.kubernetes.client.openapi.models.V1ContainerStatus::getContainerID).findFirst().orElseThrow();
+    V1Pod pod =
+        new CoreV1Api(client)
+            .listNamespacedPod(namespace)
+            .labelSelector("batch.kubernetes.io/job-name=keepsake-backup-killed")
+            .execute()
+            .getItems()
+            .get(0);
+    String running =
+        java.util.stream.Stream.of(
+                pod.getStatus().getInitContainerStatuses(), pod.getStatus().getContainerStatuses())
+            .filter(java.util.Objects::nonNull)
+            .flatMap(List::stream)
+            .filter(status -> status.getState() != null && status.getState().getRunning() != null)
+            .map(io.kubernetes.client.openapi.models.V1ContainerStatus::getContainerID)
+            .findFirst()
+            .orElseThrow();
     cluster.node().killContainer(running);
 
     BackupSession killed = awaitFinished(namespace, "killed");
     assertThat(killed.getStatus().getPhase()).isEqualTo(SessionPhase.Failed);
     assertThat(killed.getStatus().getReason()).isEqualTo("Killed");
-    assertThat(killed.getStatus().getMessage()).contains("was killed by SIGKILL (exit code 137) before it could report",
-        "writes no snapshot");
+    assertThat(killed.getStatus().getMessage())
+        .contains(
+            "was killed by SIGKILL (exit code 137) before it could report", "writes no snapshot");
     assertThat(killed.getStatus().getSnapshotId()).isNull();
-    assertThat(snapshotFiles(namespace)).as("no snapshot of the cut-off dump, the earlier one intact").isEqualTo(snapshotsBefore);
+    assertThat(snapshotFiles(namespace))
+        .as("no snapshot of the cut-off dump, the earlier one intact")
+        .isEqualTo(snapshotsBefore);
 
-    // What a user investigating it with kubectl keepsake sees: the real pod's logs, step by step, and
+    // What a user investigating it with kubectl keepsake sees: the real pod's logs, step by step,
+    // and
     // the killed runner's lock, which restic cannot tell from a live one for 30 minutes.
     PluginRun.User user = PluginRun.User.script(cluster.kubeconfig());
     PluginRun logs = user.run("logs", "killed", "-n", namespace);
     assertThat(logs.exit()).as(logs.toString()).isZero();
-    assertThat(logs.out()).containsPattern("==> pod/keepsake-backup-killed-\\w+ step redis-backup-7: exited 137")
-        .contains("streaming keepsake").contains("==> backupsession/killed: Failed (Killed)");
+    assertThat(logs.out())
+        .containsPattern("==> pod/keepsake-backup-killed-\\w+ step redis-backup-7: exited 137")
+        .contains("streaming keepsake")
+        .contains("==> backupsession/killed: Failed (Killed)");
     PluginRun unlock = user.run("unlock", RedisScenario.REPOSITORY, "-n", namespace);
     assertThat(unlock.exit()).as(unlock.toString()).isZero();
-    assertThat(unlock.out()).contains("removed 0 of 1 lock(s)").contains("1 lock(s) remain, left alone");
+    assertThat(unlock.out())
+        .contains("removed 0 of 1 lock(s)")
+        .contains("1 lock(s) remain, left alone");
     PluginRun all = user.run("unlock", RedisScenario.REPOSITORY, "--all", "--yes", "-n", namespace);
     assertThat(all.exit()).as(all.toString()).isZero();
     assertThat(all.out()).contains("removed 1 of 1 lock(s)");
-    PluginRun check = user.run("check", RedisScenario.REPOSITORY, "--read-data-subset", "100%", "-n", namespace);
+    PluginRun check =
+        user.run("check", RedisScenario.REPOSITORY, "--read-data-subset", "100%", "-n", namespace);
     assertThat(check.exit()).as(check.toString()).isZero();
     assertThat(check.out()).contains("has no errors (data subset 100% read)");
   }
@@ -382,34 +606,52 @@ class RealNodeTest {
   @Test
   @Order(7)
   void aDeletedSecretFailsTheSessionNamingItAndStopsItsPod() throws Exception {
-    // The chart's operator holds no right on Secrets: the kubelet finds the Secret missing, and says so.
+    // The chart's operator holds no right on Secrets: the kubelet finds the Secret missing, and
+    // says so.
     String namespace = cluster.createNamespace("secretless");
     redisPod(namespace);
     RedisScenario scenario = backUpIntoS3(namespace);
     scenario.configure("@daily", false);
-    new CoreV1Api(client).deleteNamespacedSecret(RedisScenario.REPOSITORY_SECRET, namespace).execute();
+    new CoreV1Api(client)
+        .deleteNamespacedSecret(RedisScenario.REPOSITORY_SECRET, namespace)
+        .execute();
 
     scenario.backUpNow("no-secret");
     BackupSession session = awaitFinished(namespace, "no-secret");
 
     assertThat(session.getStatus().getPhase()).isEqualTo(SessionPhase.Failed);
     assertThat(session.getStatus().getReason()).isEqualTo("CreateContainerConfigError");
-    assertThat(session.getStatus().getMessage()).startsWith("container redis-backup-7 cannot be created (CreateContainerConfigError): ")
+    assertThat(session.getStatus().getMessage())
+        .startsWith("container redis-backup-7 cannot be created (CreateContainerConfigError): ")
         .contains("secret \"" + RedisScenario.REPOSITORY_SECRET + "\" not found");
-    var job = new io.kubernetes.client.openapi.apis.BatchV1Api(client).readNamespacedJob("keepsake-backup-no-secret", namespace)
-        .execute();
-    assertThat(job.getSpec().getSuspend()).as("the Job is stopped, its pod removed, the Job kept to look at").isTrue();
-    assertThat(new CoreV1Api(client).listNamespacedEvent(namespace).execute().getItems())
-        .anyMatch(event -> event.getMessage() != null && event.getMessage().contains(RedisScenario.REPOSITORY_SECRET));
+    var job =
+        new io.kubernetes.client.openapi.apis.BatchV1Api(client)
+            .readNamespacedJob("keepsake-backup-no-secret", namespace)
+            .execute();
+    assertThat(job.getSpec().getSuspend())
+        .as("the Job is stopped, its pod removed, the Job kept to look at")
+        .isTrue();
+    Eventually.eventually(
+        Duration.ofSeconds(30),
+        () ->
+            assertThat(new CoreV1Api(client).listNamespacedEvent(namespace).execute().getItems())
+                .anyMatch(
+                    event ->
+                        event.getMessage() != null
+                            && event.getMessage().contains(RedisScenario.REPOSITORY_SECRET)));
   }
 
   @Test
   @Order(8)
-  void aVolumeMountedByARunningAppIsBackedUpAndRestoredFileForFile(@TempDir Path volumes) throws Exception {
+  void aVolumeMountedByARunningAppIsBackedUpAndRestoredFileForFile(@TempDir Path volumes)
+      throws Exception {
     String namespace = cluster.createNamespace("uploads");
     Path volume = Files.createDirectories(volumes.resolve("uploads"));
     Processes.output(List.of("chown", "65532:65532", volume.toString()), Map.of());
-    dynamic("persistentvolumes").create(Dynamics.newFromYaml("""
+    dynamic("persistentvolumes")
+        .create(
+            Dynamics.newFromYaml(
+                """
         apiVersion: v1
         kind: PersistentVolume
         metadata: {name: %1$s-uploads}
@@ -420,8 +662,15 @@ class RealNodeTest {
           storageClassName: local-folders
           hostPath: {path: "%2$s", type: Directory}
           claimRef: {namespace: %1$s, name: uploads}
-        """.formatted(namespace, volume)), new CreateOptions()).throwsApiException();
-    dynamic("persistentvolumeclaims").create(namespace, Dynamics.newFromYaml("""
+        """
+                    .formatted(namespace, volume)),
+            new CreateOptions())
+        .throwsApiException();
+    dynamic("persistentvolumeclaims")
+        .create(
+            namespace,
+            Dynamics.newFromYaml(
+                """
         apiVersion: v1
         kind: PersistentVolumeClaim
         metadata: {name: uploads}
@@ -430,8 +679,14 @@ class RealNodeTest {
           storageClassName: local-folders
           volumeName: %s-uploads
           resources: {requests: {storage: 1Gi}}
-        """.formatted(namespace)), new CreateOptions()).throwsApiException();
-    ClusterPods.createPod(client, namespace, """
+        """
+                    .formatted(namespace)),
+            new CreateOptions())
+        .throwsApiException();
+    ClusterPods.createPod(
+        client,
+        namespace,
+        """
         apiVersion: v1
         kind: Pod
         metadata: {name: app}
@@ -456,33 +711,49 @@ class RealNodeTest {
               securityContext: {readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
               volumeMounts: [{name: uploads, mountPath: /data}]
           volumes: [{name: uploads, persistentVolumeClaim: {claimName: uploads}}]
-        """.formatted(Project.version()));
+        """
+            .formatted(Project.version()));
     ClusterPods.awaitRunning(client, namespace, "app");
-    await("the app to write its files").atMost(Duration.ofMinutes(1)).until(() -> Files.exists(volume.resolve(".ready")));
+    await("the app to write its files")
+        .atMost(Duration.ofMinutes(1))
+        .until(() -> Files.exists(volume.resolve(".ready")));
     Map<String, String> before = digests(volume);
     RedisScenario objects = addonInto(namespace, "volume", null);
     String target = "{ref: {kind: PersistentVolumeClaim, name: uploads}}";
     configure(objects, target, "volume-backup-1", "@daily");
-    objects.apply("""
+    objects.apply(
+        """
         apiVersion: keepsake.dev/v1alpha1
         kind: BackupSession
         metadata: {name: uploads-now}
         spec:
           invoker: {apiGroup: keepsake.dev, kind: BackupConfiguration, name: %s}
-        """.formatted(CONFIGURATION));
+        """
+            .formatted(CONFIGURATION));
     BackupSession backup = awaitFinished(namespace, "uploads-now");
-    assertThat(backup.getStatus().getPhase()).as(backup.getStatus().getMessage()).isEqualTo(SessionPhase.Succeeded);
+    assertThat(backup.getStatus().getPhase())
+        .as(backup.getStatus().getMessage())
+        .isEqualTo(SessionPhase.Succeeded);
 
     try (var files = Files.list(volume)) {
       for (Path entry : files.toList()) {
         Processes.output(List.of("rm", "-rf", entry.toString()), Map.of());
       }
     }
-    RestoreSession restore = restore(objects, namespace, target, "volume-restore-1", backup.getStatus().getSnapshotId());
-    assertThat(restore.getStatus().getPhase()).as(restore.getStatus().getMessage()).isEqualTo(SessionPhase.Succeeded);
+    RestoreSession restore =
+        restore(objects, namespace, target, "volume-restore-1", backup.getStatus().getSnapshotId());
+    assertThat(restore.getStatus().getPhase())
+        .as(restore.getStatus().getMessage())
+        .isEqualTo(SessionPhase.Succeeded);
     assertThat(digests(volume)).isEqualTo(before).hasSize(124);
-    assertThat(new CoreV1Api(client).readNamespacedPod("app", namespace).execute().getStatus().getPhase())
-        .as("the app ran throughout").isEqualTo("Running");
+    assertThat(
+            new CoreV1Api(client)
+                .readNamespacedPod("app", namespace)
+                .execute()
+                .getStatus()
+                .getPhase())
+        .as("the app ran throughout")
+        .isEqualTo("Running");
   }
 
   @Test
@@ -492,11 +763,13 @@ class RealNodeTest {
     RedisServer redis = redisPod(namespace);
     RedisDataSet.seed(redis);
     long savedBefore = Long.parseLong(redis.cli("LASTSAVE").trim());
-    try (WebhookReceiver notices = WebhookReceiver.start(java.net.InetAddress.getByName(LocalNode.NODE_IP))) {
+    try (WebhookReceiver notices =
+        WebhookReceiver.start(java.net.InetAddress.getByName(LocalNode.NODE_IP))) {
       ClusterPods.serviceOutsideTheCluster(client, namespace, "notices", notices.port());
       RedisScenario scenario = backUpIntoS3(namespace);
       String cli = "export REDISCLI_AUTH=\"$REDIS_PASSWORD\"; ";
-      scenario.configureWithHooks("""
+      scenario.configureWithHooks(
+          """
           {preBackup: [
              {name: pause-writes, exec: {podSelector: {app: redis}, command: [sh, -c, '%sredis-cli CLIENT PAUSE 60000 WRITE']}},
              {name: flush, exec: {podSelector: {app: redis}, command: [sh, -c, '%sbefore=$(redis-cli LASTSAVE);
@@ -506,34 +779,59 @@ class RealNodeTest {
              {name: resume-writes, exec: {podSelector: {app: redis}, command: [sh, -c, '%sredis-cli CLIENT UNPAUSE']},
               executionPolicy: Always},
              {name: notify, httpPost: {url: "http://notices.%s.svc:%d/backup"}, executionPolicy: Always}]}"""
-          .formatted(cli, cli, cli, namespace, notices.port()));
+              .formatted(cli, cli, cli, namespace, notices.port()));
 
       scenario.backUpNow("paused-and-flushed");
       BackupSession done = awaitFinished(namespace, "paused-and-flushed");
 
-      assertThat(done.getStatus().getPhase()).as(done.getStatus().getMessage()).isEqualTo(SessionPhase.Succeeded);
-      assertThat(done.getStatus().getHooks()).extracting(h -> h.getName() + ":" + h.getPhase())
-          .containsExactly("pause-writes:Succeeded", "flush:Succeeded", "resume-writes:Succeeded", "notify:Succeeded");
+      assertThat(done.getStatus().getPhase())
+          .as(done.getStatus().getMessage())
+          .isEqualTo(SessionPhase.Succeeded);
+      assertThat(done.getStatus().getHooks())
+          .extracting(h -> h.getName() + ":" + h.getPhase())
+          .containsExactly(
+              "pause-writes:Succeeded",
+              "flush:Succeeded",
+              "resume-writes:Succeeded",
+              "notify:Succeeded");
       assertThat(done.getStatus().getHooks().get(1).getOutput()).endsWith("saved");
-      assertThat(done.getStatus().getHooks().get(1).getMessage()).isEqualTo("sh exited with code 0 in pod redis");
-      assertThat(Long.parseLong(redis.cli("LASTSAVE").trim())).as("BGSAVE ran").isGreaterThan(savedBefore);
+      assertThat(done.getStatus().getHooks().get(1).getMessage())
+          .isEqualTo("sh exited with code 0 in pod redis");
+      assertThat(Long.parseLong(redis.cli("LASTSAVE").trim()))
+          .as("BGSAVE ran")
+          .isGreaterThan(savedBefore);
       assertWritable(redis);
-      var notice = com.google.gson.JsonParser.parseString(notices.requests().get(0).body()).getAsJsonObject();
+      var notice =
+          com.google.gson.JsonParser.parseString(notices.requests().get(0).body())
+              .getAsJsonObject();
       assertThat(notice.get("phase").getAsString()).isEqualTo("Succeeded");
       assertThat(notice.get("snapshot").getAsString()).isEqualTo(done.getStatus().getSnapshotId());
 
       // The dump now fails (the AppBinding's password is wrong): writes are resumed all the same.
-      new CoreV1Api(client).replaceNamespacedSecret("redis-auth", namespace, new io.kubernetes.client.openapi.models.V1Secret()
-          .metadata(new io.kubernetes.client.openapi.models.V1ObjectMeta().name("redis-auth"))
-          .stringData(Map.of("password", "not the password"))).execute();
+      new CoreV1Api(client)
+          .replaceNamespacedSecret(
+              "redis-auth",
+              namespace,
+              new io.kubernetes.client.openapi.models.V1Secret()
+                  .metadata(
+                      new io.kubernetes.client.openapi.models.V1ObjectMeta().name("redis-auth"))
+                  .stringData(Map.of("password", "not the password")))
+          .execute();
       scenario.backUpNow("failing");
       BackupSession failed = awaitFinished(namespace, "failing");
 
       assertThat(failed.getStatus().getPhase()).isEqualTo(SessionPhase.Failed);
-      assertThat(failed.getStatus().getHooks()).extracting(h -> h.getName() + ":" + h.getPhase())
-          .containsExactly("pause-writes:Succeeded", "flush:Succeeded", "resume-writes:Succeeded", "notify:Succeeded");
+      assertThat(failed.getStatus().getHooks())
+          .extracting(h -> h.getName() + ":" + h.getPhase())
+          .containsExactly(
+              "pause-writes:Succeeded",
+              "flush:Succeeded",
+              "resume-writes:Succeeded",
+              "notify:Succeeded");
       assertWritable(redis);
-      var second = com.google.gson.JsonParser.parseString(notices.requests().get(1).body()).getAsJsonObject();
+      var second =
+          com.google.gson.JsonParser.parseString(notices.requests().get(1).body())
+              .getAsJsonObject();
       assertThat(second.get("phase").getAsString()).isEqualTo("Failed");
       assertThat(second.get("message").getAsString()).isEqualTo(failed.getStatus().getMessage());
     }
@@ -548,26 +846,43 @@ class RealNodeTest {
 
   private static final String CONFIGURATION = "real-node-backup";
 
-  /** The repository Secret, a Repository on S3 (a bucket of the namespace's name), an AppBinding and the addon. */
-  private static RedisScenario addonInto(String namespace, String addon, String appBindingYaml) throws Exception {
-    ClusterPods.secret(client, namespace, RedisScenario.REPOSITORY_SECRET, Map.of("RESTIC_PASSWORD", RESTIC_PASSWORD,
-        "AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY));
+  /**
+   * The repository Secret, a Repository on S3 (a bucket of the namespace's name), an AppBinding and
+   * the addon.
+   */
+  private static RedisScenario addonInto(String namespace, String addon, String appBindingYaml)
+      throws Exception {
+    ClusterPods.secret(
+        client,
+        namespace,
+        RedisScenario.REPOSITORY_SECRET,
+        Map.of(
+            "RESTIC_PASSWORD",
+            RESTIC_PASSWORD,
+            "AWS_ACCESS_KEY_ID",
+            S3Server.ACCESS_KEY,
+            "AWS_SECRET_ACCESS_KEY",
+            S3Server.SECRET_KEY));
     RedisScenario objects = new RedisScenario(client, namespace);
     objects.apply(RedisScenario.s3Repository(s3InCluster(), namespace));
     if (appBindingYaml != null) {
       objects.apply(appBindingYaml);
     }
-    objects.apply(Files.readString(Project.root().resolve("catalog").resolve(addon).resolve("addon.yaml")));
+    objects.apply(
+        Files.readString(Project.root().resolve("catalog").resolve(addon).resolve("addon.yaml")));
     return objects;
   }
 
-  private static void configure(RedisScenario objects, String target, String task, String schedule) throws ApiException {
+  private static void configure(RedisScenario objects, String target, String task, String schedule)
+      throws ApiException {
     configure(objects, target, task, schedule, "{}");
   }
 
-  private static void configure(RedisScenario objects, String target, String task, String schedule, String hooks)
+  private static void configure(
+      RedisScenario objects, String target, String task, String schedule, String hooks)
       throws ApiException {
-    objects.apply("""
+    objects.apply(
+        """
         apiVersion: keepsake.dev/v1alpha1
         kind: BackupConfiguration
         metadata: {name: %s}
@@ -579,25 +894,38 @@ class RealNodeTest {
           retentionPolicy: {name: last-five, keepLast: 5, prune: true}
           timeout: 10m
           hooks: %s
-        """.formatted(CONFIGURATION, schedule, RedisScenario.REPOSITORY, target, task, hooks));
+        """
+            .formatted(CONFIGURATION, schedule, RedisScenario.REPOSITORY, target, task, hooks));
   }
 
   /** Every minute until the first session ends, then paused. */
-  private static BackupSession scheduledOnce(RedisScenario objects, String namespace, String target, String task, String hooks)
+  private static BackupSession scheduledOnce(
+      RedisScenario objects, String namespace, String target, String task, String hooks)
       throws Exception {
     configure(objects, target, task, "* * * * *", hooks);
-    BackupSession scheduled = await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
-        .until(() -> firstFinishedSession(namespace), session -> session != null);
-    ApiKind.BACKUP_CONFIGURATION.api(client).patch(namespace, CONFIGURATION,
-        io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-        new io.kubernetes.client.custom.V1Patch("{\"spec\":{\"paused\":true}}")).throwsApiException();
+    BackupSession scheduled =
+        await()
+            .atMost(Duration.ofMinutes(3))
+            .pollInterval(Duration.ofSeconds(2))
+            .ignoreExceptions()
+            .until(() -> firstFinishedSession(namespace), session -> session != null);
+    ApiKind.BACKUP_CONFIGURATION
+        .api(client)
+        .patch(
+            namespace,
+            CONFIGURATION,
+            io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+            new io.kubernetes.client.custom.V1Patch("{\"spec\":{\"paused\":true}}"))
+        .throwsApiException();
     assertThat(scheduled.getSpec().getTrigger()).hasToString("Scheduled");
     return scheduled;
   }
 
-  private static RestoreSession restore(RedisScenario objects, String namespace, String target, String task, String snapshot)
+  private static RestoreSession restore(
+      RedisScenario objects, String namespace, String target, String task, String snapshot)
       throws ApiException {
-    objects.apply("""
+    objects.apply(
+        """
         apiVersion: keepsake.dev/v1alpha1
         kind: RestoreSession
         metadata: {name: restore}
@@ -606,16 +934,18 @@ class RealNodeTest {
           snapshot: "%s"
           target: %s
           task: {name: %s}
-        """.formatted(RedisScenario.REPOSITORY, snapshot, target, task));
-    return await().atMost(SESSION_TIMEOUT).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
-        .until(() -> ApiKind.RESTORE_SESSION.api(client).get(namespace, "restore").getObject(), RealNodeTest::finished);
+        """
+            .formatted(RedisScenario.REPOSITORY, snapshot, target, task));
+    return Eventually.restored(client, namespace, "restore", SESSION_TIMEOUT);
   }
 
   private static String s3InCluster() {
     return "http://s3." + INFRA + ".svc:" + URI.create(s3.endpoint()).getPort();
   }
 
-  /** The snapshot files restic wrote into the namespace's bucket, read from the S3 server's folder. */
+  /**
+   * The snapshot files restic wrote into the namespace's bucket, read from the S3 server's folder.
+   */
   private static List<String> snapshotFiles(String namespace) throws java.io.IOException {
     Path snapshots = s3Data.resolve(namespace).resolve("redis/snapshots");
     try (var files = Files.list(snapshots)) {
@@ -624,15 +954,25 @@ class RealNodeTest {
   }
 
   private static String postgresFingerprint(PostgresServer postgres) {
-    return String.join(" ",
-        postgres.sql("shop", "SELECT count(*) || ':' || md5(string_agg(c::text, '|' ORDER BY id)) FROM customers c"),
-        postgres.sql("shop", "SELECT count(*) || ':' || md5(string_agg(o::text, '|' ORDER BY id)) FROM orders o"),
-        postgres.sql("shop", "SELECT string_agg(conname, ',' ORDER BY conname) FROM pg_constraint WHERE conrelid = 'orders'::regclass"),
-        postgres.sql("analytics", "SELECT count(*) || ':' || md5(string_agg(d::text, '|' ORDER BY day)) FROM daily d"));
+    return String.join(
+        " ",
+        postgres.sql(
+            "shop",
+            "SELECT count(*) || ':' || md5(string_agg(c::text, '|' ORDER BY id)) FROM customers c"),
+        postgres.sql(
+            "shop",
+            "SELECT count(*) || ':' || md5(string_agg(o::text, '|' ORDER BY id)) FROM orders o"),
+        postgres.sql(
+            "shop",
+            "SELECT string_agg(conname, ',' ORDER BY conname) FROM pg_constraint WHERE conrelid = 'orders'::regclass"),
+        postgres.sql(
+            "analytics",
+            "SELECT count(*) || ':' || md5(string_agg(d::text, '|' ORDER BY day)) FROM daily d"));
   }
 
   private static String mariadbFingerprint(MariadbServer mariadb) {
-    return mariadb.sql("CHECKSUM TABLE shop.customers, shop.orders, analytics.daily EXTENDED",
+    return mariadb.sql(
+        "CHECKSUM TABLE shop.customers, shop.orders, analytics.daily EXTENDED",
         "SELECT COUNT(*) FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = 'shop'");
   }
 
@@ -641,7 +981,8 @@ class RealNodeTest {
     Map<String, String> digests = new java.util.TreeMap<>();
     try (var files = Files.walk(folder)) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {
-        byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+        byte[] hash =
+            java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
         digests.put(folder.relativize(file).toString(), java.util.HexFormat.of().formatHex(hash));
       }
     }

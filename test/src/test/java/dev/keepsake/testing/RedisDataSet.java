@@ -15,8 +15,8 @@ import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
-import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.resps.Tuple;
 
@@ -30,7 +30,9 @@ final class RedisDataSet {
   static final int KEYS_DB0 = 101_000;
   static final int KEYS_DB2 = 1_000;
 
-  /** One key's content in a form that compares by value: type, canonical value, whether it expires. */
+  /**
+   * One key's content in a form that compares by value: type, canonical value, whether it expires.
+   */
   record Entry(String type, Object value, long ttlSeconds) {}
 
   private RedisDataSet() {}
@@ -70,16 +72,30 @@ final class RedisDataSet {
     try (Jedis jedis = connect(redis, 0)) {
       Pipeline p = jedis.pipelined();
       for (int i = 0; i < 60_000; i++) {
-        p.set(("user:" + i).getBytes(StandardCharsets.UTF_8), bytes(random, 20 + random.nextInt(200)));
+        p.set(
+            ("user:" + i).getBytes(StandardCharsets.UTF_8),
+            bytes(random, 20 + random.nextInt(200)));
         if (i % 12 == 0) {
           p.expire("user:" + i, 3600 + i % 600);
         }
       }
       for (int i = 0; i < 10_000; i++) {
-        p.hset("cart:" + i, Map.of("item", "sku-" + i, "qty", Integer.toString(i % 7), "price", "19.99", "note", "ü – ✓"));
+        p.hset(
+            "cart:" + i,
+            Map.of(
+                "item",
+                "sku-" + i,
+                "qty",
+                Integer.toString(i % 7),
+                "price",
+                "19.99",
+                "note",
+                "ü – ✓"));
         p.rpush("queue:" + i, "job-a-" + i, "job-b", "job-c", "", "job-e");
         p.sadd("tags:" + i, "red", "green", "blue-" + i % 13);
-        p.zadd("rank:" + i, Map.of("alice", -1.5, "bob", 0.0, "carol", 3.141592653589793, "dave", 1e12 + i));
+        p.zadd(
+            "rank:" + i,
+            Map.of("alice", -1.5, "bob", 0.0, "carol", 3.141592653589793, "dave", 1e12 + i));
         if (i % 50 == 0) {
           p.pexpire("cart:" + i, 7_200_000);
         }
@@ -104,10 +120,16 @@ final class RedisDataSet {
       jedis.hset("hash:wide", wide);
       for (int i = 0; i < 50; i++) {
         for (int e = 0; e < 20; e++) {
-          jedis.xadd("stream:" + i, StreamEntryID.NEW_ENTRY, Map.of("event", "e" + e, "n", Integer.toString(i)));
+          jedis.xadd(
+              "stream:" + i,
+              StreamEntryID.NEW_ENTRY,
+              Map.of("event", "e" + e, "n", Integer.toString(i)));
         }
         jedis.xgroupCreate("stream:" + i, "workers", new StreamEntryID(), false);
-        jedis.xreadGroup("workers", "w" + i % 4, XReadGroupParams.xReadGroupParams().count(3),
+        jedis.xreadGroup(
+            "workers",
+            "w" + i % 4,
+            XReadGroupParams.xReadGroupParams().count(3),
             Map.of("stream:" + i, StreamEntryID.UNRECEIVED_ENTRY));
       }
     }
@@ -152,22 +174,32 @@ final class RedisDataSet {
         List<Response<?>> groups = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
           byte[] key = batch.get(i);
-          contents.add(switch (types.get(i).get()) {
-            case "string" -> values.get(key);
-            case "list" -> values.lrange(key, 0, -1);
-            case "set" -> values.smembers(key);
-            case "hash" -> values.hgetAll(key);
-            case "zset" -> values.zrangeWithScores(key, 0, -1);
-            case "stream" -> values.sendCommand(Protocol.Command.XRANGE, key, bytes("-"), bytes("+"));
-            default -> throw new IllegalStateException("unexpected type " + types.get(i).get());
-          });
-          groups.add(types.get(i).get().equals("stream") ? values.sendCommand(Protocol.Command.XINFO, bytes("GROUPS"), key) : null);
+          contents.add(
+              switch (types.get(i).get()) {
+                case "string" -> values.get(key);
+                case "list" -> values.lrange(key, 0, -1);
+                case "set" -> values.smembers(key);
+                case "hash" -> values.hgetAll(key);
+                case "zset" -> values.zrangeWithScores(key, 0, -1);
+                case "stream" ->
+                    values.sendCommand(Protocol.Command.XRANGE, key, bytes("-"), bytes("+"));
+                default -> throw new IllegalStateException("unexpected type " + types.get(i).get());
+              });
+          groups.add(
+              types.get(i).get().equals("stream")
+                  ? values.sendCommand(Protocol.Command.XINFO, bytes("GROUPS"), key)
+                  : null);
         }
         values.sync();
         for (int i = 0; i < batch.size(); i++) {
-          entries.put(ByteBuffer.wrap(batch.get(i)),
-              new Entry(types.get(i).get(), groups.get(i) == null ? canonical(contents.get(i).get())
-                  : List.of(canonical(contents.get(i).get()), canonical(groups.get(i).get())), ttls.get(i).get()));
+          entries.put(
+              ByteBuffer.wrap(batch.get(i)),
+              new Entry(
+                  types.get(i).get(),
+                  groups.get(i) == null
+                      ? canonical(contents.get(i).get())
+                      : List.of(canonical(contents.get(i).get()), canonical(groups.get(i).get())),
+                  ttls.get(i).get()));
         }
       }
     }

@@ -14,12 +14,14 @@ import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
- * Every key of a database by content, whatever its type: TYPE, DEBUG DIGEST-VALUE (Redis' own hash of
- * the value) and the expiry; for streams also their consumer groups and pending entries, which the
- * digest leaves out.
+ * Every key of a database by content, whatever its type: TYPE, DEBUG DIGEST-VALUE (Redis' own hash
+ * of the value) and the expiry; for streams also their consumer groups and pending entries, which
+ * the digest leaves out.
  */
 final class RedisDigest {
-  /** One key: its type, the digest of its value (and groups), and its absolute expiry in ms or -1. */
+  /**
+   * One key: its type, the digest of its value (and groups), and its absolute expiry in ms or -1.
+   */
   record Key(String type, String digest, long expiresAtMillis) {}
 
   private static final ProtocolCommand DEBUG = () -> "DEBUG".getBytes(StandardCharsets.US_ASCII);
@@ -40,10 +42,17 @@ final class RedisDigest {
         String type = jedis.type(name);
         long ttl = jedis.pttl(name);
         long now = System.currentTimeMillis();
-        Object digest = jedis.sendCommand(DEBUG, "DIGEST-VALUE".getBytes(StandardCharsets.US_ASCII), name);
+        Object digest =
+            jedis.sendCommand(DEBUG, "DIGEST-VALUE".getBytes(StandardCharsets.US_ASCII), name);
         String content = text(digest);
         if (type.equals("stream")) {
-          content += " groups " + text(jedis.sendCommand(Protocol.Command.XINFO, "GROUPS".getBytes(StandardCharsets.US_ASCII), name));
+          content +=
+              " groups "
+                  + text(
+                      jedis.sendCommand(
+                          Protocol.Command.XINFO,
+                          "GROUPS".getBytes(StandardCharsets.US_ASCII),
+                          name));
           content += " pending " + pending(jedis, name);
         }
         keys.put(ByteBuffer.wrap(name), new Key(type, content, ttl < 0 ? -1 : now + ttl));
@@ -54,12 +63,21 @@ final class RedisDigest {
 
   private static String pending(Jedis jedis, byte[] stream) {
     StringBuilder out = new StringBuilder();
-    Object groups = jedis.sendCommand(Protocol.Command.XINFO, "GROUPS".getBytes(StandardCharsets.US_ASCII), stream);
+    Object groups =
+        jedis.sendCommand(
+            Protocol.Command.XINFO, "GROUPS".getBytes(StandardCharsets.US_ASCII), stream);
     for (Object group : (List<?>) groups) {
       List<?> fields = (List<?>) group;
       byte[] groupName = (byte[]) fields.get(1);
-      out.append(text(jedis.sendCommand(Protocol.Command.XPENDING, stream, groupName, "-".getBytes(StandardCharsets.US_ASCII),
-          "+".getBytes(StandardCharsets.US_ASCII), "1000".getBytes(StandardCharsets.US_ASCII))));
+      out.append(
+          text(
+              jedis.sendCommand(
+                  Protocol.Command.XPENDING,
+                  stream,
+                  groupName,
+                  "-".getBytes(StandardCharsets.US_ASCII),
+                  "+".getBytes(StandardCharsets.US_ASCII),
+                  "1000".getBytes(StandardCharsets.US_ASCII))));
     }
     return out.toString();
   }
@@ -81,23 +99,46 @@ final class RedisDigest {
     return String.valueOf(reply);
   }
 
-  /** Keys that differ between two readings: missing, extra, other content, or an expiry more than {@code slackMillis} apart. */
-  static List<String> differences(Map<ByteBuffer, Key> expected, Map<ByteBuffer, Key> actual, long slackMillis) {
+  /**
+   * Keys that differ between two readings: missing, extra, other content, or an expiry more than
+   * {@code slackMillis} apart.
+   */
+  static List<String> differences(
+      Map<ByteBuffer, Key> expected, Map<ByteBuffer, Key> actual, long slackMillis) {
     List<String> differences = new ArrayList<>();
-    expected.forEach((name, want) -> {
-      Key got = actual.get(name);
-      String key = StandardCharsets.ISO_8859_1.decode(name.duplicate()).toString();
-      if (got == null) {
-        differences.add("missing " + want.type() + " " + key);
-      } else if (!got.type().equals(want.type()) || !got.digest().equals(want.digest())) {
-        differences.add("different " + want.type() + " " + key + ": " + want.digest() + " vs " + got.digest());
-      } else if ((want.expiresAtMillis() < 0) != (got.expiresAtMillis() < 0)
-          || Math.abs(want.expiresAtMillis() - got.expiresAtMillis()) > slackMillis) {
-        differences.add("other expiry of " + key + ": " + want.expiresAtMillis() + " vs " + got.expiresAtMillis());
-      }
-    });
-    actual.keySet().stream().filter(name -> !expected.containsKey(name))
-        .forEach(name -> differences.add("extra key " + StandardCharsets.ISO_8859_1.decode(name.duplicate())));
+    expected.forEach(
+        (name, want) -> {
+          Key got = actual.get(name);
+          String key = StandardCharsets.ISO_8859_1.decode(name.duplicate()).toString();
+          if (got == null) {
+            differences.add("missing " + want.type() + " " + key);
+          } else if (!got.type().equals(want.type()) || !got.digest().equals(want.digest())) {
+            differences.add(
+                "different "
+                    + want.type()
+                    + " "
+                    + key
+                    + ": "
+                    + want.digest()
+                    + " vs "
+                    + got.digest());
+          } else if ((want.expiresAtMillis() < 0) != (got.expiresAtMillis() < 0)
+              || Math.abs(want.expiresAtMillis() - got.expiresAtMillis()) > slackMillis) {
+            differences.add(
+                "other expiry of "
+                    + key
+                    + ": "
+                    + want.expiresAtMillis()
+                    + " vs "
+                    + got.expiresAtMillis());
+          }
+        });
+    actual.keySet().stream()
+        .filter(name -> !expected.containsKey(name))
+        .forEach(
+            name ->
+                differences.add(
+                    "extra key " + StandardCharsets.ISO_8859_1.decode(name.duplicate())));
     return differences;
   }
 }

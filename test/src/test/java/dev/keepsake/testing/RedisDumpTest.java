@@ -26,9 +26,9 @@ import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.params.XReadGroupParams;
 
 /**
- * keepsake redis-dump and redis-load, run by the runner as the catalog's Functions run them, against
- * a real Redis and a real restic repository: every type and database back, and every way a dump or a
- * restore can go wrong ends in a failure that names it.
+ * keepsake redis-dump and redis-load, run by the runner as the catalog's Functions run them,
+ * against a real Redis and a real restic repository: every type and database back, and every way a
+ * dump or a restore can go wrong ends in a failure that names it.
  */
 class RedisDumpTest {
   private static final String PASSWORD = "redis password";
@@ -58,19 +58,36 @@ class RedisDumpTest {
   private RunnerProcess runner() {
     Path tools = LocalTools.folder(work);
     Map<String, String> environment = new HashMap<>(LocalTools.runnerEnvironment());
-    environment.putAll(Map.of("RESTIC_REPOSITORY", work.resolve("repository").toString(), "RESTIC_PASSWORD", "restic password",
-        "REDISCLI_AUTH", PASSWORD, "PATH", tools + ":" + System.getenv("PATH")));
+    environment.putAll(
+        Map.of(
+            "RESTIC_REPOSITORY",
+            work.resolve("repository").toString(),
+            "RESTIC_PASSWORD",
+            "restic password",
+            "REDISCLI_AUTH",
+            PASSWORD,
+            "PATH",
+            tools + ":" + System.getenv("PATH")));
     return new RunnerProcess(work, environment);
   }
 
   private static List<String> redisArgs(String command, String... more) {
-    List<String> args = new ArrayList<>(List.of("keepsake", command, "--host", redis.host(), "--port", Integer.toString(redis.port())));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "keepsake",
+                command,
+                "--host",
+                redis.host(),
+                "--port",
+                Integer.toString(redis.port())));
     args.addAll(List.of(more));
     return args;
   }
 
   private RunnerProcess.Result backUp(RunnerProcess runner, List<String> dump, String... options) {
-    List<String> args = new ArrayList<>(List.of("backup", "--host", HOST, "--stdin-filename", "redis.resp"));
+    List<String> args =
+        new ArrayList<>(List.of("backup", "--host", HOST, "--stdin-filename", "redis.resp"));
     args.addAll(List.of(options));
     args.add("--");
     args.addAll(dump);
@@ -78,8 +95,17 @@ class RedisDumpTest {
   }
 
   private RunnerProcess.Result restore(RunnerProcess runner, String... loadOptions) {
-    List<String> args = new ArrayList<>(List.of("restore", "--host", HOST, "--snapshot", "latest", "--stdin-filename", "redis.resp",
-        "--"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "restore",
+                "--host",
+                HOST,
+                "--snapshot",
+                "latest",
+                "--stdin-filename",
+                "redis.resp",
+                "--"));
     args.addAll(redisArgs("redis-load", loadOptions));
     return runner.run(args.toArray(String[]::new));
   }
@@ -92,7 +118,10 @@ class RedisDumpTest {
     return all;
   }
 
-  /** Streams with consumer groups and pending entries, a hash of 100,000 fields, keys in all 16 databases, TTLs. */
+  /**
+   * Streams with consumer groups and pending entries, a hash of 100,000 fields, keys in all 16
+   * databases, TTLs.
+   */
   private static void seedEveryKind() {
     Random random = new Random(7);
     try (Jedis jedis = RedisDataSet.connect(redis, 0)) {
@@ -105,14 +134,20 @@ class RedisDumpTest {
       }
       for (int i = 0; i < 50; i++) {
         for (int e = 0; e < 40; e++) {
-          p.xadd("stream:" + i, StreamEntryID.NEW_ENTRY, Map.of("order", Integer.toString(e), "stream", Integer.toString(i)));
+          p.xadd(
+              "stream:" + i,
+              StreamEntryID.NEW_ENTRY,
+              Map.of("order", Integer.toString(e), "stream", Integer.toString(i)));
         }
       }
       p.sync();
       for (int i = 0; i < 50; i++) {
         jedis.xgroupCreate("stream:" + i, "billing", new StreamEntryID(), false);
         jedis.xgroupCreate("stream:" + i, "shipping", new StreamEntryID(), false);
-        jedis.xreadGroup("billing", "worker-" + i % 3, XReadGroupParams.xReadGroupParams().count(5),
+        jedis.xreadGroup(
+            "billing",
+            "worker-" + i % 3,
+            XReadGroupParams.xReadGroupParams().count(5),
             Map.of("stream:" + i, StreamEntryID.UNRECEIVED_ENTRY));
       }
       Map<String, String> wide = new HashMap<>();
@@ -145,23 +180,37 @@ class RedisDumpTest {
     RunnerProcess.Result backup = backUp(runner, redisArgs("redis-dump"));
 
     assertThat(backup.exit()).as(backup.log()).isZero();
-    assertThat(backup.message()).contains(String.format("%,d keys in 16 databases", keys), "every key Redis counted is in the dump");
+    assertThat(backup.message())
+        .contains(
+            String.format("%,d keys in 16 databases", keys),
+            "every key Redis counted is in the dump");
     JsonArray snapshots = runner.snapshots();
     assertThat(snapshots).hasSize(1);
     List<String> tags = new ArrayList<>();
-    snapshots.get(0).getAsJsonObject().getAsJsonArray("tags").forEach(tag -> tags.add(tag.getAsString()));
-    assertThat(tags).contains("keepsake.dev/keys=" + keys, "keepsake.dev/databases=16",
-        "keepsake.dev/keys.db0=" + before.get(0).size());
+    snapshots
+        .get(0)
+        .getAsJsonObject()
+        .getAsJsonArray("tags")
+        .forEach(tag -> tags.add(tag.getAsString()));
+    assertThat(tags)
+        .contains(
+            "keepsake.dev/keys=" + keys,
+            "keepsake.dev/databases=16",
+            "keepsake.dev/keys.db0=" + before.get(0).size());
 
     flush();
     RunnerProcess.Result restore = restore(runner);
 
     assertThat(restore.exit()).as(restore.log()).isZero();
-    assertThat(restore.message()).contains(String.format("restored %,d keys, as many as the backup counted", keys),
-        "matches the backup's counts");
+    assertThat(restore.message())
+        .contains(
+            String.format("restored %,d keys, as many as the backup counted", keys),
+            "matches the backup's counts");
     Map<Integer, Map<ByteBuffer, RedisDigest.Key>> after = everyDatabase();
     for (int db = 0; db < 16; db++) {
-      assertThat(RedisDigest.differences(before.get(db), after.get(db), 1_000)).as("database " + db).isEmpty();
+      assertThat(RedisDigest.differences(before.get(db), after.get(db), 1_000))
+          .as("database " + db)
+          .isEmpty();
     }
   }
 
@@ -183,7 +232,10 @@ class RedisDumpTest {
     assertThat(backup.exit()).as(backup.log()).isZero();
     assertThat(restore.exit()).as(restore.log()).isZero();
     assertThat(RedisDigest.differences(before, RedisDigest.read(redis, 5), 1_000)).isEmpty();
-    assertThat(restore.log()).as("progress while the value streams").contains("restore: ").contains("MiB");
+    assertThat(restore.log())
+        .as("progress while the value streams")
+        .contains("restore: ")
+        .contains("MiB");
   }
 
   @Test
@@ -199,20 +251,29 @@ class RedisDumpTest {
       p.sync();
     }
     Map<ByteBuffer, RedisDigest.Key> steady = RedisDigest.read(redis, 0);
-    steady.keySet().removeIf(name -> !StandardCharsets.ISO_8859_1.decode(name.duplicate()).toString().startsWith("steady:"));
+    steady
+        .keySet()
+        .removeIf(
+            name ->
+                !StandardCharsets.ISO_8859_1
+                    .decode(name.duplicate())
+                    .toString()
+                    .startsWith("steady:"));
     AtomicBoolean writing = new AtomicBoolean(true);
     AtomicLong written = new AtomicLong();
-    Thread writer = new Thread(() -> {
-      try (Jedis jedis = RedisDataSet.connect(redis, 0)) {
-        for (int i = 0; writing.get(); i++) {
-          jedis.set("churn:" + i, "x");
-          if (i > 10) {
-            jedis.del("churn:" + (i - 10));
-          }
-          written.incrementAndGet();
-        }
-      }
-    });
+    Thread writer =
+        new Thread(
+            () -> {
+              try (Jedis jedis = RedisDataSet.connect(redis, 0)) {
+                for (int i = 0; writing.get(); i++) {
+                  jedis.set("churn:" + i, "x");
+                  if (i > 10) {
+                    jedis.del("churn:" + (i - 10));
+                  }
+                  written.incrementAndGet();
+                }
+              }
+            });
     writer.start();
     RunnerProcess runner = runner();
     RunnerProcess.Result backup;
@@ -230,7 +291,14 @@ class RedisDumpTest {
     assertThat(backup.message()).contains("writes, expirations or evictions while it ran");
     assertThat(restore.exit()).as(restore.log()).isZero();
     Map<ByteBuffer, RedisDigest.Key> restored = RedisDigest.read(redis, 0);
-    restored.keySet().removeIf(name -> !StandardCharsets.ISO_8859_1.decode(name.duplicate()).toString().startsWith("steady:"));
+    restored
+        .keySet()
+        .removeIf(
+            name ->
+                !StandardCharsets.ISO_8859_1
+                    .decode(name.duplicate())
+                    .toString()
+                    .startsWith("steady:"));
     assertThat(RedisDigest.differences(steady, restored, 1_000)).isEmpty();
   }
 
@@ -244,11 +312,14 @@ class RedisDumpTest {
     RunnerProcess runner = runner().with("REDISCLI_AUTH", "backup-password");
     runner.run("init");
 
-    RunnerProcess.Result backup = backUp(runner, redisArgs("redis-dump", "--user", "backup-public"));
+    RunnerProcess.Result backup =
+        backUp(runner, redisArgs("redis-dump", "--user", "backup-public"));
 
     assertThat(backup.exit()).isNotZero();
     assertThat(backup.reason()).isEqualTo("KeyUnreadable");
-    assertThat(backup.message()).contains("secret:1", "NOPERM", "no snapshot was written").doesNotContain("backup-password");
+    assertThat(backup.message())
+        .contains("secret:1", "NOPERM", "no snapshot was written")
+        .doesNotContain("backup-password");
     assertThat(runner.snapshots()).isEmpty();
   }
 
@@ -257,8 +328,28 @@ class RedisDumpTest {
     try (Jedis jedis = RedisDataSet.connect(redis, 0)) {
       jedis.set("a", "1");
       jedis.xadd("events", StreamEntryID.NEW_ENTRY, Map.of("k", "v"));
-      jedis.aclSetUser("backup", "on", ">backup-password", "%R~*", "-@all", "+scan", "+dump", "+pttl", "+time", "+info", "+select");
-      jedis.aclSetUser("restore", "on", ">restore-password", "%W~*", "-@all", "+restore", "+select", "+info", "+time");
+      jedis.aclSetUser(
+          "backup",
+          "on",
+          ">backup-password",
+          "%R~*",
+          "-@all",
+          "+scan",
+          "+dump",
+          "+pttl",
+          "+time",
+          "+info",
+          "+select");
+      jedis.aclSetUser(
+          "restore",
+          "on",
+          ">restore-password",
+          "%W~*",
+          "-@all",
+          "+restore",
+          "+select",
+          "+info",
+          "+time");
     }
     try (Jedis jedis = RedisDataSet.connect(redis, 3)) {
       jedis.set("b", "2");
@@ -266,9 +357,13 @@ class RedisDumpTest {
     Map<ByteBuffer, RedisDigest.Key> db0 = RedisDigest.read(redis, 0);
     RunnerProcess runner = runner();
 
-    RunnerProcess.Result backup = backUp(runner.with("REDISCLI_AUTH", "backup-password"), redisArgs("redis-dump", "--user", "backup"));
+    RunnerProcess.Result backup =
+        backUp(
+            runner.with("REDISCLI_AUTH", "backup-password"),
+            redisArgs("redis-dump", "--user", "backup"));
     flush();
-    RunnerProcess.Result restore = restore(runner.with("REDISCLI_AUTH", "restore-password"), "--user", "restore");
+    RunnerProcess.Result restore =
+        restore(runner.with("REDISCLI_AUTH", "restore-password"), "--user", "restore");
 
     assertThat(backup.exit()).as(backup.log()).isZero();
     assertThat(restore.exit()).as(restore.log()).isZero();
@@ -279,10 +374,14 @@ class RedisDumpTest {
   @Test
   void aDumpOfANewerRedisIsRefusedBeforeAnythingIsWritten() throws IOException {
     Path dump = work.resolve("newer.resp");
-    Files.write(dump, resp(
-        List.of("ECHO", "keepsake-redis-dump/1 {\"redisVersion\":\"7.4.1\",\"databases\":[0],\"modules\":[]}"),
-        List.of("SELECT", "0"),
-        List.of("SET", "would-be-written", "x")));
+    Files.write(
+        dump,
+        resp(
+            List.of(
+                "ECHO",
+                "keepsake-redis-dump/1 {\"redisVersion\":\"7.4.1\",\"databases\":[0],\"modules\":[]}"),
+            List.of("SELECT", "0"),
+            List.of("SET", "would-be-written", "x")));
     RunnerProcess runner = runner();
     assertThat(backUp(runner, List.of("cat", dump.toString())).exit()).isZero();
 
@@ -290,25 +389,34 @@ class RedisDumpTest {
 
     assertThat(restore.exit()).isNotZero();
     assertThat(restore.reason()).isEqualTo("RedisRefused");
-    assertThat(restore.message()).contains("Redis 7.4.1", "RDB 12", "restore into Redis 7.4 or newer", "Nothing was written");
+    assertThat(restore.message())
+        .contains(
+            "Redis 7.4.1", "RDB 12", "restore into Redis 7.4 or newer", "Nothing was written");
     assertThat(redis.cli("DBSIZE")).isEqualTo("0");
   }
 
   @Test
   void aDumpThatNeedsModulesThisRedisLacksIsRefusedUnlessTheUserAllowsIt() throws IOException {
     Path dump = work.resolve("modules.resp");
-    Files.write(dump, resp(
-        List.of("ECHO", "keepsake-redis-dump/1 {\"redisVersion\":\"7.0.15\",\"databases\":[0],\"modules\":[\"ReJSON\"]}"),
-        List.of("SELECT", "0"),
-        List.of("SET", "plain", "x"),
-        List.of("ECHO", "keepsake-redis-dump-end/1 {\"keys\":1,\"databases\":{\"0\":{\"keys\":1,\"commands\":0}}}")));
+    Files.write(
+        dump,
+        resp(
+            List.of(
+                "ECHO",
+                "keepsake-redis-dump/1 {\"redisVersion\":\"7.0.15\",\"databases\":[0],\"modules\":[\"ReJSON\"]}"),
+            List.of("SELECT", "0"),
+            List.of("SET", "plain", "x"),
+            List.of(
+                "ECHO",
+                "keepsake-redis-dump-end/1 {\"keys\":1,\"databases\":{\"0\":{\"keys\":1,\"commands\":0}}}")));
     RunnerProcess runner = runner();
     assertThat(backUp(runner, List.of("cat", dump.toString())).exit()).isZero();
 
     RunnerProcess.Result refused = restore(runner);
 
     assertThat(refused.exit()).isNotZero();
-    assertThat(refused.message()).contains("[ReJSON]", "--allow-missing-modules", "Nothing was written");
+    assertThat(refused.message())
+        .contains("[ReJSON]", "--allow-missing-modules", "Nothing was written");
     assertThat(redis.cli("DBSIZE")).isEqualTo("0");
 
     RunnerProcess.Result allowed = restore(runner, "--allow-missing-modules");
@@ -327,20 +435,33 @@ class RedisDumpTest {
       payload = jedis.dump("first");
       jedis.flushAll();
     }
-    payload[payload.length - 10] = 99; // a format version no Redis writes; the checksum no longer matches either
+    payload[payload.length - 10] =
+        99; // a format version no Redis writes; the checksum no longer matches either
     Path dump = work.resolve("unreadable.resp");
-    Files.write(dump, respBytes(List.of(
-        List.of(bytes("SELECT"), bytes("0")),
-        List.of(bytes("RESTORE"), bytes("first"), bytes("0"), payload, bytes("REPLACE"), bytes("ABSTTL")),
-        List.of(bytes("SET"), bytes("second"), bytes("2")))));
+    Files.write(
+        dump,
+        respBytes(
+            List.of(
+                List.of(bytes("SELECT"), bytes("0")),
+                List.of(
+                    bytes("RESTORE"),
+                    bytes("first"),
+                    bytes("0"),
+                    payload,
+                    bytes("REPLACE"),
+                    bytes("ABSTTL")),
+                List.of(bytes("SET"), bytes("second"), bytes("2")))));
     RunnerProcess runner = runner();
     assertThat(backUp(runner, List.of("cat", dump.toString())).exit()).isZero();
 
     RunnerProcess.Result restore = restore(runner);
 
     assertThat(restore.exit()).isNotZero();
-    assertThat(restore.message()).contains("Redis refused key 'first' of database 0", "payload version or checksum are wrong",
-        "nothing was written");
+    assertThat(restore.message())
+        .contains(
+            "Redis refused key 'first' of database 0",
+            "payload version or checksum are wrong",
+            "nothing was written");
     assertThat(redis.cli("DBSIZE")).isEqualTo("0");
   }
 
@@ -352,14 +473,19 @@ class RedisDumpTest {
       }
     }
     Path whole = work.resolve("whole.resp");
-    ProcessBuilder dumping = new ProcessBuilder(redisArgs("redis-dump")).redirectOutput(whole.toFile())
-        .redirectError(ProcessBuilder.Redirect.DISCARD);
+    ProcessBuilder dumping =
+        new ProcessBuilder(redisArgs("redis-dump"))
+            .redirectOutput(whole.toFile())
+            .redirectError(ProcessBuilder.Redirect.DISCARD);
     dumping.command().set(0, Project.root().resolve("functions/bin/keepsake").toString());
     dumping.environment().put("REDISCLI_AUTH", PASSWORD);
     assertThat(dumping.start().waitFor()).isZero();
     byte[] dump = Files.readAllBytes(whole);
     String text = new String(dump, StandardCharsets.ISO_8859_1);
-    Path cut = Files.write(work.resolve("cut.resp"), java.util.Arrays.copyOf(dump, text.lastIndexOf("*2\r\n$4\r\nECHO")));
+    Path cut =
+        Files.write(
+            work.resolve("cut.resp"),
+            java.util.Arrays.copyOf(dump, text.lastIndexOf("*2\r\n$4\r\nECHO")));
     RunnerProcess runner = runner();
     assertThat(backUp(runner, List.of("cat", cut.toString())).exit()).isZero();
     flush();
@@ -367,29 +493,38 @@ class RedisDumpTest {
     RunnerProcess.Result restore = restore(runner);
 
     assertThat(restore.exit()).isNotZero();
-    assertThat(restore.message()).contains("the dump ends before its trailer: it was cut short", "100 keys were restored");
+    assertThat(restore.message())
+        .contains("the dump ends before its trailer: it was cut short", "100 keys were restored");
   }
 
   /**
-   * A tool that prints an error and exits 0, as redis-dump-go v0.8.2 does on a stream. (redis-dump-go
-   * itself cannot stand in here: its error printer runs in a goroutine that its exit may outrun, so
-   * it sometimes drops even the error line, another reason the catalog no longer uses it.)
+   * A tool that prints an error and exits 0, as redis-dump-go v0.8.2 does on a stream.
+   * (redis-dump-go itself cannot stand in here: its error printer runs in a goroutine that its exit
+   * may outrun, so it sometimes drops even the error line, another reason the catalog no longer
+   * uses it.)
    */
   @Test
   void aForeignToolThatPrintsErrorsAndExitsZeroFailsTheBackupWhenItsErrorLinesAreDeclared() {
     RunnerProcess runner = runner();
     runner.run("init");
-    List<String> careless = List.of("sh", "-c", "printf '*1\\r\\n$4\\r\\nPING\\r\\n'; sleep 0.2;"
-        + " echo 'Error: Key stream:1 is of unreconized type stream' >&2; printf '*1\\r\\n$4\\r\\nPING\\r\\n'; exit 0");
+    List<String> careless =
+        List.of(
+            "sh",
+            "-c",
+            "printf '*1\\r\\n$4\\r\\nPING\\r\\n'; sleep 0.2;"
+                + " echo 'Error: Key stream:1 is of unreconized type stream' >&2; printf '*1\\r\\n$4\\r\\nPING\\r\\n'; exit 0");
 
     RunnerProcess.Result backup = backUp(runner, careless, "--error-line", "^Error: ");
 
     assertThat(backup.exit()).isNotZero();
     assertThat(backup.reason()).isEqualTo("DumpReportedErrors");
-    assertThat(backup.message()).contains("stream:1", "unreconized type stream", "no snapshot was written");
+    assertThat(backup.message())
+        .contains("stream:1", "unreconized type stream", "no snapshot was written");
     assertThat(runner.snapshots()).isEmpty();
     RunnerProcess.Result unguarded = backUp(runner, careless);
-    assertThat(unguarded.exit()).as("without --error-line the same dump is stored: the pattern is what catches it").isZero();
+    assertThat(unguarded.exit())
+        .as("without --error-line the same dump is stored: the pattern is what catches it")
+        .isZero();
   }
 
   @Test
@@ -401,15 +536,22 @@ class RedisDumpTest {
     }
     Map<ByteBuffer, RedisDigest.Key> before = RedisDigest.read(redis, 0);
     RunnerProcess runner = runner().with("REDISDUMPGO_AUTH", PASSWORD);
-    RunnerProcess.Result backup = backUp(runner, List.of("redis-dump-go", "-host=" + redis.host(), "-port=" + redis.port(), "-s"),
-        "--error-line", "^Error: ");
+    RunnerProcess.Result backup =
+        backUp(
+            runner,
+            List.of("redis-dump-go", "-host=" + redis.host(), "-port=" + redis.port(), "-s"),
+            "--error-line",
+            "^Error: ");
     assertThat(backup.exit()).as(backup.log()).isZero();
     flush();
 
     RunnerProcess.Result restore = restore(runner);
 
     assertThat(restore.exit()).as(restore.log()).isZero();
-    assertThat(restore.message()).contains("into keepsake redis-load", "replayed 500 commands of a dump without Keepsake's counts");
+    assertThat(restore.message())
+        .contains(
+            "into keepsake redis-load",
+            "replayed 500 commands of a dump without Keepsake's counts");
     assertThat(RedisDigest.differences(before, RedisDigest.read(redis, 0), 1_000)).isEmpty();
   }
 

@@ -46,12 +46,23 @@ final class RunnerProcess {
   }
 
   Process start(List<String> args) {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-        "dev.keepsake.runner.Keepsake"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC",
+                "-Xmx128m",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.keepsake.runner.Keepsake"));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().keySet().removeIf(k -> k.startsWith("RESTIC_") || k.startsWith("AWS_") || k.startsWith("KEEPSAKE_"));
+    builder
+        .environment()
+        .keySet()
+        .removeIf(
+            k -> k.startsWith("RESTIC_") || k.startsWith("AWS_") || k.startsWith("KEEPSAKE_"));
     builder.environment().putAll(environment);
     builder.environment().put("KEEPSAKE_TERMINATION_LOG", terminationLog().toString());
     builder.environment().putIfAbsent("KEEPSAKE_PROGRESS_INTERVAL", "1s");
@@ -78,7 +89,8 @@ final class RunnerProcess {
       String reason = null;
       String message = null;
       if (Files.exists(terminationLog())) {
-        JsonObject termination = JsonParser.parseString(Files.readString(terminationLog())).getAsJsonObject();
+        JsonObject termination =
+            JsonParser.parseString(Files.readString(terminationLog())).getAsJsonObject();
         reason = termination.get("reason").getAsString();
         message = termination.get("message").getAsString();
       }
@@ -98,7 +110,8 @@ final class RunnerProcess {
       command.addAll(List.of(environment.get("KEEPSAKE_REPOSITORY_FLAGS").split(" ")));
     }
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
     builder.environment().putAll(environment);
     try {
       Process process = builder.start();
@@ -118,7 +131,9 @@ final class RunnerProcess {
     List<String> args = new ArrayList<>(List.of("snapshots", "--json"));
     args.addAll(List.of(filters));
     String json = restic(args.toArray(String[]::new)).trim();
-    return json.isEmpty() || "null".equals(json) ? new JsonArray() : JsonParser.parseString(json).getAsJsonArray();
+    return json.isEmpty() || "null".equals(json)
+        ? new JsonArray()
+        : JsonParser.parseString(json).getAsJsonArray();
   }
 
   int locks() {

@@ -44,14 +44,29 @@ class RunnerTest {
   }
 
   private RunnerProcess localRepository() {
-    return new RunnerProcess(work, Map.of("RESTIC_REPOSITORY", work.resolve("repository").toString(), "RESTIC_PASSWORD", PASSWORD,
-        "KEEPSAKE_PUSHGATEWAY_URL", pushgateway.url(), "KEEPSAKE_NAMESPACE", "demo", "KEEPSAKE_CONFIGURATION", "cfg-" + work.getFileName()));
+    return new RunnerProcess(
+        work,
+        Map.of(
+            "RESTIC_REPOSITORY",
+            work.resolve("repository").toString(),
+            "RESTIC_PASSWORD",
+            PASSWORD,
+            "KEEPSAKE_PUSHGATEWAY_URL",
+            pushgateway.url(),
+            "KEEPSAKE_NAMESPACE",
+            "demo",
+            "KEEPSAKE_CONFIGURATION",
+            "cfg-" + work.getFileName()));
   }
 
   private RunnerProcess s3Repository() {
     String bucket = "bucket-" + ++buckets;
-    String spec = "{\"backend\": {\"s3\": {\"endpoint\": \"" + s3.endpoint() + "\", \"bucket\": \"" + bucket
-        + "\", \"prefix\": \"demo/redis\", \"forcePathStyle\": true}}, \"secret\": {\"name\": \"repo\"}}";
+    String spec =
+        "{\"backend\": {\"s3\": {\"endpoint\": \""
+            + s3.endpoint()
+            + "\", \"bucket\": \""
+            + bucket
+            + "\", \"prefix\": \"demo/redis\", \"forcePathStyle\": true}}, \"secret\": {\"name\": \"repo\"}}";
     return localRepository()
         .with("KEEPSAKE_REPOSITORY", spec)
         .with("RESTIC_REPOSITORY", "s3:" + s3.endpoint() + "/" + bucket + "/demo/redis")
@@ -71,7 +86,10 @@ class RunnerTest {
   }
 
   private RunnerProcess.Result backUp(RunnerProcess runner, String host, String... dumpCommand) {
-    List<String> args = new ArrayList<>(List.of("backup", "--host", host, "--tag", TAG, "--stdin-filename", "redis.resp", "--"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "backup", "--host", host, "--tag", TAG, "--stdin-filename", "redis.resp", "--"));
     args.addAll(List.of(dumpCommand));
     return runner.run(args.toArray(String[]::new));
   }
@@ -84,8 +102,19 @@ class RunnerTest {
     Path restored = work.resolve("restored.bin");
 
     RunnerProcess.Result backup = backUp(runner, HOST, "cat", dump.toString());
-    RunnerProcess.Result restore = runner.run("restore", "--host", HOST, "--tag", TAG, "--snapshot", "latest", "--",
-        "sh", "-c", "cat > " + restored);
+    RunnerProcess.Result restore =
+        runner.run(
+            "restore",
+            "--host",
+            HOST,
+            "--tag",
+            TAG,
+            "--snapshot",
+            "latest",
+            "--",
+            "sh",
+            "-c",
+            "cat > " + restored);
 
     assertThat(backup.exit()).as(backup.log()).isZero();
     assertThat(backup.reason()).isEqualTo("Completed");
@@ -98,7 +127,8 @@ class RunnerTest {
 
   @ParameterizedTest(name = "{0} repository")
   @ValueSource(strings = {"local", "s3"})
-  void filesOfAVolumeRestoreWithExcludesHonouredAndPartialRestoreOfOnePath(String kind) throws IOException {
+  void filesOfAVolumeRestoreWithExcludesHonouredAndPartialRestoreOfOnePath(String kind)
+      throws IOException {
     RunnerProcess runner = repository(kind);
     Path volume = Files.createDirectories(work.resolve("volume/data"));
     Files.writeString(volume.resolve("users.db"), "alice\nbob\n");
@@ -106,12 +136,22 @@ class RunnerTest {
     Files.createDirectories(volume.resolve("photos"));
     Path photo = randomFile("volume/data/photos/cat.jpg", 300_000);
 
-    RunnerProcess.Result backup = runner.run("backup", "--host", "demo/files", "--path", volume.toString(), "--exclude", "*.log");
+    RunnerProcess.Result backup =
+        runner.run(
+            "backup", "--host", "demo/files", "--path", volume.toString(), "--exclude", "*.log");
     Path everything = work.resolve("everything");
-    RunnerProcess.Result full = runner.run("restore", "--host", "demo/files", "--target", everything.toString());
+    RunnerProcess.Result full =
+        runner.run("restore", "--host", "demo/files", "--target", everything.toString());
     Path onlyPhotos = work.resolve("only-photos");
-    RunnerProcess.Result partial = runner.run("restore", "--host", "demo/files", "--target", onlyPhotos.toString(),
-        "--include", volume.resolve("photos").toString());
+    RunnerProcess.Result partial =
+        runner.run(
+            "restore",
+            "--host",
+            "demo/files",
+            "--target",
+            onlyPhotos.toString(),
+            "--include",
+            volume.resolve("photos").toString());
 
     assertThat(backup.exit()).as(backup.log()).isZero();
     assertThat(full.exit()).as(full.log()).isZero();
@@ -131,13 +171,21 @@ class RunnerTest {
     Path dump = randomFile("dump.bin", 8 * 1024 * 1024);
     assertThat(backUp(runner, HOST, "cat", dump.toString()).exit()).isZero();
 
-    RunnerProcess.Result failed = backUp(runner, HOST, "sh", "-c",
-        "head -c 4000000 " + dump + "; echo 'ERR connection lost to redis' >&2; exit 1");
+    RunnerProcess.Result failed =
+        backUp(
+            runner,
+            HOST,
+            "sh",
+            "-c",
+            "head -c 4000000 " + dump + "; echo 'ERR connection lost to redis' >&2; exit 1");
 
     assertThat(failed.exit()).isEqualTo(1);
     assertThat(failed.reason()).isEqualTo("DumpFailed");
     assertThat(failed.message())
-        .contains("the dump command sh exited with code 1", "no snapshot was written", "ERR connection lost to redis");
+        .contains(
+            "the dump command sh exited with code 1",
+            "no snapshot was written",
+            "ERR connection lost to redis");
     assertThat(runner.snapshots()).hasSize(1);
     assertThat(runner.locks()).isZero();
   }
@@ -159,7 +207,8 @@ class RunnerTest {
     RunnerProcess runner = localRepository();
     Path dump = randomFile("dump.bin", 8 * 1024 * 1024);
 
-    RunnerProcess.Result failed = backUp(runner, HOST, "sh", "-c", "head -c 3000000 " + dump + "; kill -9 $$");
+    RunnerProcess.Result failed =
+        backUp(runner, HOST, "sh", "-c", "head -c 3000000 " + dump + "; kill -9 $$");
 
     assertThat(failed.reason()).isEqualTo("DumpKilled");
     assertThat(failed.message()).contains("was killed by signal 9", "no snapshot was written");
@@ -172,17 +221,27 @@ class RunnerTest {
     // An existing repository: on a new one the first restic exits at once and a second one streams.
     assertThat(backUp(runner, "demo/other", "echo", "first").exit()).isZero();
     Path dump = randomFile("dump.bin", 2 * 1024 * 1024);
-    Process backup = runner.start(List.of("backup", "--host", HOST, "--", "sh", "-c", "cat " + dump + "; sleep 120"));
+    Process backup =
+        runner.start(
+            List.of("backup", "--host", HOST, "--", "sh", "-c", "cat " + dump + "; sleep 120"));
 
-    ProcessHandle restic = await().atMost(Duration.ofSeconds(60)).until(() -> child(backup, "restic", "backup"), p -> p != null);
+    ProcessHandle restic =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> child(backup, "restic", "backup"), p -> p != null);
     // The dump sleeps once restic has read all it wrote: restic is then mid-stream.
-    await().atMost(Duration.ofSeconds(60)).until(() -> child(backup, "sleep", "120"), p -> p != null);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> child(backup, "sleep", "120"), p -> p != null);
     restic.destroyForcibly();
     RunnerProcess.Result failed = runner.finish(backup);
 
     assertThat(failed.exit()).isEqualTo(1);
-    assertThat(failed.message()).contains("restic backup failed after receiving", "killed by signal 9",
-        "the dump was stopped and no snapshot was written");
+    assertThat(failed.message())
+        .contains(
+            "restic backup failed after receiving",
+            "killed by signal 9",
+            "the dump was stopped and no snapshot was written");
     assertThat(runner.snapshots("--host", HOST)).isEmpty();
   }
 
@@ -191,33 +250,46 @@ class RunnerTest {
     RunnerProcess runner = localRepository();
     backUp(runner, HOST, "echo", "hello");
 
-    RunnerProcess.Result failed = backUp(runner.with("RESTIC_PASSWORD", "guessed-password-123"), HOST, "echo", "again");
+    RunnerProcess.Result failed =
+        backUp(runner.with("RESTIC_PASSWORD", "guessed-password-123"), HOST, "echo", "again");
 
     assertThat(failed.reason()).isEqualTo("WrongPassword");
     assertThat(failed.message()).contains("wrong repository password");
-    assertThat(failed.log() + failed.message()).doesNotContain("guessed-password-123").doesNotContain(PASSWORD);
+    assertThat(failed.log() + failed.message())
+        .doesNotContain("guessed-password-123")
+        .doesNotContain(PASSWORD);
   }
 
   @Test
   void anUnreachableEndpointIsToldApart() {
-    RunnerProcess runner = s3Repository().with("KEEPSAKE_REPOSITORY",
-        "{\"backend\": {\"s3\": {\"endpoint\": \"http://127.0.0.1:1\", \"bucket\": \"backups\", \"forcePathStyle\": true}}, \"secret\": {\"name\": \"r\"}}");
+    RunnerProcess runner =
+        s3Repository()
+            .with(
+                "KEEPSAKE_REPOSITORY",
+                "{\"backend\": {\"s3\": {\"endpoint\": \"http://127.0.0.1:1\", \"bucket\": \"backups\", \"forcePathStyle\": true}}, \"secret\": {\"name\": \"r\"}}");
 
     RunnerProcess.Result failed = backUp(runner, HOST, "echo", "hello");
 
     assertThat(failed.reason()).isEqualTo("EndpointUnreachable");
-    assertThat(failed.message()).contains("cannot reach the repository endpoint", "connection refused");
+    assertThat(failed.message())
+        .contains("cannot reach the repository endpoint", "connection refused");
   }
 
   @Test
   void aMissingBucketWithInitializeDisabledIsToldApart() {
-    RunnerProcess runner = s3Repository().with("KEEPSAKE_REPOSITORY", "{\"backend\": {\"s3\": {\"endpoint\": \"" + s3.endpoint()
-        + "\", \"bucket\": \"no-such-bucket\", \"forcePathStyle\": true}}, \"secret\": {\"name\": \"r\"}, \"initialize\": false}");
+    RunnerProcess runner =
+        s3Repository()
+            .with(
+                "KEEPSAKE_REPOSITORY",
+                "{\"backend\": {\"s3\": {\"endpoint\": \""
+                    + s3.endpoint()
+                    + "\", \"bucket\": \"no-such-bucket\", \"forcePathStyle\": true}}, \"secret\": {\"name\": \"r\"}, \"initialize\": false}");
 
     RunnerProcess.Result failed = backUp(runner, HOST, "echo", "hello");
 
     assertThat(failed.reason()).isEqualTo("BucketNotFound");
-    assertThat(failed.message()).contains("bucket", "does not exist", "does not allow initializing it");
+    assertThat(failed.message())
+        .contains("bucket", "does not exist", "does not allow initializing it");
   }
 
   @Test
@@ -255,11 +327,13 @@ class RunnerTest {
     try {
       await().atMost(Duration.ofSeconds(30)).until(() -> runner.locks() == 1);
 
-      RunnerProcess.Result retention = runner.run("forget", "--host", HOST, "--keep-last", "1", "--prune");
+      RunnerProcess.Result retention =
+          runner.run("forget", "--host", HOST, "--keep-last", "1", "--prune");
 
       assertThat(retention.exit()).isEqualTo(1);
       assertThat(retention.reason()).isEqualTo("RepositoryLocked");
-      assertThat(retention.message()).contains("locked by a live process (PID " + holder.pid(), "the lock was left alone");
+      assertThat(retention.message())
+          .contains("locked by a live process (PID " + holder.pid(), "the lock was left alone");
       assertThat(runner.locks()).isEqualTo(1);
     } finally {
       holder.destroy();
@@ -276,10 +350,12 @@ class RunnerTest {
     backUp(runner, "demo/postgres", "echo", "postgres 2");
     List<String> newestTwo = ids(runner.snapshots("--host", HOST)).subList(2, 4);
 
-    RunnerProcess.Result retention = runner.run("forget", "--host", HOST, "--tag", TAG, "--keep-last", "2", "--prune");
+    RunnerProcess.Result retention =
+        runner.run("forget", "--host", HOST, "--tag", TAG, "--keep-last", "2", "--prune");
 
     assertThat(retention.exit()).as(retention.log()).isZero();
-    assertThat(retention.message()).contains("removed 2 and kept 2 snapshots of demo/redis", "pruned");
+    assertThat(retention.message())
+        .contains("removed 2 and kept 2 snapshots of demo/redis", "pruned");
     assertThat(ids(runner.snapshots("--host", HOST))).containsExactlyElementsOf(newestTwo);
     assertThat(runner.snapshots("--host", "demo/postgres")).hasSize(2);
   }
@@ -291,8 +367,17 @@ class RunnerTest {
     backUp(runner, "demo/redis-b", "echo", "data of b, newer");
     Path restored = work.resolve("restored.txt");
 
-    RunnerProcess.Result restore = runner.run("restore", "--host", "demo/redis-a", "--snapshot", "latest", "--",
-        "sh", "-c", "cat > " + restored);
+    RunnerProcess.Result restore =
+        runner.run(
+            "restore",
+            "--host",
+            "demo/redis-a",
+            "--snapshot",
+            "latest",
+            "--",
+            "sh",
+            "-c",
+            "cat > " + restored);
 
     assertThat(restore.exit()).as(restore.log()).isZero();
     assertThat(restored).hasContent("data of a");
@@ -303,19 +388,29 @@ class RunnerTest {
     RunnerProcess runner = localRepository();
     backUp(runner, "demo/redis-a", "echo", "data of a");
 
-    RunnerProcess.Result restore = runner.run("restore", "--host", "demo/other", "--", "sh", "-c", "cat > /dev/null");
+    RunnerProcess.Result restore =
+        runner.run("restore", "--host", "demo/other", "--", "sh", "-c", "cat > /dev/null");
 
     assertThat(restore.reason()).isEqualTo("SnapshotNotFound");
-    assertThat(restore.message()).contains("no snapshot of host demo/other", "nothing was restored");
+    assertThat(restore.message())
+        .contains("no snapshot of host demo/other", "nothing was restored");
   }
 
   @Test
   void metricsArePushedAfterSuccessAndAfterFailure() {
     RunnerProcess runner = localRepository();
-    Map<String, String> group = Map.of("job", "keepsake-backup", "namespace", "demo", "configuration", "cfg-" + work.getFileName());
+    Map<String, String> group =
+        Map.of(
+            "job",
+            "keepsake-backup",
+            "namespace",
+            "demo",
+            "configuration",
+            "cfg-" + work.getFileName());
 
     backUp(runner, HOST, "echo", "hello");
-    double lastSuccess = pushgateway.value("keepsake_backup_last_success_timestamp_seconds", group).orElseThrow();
+    double lastSuccess =
+        pushgateway.value("keepsake_backup_last_success_timestamp_seconds", group).orElseThrow();
     assertThat(pushgateway.value("keepsake_backup_success", group)).contains(1.0);
     assertThat(pushgateway.value("keepsake_backup_bytes_processed", group)).contains(6.0);
 
@@ -324,24 +419,35 @@ class RunnerTest {
 
     assertThat(pushgateway.value("keepsake_backup_success", group)).contains(0.0);
     assertThat(pushgateway.value("keepsake_backup_failures_total", group)).contains(2.0);
-    assertThat(pushgateway.value("keepsake_backup_last_success_timestamp_seconds", group)).contains(lastSuccess);
+    assertThat(pushgateway.value("keepsake_backup_last_success_timestamp_seconds", group))
+        .contains(lastSuccess);
     assertThat(pushgateway.metrics()).doesNotContain(PASSWORD);
   }
 
   @Test
   void retentionReportsTheWholeRepositorysSnapshotsAndSize() {
-    RunnerProcess runner = localRepository().with("KEEPSAKE_REPOSITORY_NAME", "shared-" + work.getFileName());
+    RunnerProcess runner =
+        localRepository().with("KEEPSAKE_REPOSITORY_NAME", "shared-" + work.getFileName());
     backUp(runner, HOST, "echo", "redis 1");
     backUp(runner, HOST, "echo", "redis 2");
     backUp(runner, "demo/postgres", "echo", "postgres 1");
 
-    RunnerProcess.Result retention = runner.run("forget", "--host", HOST, "--tag", TAG, "--keep-last", "1", "--prune");
+    RunnerProcess.Result retention =
+        runner.run("forget", "--host", HOST, "--tag", TAG, "--keep-last", "1", "--prune");
 
     assertThat(retention.exit()).as(retention.log()).isZero();
     assertThat(retention.log()).contains("the repository holds 2 snapshots");
-    Map<String, String> group = Map.of("job", "keepsake-repository", "namespace", "demo", "repository", "shared-" + work.getFileName());
+    Map<String, String> group =
+        Map.of(
+            "job",
+            "keepsake-repository",
+            "namespace",
+            "demo",
+            "repository",
+            "shared-" + work.getFileName());
     assertThat(pushgateway.value("keepsake_repository_snapshots", group)).contains(2.0);
-    assertThat(pushgateway.value("keepsake_repository_size_bytes", group)).hasValueSatisfying(size -> assertThat(size).isPositive());
+    assertThat(pushgateway.value("keepsake_repository_size_bytes", group))
+        .hasValueSatisfying(size -> assertThat(size).isPositive());
   }
 
   @ParameterizedTest(name = "{0} repository")
@@ -383,12 +489,15 @@ class RunnerTest {
     assertThat(runner.snapshots()).hasSize(1);
   }
 
-  /** A restic backup from stdin holds its lock until its input ends; this one's input never does. */
+  /**
+   * A restic backup from stdin holds its lock until its input ends; this one's input never does.
+   */
   private static Process startResticHoldingALock(RunnerProcess runner) {
     try {
-      ProcessBuilder builder = new ProcessBuilder("restic", "backup", "--stdin", "--stdin-filename", "held")
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .redirectError(ProcessBuilder.Redirect.DISCARD);
+      ProcessBuilder builder =
+          new ProcessBuilder("restic", "backup", "--stdin", "--stdin-filename", "held")
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(ProcessBuilder.Redirect.DISCARD);
       builder.environment().put("RESTIC_REPOSITORY", runner.environmentValue("RESTIC_REPOSITORY"));
       builder.environment().put("RESTIC_PASSWORD", PASSWORD);
       return builder.start();
@@ -398,10 +507,13 @@ class RunnerTest {
   }
 
   private static ProcessHandle child(Process parent, String command, String argument) {
-    return parent.toHandle().descendants()
+    return parent
+        .toHandle()
+        .descendants()
         .filter(p -> p.info().command().map(c -> c.endsWith("/" + command)).orElse(false))
         .filter(p -> p.info().arguments().map(a -> List.of(a).contains(argument)).orElse(false))
-        .findFirst().orElse(null);
+        .findFirst()
+        .orElse(null);
   }
 
   private static List<String> ids(JsonArray snapshots) {

@@ -3,14 +3,11 @@ package dev.keepsake.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.gson.JsonObject;
 import dev.keepsake.api.ApiKind;
 import dev.keepsake.api.BackupConfiguration;
 import dev.keepsake.api.BackupSession;
-import dev.keepsake.api.Manifests;
 import dev.keepsake.api.RestoreSession;
 import dev.keepsake.api.SessionPhase;
-import dev.keepsake.desired.OperatorSettings;
 import dev.keepsake.operator.app.Operator;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
@@ -31,9 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
 /**
- * One Repository, in its own namespace, used by the namespaces its usage policy admits: the operator
- * copies only restic's keys into each, the copy goes with the last user, and a namespace's Jobs read
- * and forget only its own targets' snapshots.
+ * One Repository, in its own namespace, used by the namespaces its usage policy admits: the
+ * operator copies only restic's keys into each, the copy goes with the last user, and a namespace's
+ * Jobs read and forget only its own targets' snapshots.
  */
 @ExtendWith(LocalControlPlaneExtension.class)
 class SharedRepositoryTest {
@@ -50,9 +47,15 @@ class SharedRepositoryTest {
     cluster = controlPlane;
     redis = RedisServer.start(work.resolve("redis"), REDIS_PASSWORD);
     s3 = S3Server.start(work.resolve("s3"));
-    operator = new Operator(controlPlane.client(), controlPlane.watchClient(),
-        TestOperators.settings("keepsake/runner:shared", null, 600, "keepsake-job"), Operator.loopback()).start();
-    kubelet = KubeletStandIn.start(controlPlane, work.resolve("kubelet"), LocalTools.runnerEnvironment());
+    operator =
+        new Operator(
+                controlPlane.client(),
+                controlPlane.watchClient(),
+                TestOperators.settings("keepsake/runner:shared", null, 600, "keepsake-job"),
+                Operator.loopback())
+            .start();
+    kubelet =
+        KubeletStandIn.start(controlPlane, work.resolve("kubelet"), LocalTools.runnerEnvironment());
   }
 
   @AfterAll
@@ -63,12 +66,30 @@ class SharedRepositoryTest {
     redis.close();
   }
 
-  /** The namespace that owns the Repository "shared", on S3, admitting namespaces labelled team=shop. */
+  /**
+   * The namespace that owns the Repository "shared", on S3, admitting namespaces labelled
+   * team=shop.
+   */
   private static void owner(ApiClient client, String vault) throws ApiException {
-    new CoreV1Api(client).createNamespacedSecret(vault, new V1Secret().metadata(new V1ObjectMeta().name("restic"))
-        .stringData(Map.of("RESTIC_PASSWORD", RESTIC_PASSWORD, "AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY,
-            "AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY, "unrelated", "not for tenants"))).execute();
-    new RedisScenario(client, vault).apply("""
+    new CoreV1Api(client)
+        .createNamespacedSecret(
+            vault,
+            new V1Secret()
+                .metadata(new V1ObjectMeta().name("restic"))
+                .stringData(
+                    Map.of(
+                        "RESTIC_PASSWORD",
+                        RESTIC_PASSWORD,
+                        "AWS_ACCESS_KEY_ID",
+                        S3Server.ACCESS_KEY,
+                        "AWS_SECRET_ACCESS_KEY",
+                        S3Server.SECRET_KEY,
+                        "unrelated",
+                        "not for tenants")))
+        .execute();
+    new RedisScenario(client, vault)
+        .apply(
+            """
         apiVersion: keepsake.dev/v1alpha1
         kind: Repository
         metadata: {name: shared}
@@ -88,18 +109,32 @@ class SharedRepositoryTest {
           secret: {name: restic}
           usagePolicy:
             allowedNamespaces: {from: All}
-        """.formatted(s3.endpoint(), vault));
+        """
+                .formatted(s3.endpoint(), vault));
   }
 
-  /** A namespace labelled team=shop with the Redis AppBinding, the addon and a configuration into vault/shared. */
-  private static RedisScenario tenant(ApiClient client, String prefix, String vault) throws Exception {
+  /**
+   * A namespace labelled team=shop with the Redis AppBinding, the addon and a configuration into
+   * vault/shared.
+   */
+  private static RedisScenario tenant(ApiClient client, String prefix, String vault)
+      throws Exception {
     String name = prefix + "-" + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
-    new CoreV1Api(client).createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(name).labels(Map.of("team", "shop"))))
+    new CoreV1Api(client)
+        .createNamespace(
+            new V1Namespace()
+                .metadata(new V1ObjectMeta().name(name).labels(Map.of("team", "shop"))))
         .execute();
     RedisScenario scenario = new RedisScenario(client, name);
-    new CoreV1Api(client).createNamespacedSecret(name, new V1Secret().metadata(new V1ObjectMeta().name("redis-auth"))
-        .stringData(Map.of("password", REDIS_PASSWORD))).execute();
-    scenario.apply("""
+    new CoreV1Api(client)
+        .createNamespacedSecret(
+            name,
+            new V1Secret()
+                .metadata(new V1ObjectMeta().name("redis-auth"))
+                .stringData(Map.of("password", REDIS_PASSWORD)))
+        .execute();
+    scenario.apply(
+        """
         apiVersion: keepsake.dev/v1alpha1
         kind: AppBinding
         metadata: {name: redis}
@@ -118,18 +153,28 @@ class SharedRepositoryTest {
             ref: {apiGroup: keepsake.dev, kind: AppBinding, name: redis}
           task: {name: redis-backup-7}
           retentionPolicy: {name: last-two, keepLast: 2, prune: true}
-        """.formatted(redis.port(), RedisScenario.CONFIGURATION, vault));
-    scenario.apply(java.nio.file.Files.readString(Project.root().resolve("catalog/redis/addon.yaml")));
+        """
+            .formatted(redis.port(), RedisScenario.CONFIGURATION, vault));
+    scenario.apply(
+        java.nio.file.Files.readString(Project.root().resolve("catalog/redis/addon.yaml")));
     return scenario;
   }
 
-  private static BackupSession backUp(ApiClient client, String namespace, RedisScenario scenario, String name) throws ApiException {
+  private static BackupSession backUp(
+      ApiClient client, String namespace, RedisScenario scenario, String name) throws ApiException {
     return scenario.backUpAndWait(name);
   }
 
-  private static RestoreSession restore(ApiClient client, RedisScenario scenario, String namespace, String name, String snapshot,
-      String source) throws ApiException {
-    scenario.apply("""
+  private static RestoreSession restore(
+      ApiClient client,
+      RedisScenario scenario,
+      String namespace,
+      String name,
+      String snapshot,
+      String source)
+      throws ApiException {
+    scenario.apply(
+        """
         apiVersion: keepsake.dev/v1alpha1
         kind: RestoreSession
         metadata: {name: %s}
@@ -140,20 +185,36 @@ class SharedRepositoryTest {
           target:
             ref: {apiGroup: keepsake.dev, kind: AppBinding, name: redis}
           task: {name: redis-restore-7}
-        """.formatted(name, vault, snapshot, source));
-    return await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-        .until(() -> ApiKind.RESTORE_SESSION.api(client).get(namespace, name).throwsApiException().getObject(),
-            r -> r.getStatus() != null && r.getStatus().getPhase() != null && r.getStatus().getPhase().isFinished());
+        """
+            .formatted(name, vault, snapshot, source));
+    return await()
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
+        .until(
+            () ->
+                ApiKind.RESTORE_SESSION
+                    .api(client)
+                    .get(namespace, name)
+                    .throwsApiException()
+                    .getObject(),
+            r ->
+                r.getStatus() != null
+                    && r.getStatus().getPhase() != null
+                    && r.getStatus().getPhase().isFinished());
   }
 
   private static String vault;
 
   private static V1Secret copyIn(ApiClient client, String namespace) throws ApiException {
-    return new CoreV1Api(client).readNamespacedSecret("keepsake-repository." + vault + ".shared", namespace).execute();
+    return new CoreV1Api(client)
+        .readNamespacedSecret("keepsake-repository." + vault + ".shared", namespace)
+        .execute();
   }
 
   @Test
-  void tenantsBackUpIntoOneRepositoryAndEachTouchesOnlyItsOwnSnapshots(ApiClient client, TestNamespace namespace) throws Exception {
+  void tenantsBackUpIntoOneRepositoryAndEachTouchesOnlyItsOwnSnapshots(
+      ApiClient client, TestNamespace namespace) throws Exception {
     vault = namespace.name();
     owner(client, vault);
     RedisScenario shop = tenant(client, "shop", vault);
@@ -166,74 +227,147 @@ class SharedRepositoryTest {
     BackupSession shopBackup = backUp(client, shop.namespace(), shop, "shop-1");
     BackupSession blogBackup = backUp(client, blog.namespace(), blog, "blog-1");
 
-    assertThat(shopBackup.getStatus().getPhase()).as(shopBackup.getStatus().getMessage()).isEqualTo(SessionPhase.Succeeded);
-    assertThat(blogBackup.getStatus().getPhase()).as(blogBackup.getStatus().getMessage()).isEqualTo(SessionPhase.Succeeded);
+    assertThat(shopBackup.getStatus().getPhase())
+        .as(shopBackup.getStatus().getMessage())
+        .isEqualTo(SessionPhase.Succeeded);
+    assertThat(blogBackup.getStatus().getPhase())
+        .as(blogBackup.getStatus().getMessage())
+        .isEqualTo(SessionPhase.Succeeded);
     V1Secret copy = copyIn(client, shop.namespace());
-    assertThat(copy.getData()).containsOnlyKeys("RESTIC_PASSWORD", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
-    assertThat(new String(copy.getData().get("RESTIC_PASSWORD"), StandardCharsets.UTF_8)).isEqualTo(RESTIC_PASSWORD);
-    BackupConfiguration shopConfiguration = ApiKind.BACKUP_CONFIGURATION.api(client).get(shop.namespace(),
-        RedisScenario.CONFIGURATION).getObject();
-    assertThat(copy.getMetadata().getOwnerReferences()).extracting(o -> o.getUid())
+    assertThat(copy.getData())
+        .containsOnlyKeys("RESTIC_PASSWORD", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
+    assertThat(new String(copy.getData().get("RESTIC_PASSWORD"), StandardCharsets.UTF_8))
+        .isEqualTo(RESTIC_PASSWORD);
+    BackupConfiguration shopConfiguration =
+        ApiKind.BACKUP_CONFIGURATION
+            .api(client)
+            .get(shop.namespace(), RedisScenario.CONFIGURATION)
+            .getObject();
+    assertThat(copy.getMetadata().getOwnerReferences())
+        .extracting(o -> o.getUid())
         .containsExactly(shopConfiguration.getMetadata().getUid());
-    assertThat(copy.getMetadata().getLabels()).containsEntry("keepsake.dev/repository-namespace", vault);
+    assertThat(copy.getMetadata().getLabels())
+        .containsEntry("keepsake.dev/repository-namespace", vault);
     assertThat(new CoreV1Api(client).listNamespacedSecret(vault).execute().getItems())
-        .as("the owner's namespace gets no copy").noneMatch(s -> s.getMetadata().getName().startsWith("keepsake-repository."));
+        .as("the owner's namespace gets no copy")
+        .noneMatch(s -> s.getMetadata().getName().startsWith("keepsake-repository."));
 
     // Its own latest: allowed.
     RestoreSession own = restore(client, shop, shop.namespace(), "own", "latest", "{}");
-    assertThat(own.getStatus().getPhase()).as(own.getStatus().getMessage()).isEqualTo(SessionPhase.Succeeded);
+    assertThat(own.getStatus().getPhase())
+        .as(own.getStatus().getMessage())
+        .isEqualTo(SessionPhase.Succeeded);
 
     // Another tenant's, by host or by id: refused, nothing restored.
     try (Jedis jedis = RedisDataSet.connect(redis, 0)) {
       jedis.set("written-by", "shop, after the backups");
     }
-    RestoreSession byHost = restore(client, shop, shop.namespace(), "their-latest", "latest", "{host: " + blog.namespace() + "/redis}");
+    RestoreSession byHost =
+        restore(
+            client,
+            shop,
+            shop.namespace(),
+            "their-latest",
+            "latest",
+            "{host: " + blog.namespace() + "/redis}");
     assertThat(byHost.getStatus().getPhase()).isEqualTo(SessionPhase.Failed);
     assertThat(byHost.getStatus().getReason()).isEqualTo("SourceNotAllowed");
-    assertThat(byHost.getStatus().getMessage()).isEqualTo("spec.source.host " + blog.namespace() + "/redis is not a target of namespace "
-        + shop.namespace() + ": from Repository " + vault + "/shared, which another namespace shares, a namespace restores only its"
-        + " own targets' snapshots (hosts " + shop.namespace() + "/...)");
-    RestoreSession byId = restore(client, shop, shop.namespace(), "their-snapshot", blogBackup.getStatus().getSnapshotId(), "{}");
+    assertThat(byHost.getStatus().getMessage())
+        .isEqualTo(
+            "spec.source.host "
+                + blog.namespace()
+                + "/redis is not a target of namespace "
+                + shop.namespace()
+                + ": from Repository "
+                + vault
+                + "/shared, which another namespace shares, a namespace restores only its"
+                + " own targets' snapshots (hosts "
+                + shop.namespace()
+                + "/...)");
+    RestoreSession byId =
+        restore(
+            client,
+            shop,
+            shop.namespace(),
+            "their-snapshot",
+            blogBackup.getStatus().getSnapshotId(),
+            "{}");
     assertThat(byId.getStatus().getPhase()).isEqualTo(SessionPhase.Failed);
     assertThat(byId.getStatus().getReason()).isEqualTo("SnapshotNotAllowed");
-    assertThat(byId.getStatus().getMessage()).contains("is of " + blog.namespace() + "/redis").contains("nothing was restored");
+    assertThat(byId.getStatus().getMessage())
+        .contains("is of " + blog.namespace() + "/redis")
+        .contains("nothing was restored");
     try (Jedis jedis = RedisDataSet.connect(redis, 0)) {
       assertThat(jedis.get("written-by")).isEqualTo("shop, after the backups");
     }
 
     // A copy that drifted is made right again before the next Job.
     copy = copyIn(client, shop.namespace());
-    assertThat(copy.getMetadata().getOwnerReferences()).as("the configuration and the two RestoreSessions that ran a Job").hasSize(3);
-    new CoreV1Api(client).replaceNamespacedSecret(copy.getMetadata().getName(), shop.namespace(), new V1Secret()
-        .metadata(new V1ObjectMeta().name(copy.getMetadata().getName()).resourceVersion(copy.getMetadata().getResourceVersion())
-            .ownerReferences(copy.getMetadata().getOwnerReferences()).labels(copy.getMetadata().getLabels()))
-        .stringData(Map.of("RESTIC_PASSWORD", "tampered"))).execute();
+    assertThat(copy.getMetadata().getOwnerReferences())
+        .as("the configuration and the two RestoreSessions that ran a Job")
+        .hasSize(3);
+    new CoreV1Api(client)
+        .replaceNamespacedSecret(
+            copy.getMetadata().getName(),
+            shop.namespace(),
+            new V1Secret()
+                .metadata(
+                    new V1ObjectMeta()
+                        .name(copy.getMetadata().getName())
+                        .resourceVersion(copy.getMetadata().getResourceVersion())
+                        .ownerReferences(copy.getMetadata().getOwnerReferences())
+                        .labels(copy.getMetadata().getLabels()))
+                .stringData(Map.of("RESTIC_PASSWORD", "tampered")))
+        .execute();
     BackupSession again = backUp(client, shop.namespace(), shop, "shop-2");
-    assertThat(again.getStatus().getPhase()).as(again.getStatus().getMessage()).isEqualTo(SessionPhase.Succeeded);
+    assertThat(again.getStatus().getPhase())
+        .as(again.getStatus().getMessage())
+        .isEqualTo(SessionPhase.Succeeded);
 
-    var owned = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-        .until(() -> ApiKind.REPOSITORY.api(client).get(vault, "shared").getObject(),
-            r -> r.getStatus() != null && r.getStatus().getSnapshots() != null && r.getStatus().getSnapshots().size() == 3);
-    assertThat(owned.getStatus().getSnapshots()).extracting(e -> e.getHost())
-        .containsExactlyInAnyOrder(shop.namespace() + "/redis", shop.namespace() + "/redis", blog.namespace() + "/redis");
+    var owned =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .ignoreExceptions()
+            .until(
+                () -> ApiKind.REPOSITORY.api(client).get(vault, "shared").getObject(),
+                r ->
+                    r.getStatus() != null
+                        && r.getStatus().getSnapshots() != null
+                        && r.getStatus().getSnapshots().size() == 3);
+    assertThat(owned.getStatus().getSnapshots())
+        .extracting(e -> e.getHost())
+        .containsExactlyInAnyOrder(
+            shop.namespace() + "/redis", shop.namespace() + "/redis", blog.namespace() + "/redis");
 
     // The copy goes with the last object of the namespace that used it.
-    ApiKind.BACKUP_CONFIGURATION.api(client).delete(shop.namespace(), RedisScenario.CONFIGURATION).throwsApiException();
+    ApiKind.BACKUP_CONFIGURATION
+        .api(client)
+        .delete(shop.namespace(), RedisScenario.CONFIGURATION)
+        .throwsApiException();
     for (String restore : new String[] {"own", "their-latest", "their-snapshot"}) {
       ApiKind.RESTORE_SESSION.api(client).delete(shop.namespace(), restore).throwsApiException();
     }
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() ->
-        new CoreV1Api(client).listNamespacedSecret(shop.namespace()).execute().getItems().stream()
-            .noneMatch(s -> s.getMetadata().getName().startsWith("keepsake-repository.")));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () ->
+                new CoreV1Api(client)
+                    .listNamespacedSecret(shop.namespace()).execute().getItems().stream()
+                        .noneMatch(
+                            s -> s.getMetadata().getName().startsWith("keepsake-repository.")));
     assertThat(copyIn(client, blog.namespace()).getData()).containsKey("RESTIC_PASSWORD");
   }
 
   @Test
-  void aRepositoryOnAClaimCannotServeAnotherNamespaceAndSaysWhy(ApiClient client, TestNamespace namespace) throws Exception {
+  void aRepositoryOnAClaimCannotServeAnotherNamespaceAndSaysWhy(
+      ApiClient client, TestNamespace namespace) throws Exception {
     vault = namespace.name();
     owner(client, vault);
     String other = cluster.createNamespace("claimless");
-    new RedisScenario(client, other).apply("""
+    new RedisScenario(client, other)
+        .apply(
+            """
         apiVersion: keepsake.dev/v1alpha1
         kind: BackupConfiguration
         metadata: {name: on-a-claim}
@@ -243,19 +377,35 @@ class SharedRepositoryTest {
           target:
             ref: {kind: PersistentVolumeClaim, name: data}
           task: {name: volume-backup-1}
-        """.formatted(vault));
+        """
+                .formatted(vault));
 
-    BackupConfiguration configuration = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-        .until(() -> ApiKind.BACKUP_CONFIGURATION.api(client).get(other, "on-a-claim").getObject(),
-            c -> c.getStatus() != null && c.getStatus().getConditions() != null && !c.getStatus().getConditions().isEmpty());
+    BackupConfiguration configuration =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .ignoreExceptions()
+            .until(
+                () -> ApiKind.BACKUP_CONFIGURATION.api(client).get(other, "on-a-claim").getObject(),
+                c ->
+                    c.getStatus() != null
+                        && c.getStatus().getConditions() != null
+                        && !c.getStatus().getConditions().isEmpty());
 
-    assertThat(configuration.getStatus().getConditions()).anySatisfy(c -> {
-      assertThat(c.getType()).isEqualTo("Ready");
-      assertThat(c.getStatus()).isEqualTo("False");
-      assertThat(c.getReason()).isEqualTo("RepositoryNotShareable");
-      assertThat(c.getMessage()).startsWith("Repository " + vault + "/on-a-claim keeps its data on PersistentVolumeClaim backups"
-          + " (spec.backend.local), which pods in namespace " + other + " cannot mount");
-    });
+    assertThat(configuration.getStatus().getConditions())
+        .anySatisfy(
+            c -> {
+              assertThat(c.getType()).isEqualTo("Ready");
+              assertThat(c.getStatus()).isEqualTo("False");
+              assertThat(c.getReason()).isEqualTo("RepositoryNotShareable");
+              assertThat(c.getMessage())
+                  .startsWith(
+                      "Repository "
+                          + vault
+                          + "/on-a-claim keeps its data on PersistentVolumeClaim backups"
+                          + " (spec.backend.local), which pods in namespace "
+                          + other
+                          + " cannot mount");
+            });
     assertThat(new BatchV1Api(client).listNamespacedCronJob(other).execute().getItems()).isEmpty();
   }
 }

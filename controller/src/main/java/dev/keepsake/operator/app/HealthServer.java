@@ -12,13 +12,16 @@ import java.util.function.BooleanSupplier;
 final class HealthServer implements AutoCloseable {
   private final HttpServer server;
 
-  HealthServer(InetSocketAddress address, BooleanSupplier synced, OperatorMetrics metrics) throws IOException {
+  HealthServer(InetSocketAddress address, BooleanSupplier synced, OperatorMetrics metrics)
+      throws IOException {
     server = HttpServer.create(address, 0);
     server.createContext("/healthz", exchange -> answer(exchange, 200, "ok\n"));
-    server.createContext("/readyz", exchange -> {
-      boolean ready = synced.getAsBoolean();
-      answer(exchange, ready ? 200 : 503, ready ? "ok\n" : "informers not synced\n");
-    });
+    server.createContext(
+        "/readyz",
+        exchange -> {
+          boolean ready = synced.getAsBoolean();
+          answer(exchange, ready ? 200 : 503, ready ? "ok\n" : "informers not synced\n");
+        });
     server.createContext("/metrics", exchange -> answer(exchange, 200, metrics.exposition()));
     server.start();
   }

@@ -13,19 +13,35 @@ import java.io.UncheckedIOException;
 /** The operator's own metrics: reconciles, their errors and durations, per kind. */
 final class OperatorMetrics {
   private final CollectorRegistry registry = new CollectorRegistry();
-  private final Counter reconciles = Counter.build("keepsake_operator_reconciles_total", "Reconciles run")
-      .labelNames("kind").register(registry);
-  private final Counter errors = Counter.build("keepsake_operator_reconcile_errors_total", "Reconciles that failed and will be retried")
-      .labelNames("kind").register(registry);
-  private final io.prometheus.client.Gauge queueDepth = io.prometheus.client.Gauge.build("keepsake_operator_queue_depth",
-      "Requests waiting in a controller's work queue").labelNames("controller").register(registry);
+  private final Counter reconciles =
+      Counter.build("keepsake_operator_reconciles_total", "Reconciles run")
+          .labelNames("kind")
+          .register(registry);
+  private final Counter errors =
+      Counter.build(
+              "keepsake_operator_reconcile_errors_total",
+              "Reconciles that failed and will be retried")
+          .labelNames("kind")
+          .register(registry);
+  private final io.prometheus.client.Gauge queueDepth =
+      io.prometheus.client.Gauge.build(
+              "keepsake_operator_queue_depth", "Requests waiting in a controller's work queue")
+          .labelNames("controller")
+          .register(registry);
   private final java.util.Map<String, io.kubernetes.client.extended.workqueue.WorkQueue<?>> queues =
       new java.util.concurrent.ConcurrentHashMap<>();
-  private final io.prometheus.client.Gauge scheduled = io.prometheus.client.Gauge.build("keepsake_operator_scheduled_configurations",
-      "BackupConfigurations that are not paused, per namespace: backups are expected there").labelNames("namespace").register(registry);
-  private java.util.function.Supplier<java.util.Map<String, Long>> scheduledByNamespace = java.util.Map::of;
-  private final Histogram durations = Histogram.build("keepsake_operator_reconcile_duration_seconds", "How long reconciles take")
-      .labelNames("kind").register(registry);
+  private final io.prometheus.client.Gauge scheduled =
+      io.prometheus.client.Gauge.build(
+              "keepsake_operator_scheduled_configurations",
+              "BackupConfigurations that are not paused, per namespace: backups are expected there")
+          .labelNames("namespace")
+          .register(registry);
+  private java.util.function.Supplier<java.util.Map<String, Long>> scheduledByNamespace =
+      java.util.Map::of;
+  private final Histogram durations =
+      Histogram.build("keepsake_operator_reconcile_duration_seconds", "How long reconciles take")
+          .labelNames("kind")
+          .register(registry);
 
   Reconciler instrument(String kind, Reconciler reconciler) {
     return request -> {
@@ -51,8 +67,8 @@ final class OperatorMetrics {
   }
 
   /** Reports the queue's length at every scrape. */
-  <T> io.kubernetes.client.extended.workqueue.RateLimitingQueue<T> track(String controller,
-      io.kubernetes.client.extended.workqueue.RateLimitingQueue<T> queue) {
+  <T> io.kubernetes.client.extended.workqueue.RateLimitingQueue<T> track(
+      String controller, io.kubernetes.client.extended.workqueue.RateLimitingQueue<T> queue) {
     queues.put(controller, queue);
     return queue;
   }
@@ -65,7 +81,9 @@ final class OperatorMetrics {
   String exposition() {
     queues.forEach((controller, queue) -> queueDepth.labels(controller).set(queue.length()));
     scheduled.clear();
-    scheduledByNamespace.get().forEach((namespace, count) -> scheduled.labels(namespace).set(count));
+    scheduledByNamespace
+        .get()
+        .forEach((namespace, count) -> scheduled.labels(namespace).set(count));
     StringWriter out = new StringWriter();
     try {
       TextFormat.write004(out, registry.metricFamilySamples());

@@ -35,26 +35,38 @@ public final class HookRunner implements AutoCloseable {
   private final HttpHooks http = new HttpHooks();
 
   /** One hook of one session, with what it needs to run. */
-  public record Run(String sessionUid, String namespace, HookSequence.Call call, HookVariables variables, PodChoice targetPods) {
+  public record Run(
+      String sessionUid,
+      String namespace,
+      HookSequence.Call call,
+      HookVariables variables,
+      PodChoice targetPods) {
     String key() {
       return sessionUid + "/" + call.key();
     }
   }
 
-  /** @param client for ordinary calls (with a read timeout); @param streamClient for exec streams, which may last */
+  /**
+   * @param client for ordinary calls (with a read timeout); @param streamClient for exec streams,
+   *     which may last
+   */
   public HookRunner(ApiClient client, ApiClient streamClient) {
     this.exec = new ExecHooks(client, streamClient);
     AtomicInteger count = new AtomicInteger();
-    this.pool = Executors.newFixedThreadPool(4, task -> {
-      Thread thread = new Thread(task, "keepsake-hook-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.pool =
+        Executors.newFixedThreadPool(
+            4,
+            task -> {
+              Thread thread = new Thread(task, "keepsake-hook-" + count.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   /** The hook's result once it ended; null while it runs. The first call starts it. */
   public HookStatus resultOrStart(Run run) {
-    Future<HookStatus> future = runs.computeIfAbsent(run.key(), key -> pool.submit(() -> execute(run)));
+    Future<HookStatus> future =
+        runs.computeIfAbsent(run.key(), key -> pool.submit(() -> execute(run)));
     if (!future.isDone()) {
       return null;
     }
@@ -80,14 +92,21 @@ public final class HookRunner implements AutoCloseable {
 
   /** What the status shows while a hook runs. */
   public static HookStatus running(HookSequence.Call call, OffsetDateTime start) {
-    return new HookStatus().name(call.hook().getName()).stage(call.stage().name()).phase(HookSequence.RUNNING)
-        .message("running since " + start).startTime(start);
+    return new HookStatus()
+        .name(call.hook().getName())
+        .stage(call.stage().name())
+        .phase(HookSequence.RUNNING)
+        .message("running since " + start)
+        .startTime(start);
   }
 
   private HookStatus execute(Run run) {
     OffsetDateTime start = OffsetDateTime.now();
     Hook hook = run.call().hook();
-    Duration timeout = hook.getTimeoutSeconds() == null ? DEFAULT_TIMEOUT : Duration.ofSeconds(hook.getTimeoutSeconds());
+    Duration timeout =
+        hook.getTimeoutSeconds() == null
+            ? DEFAULT_TIMEOUT
+            : Duration.ofSeconds(hook.getTimeoutSeconds());
     String field = run.call().field();
     HookOutcome outcome;
     try {
@@ -102,12 +121,23 @@ public final class HookRunner implements AutoCloseable {
     } catch (Exception e) {
       outcome = HookOutcome.failure(describe(e), "");
     }
-    LOG.info(run.namespace() + ": " + field + " of session " + run.sessionUid() + (outcome.succeeded() ? " succeeded: " : " failed: ")
-        + outcome.message());
-    HookStatus status = new HookStatus().name(hook.getName()).stage(run.call().stage().name())
-        .phase(outcome.succeeded() ? HookSequence.SUCCEEDED : HookSequence.FAILED)
-        .message(outcome.message()).output(outcome.output().isEmpty() ? null : outcome.output())
-        .startTime(start).duration(Durations.human(Duration.between(start, OffsetDateTime.now())));
+    LOG.info(
+        run.namespace()
+            + ": "
+            + field
+            + " of session "
+            + run.sessionUid()
+            + (outcome.succeeded() ? " succeeded: " : " failed: ")
+            + outcome.message());
+    HookStatus status =
+        new HookStatus()
+            .name(hook.getName())
+            .stage(run.call().stage().name())
+            .phase(outcome.succeeded() ? HookSequence.SUCCEEDED : HookSequence.FAILED)
+            .message(outcome.message())
+            .output(outcome.output().isEmpty() ? null : outcome.output())
+            .startTime(start)
+            .duration(Durations.human(Duration.between(start, OffsetDateTime.now())));
     return status;
   }
 
@@ -123,25 +153,40 @@ public final class HookRunner implements AutoCloseable {
     String url = variables.in(spec.getUrl(), at + ".url");
     List<Param> headers = new ArrayList<>();
     for (Param header : spec.getHeaders() == null ? List.<Param>of() : spec.getHeaders()) {
-      headers.add(new Param().name(header.getName()).value(variables.in(header.getValue(), at + ".headers[" + header.getName() + "]")));
+      headers.add(
+          new Param()
+              .name(header.getName())
+              .value(variables.in(header.getValue(), at + ".headers[" + header.getName() + "]")));
     }
     String body = null;
     if (post) {
-      boolean json = spec.getContentType() == null || spec.getContentType().toLowerCase(java.util.Locale.ROOT).contains("json");
-      body = spec.getBody() == null ? variables.defaultBody()
-          : json ? variables.inJson(spec.getBody(), at + ".body") : variables.in(spec.getBody(), at + ".body");
+      boolean json =
+          spec.getContentType() == null
+              || spec.getContentType().toLowerCase(java.util.Locale.ROOT).contains("json");
+      body =
+          spec.getBody() == null
+              ? variables.defaultBody()
+              : json
+                  ? variables.inJson(spec.getBody(), at + ".body")
+                  : variables.in(spec.getBody(), at + ".body");
     }
     return http.run(spec, url, headers, body, timeout);
   }
 
   private static String apiFailure(ApiException e) {
     if (e.getCode() == 403) {
-      return "the operator may not do this (" + e.getCode() + " Forbidden): exec hooks need the create verb on pods/exec"
+      return "the operator may not do this ("
+          + e.getCode()
+          + " Forbidden): exec hooks need the create verb on pods/exec"
           + " in the operator's ClusterRole (the chart's hooks.exec)";
     }
     String body = e.getResponseBody() == null ? "" : e.getResponseBody();
     try {
-      body = com.google.gson.JsonParser.parseString(body).getAsJsonObject().get("message").getAsString();
+      body =
+          com.google.gson.JsonParser.parseString(body)
+              .getAsJsonObject()
+              .get("message")
+              .getAsString();
     } catch (RuntimeException notAStatus) {
       // Not a Status document: its text is the message.
     }
@@ -149,12 +194,20 @@ public final class HookRunner implements AutoCloseable {
   }
 
   private static String describe(Throwable e) {
-    return e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
+    return e.getMessage() == null || e.getMessage().isBlank()
+        ? e.getClass().getSimpleName()
+        : e.getMessage();
   }
 
   private static HookStatus failed(Run run, OffsetDateTime start, String message, String output) {
-    return new HookStatus().name(run.call().hook().getName()).stage(run.call().stage().name()).phase(HookSequence.FAILED)
-        .message(message).output(output.isEmpty() ? null : output).startTime(start).duration("0.0s");
+    return new HookStatus()
+        .name(run.call().hook().getName())
+        .stage(run.call().stage().name())
+        .phase(HookSequence.FAILED)
+        .message(message)
+        .output(output.isEmpty() ? null : output)
+        .startTime(start)
+        .duration("0.0s");
   }
 
   @Override

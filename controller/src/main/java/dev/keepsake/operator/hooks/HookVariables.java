@@ -53,8 +53,12 @@ public final class HookVariables {
     Substitution substitution = new Substitution(builder.build());
     String result = substitution.in(template);
     if (!substitution.undefined().isEmpty()) {
-      throw new IllegalArgumentException(field + " uses ${" + substitution.undefined().iterator().next()
-          + "}, which no session defines; the variables are " + String.join(", ", values.keySet()));
+      throw new IllegalArgumentException(
+          field
+              + " uses ${"
+              + substitution.undefined().iterator().next()
+              + "}, which no session defines; the variables are "
+              + String.join(", ", values.keySet()));
     }
     return result;
   }

@@ -13,20 +13,23 @@ import java.util.List;
 
 /** Makes an HTTP hook's request and judges its answer by the expected status codes. */
 final class HttpHooks {
-  private final HttpClient client = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(10))
-      .followRedirects(HttpClient.Redirect.NEVER)
-      .build();
+  private final HttpClient client =
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(10))
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .build();
 
   /** {@code body} is null for a GET. */
-  HookOutcome run(HttpHook spec, String url, List<Param> headers, String body, Duration timeout) throws InterruptedException {
+  HookOutcome run(HttpHook spec, String url, List<Param> headers, String body, Duration timeout)
+      throws InterruptedException {
     String method = body == null ? "GET" : "POST";
     String shown = method + " " + withoutQuery(url);
     HttpRequest.Builder request;
     try {
       request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout);
     } catch (IllegalArgumentException e) {
-      return HookOutcome.failure("the URL " + withoutQuery(url) + " is not valid: " + e.getMessage(), "");
+      return HookOutcome.failure(
+          "the URL " + withoutQuery(url) + " is not valid: " + e.getMessage(), "");
     }
     String refused = refusedHost(URI.create(url).getHost());
     if (refused != null) {
@@ -38,23 +41,34 @@ final class HttpHooks {
     if (body == null) {
       request.GET();
     } else {
-      request.header("Content-Type", spec.getContentType() == null ? "application/json" : spec.getContentType());
+      request.header(
+          "Content-Type",
+          spec.getContentType() == null ? "application/json" : spec.getContentType());
       request.POST(HttpRequest.BodyPublishers.ofString(body));
     }
     HttpResponse<String> response;
     try {
       response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (HttpTimeoutException e) {
-      return HookOutcome.failure(shown + " got no answer within " + timeout.getSeconds() + " s (timeoutSeconds)", "");
+      return HookOutcome.failure(
+          shown + " got no answer within " + timeout.getSeconds() + " s (timeoutSeconds)", "");
     } catch (IOException | IllegalArgumentException e) {
-      return HookOutcome.failure(shown + " failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), "");
+      return HookOutcome.failure(
+          shown
+              + " failed: "
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+          "");
     }
     String answer = tail(response.body());
     int status = response.statusCode();
     List<Integer> expected = spec.getExpectedStatus();
-    boolean ok = expected == null || expected.isEmpty() ? status >= 200 && status < 300 : expected.contains(status);
+    boolean ok =
+        expected == null || expected.isEmpty()
+            ? status >= 200 && status < 300
+            : expected.contains(status);
     String expectation = expected == null || expected.isEmpty() ? "2xx" : expected.toString();
-    return ok ? HookOutcome.success(shown + " answered " + status, answer)
+    return ok
+        ? HookOutcome.success(shown + " answered " + status, answer)
         : HookOutcome.failure(shown + " answered " + status + ", expected " + expectation, answer);
   }
 
@@ -72,7 +86,11 @@ final class HttpHooks {
     try {
       for (java.net.InetAddress address : java.net.InetAddress.getAllByName(host)) {
         if (address.isLinkLocalAddress() || address.isAnyLocalAddress()) {
-          return "the host " + host + " is at " + address.getHostAddress() + ", a link-local address (cloud metadata services"
+          return "the host "
+              + host
+              + " is at "
+              + address.getHostAddress()
+              + ", a link-local address (cloud metadata services"
               + " live there)";
         }
       }
@@ -92,6 +110,8 @@ final class HttpHooks {
     if (body == null) {
       return "";
     }
-    return body.length() > OutputTail.LIMIT ? "…" + body.substring(body.length() - OutputTail.LIMIT).strip() : body.strip();
+    return body.length() > OutputTail.LIMIT
+        ? "…" + body.substring(body.length() - OutputTail.LIMIT).strip()
+        : body.strip();
   }
 }

@@ -2,7 +2,10 @@ package dev.keepsake.operator.hooks;
 
 import java.nio.charset.StandardCharsets;
 
-/** The last characters of a hook's output: enough to see why it failed, never enough to fill a status. */
+/**
+ * The last characters of a hook's output: enough to see why it failed, never enough to fill a
+ * status.
+ */
 final class OutputTail {
   static final int LIMIT = 4000;
   private final StringBuilder text = new StringBuilder();
@@ -15,7 +18,8 @@ final class OutputTail {
   }
 
   synchronized String text() {
-    String all = text.length() > LIMIT ? "…" + text.substring(text.length() - LIMIT) : text.toString();
+    String all =
+        text.length() > LIMIT ? "…" + text.substring(text.length() - LIMIT) : text.toString();
     return all.strip();
   }
 }

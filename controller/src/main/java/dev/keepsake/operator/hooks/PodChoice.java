@@ -2,7 +2,6 @@ package dev.keepsake.operator.hooks;
 
 import dev.keepsake.api.AppBinding;
 import dev.keepsake.api.TargetRef;
-import java.util.Map;
 
 /**
  * Which pods an exec hook without a podSelector runs in: the ones behind the AppBinding's Service,
@@ -16,11 +15,18 @@ public record PodChoice(String serviceName, String claimName, String why) {
     if ("PersistentVolumeClaim".equals(ref.getKind())) {
       return new PodChoice(null, ref.getName(), null);
     }
-    var service = appBinding == null || appBinding.getSpec().getClientConfig() == null ? null
-        : appBinding.getSpec().getClientConfig().getService();
+    var service =
+        appBinding == null || appBinding.getSpec().getClientConfig() == null
+            ? null
+            : appBinding.getSpec().getClientConfig().getService();
     if (service == null || service.getName() == null) {
-      return new PodChoice(null, null, "AppBinding " + ref.getName() + " names no Service (spec.clientConfig.service) whose pods"
-          + " could be the target's");
+      return new PodChoice(
+          null,
+          null,
+          "AppBinding "
+              + ref.getName()
+              + " names no Service (spec.clientConfig.service) whose pods"
+              + " could be the target's");
     }
     return new PodChoice(service.getName(), null, null);
   }

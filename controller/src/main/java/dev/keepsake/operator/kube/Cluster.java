@@ -6,10 +6,15 @@ import dev.keepsake.api.BackupConfiguration;
 import dev.keepsake.api.BackupSession;
 import dev.keepsake.api.Function;
 import dev.keepsake.api.Repository;
+import dev.keepsake.api.Resource;
+import dev.keepsake.api.ResourceList;
 import dev.keepsake.api.RestoreSession;
 import dev.keepsake.api.Task;
 import dev.keepsake.desired.Labels;
+import io.kubernetes.client.common.KubernetesListObject;
+import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.informer.ListerWatcher;
+import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.informer.cache.Lister;
@@ -21,28 +26,56 @@ import io.kubernetes.client.openapi.models.V1JobList;
 import io.kubernetes.client.openapi.models.V1Namespace;
 import io.kubernetes.client.openapi.models.V1NamespaceList;
 import io.kubernetes.client.util.generic.GenericKubernetesApi;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
- * The operator's view of the cluster: one informer per kind it reads, each with a lister. Jobs and
- * CronJobs are only those labelled as the operator's own.
+ * The operator's view of the cluster: one informer per kind it reads, behind typed queries. Lookups
+ * by relation (the sessions of a configuration, the configurations writing into a repository) go
+ * through indexes, never a scan. Jobs and CronJobs are only those labelled as the operator's own.
  */
 public final class Cluster {
-  public final SharedInformerFactory factory;
-  public final SharedIndexInformer<Repository> repositories;
-  public final SharedIndexInformer<AppBinding> appBindings;
-  public final SharedIndexInformer<Function> functions;
-  public final SharedIndexInformer<Task> tasks;
-  public final SharedIndexInformer<BackupConfiguration> configurations;
-  public final SharedIndexInformer<BackupSession> backupSessions;
-  public final SharedIndexInformer<RestoreSession> restoreSessions;
-  public final SharedIndexInformer<V1Job> jobs;
-  public final SharedIndexInformer<V1CronJob> cronJobs;
+  private static final String BY_CONFIGURATION = "byConfiguration";
+  private static final String BY_REPOSITORY = "byRepository";
+  private static final String BY_APP_BINDING = "byAppBinding";
+  private static final String BY_TASK = "byTask";
+  private static final String BY_NAMESPACE = "byNamespace";
+
+  private final SharedInformerFactory factory;
+  private final Informed<Repository> repositories;
+  private final Informed<AppBinding> appBindings;
+  private final Informed<Function> functions;
+  private final Informed<Task> tasks;
+  private final Informed<BackupConfiguration> configurations;
+  private final Informed<BackupSession> backupSessions;
+  private final Informed<RestoreSession> restoreSessions;
+  private final Informed<V1Job> jobs;
+  private final Informed<V1CronJob> cronJobs;
+
   /** Null when only a list of namespaces is watched. */
   private final SharedIndexInformer<V1Namespace> namespaces;
-  private final List<String> watched;
 
-  public final UndecodableObjects undecodable;
+  private final List<String> watched;
+  private final UndecodableObjects undecodable;
+
+  /** An informer and its lister, made once. */
+  private record Informed<T extends KubernetesObject>(
+      SharedIndexInformer<T> informer, Lister<T> lister) {
+    Informed(SharedIndexInformer<T> informer) {
+      this(informer, new Lister<>(informer.getIndexer()));
+    }
+
+    T get(String namespace, String name) {
+      return name == null || namespace == null ? null : lister.namespace(namespace).get(name);
+    }
+
+    List<T> indexed(String index, String key) {
+      return informer.getIndexer().byIndex(index, key);
+    }
+  }
 
   /** The whole cluster. */
   public Cluster(ApiClient watchClient, UndecodableObjects undecodable) {
@@ -50,69 +83,290 @@ public final class Cluster {
   }
 
   /**
-   * @param watched the namespaces to watch, each with Roles of its own; empty: every namespace. With
-   *     a list, namespaces themselves are not read (that needs a ClusterRole), so a usage policy's
-   *     namespace selector sees no labels.
+   * @param watched the namespaces to watch, each with Roles of its own; empty: every namespace.
+   *     With a list, namespaces themselves are not read (that needs a ClusterRole), so a usage
+   *     policy's namespace selector sees no labels.
    */
   public Cluster(ApiClient watchClient, UndecodableObjects undecodable, List<String> watched) {
     this.undecodable = undecodable;
     this.watched = List.copyOf(watched);
     factory = new SharedInformerFactory(watchClient);
-    repositories = informer(ApiKind.REPOSITORY, watchClient);
-    appBindings = informer(ApiKind.APP_BINDING, watchClient);
-    functions = informer(ApiKind.FUNCTION, watchClient);
-    tasks = informer(ApiKind.TASK, watchClient);
-    configurations = informer(ApiKind.BACKUP_CONFIGURATION, watchClient);
-    backupSessions = informer(ApiKind.BACKUP_SESSION, watchClient);
-    restoreSessions = informer(ApiKind.RESTORE_SESSION, watchClient);
-    jobs = factory.sharedIndexInformerFor(inWatched(namespace -> new LabelSelectedListerWatcher<>(
-        new GenericKubernetesApi<>(V1Job.class, V1JobList.class, "batch", "v1", "jobs", watchClient), Labels.SELECTOR, namespace)),
-        V1Job.class, 0);
-    cronJobs = factory.sharedIndexInformerFor(inWatched(namespace -> new LabelSelectedListerWatcher<>(
-        new GenericKubernetesApi<>(V1CronJob.class, V1CronJobList.class, "batch", "v1", "cronjobs", watchClient), Labels.SELECTOR,
-        namespace)), V1CronJob.class, 0);
-    namespaces = this.watched.isEmpty()
-        ? factory.sharedIndexInformerFor(
-            new GenericKubernetesApi<>(V1Namespace.class, V1NamespaceList.class, "", "v1", "namespaces", watchClient), V1Namespace.class, 0)
-        : null;
+    repositories = new Informed<>(informer(ApiKind.REPOSITORY, watchClient));
+    appBindings = new Informed<>(informer(ApiKind.APP_BINDING, watchClient));
+    functions = new Informed<>(informer(ApiKind.FUNCTION, watchClient));
+    tasks = new Informed<>(informer(ApiKind.TASK, watchClient));
+    configurations = new Informed<>(informer(ApiKind.BACKUP_CONFIGURATION, watchClient));
+    backupSessions = new Informed<>(informer(ApiKind.BACKUP_SESSION, watchClient));
+    restoreSessions = new Informed<>(informer(ApiKind.RESTORE_SESSION, watchClient));
+    jobs =
+        new Informed<>(
+            factory.sharedIndexInformerFor(
+                inWatched(
+                    namespace ->
+                        new LabelSelectedListerWatcher<>(
+                            new GenericKubernetesApi<>(
+                                V1Job.class, V1JobList.class, "batch", "v1", "jobs", watchClient),
+                            Labels.SELECTOR,
+                            namespace)),
+                V1Job.class,
+                0));
+    cronJobs =
+        new Informed<>(
+            factory.sharedIndexInformerFor(
+                inWatched(
+                    namespace ->
+                        new LabelSelectedListerWatcher<>(
+                            new GenericKubernetesApi<>(
+                                V1CronJob.class,
+                                V1CronJobList.class,
+                                "batch",
+                                "v1",
+                                "cronjobs",
+                                watchClient),
+                            Labels.SELECTOR,
+                            namespace)),
+                V1CronJob.class,
+                0));
+    namespaces =
+        this.watched.isEmpty()
+            ? factory.sharedIndexInformerFor(
+                new GenericKubernetesApi<>(
+                    V1Namespace.class, V1NamespaceList.class, "", "v1", "namespaces", watchClient),
+                V1Namespace.class,
+                0)
+            : null;
+    backupSessions
+        .informer()
+        .addIndexers(
+            Map.of(
+                BY_CONFIGURATION,
+                session ->
+                    List.of(
+                        key(
+                            session.getMetadata().getNamespace(),
+                            session.getSpec() == null || session.getSpec().getInvoker() == null
+                                ? null
+                                : session.getSpec().getInvoker().getName()))));
+    configurations
+        .informer()
+        .addIndexers(
+            Map.of(
+                BY_REPOSITORY, configuration -> List.of(repositoryKey(configuration)),
+                BY_APP_BINDING, configuration -> List.of(appBindingKey(configuration)),
+                BY_TASK,
+                    configuration ->
+                        List.of(
+                            key(
+                                configuration.getMetadata().getNamespace(),
+                                configuration.getSpec() == null
+                                        || configuration.getSpec().getTask() == null
+                                    ? null
+                                    : configuration.getSpec().getTask().getName())),
+                BY_NAMESPACE,
+                    configuration -> List.of(configuration.getMetadata().getNamespace())));
   }
 
-  private <T extends dev.keepsake.api.Resource<?, ?, T>, L extends dev.keepsake.api.ResourceList<T>> SharedIndexInformer<T> informer(
+  private static String key(String namespace, String name) {
+    return namespace + "/" + name;
+  }
+
+  private static String repositoryKey(BackupConfiguration configuration) {
+    var ref = configuration.getSpec() == null ? null : configuration.getSpec().getRepository();
+    return ref == null
+        ? ""
+        : key(
+            Objects.requireNonNullElse(
+                ref.getNamespace(), configuration.getMetadata().getNamespace()),
+            ref.getName());
+  }
+
+  private static String appBindingKey(BackupConfiguration configuration) {
+    var target = configuration.getSpec() == null ? null : configuration.getSpec().getTarget();
+    return target == null
+            || target.getRef() == null
+            || !AppBinding.KIND.equals(target.getRef().getKind())
+        ? ""
+        : key(configuration.getMetadata().getNamespace(), target.getRef().getName());
+  }
+
+  private <T extends Resource<?, ?, T>, L extends ResourceList<T>> SharedIndexInformer<T> informer(
       ApiKind<T, L> kind, ApiClient client) {
-    return factory.sharedIndexInformerFor(inWatched(namespace -> new TolerantListerWatcher<>(kind, client, undecodable, namespace)),
-        kind.type(), 0);
+    return factory.sharedIndexInformerFor(
+        inWatched(namespace -> new TolerantListerWatcher<>(kind, client, undecodable, namespace)),
+        kind.type(),
+        0);
   }
 
-  private <T extends io.kubernetes.client.common.KubernetesObject, L extends io.kubernetes.client.common.KubernetesListObject>
-      ListerWatcher<T, L> inWatched(java.util.function.Function<String, ListerWatcher<T, L>> forNamespace) {
-    return watched.isEmpty() ? forNamespace.apply(null) : new NamespacesListerWatcher<>(watched, forNamespace);
+  private <T extends KubernetesObject, L extends KubernetesListObject>
+      ListerWatcher<T, L> inWatched(
+          java.util.function.Function<String, ListerWatcher<T, L>> forNamespace) {
+    return watched.isEmpty()
+        ? forNamespace.apply(null)
+        : new NamespacesListerWatcher<>(watched, forNamespace);
   }
 
-  /** Whether objects of this namespace are seen (every one is, when the whole cluster is watched). */
+  /** What the controllers are built on. */
+  public SharedInformerFactory factory() {
+    return factory;
+  }
+
+  public UndecodableObjects undecodable() {
+    return undecodable;
+  }
+
+  public Repository repository(String namespace, String name) {
+    return repositories.get(namespace, name);
+  }
+
+  public AppBinding appBinding(String namespace, String name) {
+    return appBindings.get(namespace, name);
+  }
+
+  public Task task(String namespace, String name) {
+    return tasks.get(namespace, name);
+  }
+
+  public List<Function> functions(String namespace) {
+    return functions.lister().namespace(namespace).list();
+  }
+
+  public BackupConfiguration configuration(String namespace, String name) {
+    return configurations.get(namespace, name);
+  }
+
+  public List<BackupConfiguration> configurations() {
+    return configurations.lister().list();
+  }
+
+  public List<BackupConfiguration> configurationsIn(String namespace) {
+    return configurations.indexed(BY_NAMESPACE, namespace);
+  }
+
+  /** The configurations that back up into this Repository, from any namespace. */
+  public List<BackupConfiguration> configurationsInto(
+      String repositoryNamespace, String repositoryName) {
+    return configurations.indexed(BY_REPOSITORY, key(repositoryNamespace, repositoryName));
+  }
+
+  public BackupSession backupSession(String namespace, String name) {
+    return backupSessions.get(namespace, name);
+  }
+
+  /** The sessions the configuration of this name made or was given. */
+  public List<BackupSession> sessionsOf(String namespace, String configuration) {
+    return backupSessions.indexed(BY_CONFIGURATION, key(namespace, configuration));
+  }
+
+  public RestoreSession restoreSession(String namespace, String name) {
+    return restoreSessions.get(namespace, name);
+  }
+
+  public V1Job job(String namespace, String name) {
+    return jobs.get(namespace, name);
+  }
+
+  /** The operator's Jobs in a namespace that carry this label value. */
+  public List<V1Job> jobsLabelled(String namespace, String label, String value) {
+    return jobs.lister().namespace(namespace).list().stream()
+        .filter(
+            job ->
+                job.getMetadata().getLabels() != null
+                    && value.equals(job.getMetadata().getLabels().get(label)))
+        .toList();
+  }
+
+  public V1CronJob cronJob(String namespace, String name) {
+    return cronJobs.get(namespace, name);
+  }
+
+  /**
+   * Calls {@code changed} with the configurations that use a Repository, AppBinding, Task or
+   * Function when its spec changes, it appears or it goes: their readiness may follow.
+   */
+  public void whenConfigurationInputsChange(Consumer<BackupConfiguration> changed) {
+    onSpecChange(
+        repositories.informer(),
+        r ->
+            configurationsInto(r.getMetadata().getNamespace(), r.getMetadata().getName())
+                .forEach(changed));
+    onSpecChange(
+        appBindings.informer(),
+        a ->
+            configurations
+                .indexed(
+                    BY_APP_BINDING, key(a.getMetadata().getNamespace(), a.getMetadata().getName()))
+                .forEach(changed));
+    onSpecChange(
+        tasks.informer(),
+        t ->
+            configurations
+                .indexed(BY_TASK, key(t.getMetadata().getNamespace(), t.getMetadata().getName()))
+                .forEach(changed));
+    onSpecChange(
+        functions.informer(),
+        f -> configurationsIn(f.getMetadata().getNamespace()).forEach(changed));
+  }
+
+  private static <T extends KubernetesObject> void onSpecChange(
+      SharedIndexInformer<T> informer, Consumer<T> changed) {
+    informer.addEventHandler(
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(T object) {
+            changed.accept(object);
+          }
+
+          @Override
+          public void onUpdate(T before, T after) {
+            // Status writes (a Repository's after every backup) change nothing a configuration
+            // reads.
+            if (!Objects.equals(
+                before.getMetadata().getGeneration(), after.getMetadata().getGeneration())) {
+              changed.accept(after);
+            }
+          }
+
+          @Override
+          public void onDelete(T object, boolean finalStateUnknown) {
+            changed.accept(object);
+          }
+        });
+  }
+
+  /**
+   * Whether objects of this namespace are seen (every one is, when the whole cluster is watched).
+   */
   public boolean watches(String namespace) {
     return watched.isEmpty() || watched.contains(namespace);
   }
 
-  /** The labels of a namespace, or null when namespaces are not read (only a list of them is watched). */
-  public java.util.Map<String, String> namespaceLabels(String namespace) {
+  /**
+   * The labels of a namespace, or null when namespaces are not read (only a list of them is
+   * watched).
+   */
+  public Map<String, String> namespaceLabels(String namespace) {
     if (namespaces == null) {
       return null;
     }
     V1Namespace found = namespaces.getIndexer().getByKey(namespace);
-    return found == null || found.getMetadata().getLabels() == null ? java.util.Map.of() : found.getMetadata().getLabels();
+    return found == null || found.getMetadata().getLabels() == null
+        ? Map.of()
+        : found.getMetadata().getLabels();
   }
 
-  public static <T extends io.kubernetes.client.common.KubernetesObject> T get(SharedIndexInformer<T> informer, String namespace, String name) {
-    return name == null ? null : new Lister<>(informer.getIndexer()).namespace(namespace).get(name);
-  }
-
-  public static <T extends io.kubernetes.client.common.KubernetesObject> List<T> in(SharedIndexInformer<T> informer, String namespace) {
-    return new Lister<>(informer.getIndexer()).namespace(namespace).list();
-  }
-
-  public List<SharedIndexInformer<?>> all() {
-    List<SharedIndexInformer<?>> all = new java.util.ArrayList<>(List.of(repositories, appBindings, functions, tasks, configurations,
-        backupSessions, restoreSessions, jobs, cronJobs));
+  private List<SharedIndexInformer<?>> all() {
+    List<SharedIndexInformer<?>> all =
+        new ArrayList<>(
+            List.of(
+                repositories.informer(),
+                appBindings.informer(),
+                functions.informer(),
+                tasks.informer(),
+                configurations.informer(),
+                backupSessions.informer(),
+                restoreSessions.informer(),
+                jobs.informer(),
+                cronJobs.informer()));
     if (namespaces != null) {
       all.add(namespaces);
     }

@@ -10,8 +10,9 @@ import io.kubernetes.client.util.generic.GenericKubernetesApi;
 import io.kubernetes.client.util.generic.options.ListOptions;
 
 /**
- * Lists and watches only the objects with a label, across namespaces, so the operator caches its own
- * Jobs and CronJobs and not every Job in the cluster. The generic lister-watcher has no selector.
+ * Lists and watches only the objects with a label, across namespaces, so the operator caches its
+ * own Jobs and CronJobs and not every Job in the cluster. The generic lister-watcher has no
+ * selector.
  */
 final class LabelSelectedListerWatcher<T extends KubernetesObject, L extends KubernetesListObject>
     implements ListerWatcher<T, L> {
@@ -19,7 +20,8 @@ final class LabelSelectedListerWatcher<T extends KubernetesObject, L extends Kub
   private final String labelSelector;
   private final String namespace; // null: every namespace
 
-  LabelSelectedListerWatcher(GenericKubernetesApi<T, L> api, String labelSelector, String namespace) {
+  LabelSelectedListerWatcher(
+      GenericKubernetesApi<T, L> api, String labelSelector, String namespace) {
     this.api = api;
     this.namespace = namespace;
     this.labelSelector = labelSelector;
@@ -27,13 +29,18 @@ final class LabelSelectedListerWatcher<T extends KubernetesObject, L extends Kub
 
   @Override
   public L list(CallGeneratorParams params) throws ApiException {
-    return (namespace == null ? api.list(options(params, false)) : api.list(namespace, options(params, false)))
-        .throwsApiException().getObject();
+    return (namespace == null
+            ? api.list(options(params, false))
+            : api.list(namespace, options(params, false)))
+        .throwsApiException()
+        .getObject();
   }
 
   @Override
   public Watchable<T> watch(CallGeneratorParams params) throws ApiException {
-    return namespace == null ? api.watch(options(params, true)) : api.watch(namespace, options(params, true));
+    return namespace == null
+        ? api.watch(options(params, true))
+        : api.watch(namespace, options(params, true));
   }
 
   private ListOptions options(CallGeneratorParams params, boolean watch) {

@@ -17,24 +17,28 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Function;
 
 /**
- * Lists and watches one kind in a set of namespaces as if they were one source, for an operator whose
- * rights are Roles in those namespaces only. The lists are joined; the watches run side by side and
- * their events arrive in one stream. Each namespace's watch resumes from the last version seen in
- * that namespace, not from the newest of all of them, so a namespace whose events lag loses none.
- * When one namespace's watch ends, the joined one ends, and the informer watches again.
+ * Lists and watches one kind in a set of namespaces as if they were one source, for an operator
+ * whose rights are Roles in those namespaces only. The lists are joined; the watches run side by
+ * side and their events arrive in one stream. Each namespace's watch resumes from the last version
+ * seen in that namespace, not from the newest of all of them, so a namespace whose events lag loses
+ * none. When one namespace's watch ends, the joined one ends, and the informer watches again.
  *
  * <p>A namespace the operator may not read (403: its Role is missing, or not yet there) or that is
  * gone (404) is left out with a warning instead of stopping every namespace, and is tried again at
  * the next relist, which the joined watch asks for after {@link #RETRY_UNAVAILABLE} by a 410.
  */
-final class NamespacesListerWatcher<T extends KubernetesObject, L extends KubernetesListObject> implements ListerWatcher<T, L> {
+final class NamespacesListerWatcher<T extends KubernetesObject, L extends KubernetesListObject>
+    implements ListerWatcher<T, L> {
   private final Map<String, ListerWatcher<T, L>> perNamespace = new LinkedHashMap<>();
   private final Map<String, String> lastVersions = new java.util.concurrent.ConcurrentHashMap<>();
-  private final java.util.Set<String> unavailable = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.Set<String> unavailable =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   static final java.time.Duration RETRY_UNAVAILABLE = java.time.Duration.ofSeconds(30);
-  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(NamespacesListerWatcher.class.getName());
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(NamespacesListerWatcher.class.getName());
 
-  NamespacesListerWatcher(List<String> namespaces, Function<String, ListerWatcher<T, L>> forNamespace) {
+  NamespacesListerWatcher(
+      List<String> namespaces, Function<String, ListerWatcher<T, L>> forNamespace) {
     if (namespaces.isEmpty()) {
       throw new IllegalArgumentException("no namespace to watch");
     }
@@ -56,9 +60,17 @@ final class NamespacesListerWatcher<T extends KubernetesObject, L extends Kubern
           throw e;
         }
         if (unavailable.add(namespace.getKey())) {
-          LOG.warning("namespace " + namespace.getKey() + " cannot be watched (" + e.getCode() + (e.getCode() == 403
-              ? ": the operator has no Role there" : ": it does not exist") + "); the others are, and it is tried again every "
-              + RETRY_UNAVAILABLE.getSeconds() + " s");
+          LOG.warning(
+              "namespace "
+                  + namespace.getKey()
+                  + " cannot be watched ("
+                  + e.getCode()
+                  + (e.getCode() == 403
+                      ? ": the operator has no Role there"
+                      : ": it does not exist")
+                  + "); the others are, and it is tried again every "
+                  + RETRY_UNAVAILABLE.getSeconds()
+                  + " s");
         }
         lastVersions.remove(namespace.getKey());
         continue;
@@ -76,7 +88,8 @@ final class NamespacesListerWatcher<T extends KubernetesObject, L extends Kubern
       }
     }
     if (joined == null) {
-      throw new ApiException(403, "none of the namespaces " + perNamespace.keySet() + " can be watched");
+      throw new ApiException(
+          403, "none of the namespaces " + perNamespace.keySet() + " can be watched");
     }
     // The informer keeps this as its last version; the watches below use each namespace's own.
     joined.getMetadata().setResourceVersion(Long.toString(newest));
@@ -93,7 +106,10 @@ final class NamespacesListerWatcher<T extends KubernetesObject, L extends Kubern
           continue;
         }
         String from = lastVersions.getOrDefault(namespace.getKey(), params.resourceVersion);
-        watches.add(namespace.getValue().watch(new CallGeneratorParams(params.watch, from, params.timeoutSeconds)));
+        watches.add(
+            namespace
+                .getValue()
+                .watch(new CallGeneratorParams(params.watch, from, params.timeoutSeconds)));
         watched.add(namespace.getKey());
       }
       return new Joined(watched, watches, !unavailable.isEmpty());
@@ -138,16 +154,25 @@ final class NamespacesListerWatcher<T extends KubernetesObject, L extends Kubern
       this.watches = watches;
       if (someUnavailable) {
         // 410 Gone: the informer lists again, and the namespaces left out are tried once more.
-        Thread retry = new Thread(() -> {
-          try {
-            Thread.sleep(RETRY_UNAVAILABLE.toMillis());
-            events.add(new Delivery<T>(null, new Watch.Response<>("ERROR",
-                new io.kubernetes.client.openapi.models.V1Status().code(410).reason("Expired")
-                    .message("a namespace could not be watched; listing again"))));
-          } catch (InterruptedException closed) {
-            // the joined watch ended first
-          }
-        }, "watch-retry");
+        Thread retry =
+            new Thread(
+                () -> {
+                  try {
+                    Thread.sleep(RETRY_UNAVAILABLE.toMillis());
+                    events.add(
+                        new Delivery<T>(
+                            null,
+                            new Watch.Response<>(
+                                "ERROR",
+                                new io.kubernetes.client.openapi.models.V1Status()
+                                    .code(410)
+                                    .reason("Expired")
+                                    .message("a namespace could not be watched; listing again"))));
+                  } catch (InterruptedException closed) {
+                    // the joined watch ended first
+                  }
+                },
+                "watch-retry");
         retry.setDaemon(true);
         readers.add(retry);
         retry.start();
@@ -169,7 +194,8 @@ final class NamespacesListerWatcher<T extends KubernetesObject, L extends Kubern
         }
       } catch (RuntimeException broken) {
         if (!closed) {
-          // Handed to the informer, whose own handling (a pause, a relist) applies, not a silent re-watch.
+          // Handed to the informer, whose own handling (a pause, a relist) applies, not a silent
+          // re-watch.
           events.add(new Delivery<T>(namespace, null, broken));
         }
       } finally {
@@ -206,8 +232,11 @@ final class NamespacesListerWatcher<T extends KubernetesObject, L extends Kubern
         throw delivery.failure();
       }
       Watch.Response<T> event = delivery.event();
-      if (delivery.namespace() != null && event.object != null && event.object.getMetadata() != null
-          && event.object.getMetadata().getResourceVersion() != null && !"ERROR".equals(event.type)) {
+      if (delivery.namespace() != null
+          && event.object != null
+          && event.object.getMetadata() != null
+          && event.object.getMetadata().getResourceVersion() != null
+          && !"ERROR".equals(event.type)) {
         lastVersions.put(delivery.namespace(), event.object.getMetadata().getResourceVersion());
       }
       return event;

@@ -27,16 +27,19 @@ import java.util.Optional;
  * goes unseen. Here such an object is handed to {@link UndecodableObjects} and kept out of the
  * cache; an object that turns unreadable leaves the cache as if it were deleted.
  */
-final class TolerantListerWatcher<T extends Resource<?, ?, T>, L extends ResourceList<T>> implements ListerWatcher<T, L> {
+final class TolerantListerWatcher<T extends Resource<?, ?, T>, L extends ResourceList<T>>
+    implements ListerWatcher<T, L> {
   private final ApiKind<T, L> kind;
   private final GenericKubernetesApi<DynamicKubernetesObject, DynamicKubernetesListObject> raw;
   private final UndecodableObjects undecodable;
   private final String namespace; // null: every namespace
 
-  TolerantListerWatcher(ApiKind<T, L> kind, ApiClient client, UndecodableObjects undecodable, String namespace) {
+  TolerantListerWatcher(
+      ApiKind<T, L> kind, ApiClient client, UndecodableObjects undecodable, String namespace) {
     this.kind = kind;
     this.namespace = namespace;
-    // DynamicKubernetesApi, not a GenericKubernetesApi of dynamic objects: only its constructor teaches
+    // DynamicKubernetesApi, not a GenericKubernetesApi of dynamic objects: only its constructor
+    // teaches
     // the client's (static) Gson to read dynamic lists, whose metadata is otherwise left null.
     this.raw = new DynamicKubernetesApi(Resource.GROUP, Resource.VERSION, kind.plural(), client);
     this.undecodable = undecodable;
@@ -44,8 +47,10 @@ final class TolerantListerWatcher<T extends Resource<?, ?, T>, L extends Resourc
 
   @Override
   public L list(CallGeneratorParams params) throws ApiException {
-    DynamicKubernetesListObject listed = (namespace == null ? raw.list(options(params)) : raw.list(namespace, options(params)))
-        .throwsApiException().getObject();
+    DynamicKubernetesListObject listed =
+        (namespace == null ? raw.list(options(params)) : raw.list(namespace, options(params)))
+            .throwsApiException()
+            .getObject();
     JsonObject empty = new JsonObject();
     empty.addProperty("apiVersion", Resource.API_VERSION);
     empty.addProperty("kind", kind.kind() + "List");
@@ -60,7 +65,8 @@ final class TolerantListerWatcher<T extends Resource<?, ?, T>, L extends Resourc
 
   @Override
   public Watchable<T> watch(CallGeneratorParams params) throws ApiException {
-    Watchable<DynamicKubernetesObject> events = namespace == null ? raw.watch(options(params)) : raw.watch(namespace, options(params));
+    Watchable<DynamicKubernetesObject> events =
+        namespace == null ? raw.watch(options(params)) : raw.watch(namespace, options(params));
     return new Watchable<>() {
       @Override
       public boolean hasNext() {
@@ -74,7 +80,8 @@ final class TolerantListerWatcher<T extends Resource<?, ?, T>, L extends Resourc
           return new Watch.Response<>(event.type, event.status);
         }
         Optional<T> decoded = decode(event.object);
-        return decoded.map(object -> new Watch.Response<>(event.type, object))
+        return decoded
+            .map(object -> new Watch.Response<>(event.type, object))
             .orElseGet(() -> new Watch.Response<>("DELETED", stub(event.object)));
       }
 

@@ -20,25 +20,28 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /**
- * Objects the operator cannot decode, reported on the object itself: a log line naming it, a warning
- * Event, and where the kind has a status a condition with reason {@code Undecodable} and the
- * decoder's words (a session also fails). Each generation is reported once, since the status write
- * itself brings the object back through the watch.
+ * Objects the operator cannot decode, reported on the object itself: a log line naming it, a
+ * warning Event, and where the kind has a status a condition with reason {@code Undecodable} and
+ * the decoder's words (a session also fails). Each generation is reported once, since the status
+ * write itself brings the object back through the watch.
  */
 public final class UndecodableObjects {
   public static final String REASON = "Undecodable";
   private static final Logger LOG = Logger.getLogger(UndecodableObjects.class.getName());
   private static final Set<String> WITHOUT_STATUS = Set.of("AppBinding", "Function", "Task");
   private final ApiClient client;
-  private final Writer writer;
+  private final KubeWrites writes;
   private final Map<String, Long> reported = new ConcurrentHashMap<>();
 
-  public UndecodableObjects(ApiClient client, Writer writer) {
+  public UndecodableObjects(ApiClient client, KubeWrites writes) {
     this.client = client;
-    this.writer = writer;
+    this.writes = writes;
   }
 
-  /** Whether this object exists but could not be read, for messages that would otherwise call it missing. */
+  /**
+   * Whether this object exists but could not be read, for messages that would otherwise call it
+   * missing.
+   */
   public boolean contains(String kind, String namespace, String name) {
     return reported.containsKey(key(kind, namespace, name));
   }
@@ -55,18 +58,31 @@ public final class UndecodableObjects {
       return;
     }
     long generation = metadata.getGeneration() == null ? 0 : metadata.getGeneration();
-    Long before = reported.put(key(kind.kind(), metadata.getNamespace(), metadata.getName()), generation);
+    Long before =
+        reported.put(key(kind.kind(), metadata.getNamespace(), metadata.getName()), generation);
     if (Objects.equals(before, generation)) {
       return;
     }
-    String message = kind.kind() + " " + metadata.getNamespace() + "/" + metadata.getName() + " cannot be read by the operator: "
-        + cause(error) + ". Fix or recreate it; the other " + kind.plural() + " are reconciled as usual";
+    String message =
+        kind.kind()
+            + " "
+            + metadata.getNamespace()
+            + "/"
+            + metadata.getName()
+            + " cannot be read by the operator: "
+            + cause(error)
+            + ". Fix or recreate it; the other "
+            + kind.plural()
+            + " are reconciled as usual";
     LOG.warning(message);
     JsonObject identity = new JsonObject();
     identity.addProperty("apiVersion", Resource.API_VERSION);
     identity.addProperty("kind", kind.kind());
     identity.add("metadata", Manifests.toJson(metadata));
-    writer.event((Resource<?, ?, ?>) Manifests.toModel(identity, kind.type()), true, REASON, message);
+    writes
+        .events()
+        .record(
+            (Resource<?, ?, ?>) Manifests.toModel(identity, kind.type()), true, REASON, message);
     if (!WITHOUT_STATUS.contains(kind.kind())) {
       writeStatus(kind, metadata, generation, message);
     }
@@ -78,15 +94,25 @@ public final class UndecodableObjects {
     while (deepest.getCause() != null && deepest.getCause() != deepest) {
       deepest = deepest.getCause();
     }
-    String where = error.getMessage() != null && error.getMessage().contains(" path $.")
-        ? " at " + error.getMessage().substring(error.getMessage().indexOf(" path $.") + 8) : "";
-    String what = deepest.getMessage() == null ? deepest.getClass().getSimpleName() : deepest.getMessage();
+    String where =
+        error.getMessage() != null && error.getMessage().contains(" path $.")
+            ? " at " + error.getMessage().substring(error.getMessage().indexOf(" path $.") + 8)
+            : "";
+    String what =
+        deepest.getMessage() == null ? deepest.getClass().getSimpleName() : deepest.getMessage();
     what = what.replaceAll("java\\.lang\\.[A-Za-z]+: ", "");
-    return (what.contains(" path $.") ? what.replace(" at path $.", " at ").replace(" path $.", " at ") : what + where).trim();
+    return (what.contains(" path $.")
+            ? what.replace(" at path $.", " at ").replace(" path $.", " at ")
+            : what + where)
+        .trim();
   }
 
-  /** Replaces the status through the status subresource with a JSON patch: the object itself cannot be modelled. */
-  private void writeStatus(ApiKind<?, ?> kind, V1ObjectMeta metadata, long generation, String message) {
+  /**
+   * Replaces the status through the status subresource with a JSON patch: the object itself cannot
+   * be modelled.
+   */
+  private void writeStatus(
+      ApiKind<?, ?> kind, V1ObjectMeta metadata, long generation, String message) {
     boolean session = kind.kind().endsWith("Session");
     String now = OffsetDateTime.now().withNano(0).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
     JsonObject condition = new JsonObject();
@@ -114,12 +140,31 @@ public final class UndecodableObjects {
     patch.add(replace);
     try {
       CustomObjectsApi api = new CustomObjectsApi(client);
-      PatchUtils.patch(Object.class, () -> api.patchNamespacedCustomObjectStatus(Resource.GROUP, Resource.VERSION,
-          metadata.getNamespace(), kind.plural(), metadata.getName(), new V1Patch(patch.toString())).buildCall(null),
-          V1Patch.PATCH_FORMAT_JSON_PATCH, client);
+      PatchUtils.patch(
+          Object.class,
+          () ->
+              api.patchNamespacedCustomObjectStatus(
+                      Resource.GROUP,
+                      Resource.VERSION,
+                      metadata.getNamespace(),
+                      kind.plural(),
+                      metadata.getName(),
+                      new V1Patch(patch.toString()))
+                  .buildCall(null),
+          V1Patch.PATCH_FORMAT_JSON_PATCH,
+          client);
     } catch (ApiException e) {
-      LOG.warning("could not write the status of " + kind.kind() + " " + metadata.getNamespace() + "/" + metadata.getName()
-          + ": " + e.getCode() + " " + e.getResponseBody());
+      LOG.warning(
+          "could not write the status of "
+              + kind.kind()
+              + " "
+              + metadata.getNamespace()
+              + "/"
+              + metadata.getName()
+              + ": "
+              + e.getCode()
+              + " "
+              + e.getResponseBody());
     }
   }
 

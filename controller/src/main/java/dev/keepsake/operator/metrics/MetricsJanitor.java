@@ -12,9 +12,9 @@ import java.util.logging.Logger;
 
 /**
  * Keeps the Pushgateway in step with the objects its groups are about: a group whose
- * BackupConfiguration, Repository or RestoreSession is gone is deleted (else alerts fire forever for
- * what no longer exists), and a configuration's group says whether it is paused, so "too old" does
- * not fire for a backup that was stopped on purpose.
+ * BackupConfiguration, Repository or RestoreSession is gone is deleted (else alerts fire forever
+ * for what no longer exists), and a configuration's group says whether it is paused, so "too old"
+ * does not fire for a backup that was stopped on purpose.
  */
 public final class MetricsJanitor implements AutoCloseable {
   public static final String PAUSED = "keepsake_backup_paused";
@@ -34,12 +34,15 @@ public final class MetricsJanitor implements AutoCloseable {
     if (timer != null) {
       return;
     }
-    timer = Executors.newSingleThreadScheduledExecutor(task -> {
-      Thread thread = new Thread(task, "keepsake-metrics-janitor");
-      thread.setDaemon(true);
-      return thread;
-    });
-    timer.scheduleWithFixedDelay(this::sweepQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    timer =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "keepsake-metrics-janitor");
+              thread.setDaemon(true);
+              return thread;
+            });
+    timer.scheduleWithFixedDelay(
+        this::sweepQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void sweepQuietly() {
@@ -66,25 +69,40 @@ public final class MetricsJanitor implements AutoCloseable {
         deleted += tidy(group, namespace);
       } catch (IOException | RuntimeException e) {
         // One group that cannot be tidied must not keep the others as they are.
-        LOG.warning("could not tidy the Pushgateway group " + group.job() + " " + group.key() + ": " + e.getMessage());
+        LOG.warning(
+            "could not tidy the Pushgateway group "
+                + group.job()
+                + " "
+                + group.key()
+                + ": "
+                + e.getMessage());
       }
     }
     return deleted;
   }
 
-  private int tidy(PushgatewayGroups.Group group, String namespace) throws IOException, InterruptedException {
+  private int tidy(PushgatewayGroups.Group group, String namespace)
+      throws IOException, InterruptedException {
     if (!exists(group, namespace)) {
       pushgateway.delete(group);
-      LOG.info("deleted the Pushgateway group " + group.job() + " " + group.key() + ": its object no longer exists");
+      LOG.info(
+          "deleted the Pushgateway group "
+              + group.job()
+              + " "
+              + group.key()
+              + ": its object no longer exists");
       return 1;
     }
-    BackupConfiguration configuration = "keepsake-backup".equals(group.job())
-        ? Cluster.get(cluster.configurations, namespace, group.key().get("configuration")) : null;
+    BackupConfiguration configuration =
+        "keepsake-backup".equals(group.job())
+            ? cluster.configuration(namespace, group.key().get("configuration"))
+            : null;
     if (configuration != null && configuration.getSpec() != null) {
       double paused = Boolean.TRUE.equals(configuration.getSpec().getPaused()) ? 1 : 0;
       Double shown = group.values().get(PAUSED);
       if (shown == null || shown != paused) {
-        pushgateway.setGauge(group.job(), group.key(), PAUSED, "1 while the BackupConfiguration is paused", paused);
+        pushgateway.setGauge(
+            group.job(), group.key(), PAUSED, "1 while the BackupConfiguration is paused", paused);
       }
     }
     return 0;
@@ -97,25 +115,39 @@ public final class MetricsJanitor implements AutoCloseable {
       return true;
     }
     return switch (group.job()) {
-      case "keepsake-backup" -> present("BackupConfiguration", cluster.configurations, namespace, key.get("configuration"));
-      case "keepsake-restore" -> present("RestoreSession", cluster.restoreSessions, namespace, key.get("restore"));
-      case "keepsake-check", "keepsake-repository" -> present("Repository", cluster.repositories, namespace, key.get("repository"))
-          || usesSharedRepository(namespace, key.get("repository"));
+      case "keepsake-backup" ->
+          present(
+              "BackupConfiguration", cluster::configuration, namespace, key.get("configuration"));
+      case "keepsake-restore" ->
+          present("RestoreSession", cluster::restoreSession, namespace, key.get("restore"));
+      case "keepsake-check", "keepsake-repository" ->
+          present("Repository", cluster::repository, namespace, key.get("repository"))
+              || usesSharedRepository(namespace, key.get("repository"));
       default -> true;
     };
   }
 
-  /** An object in the cache, or one the operator cannot decode (it exists, it is only unreadable). */
-  private <T extends io.kubernetes.client.common.KubernetesObject> boolean present(String kind,
-      io.kubernetes.client.informer.SharedIndexInformer<T> informer, String namespace, String name) {
-    return name == null || Cluster.get(informer, namespace, name) != null || cluster.undecodable.contains(kind, namespace, name);
+  /**
+   * An object in the cache, or one the operator cannot decode (it exists, it is only unreadable).
+   */
+  private boolean present(
+      String kind,
+      java.util.function.BiFunction<String, String, ?> cached,
+      String namespace,
+      String name) {
+    return name == null
+        || cached.apply(namespace, name) != null
+        || cluster.undecodable().contains(kind, namespace, name);
   }
 
   /** A namespace's Jobs push a shared Repository's metrics under their own namespace. */
   private boolean usesSharedRepository(String namespace, String repository) {
-    return Cluster.in(cluster.configurations, namespace).stream()
+    return cluster.configurationsIn(namespace).stream()
         .filter(c -> c.getSpec() != null && c.getSpec().getRepository() != null)
-        .anyMatch(c -> repository.equals(c.getSpec().getRepository().getName()) && c.getSpec().getRepository().getNamespace() != null);
+        .anyMatch(
+            c ->
+                repository.equals(c.getSpec().getRepository().getName())
+                    && c.getSpec().getRepository().getNamespace() != null);
   }
 
   @Override

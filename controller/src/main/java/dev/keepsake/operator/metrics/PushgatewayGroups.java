@@ -22,30 +22,41 @@ final class PushgatewayGroups {
   record Group(String job, Map<String, String> key, Map<String, Double> values) {}
 
   private final String base;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   PushgatewayGroups(String url) {
     this.base = url.replaceAll("/+$", "");
   }
 
   List<Group> list() throws IOException, InterruptedException {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/metrics"))
-        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/api/v1/metrics"))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
       throw new IOException("GET /api/v1/metrics answered " + response.statusCode());
     }
     List<Group> groups = new ArrayList<>();
-    for (JsonElement element : JsonParser.parseString(response.body()).getAsJsonObject().getAsJsonArray("data")) {
+    for (JsonElement element :
+        JsonParser.parseString(response.body()).getAsJsonObject().getAsJsonArray("data")) {
       JsonObject group = element.getAsJsonObject();
       Map<String, String> key = new LinkedHashMap<>();
-      group.getAsJsonObject("labels").entrySet().forEach(e -> key.put(e.getKey(), e.getValue().getAsString()));
+      group
+          .getAsJsonObject("labels")
+          .entrySet()
+          .forEach(e -> key.put(e.getKey(), e.getValue().getAsString()));
       String job = key.remove("job");
       Map<String, Double> values = new LinkedHashMap<>();
       for (var entry : group.entrySet()) {
         if (entry.getValue().isJsonObject() && entry.getValue().getAsJsonObject().has("metrics")) {
           var metrics = entry.getValue().getAsJsonObject().getAsJsonArray("metrics");
           if (!metrics.isEmpty() && metrics.get(0).getAsJsonObject().has("value")) {
-            values.put(entry.getKey(), Double.parseDouble(metrics.get(0).getAsJsonObject().get("value").getAsString()));
+            values.put(
+                entry.getKey(),
+                Double.parseDouble(metrics.get(0).getAsJsonObject().get("value").getAsString()));
           }
         }
       }
@@ -59,22 +70,33 @@ final class PushgatewayGroups {
   }
 
   /** Sets one gauge in a group and leaves its other metrics as they are (POST, not PUT). */
-  void setGauge(String job, Map<String, String> key, String name, String help, double value) throws IOException, InterruptedException {
-    String body = "# HELP " + name + " " + help + "\n# TYPE " + name + " gauge\n" + name + " " + value + "\n";
-    send(HttpRequest.newBuilder(path(job, key)).POST(HttpRequest.BodyPublishers.ofString(body))
-        .header("Content-Type", "text/plain; version=0.0.4"), "POST");
+  void setGauge(String job, Map<String, String> key, String name, String help, double value)
+      throws IOException, InterruptedException {
+    String body =
+        "# HELP " + name + " " + help + "\n# TYPE " + name + " gauge\n" + name + " " + value + "\n";
+    send(
+        HttpRequest.newBuilder(path(job, key))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .header("Content-Type", "text/plain; version=0.0.4"),
+        "POST");
   }
 
   private URI path(String job, Map<String, String> key) {
     StringBuilder path = new StringBuilder(base).append("/metrics/job/").append(encode(job));
-    key.forEach((name, value) -> path.append('/').append(encode(name)).append('/').append(encode(value)));
+    key.forEach(
+        (name, value) -> path.append('/').append(encode(name)).append('/').append(encode(value)));
     return URI.create(path.toString());
   }
 
-  private void send(HttpRequest.Builder request, String method) throws IOException, InterruptedException {
-    HttpResponse<Void> response = http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding());
+  private void send(HttpRequest.Builder request, String method)
+      throws IOException, InterruptedException {
+    HttpResponse<Void> response =
+        http.send(
+            request.timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse.BodyHandlers.discarding());
     if (response.statusCode() >= 300) {
-      throw new IOException(method + " " + request.build().uri().getPath() + " answered " + response.statusCode());
+      throw new IOException(
+          method + " " + request.build().uri().getPath() + " answered " + response.statusCode());
     }
   }
 

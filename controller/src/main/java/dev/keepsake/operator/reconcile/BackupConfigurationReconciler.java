@@ -4,15 +4,15 @@ import dev.keepsake.api.ApiKind;
 import dev.keepsake.api.BackupConfiguration;
 import dev.keepsake.api.BackupConfigurationStatus;
 import dev.keepsake.api.BackupSession;
-import dev.keepsake.api.Manifests;
 import dev.keepsake.desired.Names;
 import dev.keepsake.desired.OperatorSettings;
 import dev.keepsake.operator.desired.CronJobs;
 import dev.keepsake.operator.kube.Cluster;
-import dev.keepsake.operator.kube.Writer;
+import dev.keepsake.operator.kube.KubeWrites;
+import dev.keepsake.operator.kube.StatusWriter;
+import dev.keepsake.operator.status.Conditions;
 import dev.keepsake.operator.status.ConfigurationReadiness;
 import dev.keepsake.operator.status.ConfigurationStatuses;
-import dev.keepsake.operator.status.Conditions;
 import dev.keepsake.operator.status.Readiness;
 import io.kubernetes.client.extended.controller.reconciler.Reconciler;
 import io.kubernetes.client.extended.controller.reconciler.Request;
@@ -29,19 +29,21 @@ public final class BackupConfigurationReconciler implements Reconciler {
   private static final Logger LOG = Logger.getLogger(BackupConfigurationReconciler.class.getName());
   private final Cluster cluster;
   private final References references;
-  private final Writer writer;
+  private final KubeWrites writes;
   private final OperatorSettings settings;
 
-  public BackupConfigurationReconciler(Cluster cluster, Writer writer, OperatorSettings settings) {
+  public BackupConfigurationReconciler(
+      Cluster cluster, KubeWrites writes, OperatorSettings settings) {
     this.cluster = cluster;
     this.references = new References(cluster);
-    this.writer = writer;
+    this.writes = writes;
     this.settings = settings;
   }
 
   @Override
   public Result reconcile(Request request) {
-    BackupConfiguration configuration = Cluster.get(cluster.configurations, request.getNamespace(), request.getName());
+    BackupConfiguration configuration =
+        cluster.configuration(request.getNamespace(), request.getName());
     if (configuration == null) {
       return Results.done(); // owner references take the CronJob along
     }
@@ -49,77 +51,135 @@ public final class BackupConfigurationReconciler implements Reconciler {
     try {
       Readiness readiness = assess(configuration);
       var repositoryRef = configuration.getSpec().getRepository();
-      if ("RepositoryNotAllowed".equals(readiness.reason()) && repositoryRef.getNamespace() != null) {
+      if ("RepositoryNotAllowed".equals(readiness.reason())
+          && repositoryRef.getNamespace() != null) {
         // Access was taken back: the credentials this namespace held for the Repository go too.
-        writer.deleteSharedSecret(request.getNamespace(),
-            dev.keepsake.desired.SharedRepositories.copyName(repositoryRef.getNamespace(), repositoryRef.getName()));
+        writes
+            .secrets()
+            .deleteShared(
+                request.getNamespace(),
+                dev.keepsake.desired.SharedRepositories.copyName(
+                    repositoryRef.getNamespace(), repositoryRef.getName()));
       }
       if (readiness.ready()) {
         readiness = applyCronJob(configuration, cronJobName, readiness);
       }
       BackupConfigurationStatus status = status(configuration, readiness);
-      if (!Manifests.toJson(status).equals(Manifests.toJson(orEmpty(configuration.getStatus())))) {
-        if (!writer.writeStatus(ApiKind.BACKUP_CONFIGURATION, configuration, status)) {
-          return Results.conflict();
-        }
+      StatusWriter.Outcome written =
+          writes.statuses().writeIfChanged(ApiKind.BACKUP_CONFIGURATION, configuration, status);
+      if (written == StatusWriter.Outcome.CONFLICT) {
+        return Results.conflict();
+      }
+      if (written == StatusWriter.Outcome.WRITTEN) {
         announce(configuration, readiness);
       }
-      return readiness.recheckAfter() != null ? Results.after(readiness.recheckAfter()) : untilNextBackup(status);
+      return readiness.recheckAfter() != null
+          ? Results.after(readiness.recheckAfter())
+          : untilNextBackup(status);
     } catch (ApiException e) {
       return Results.failed("BackupConfiguration " + request, e);
     }
   }
 
-  /** Readiness from the inputs; a value the checks themselves trip over makes the configuration invalid, not silent. */
+  /**
+   * Readiness from the inputs; a value the checks themselves trip over makes the configuration
+   * invalid, not silent.
+   */
   private Readiness assess(BackupConfiguration configuration) {
     try {
       var spec = configuration.getSpec();
-      return references.explained(ConfigurationReadiness.assess(configuration, observe(configuration), settings),
-          configuration.getMetadata().getNamespace(), spec.getRepository(), spec.getTask().getName(), spec.getTarget());
+      return references.explained(
+          ConfigurationReadiness.assess(configuration, observe(configuration), settings),
+          configuration.getMetadata().getNamespace(),
+          spec.getRepository(),
+          spec.getTask().getName(),
+          spec.getTarget());
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "BackupConfiguration " + configuration.getMetadata().getNamespace() + "/"
-          + configuration.getMetadata().getName() + " could not be assessed", e);
-      return Readiness.invalid("InvalidSpec", "the operator could not process this configuration: " + Refusals.describe(e));
+      LOG.log(
+          Level.WARNING,
+          "BackupConfiguration "
+              + configuration.getMetadata().getNamespace()
+              + "/"
+              + configuration.getMetadata().getName()
+              + " could not be assessed",
+          e);
+      return Readiness.invalid(
+          "InvalidSpec",
+          "the operator could not process this configuration: " + Refusals.describe(e));
     }
   }
 
-  /** Applies the CronJob; what the API server refuses, or what cannot be built, makes the configuration not Ready. */
-  private Readiness applyCronJob(BackupConfiguration configuration, String cronJobName, Readiness readiness) throws ApiException {
+  /**
+   * Applies the CronJob; what the API server refuses, or what cannot be built, makes the
+   * configuration not Ready.
+   */
+  private Readiness applyCronJob(
+      BackupConfiguration configuration, String cronJobName, Readiness readiness)
+      throws ApiException {
     String namespace = configuration.getMetadata().getNamespace();
     try {
-      writer.ensureJobIdentity(namespace, settings.jobServiceAccount());
-      writer.applyCronJob(CronJobs.forConfiguration(configuration, settings), Cluster.get(cluster.cronJobs, namespace, cronJobName));
+      writes.identities().ensureShared(namespace, settings.jobServiceAccount());
+      writes
+          .apply()
+          .cronJob(
+              CronJobs.forConfiguration(configuration, settings),
+              cluster.cronJob(namespace, cronJobName));
       return readiness;
     } catch (ApiException e) {
       String refusal = Refusals.of(e).orElseThrow(() -> e);
-      return Readiness.invalid("CronJobRefused", "the API server refused CronJob " + cronJobName
-          + " built from this configuration: " + refusal);
+      return Readiness.invalid(
+          "CronJobRefused",
+          "the API server refused CronJob "
+              + cronJobName
+              + " built from this configuration: "
+              + refusal);
     } catch (RuntimeException e) {
-      return Readiness.invalid("InvalidSpec", "CronJob " + cronJobName + " cannot be built from this configuration: "
-          + Refusals.describe(e));
+      return Readiness.invalid(
+          "InvalidSpec",
+          "CronJob "
+              + cronJobName
+              + " cannot be built from this configuration: "
+              + Refusals.describe(e));
     }
   }
 
   private BackupConfigurationStatus status(BackupConfiguration configuration, Readiness readiness) {
     try {
-      return ConfigurationStatuses.from(configuration, readiness, sessionsOf(configuration), OffsetDateTime.now());
+      return ConfigurationStatuses.from(
+          configuration, readiness, sessionsOf(configuration), OffsetDateTime.now());
     } catch (RuntimeException e) {
-      Readiness broken = Readiness.invalid("InvalidSpec", "the operator could not process this configuration: " + Refusals.describe(e));
-      return new BackupConfigurationStatus().observedGeneration(configuration.getMetadata().getGeneration())
-          .conditions(Conditions.set(orEmpty(configuration.getStatus()).getConditions(), Conditions.READY, false, broken.reason(),
-              broken.message(), configuration.getMetadata().getGeneration(), OffsetDateTime.now()));
+      Readiness broken =
+          Readiness.invalid(
+              "InvalidSpec",
+              "the operator could not process this configuration: " + Refusals.describe(e));
+      return new BackupConfigurationStatus()
+          .observedGeneration(configuration.getMetadata().getGeneration())
+          .conditions(
+              Conditions.set(
+                  orEmpty(configuration.getStatus()).getConditions(),
+                  Conditions.READY,
+                  false,
+                  broken.reason(),
+                  broken.message(),
+                  configuration.getMetadata().getGeneration(),
+                  OffsetDateTime.now()));
     }
   }
 
-  /** An Event when the configuration stops being Ready or becomes it again, where `kubectl describe` shows it. */
+  /**
+   * An Event when the configuration stops being Ready or becomes it again, where `kubectl describe`
+   * shows it.
+   */
   private void announce(BackupConfiguration configuration, Readiness readiness) {
-    var before = Conditions.find(orEmpty(configuration.getStatus()).getConditions(), Conditions.READY);
+    var before =
+        Conditions.find(orEmpty(configuration.getStatus()).getConditions(), Conditions.READY);
     boolean wasReady = before.map(c -> "True".equals(c.getStatus())).orElse(false);
-    boolean sameReason = before.map(c -> java.util.Objects.equals(c.getReason(), readiness.reason())).orElse(false);
+    boolean sameReason =
+        before.map(c -> java.util.Objects.equals(c.getReason(), readiness.reason())).orElse(false);
     if (!readiness.ready() && (wasReady || !sameReason)) {
-      writer.event(configuration, true, readiness.reason(), readiness.message());
+      writes.events().record(configuration, true, readiness.reason(), readiness.message());
     } else if (readiness.ready() && !wasReady) {
-      writer.event(configuration, false, readiness.reason(), readiness.message());
+      writes.events().record(configuration, false, readiness.reason(), readiness.message());
     }
   }
 
@@ -135,9 +195,8 @@ public final class BackupConfigurationReconciler implements Reconciler {
   }
 
   private List<BackupSession> sessionsOf(BackupConfiguration configuration) {
-    return Cluster.in(cluster.backupSessions, configuration.getMetadata().getNamespace()).stream()
-        .filter(s -> configuration.getMetadata().getName().equals(s.getSpec().getInvoker().getName()))
-        .toList();
+    return cluster.sessionsOf(
+        configuration.getMetadata().getNamespace(), configuration.getMetadata().getName());
   }
 
   /** Looks again after the next scheduled time, so nextBackupTime does not go stale. */
@@ -145,7 +204,8 @@ public final class BackupConfigurationReconciler implements Reconciler {
     if (status.getNextBackupTime() == null) {
       return Results.done();
     }
-    Duration wait = Duration.between(OffsetDateTime.now(), status.getNextBackupTime()).plusSeconds(5);
+    Duration wait =
+        Duration.between(OffsetDateTime.now(), status.getNextBackupTime()).plusSeconds(5);
     return Results.after(wait.isNegative() ? Duration.ofSeconds(5) : wait);
   }
 

@@ -21,51 +21,69 @@ final class References {
   }
 
   Repository repository(String namespace, NamespacedRef ref) {
-    return Cluster.get(cluster.repositories, ref.getNamespace() == null ? namespace : ref.getNamespace(), ref.getName());
+    return cluster.repository(
+        ref.getNamespace() == null ? namespace : ref.getNamespace(), ref.getName());
   }
 
   /** The namespace's own Task of that name, else the built-in one. */
   Task task(String namespace, String name) {
-    Task own = Cluster.get(cluster.tasks, namespace, name);
+    Task own = cluster.task(namespace, name);
     return own != null ? own : BuiltIns.task(name).orElse(null);
   }
 
   /** Built-in Functions, overridden by the namespace's own of the same name. */
   Map<String, Function> functions(String namespace) {
     Map<String, Function> functions = new HashMap<>(BuiltIns.functions());
-    Cluster.in(cluster.functions, namespace).forEach(f -> functions.put(f.getMetadata().getName(), f));
+    cluster.functions(namespace).forEach(f -> functions.put(f.getMetadata().getName(), f));
     return functions;
   }
 
   AppBinding appBinding(String namespace, Target target) {
     return "AppBinding".equals(target.getRef().getKind())
-        ? Cluster.get(cluster.appBindings, namespace, target.getRef().getName()) : null;
+        ? cluster.appBinding(namespace, target.getRef().getName())
+        : null;
   }
 
   /**
    * A missing input that is really there but could not be decoded says so, instead of claiming it
    * does not exist.
    */
-  Readiness explained(Readiness readiness, String namespace, NamespacedRef repository, String task, Target target) {
+  Readiness explained(
+      Readiness readiness, String namespace, NamespacedRef repository, String task, Target target) {
     if (readiness.ready() || readiness.reason() == null) {
       return readiness;
     }
-    String repositoryNamespace = repository.getNamespace() == null ? namespace : repository.getNamespace();
+    String repositoryNamespace =
+        repository.getNamespace() == null ? namespace : repository.getNamespace();
     return switch (readiness.reason()) {
-      case "RepositoryNotFound" -> !cluster.watches(repositoryNamespace)
-          ? Readiness.missing("RepositoryNotWatched", "Repository " + repositoryNamespace + "/" + repository.getName()
-              + " is in a namespace this operator does not watch (it is installed for a list of namespaces)")
-          : unreadable(readiness, "Repository", repositoryNamespace, repository.getName());
+      case "RepositoryNotFound" ->
+          !cluster.watches(repositoryNamespace)
+              ? Readiness.missing(
+                  "RepositoryNotWatched",
+                  "Repository "
+                      + repositoryNamespace
+                      + "/"
+                      + repository.getName()
+                      + " is in a namespace this operator does not watch (it is installed for a list of namespaces)")
+              : unreadable(readiness, "Repository", repositoryNamespace, repository.getName());
       case "TaskNotFound" -> unreadable(readiness, "Task", namespace, task);
-      case "TargetNotFound" -> unreadable(readiness, "AppBinding", namespace, target.getRef().getName());
+      case "TargetNotFound" ->
+          unreadable(readiness, "AppBinding", namespace, target.getRef().getName());
       default -> readiness;
     };
   }
 
   private Readiness unreadable(Readiness readiness, String kind, String namespace, String name) {
-    return cluster.undecodable.contains(kind, namespace, name)
-        ? Readiness.missing(kind + "Unreadable", kind + " " + namespace + "/" + name + " exists, but the operator cannot read it"
-            + " (its Events say why): fix or recreate it")
+    return cluster.undecodable().contains(kind, namespace, name)
+        ? Readiness.missing(
+            kind + "Unreadable",
+            kind
+                + " "
+                + namespace
+                + "/"
+                + name
+                + " exists, but the operator cannot read it"
+                + " (its Events say why): fix or recreate it")
         : readiness;
   }
 

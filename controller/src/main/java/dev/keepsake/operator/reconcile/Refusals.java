@@ -6,19 +6,26 @@ import java.util.Optional;
 
 /**
  * Failures that trying again will not cure and the user must hear of: the API server refusing what
- * the operator built from their object (an invalid Job or CronJob, a quota, an admission policy), or
- * the object holding a value the operator cannot work with.
+ * the operator built from their object (an invalid Job or CronJob, a quota, an admission policy),
+ * or the object holding a value the operator cannot work with.
  */
 final class Refusals {
   private Refusals() {}
 
-  /** The API server's own words when it refused a write for what was in it (400, 403, 422), else empty. */
+  /**
+   * The API server's own words when it refused a write for what was in it (400, 403, 422), else
+   * empty.
+   */
   static Optional<String> of(ApiException e) {
     if (e.getCode() != 400 && e.getCode() != 403 && e.getCode() != 422) {
       return Optional.empty();
     }
     try {
-      return Optional.of(JsonParser.parseString(e.getResponseBody()).getAsJsonObject().get("message").getAsString());
+      return Optional.of(
+          JsonParser.parseString(e.getResponseBody())
+              .getAsJsonObject()
+              .get("message")
+              .getAsString());
     } catch (RuntimeException notAStatus) {
       // The generic API puts the server's Status message into the exception's own message.
       String message = e.getResponseBody() != null ? e.getResponseBody().strip() : e.getMessage();

@@ -1,27 +1,26 @@
 package dev.keepsake.operator.reconcile;
 
 import dev.keepsake.api.ApiKind;
-import dev.keepsake.api.BackupConfiguration;
 import dev.keepsake.api.BackupSession;
-import dev.keepsake.api.Manifests;
 import dev.keepsake.api.Repository;
-import dev.keepsake.api.RepositoryStatus;
 import dev.keepsake.api.RepositoryCheck;
+import dev.keepsake.api.RepositoryStatus;
 import dev.keepsake.desired.Labels;
 import dev.keepsake.desired.Names;
-import dev.keepsake.operator.desired.CronJobs;
-import dev.keepsake.operator.schedule.Schedule;
-import dev.keepsake.operator.status.CheckResults;
 import dev.keepsake.desired.OperatorSettings;
 import dev.keepsake.desired.RepositoryJobs;
+import dev.keepsake.operator.desired.CronJobs;
 import dev.keepsake.operator.kube.Cluster;
-import dev.keepsake.operator.kube.Writer;
-import dev.keepsake.operator.status.Readiness;
-import dev.keepsake.resolve.ResolutionException;
+import dev.keepsake.operator.kube.KubeWrites;
+import dev.keepsake.operator.kube.StatusWriter;
+import dev.keepsake.operator.schedule.Schedule;
+import dev.keepsake.operator.status.CheckResults;
 import dev.keepsake.operator.status.Conditions;
+import dev.keepsake.operator.status.Readiness;
 import dev.keepsake.operator.status.RepositoryStatuses;
 import dev.keepsake.operator.status.SessionPhases;
 import dev.keepsake.operator.status.WipeOut;
+import dev.keepsake.resolve.ResolutionException;
 import io.kubernetes.client.extended.controller.reconciler.Reconciler;
 import io.kubernetes.client.extended.controller.reconciler.Request;
 import io.kubernetes.client.extended.controller.reconciler.Result;
@@ -29,7 +28,6 @@ import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1Job;
 import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Repository → its status, from its Secret's presence and the sessions that back up into it; and,
@@ -38,36 +36,50 @@ import java.util.Objects;
 public final class RepositoryReconciler implements Reconciler {
   static final String CHECK_SCHEDULED = "CheckScheduled";
   private final Cluster cluster;
-  private final Writer writer;
+  private final KubeWrites writes;
   private final OperatorSettings settings;
   private final RepositoryRequests requests;
 
-  public RepositoryReconciler(Cluster cluster, Writer writer, OperatorSettings settings) {
+  public RepositoryReconciler(Cluster cluster, KubeWrites writes, OperatorSettings settings) {
     this.cluster = cluster;
-    this.writer = writer;
+    this.writes = writes;
     this.settings = settings;
-    this.requests = new RepositoryRequests(cluster, writer, settings);
+    this.requests = new RepositoryRequests(cluster, writes, settings);
   }
 
   @Override
   public Result reconcile(Request request) {
-    Repository repository = Cluster.get(cluster.repositories, request.getNamespace(), request.getName());
+    Repository repository = cluster.repository(request.getNamespace(), request.getName());
     if (repository == null) {
       return Results.done();
     }
     try {
       String jobName = Names.wipeJob(repository.getMetadata().getName());
-      V1Job wipeJob = Cluster.get(cluster.jobs, request.getNamespace(), jobName);
+      V1Job wipeJob = cluster.job(request.getNamespace(), jobName);
       WipeOut.Step step = WipeOut.next(repository, wipeJob);
       switch (step) {
         case ADD_FINALIZER -> {
-          return writer.setFinalizer(ApiKind.REPOSITORY, repository, WipeOut.FINALIZER, true) ? Results.done() : Results.conflict();
+          return writes
+                  .metadata()
+                  .setFinalizer(ApiKind.REPOSITORY, repository, WipeOut.FINALIZER, true)
+              ? Results.done()
+              : Results.conflict();
         }
         case REMOVE_FINALIZER -> {
           if (repository.getMetadata().getDeletionTimestamp() != null && wipeJob != null) {
-            writer.event(repository, false, "WipedOut", "Job " + jobName + " deleted the repository's data");
+            writes
+                .events()
+                .record(
+                    repository,
+                    false,
+                    "WipedOut",
+                    "Job " + jobName + " deleted the repository's data");
           }
-          return writer.setFinalizer(ApiKind.REPOSITORY, repository, WipeOut.FINALIZER, false) ? Results.done() : Results.conflict();
+          return writes
+                  .metadata()
+                  .setFinalizer(ApiKind.REPOSITORY, repository, WipeOut.FINALIZER, false)
+              ? Results.done()
+              : Results.conflict();
         }
         case CREATE_JOB -> {
           V1Job wipe;
@@ -75,30 +87,62 @@ public final class RepositoryReconciler implements Reconciler {
             wipe = RepositoryJobs.wipe(repository, settings);
           } catch (ResolutionException refused) {
             // No Job may touch this repository: its data stays where it is, and the delete goes on.
-            writer.event(repository, true, "WipeOutRefused", refused.getMessage() + "; the repository's data is left in place");
-            return writer.setFinalizer(ApiKind.REPOSITORY, repository, WipeOut.FINALIZER, false) ? Results.done() : Results.conflict();
+            writes
+                .events()
+                .record(
+                    repository,
+                    true,
+                    "WipeOutRefused",
+                    refused.getMessage() + "; the repository's data is left in place");
+            return writes
+                    .metadata()
+                    .setFinalizer(ApiKind.REPOSITORY, repository, WipeOut.FINALIZER, false)
+                ? Results.done()
+                : Results.conflict();
           }
-          writer.ensureJobIdentity(request.getNamespace(), settings.jobServiceAccount());
-          writer.createJob(wipe);
-          writer.event(repository, false, "WipingOut", "created Job " + jobName + " to delete the repository's data");
+          writes.identities().ensureShared(request.getNamespace(), settings.jobServiceAccount());
+          writes.jobs().create(wipe);
+          writes
+              .events()
+              .record(
+                  repository,
+                  false,
+                  "WipingOut",
+                  "created Job " + jobName + " to delete the repository's data");
         }
-        default -> { }
+        default -> {}
       }
-      boolean secretExists = writer.secretExists(request.getNamespace(), repository.getSpec().getSecret().getName());
-      RepositoryStatus status = RepositoryStatuses.from(repository, secretExists, sessionsInto(repository), OffsetDateTime.now());
+      boolean secretExists =
+          writes
+              .secrets()
+              .exists(request.getNamespace(), repository.getSpec().getSecret().getName());
+      RepositoryStatus status =
+          RepositoryStatuses.from(
+              repository, secretExists, sessionsInto(repository), OffsetDateTime.now());
       status = refusedByPolicy(repository, status);
       status = scheduleChecks(repository, status);
       status = lastCheck(repository, status);
       status = requests.apply(repository, status);
-      if (step == WipeOut.Step.CREATE_JOB || step == WipeOut.Step.WAIT_FOR_JOB || step == WipeOut.Step.JOB_FAILED) {
-        String failure = step == WipeOut.Step.JOB_FAILED ? failureOf(request.getNamespace(), jobName) : null;
-        status = RepositoryStatuses.wipingOut(status, repository, step, jobName, failure, OffsetDateTime.now());
+      if (step == WipeOut.Step.CREATE_JOB
+          || step == WipeOut.Step.WAIT_FOR_JOB
+          || step == WipeOut.Step.JOB_FAILED) {
+        String failure =
+            step == WipeOut.Step.JOB_FAILED ? failureOf(request.getNamespace(), jobName) : null;
+        status =
+            RepositoryStatuses.wipingOut(
+                status, repository, step, jobName, failure, OffsetDateTime.now());
         if (step == WipeOut.Step.JOB_FAILED && !alreadySaid(repository, "WipeOutFailed")) {
-          writer.event(repository, true, "WipeOutFailed", "Job " + jobName + " could not wipe the repository: " + failure);
+          writes
+              .events()
+              .record(
+                  repository,
+                  true,
+                  "WipeOutFailed",
+                  "Job " + jobName + " could not wipe the repository: " + failure);
         }
       }
-      RepositoryStatus before = repository.getStatus() == null ? new RepositoryStatus() : repository.getStatus();
-      if (!Manifests.toJson(status).equals(Manifests.toJson(before)) && !writer.writeStatus(ApiKind.REPOSITORY, repository, status)) {
+      if (writes.statuses().writeIfChanged(ApiKind.REPOSITORY, repository, status)
+          == StatusWriter.Outcome.CONFLICT) {
         return Results.conflict();
       }
       if (RepositoryRequests.running(status)) {
@@ -110,29 +154,42 @@ public final class RepositoryReconciler implements Reconciler {
     }
   }
 
-  /** A Repository the installation's jobPolicy refuses is not Ready, and says why once in an Event. */
+  /**
+   * A Repository the installation's jobPolicy refuses is not Ready, and says why once in an Event.
+   */
   private RepositoryStatus refusedByPolicy(Repository repository, RepositoryStatus status) {
     try {
       settings.jobPolicy().checkRepository(repository);
       return status;
     } catch (ResolutionException refused) {
       if (!alreadySaid(repository, Conditions.READY, refused.reason())) {
-        writer.event(repository, true, refused.reason(), refused.getMessage());
+        writes.events().record(repository, true, refused.reason(), refused.getMessage());
       }
-      return status.conditions(Conditions.set(status.getConditions(), Conditions.READY, false, refused.reason(),
-          refused.getMessage(), repository.getMetadata().getGeneration(), OffsetDateTime.now()));
+      return status.conditions(
+          Conditions.set(
+              status.getConditions(),
+              Conditions.READY,
+              false,
+              refused.reason(),
+              refused.getMessage(),
+              repository.getMetadata().getGeneration(),
+              OffsetDateTime.now()));
     }
   }
 
-  /** The check CronJob as spec.check asks, or none; a schedule that cannot be used is a condition and an Event. */
-  private RepositoryStatus scheduleChecks(Repository repository, RepositoryStatus status) throws ApiException {
+  /**
+   * The check CronJob as spec.check asks, or none; a schedule that cannot be used is a condition
+   * and an Event.
+   */
+  private RepositoryStatus scheduleChecks(Repository repository, RepositoryStatus status)
+      throws ApiException {
     String namespace = repository.getMetadata().getNamespace();
     String cronJobName = Names.checkCronJob(repository.getMetadata().getName());
     RepositoryCheck check = repository.getSpec().getCheck();
     Long generation = repository.getMetadata().getGeneration();
     if (check == null || repository.getMetadata().getDeletionTimestamp() != null) {
-      if (Cluster.get(cluster.cronJobs, namespace, cronJobName) != null) {
-        writer.deleteCronJob(namespace, cronJobName);
+      if (cluster.cronJob(namespace, cronJobName) != null) {
+        writes.apply().deleteCronJob(namespace, cronJobName);
       }
       return status.conditions(Conditions.remove(status.getConditions(), CHECK_SCHEDULED));
     }
@@ -142,51 +199,94 @@ public final class RepositoryReconciler implements Reconciler {
       refusal = "spec.check.schedule: " + invalid.message();
     } else {
       try {
-        writer.ensureJobIdentity(namespace, settings.jobServiceAccount());
-        writer.applyCronJob(CronJobs.forRepositoryCheck(repository, settings), Cluster.get(cluster.cronJobs, namespace, cronJobName));
+        writes.identities().ensureShared(namespace, settings.jobServiceAccount());
+        writes
+            .apply()
+            .cronJob(
+                CronJobs.forRepositoryCheck(repository, settings),
+                cluster.cronJob(namespace, cronJobName));
         String when = ((Schedule.Valid) parsed).schedule().describe();
-        return status.conditions(Conditions.set(status.getConditions(), CHECK_SCHEDULED, true, "CheckScheduled",
-            "CronJob " + cronJobName + " runs restic check " + when
-                + (check.getReadDataSubset() == null ? "" : ", reading data subset " + check.getReadDataSubset()),
-            generation, OffsetDateTime.now()));
+        return status.conditions(
+            Conditions.set(
+                status.getConditions(),
+                CHECK_SCHEDULED,
+                true,
+                "CheckScheduled",
+                "CronJob "
+                    + cronJobName
+                    + " runs restic check "
+                    + when
+                    + (check.getReadDataSubset() == null
+                        ? ""
+                        : ", reading data subset " + check.getReadDataSubset()),
+                generation,
+                OffsetDateTime.now()));
       } catch (ApiException e) {
-        refusal = "the API server refused CronJob " + cronJobName + ": " + Refusals.of(e).orElseThrow(() -> e);
+        refusal =
+            "the API server refused CronJob "
+                + cronJobName
+                + ": "
+                + Refusals.of(e).orElseThrow(() -> e);
       } catch (ResolutionException e) {
         refusal = "no check can run: " + e.getMessage();
       }
     }
-    if (Cluster.get(cluster.cronJobs, namespace, cronJobName) != null) {
-      refusal += "; CronJob " + cronJobName + " keeps running on its previous schedule until this is fixed or spec.check removed";
+    if (cluster.cronJob(namespace, cronJobName) != null) {
+      refusal +=
+          "; CronJob "
+              + cronJobName
+              + " keeps running on its previous schedule until this is fixed or spec.check removed";
     }
     if (!alreadySaid(repository, CHECK_SCHEDULED, "InvalidCheckSchedule")) {
-      writer.event(repository, true, "InvalidCheckSchedule", refusal);
+      writes.events().record(repository, true, "InvalidCheckSchedule", refusal);
     }
-    return status.conditions(Conditions.set(status.getConditions(), CHECK_SCHEDULED, false, "InvalidCheckSchedule", refusal,
-        generation, OffsetDateTime.now()));
+    return status.conditions(
+        Conditions.set(
+            status.getConditions(),
+            CHECK_SCHEDULED,
+            false,
+            "InvalidCheckSchedule",
+            refusal,
+            generation,
+            OffsetDateTime.now()));
   }
 
   /** The newest check Job's result into the status, once, with an Event. */
-  private RepositoryStatus lastCheck(Repository repository, RepositoryStatus status) throws ApiException {
+  private RepositoryStatus lastCheck(Repository repository, RepositoryStatus status)
+      throws ApiException {
     String namespace = repository.getMetadata().getNamespace();
     String name = repository.getMetadata().getName();
-    List<V1Job> checks = Cluster.in(cluster.jobs, namespace).stream()
-        .filter(job -> job.getMetadata().getLabels() != null && name.equals(job.getMetadata().getLabels().get(Labels.REPOSITORY))
-            && RepositoryJobs.CHECK.equals(job.getMetadata().getLabels().get(Labels.OPERATION)))
-        .toList();
+    List<V1Job> checks =
+        cluster.jobsLabelled(namespace, Labels.REPOSITORY, name).stream()
+            .filter(
+                job ->
+                    RepositoryJobs.CHECK.equals(
+                        job.getMetadata().getLabels().get(Labels.OPERATION)))
+            .toList();
     var ended = CheckResults.newest(checks);
     if (ended.isEmpty() || !CheckResults.isNew(ended.get(), status)) {
       return status;
     }
-    SessionPhases.Termination termination = writer.termination(namespace, ended.get().job().getMetadata().getName());
-    RepositoryStatus recorded = CheckResults.record(status, ended.get(), termination == null ? null : termination.message(),
-        repository.getMetadata().getGeneration());
-    writer.event(repository, !ended.get().passed(), ended.get().passed() ? "CheckPassed" : "CheckFailed",
-        recorded.getLastCheckMessage());
+    SessionPhases.Termination termination =
+        writes.pods().termination(namespace, ended.get().job().getMetadata().getName());
+    RepositoryStatus recorded =
+        CheckResults.record(
+            status,
+            ended.get(),
+            termination == null ? null : termination.message(),
+            repository.getMetadata().getGeneration());
+    writes
+        .events()
+        .record(
+            repository,
+            !ended.get().passed(),
+            ended.get().passed() ? "CheckPassed" : "CheckFailed",
+            recorded.getLastCheckMessage());
     return recorded;
   }
 
   private String failureOf(String namespace, String jobName) throws ApiException {
-    SessionPhases.Termination termination = writer.termination(namespace, jobName);
+    SessionPhases.Termination termination = writes.pods().termination(namespace, jobName);
     return termination == null ? "the Job failed without a message" : termination.message();
   }
 
@@ -195,23 +295,21 @@ public final class RepositoryReconciler implements Reconciler {
   }
 
   private static boolean alreadySaid(Repository repository, String condition, String reason) {
-    return repository.getStatus() != null && Conditions.find(repository.getStatus().getConditions(), condition)
-        .map(c -> reason.equals(c.getReason())).orElse(false);
+    return repository.getStatus() != null
+        && Conditions.find(repository.getStatus().getConditions(), condition)
+            .map(c -> reason.equals(c.getReason()))
+            .orElse(false);
   }
 
   private List<BackupSession> sessionsInto(Repository repository) {
     String namespace = repository.getMetadata().getNamespace();
     String name = repository.getMetadata().getName();
-    return cluster.configurations.getIndexer().list().stream()
-        .filter(c -> name.equals(c.getSpec().getRepository().getName()))
-        .filter(c -> namespace.equals(Objects.requireNonNullElse(c.getSpec().getRepository().getNamespace(), c.getMetadata().getNamespace())))
-        .flatMap(c -> sessionsOf(c).stream())
-        .toList();
-  }
-
-  private List<BackupSession> sessionsOf(BackupConfiguration configuration) {
-    return Cluster.in(cluster.backupSessions, configuration.getMetadata().getNamespace()).stream()
-        .filter(s -> configuration.getMetadata().getName().equals(s.getSpec().getInvoker().getName()))
+    return cluster.configurationsInto(namespace, name).stream()
+        .flatMap(
+            c ->
+                cluster
+                    .sessionsOf(c.getMetadata().getNamespace(), c.getMetadata().getName())
+                    .stream())
         .toList();
   }
 }

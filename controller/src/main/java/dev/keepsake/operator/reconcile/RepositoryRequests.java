@@ -9,7 +9,7 @@ import dev.keepsake.desired.Names;
 import dev.keepsake.desired.OperatorSettings;
 import dev.keepsake.desired.RepositoryJobs;
 import dev.keepsake.operator.kube.Cluster;
-import dev.keepsake.operator.kube.Writer;
+import dev.keepsake.operator.kube.KubeWrites;
 import dev.keepsake.operator.status.CheckResults;
 import dev.keepsake.operator.status.RepositoryOperations;
 import dev.keepsake.operator.status.SessionPhases;
@@ -22,20 +22,21 @@ import java.util.Optional;
 
 /**
  * The one-off request in a Repository's annotation keepsake.dev/request (a check, or the removal of
- * locks): its Job, created once per request id, and its outcome in status.lastOperation with Events.
- * One runs at a time: a request that arrives while another runs waits for it to end, and a running
- * one is followed to its end whatever the annotation says meanwhile.
+ * locks): its Job, created once per request id, and its outcome in status.lastOperation with
+ * Events. One runs at a time: a request that arrives while another runs waits for it to end, and a
+ * running one is followed to its end whatever the annotation says meanwhile.
  */
 final class RepositoryRequests {
   /** While a request's Job runs: how often to look at its pod, which no watch reports. */
   static final Duration RUNNING_RECHECK = Duration.ofSeconds(5);
+
   private final Cluster cluster;
-  private final Writer writer;
+  private final KubeWrites writes;
   private final OperatorSettings settings;
 
-  RepositoryRequests(Cluster cluster, Writer writer, OperatorSettings settings) {
+  RepositoryRequests(Cluster cluster, KubeWrites writes, OperatorSettings settings) {
     this.cluster = cluster;
-    this.writer = writer;
+    this.writes = writes;
     this.settings = settings;
   }
 
@@ -57,82 +58,148 @@ final class RepositoryRequests {
     if (asked.isEmpty() || RepositoryOperations.finished(last, asked.get().getId())) {
       return status;
     }
-    String jobName = Names.operationJob(asked.get().getOperation(), repository.getMetadata().getName(), asked.get().getId());
-    V1Job job = Cluster.get(cluster.jobs, repository.getMetadata().getNamespace(), jobName);
+    String jobName =
+        Names.operationJob(
+            asked.get().getOperation(), repository.getMetadata().getName(), asked.get().getId());
+    V1Job job = cluster.job(repository.getMetadata().getNamespace(), jobName);
     if (job != null) {
       // Created by a reconcile whose status write was lost: take it up from the Job.
       OffsetDateTime created = job.getMetadata().getCreationTimestamp();
-      return follow(repository, status, RepositoryOperations.started(asked.get(), jobName, created == null ? OffsetDateTime.now() : created));
+      return follow(
+          repository,
+          status,
+          RepositoryOperations.started(
+              asked.get(), jobName, created == null ? OffsetDateTime.now() : created));
     }
     return start(repository, status, asked.get(), jobName);
   }
 
   static boolean running(RepositoryStatus status) {
-    return status.getLastOperation() != null && status.getLastOperation().getPhase() == SessionPhase.Running;
+    return status.getLastOperation() != null
+        && status.getLastOperation().getPhase() == SessionPhase.Running;
   }
 
-  private RepositoryStatus follow(Repository repository, RepositoryStatus status, RepositoryOperation running) throws ApiException {
+  private RepositoryStatus follow(
+      Repository repository, RepositoryStatus status, RepositoryOperation running)
+      throws ApiException {
     String namespace = repository.getMetadata().getNamespace();
     String jobName = running.getJobName();
-    V1Job job = Cluster.get(cluster.jobs, namespace, jobName);
+    V1Job job = cluster.job(namespace, jobName);
     if (job == null) {
-      return writer.jobGone(namespace, jobName)
-          ? end(repository, status, running, false, "JobDeleted", "Job " + jobName + " was deleted before it ended")
+      return writes.jobs().gone(namespace, jobName)
+          ? end(
+              repository,
+              status,
+              running,
+              false,
+              "JobDeleted",
+              "Job " + jobName + " was deleted before it ended")
           : status.lastOperation(running);
     }
     Optional<CheckResults.Ended> ended = CheckResults.ended(job);
     if (ended.isEmpty()) {
-      SessionPhases.Termination stuck = writer.podOutcome(namespace, jobName, false);
+      SessionPhases.Termination stuck = writes.pods().outcome(namespace, jobName, false);
       if (stuck == null) {
         return status.lastOperation(running);
       }
-      writer.stopJob(namespace, jobName);
-      return end(repository, status, running, false, stuck.reason(), "Job " + jobName + " cannot run: " + stuck.message());
+      writes.jobs().stop(namespace, jobName);
+      return end(
+          repository,
+          status,
+          running,
+          false,
+          stuck.reason(),
+          "Job " + jobName + " cannot run: " + stuck.message());
     }
-    SessionPhases.Termination termination = writer.termination(namespace, jobName);
+    SessionPhases.Termination termination = writes.pods().termination(namespace, jobName);
     boolean succeeded = ended.get().passed();
-    String message = termination != null && termination.message() != null ? termination.message()
-        : succeeded ? "Job " + jobName + " completed" : "Job " + jobName + " failed without a message";
-    String reason = succeeded ? "Completed" : termination != null && termination.reason() != null ? termination.reason() : "JobFailed";
+    String message =
+        termination != null && termination.message() != null
+            ? termination.message()
+            : succeeded
+                ? "Job " + jobName + " completed"
+                : "Job " + jobName + " failed without a message";
+    String reason =
+        succeeded
+            ? "Completed"
+            : termination != null && termination.reason() != null
+                ? termination.reason()
+                : "JobFailed";
     return end(repository, status, running, succeeded, reason, message);
   }
 
   /** A request that cannot be read is told once, with the id when that much could be read. */
-  private RepositoryStatus refuse(Repository repository, RepositoryStatus status, OperationRequest.Invalid invalid) {
+  private RepositoryStatus refuse(
+      Repository repository, RepositoryStatus status, OperationRequest.Invalid invalid) {
     String id = invalid.id() == null ? "" : invalid.id();
     RepositoryOperation last = status.getLastOperation();
-    if (last != null && id.equals(last.getId()) && RepositoryOperations.INVALID_REQUEST.equals(last.getReason())
+    if (last != null
+        && id.equals(last.getId())
+        && RepositoryOperations.INVALID_REQUEST.equals(last.getReason())
         && invalid.getMessage().equals(last.getMessage())) {
       return status;
     }
-    writer.event(repository, true, RepositoryOperations.INVALID_REQUEST, invalid.getMessage());
-    return status.lastOperation(RepositoryOperations.refused(id, null, RepositoryOperations.INVALID_REQUEST,
-        invalid.getMessage(), OffsetDateTime.now()));
+    writes
+        .events()
+        .record(repository, true, RepositoryOperations.INVALID_REQUEST, invalid.getMessage());
+    return status.lastOperation(
+        RepositoryOperations.refused(
+            id,
+            null,
+            RepositoryOperations.INVALID_REQUEST,
+            invalid.getMessage(),
+            OffsetDateTime.now()));
   }
 
-  private RepositoryStatus start(Repository repository, RepositoryStatus status, OperationRequest request, String jobName)
+  private RepositoryStatus start(
+      Repository repository, RepositoryStatus status, OperationRequest request, String jobName)
       throws ApiException {
     V1Job job;
     try {
       settings.jobPolicy().checkRepository(repository);
       job = RepositoryJobs.operation(repository, request, settings);
     } catch (ResolutionException refused) {
-      writer.event(repository, true, refused.reason(), request.getOperation() + " " + request.getId() + ": " + refused.getMessage());
-      return status.lastOperation(RepositoryOperations.refused(request.getId(), request.getOperation(), refused.reason(),
-          refused.getMessage(), OffsetDateTime.now()));
+      writes
+          .events()
+          .record(
+              repository,
+              true,
+              refused.reason(),
+              request.getOperation() + " " + request.getId() + ": " + refused.getMessage());
+      return status.lastOperation(
+          RepositoryOperations.refused(
+              request.getId(),
+              request.getOperation(),
+              refused.reason(),
+              refused.getMessage(),
+              OffsetDateTime.now()));
     }
-    writer.ensureJobIdentity(repository.getMetadata().getNamespace(), settings.jobServiceAccount());
-    writer.createJob(job);
-    RepositoryOperation running = RepositoryOperations.started(request, jobName, OffsetDateTime.now());
-    writer.event(repository, false, "OperationStarted", running.getMessage());
+    writes
+        .identities()
+        .ensureShared(repository.getMetadata().getNamespace(), settings.jobServiceAccount());
+    writes.jobs().create(job);
+    RepositoryOperation running =
+        RepositoryOperations.started(request, jobName, OffsetDateTime.now());
+    writes.events().record(repository, false, "OperationStarted", running.getMessage());
     return status.lastOperation(running);
   }
 
-  private RepositoryStatus end(Repository repository, RepositoryStatus status, RepositoryOperation running, boolean succeeded,
-      String reason, String message) {
+  private RepositoryStatus end(
+      Repository repository,
+      RepositoryStatus status,
+      RepositoryOperation running,
+      boolean succeeded,
+      String reason,
+      String message) {
     String operation = running.getOperation() == null ? "operation" : running.getOperation();
-    writer.event(repository, !succeeded, succeeded ? "OperationSucceeded" : "OperationFailed",
-        operation + " " + running.getId() + ": " + message);
-    return status.lastOperation(RepositoryOperations.ended(running, succeeded, reason, message, OffsetDateTime.now()));
+    writes
+        .events()
+        .record(
+            repository,
+            !succeeded,
+            succeeded ? "OperationSucceeded" : "OperationFailed",
+            operation + " " + running.getId() + ": " + message);
+    return status.lastOperation(
+        RepositoryOperations.ended(running, succeeded, reason, message, OffsetDateTime.now()));
   }
 }

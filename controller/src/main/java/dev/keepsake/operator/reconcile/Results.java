@@ -27,7 +27,10 @@ final class Results {
 
   /** Unexpected API failure: the work queue's backoff retries it. */
   static Result failed(String what, ApiException e) {
-    String detail = e.getResponseBody() != null ? e.getResponseBody() : String.valueOf(e.getMessage()).replaceAll("\\s+", " ");
+    String detail =
+        e.getResponseBody() != null
+            ? e.getResponseBody()
+            : String.valueOf(e.getMessage()).replaceAll("\\s+", " ");
     LOG.warning("reconcile of " + what + " failed: " + e.getCode() + " " + detail);
     return new Result(true);
   }

@@ -8,7 +8,7 @@ import dev.keepsake.api.SessionStatus;
 import dev.keepsake.operator.hooks.HookRunner;
 import dev.keepsake.operator.hooks.HookVariables;
 import dev.keepsake.operator.hooks.PodChoice;
-import dev.keepsake.operator.kube.Writer;
+import dev.keepsake.operator.kube.KubeWrites;
 import dev.keepsake.operator.status.HookSequence;
 import dev.keepsake.operator.status.SessionPhases;
 import java.time.Duration;
@@ -25,26 +25,43 @@ final class SessionHooks {
   static final Duration WHILE_RUNNING = Duration.ofSeconds(2);
 
   /** What the reconciler writes and does next. */
-  record Step(SessionPhases.Next next, List<HookStatus> hooks, HookRunner.Run run, HookStatus ended, SessionOutcome outcome) {
+  record Step(
+      SessionPhases.Next next,
+      List<HookStatus> hooks,
+      HookRunner.Run run,
+      HookStatus ended,
+      SessionOutcome outcome) {
     boolean waiting() {
       return run != null && ended == null;
     }
   }
 
   /** The session facts hooks see as variables. */
-  record Facts(String kind, String configuration, String targetKind, String targetName, String repository, PodChoice targetPods) {}
+  record Facts(
+      String kind,
+      String configuration,
+      String targetKind,
+      String targetName,
+      String repository,
+      PodChoice targetPods) {}
 
   private SessionHooks() {}
 
   /** The outcome the status recorded for the post stage, or null. */
   static SessionPhases.Next recordedOutcome(SessionStatus<?> status) {
     SessionOutcome outcome = status == null ? null : status.getHookOutcome();
-    return outcome == null || outcome.getPhase() == null ? null
-        : new SessionPhases.Next(outcome.getPhase(), outcome.getReason(), outcome.getMessage(), false);
+    return outcome == null || outcome.getPhase() == null
+        ? null
+        : new SessionPhases.Next(
+            outcome.getPhase(), outcome.getReason(), outcome.getMessage(), false);
   }
 
-  static <S extends SessionStatus<S>> Step step(HookRunner runner, Resource<?, S, ?> session, HookSequence.Plan plan,
-      HookSequence.Decision decision, Facts facts) {
+  static <S extends SessionStatus<S>> Step step(
+      HookRunner runner,
+      Resource<?, S, ?> session,
+      HookSequence.Plan plan,
+      HookSequence.Decision decision,
+      Facts facts) {
     S status = session.getStatus();
     List<HookStatus> hooks = status == null ? null : status.getHooks();
     // Results the status already holds (as the cache shows it) are no longer the runner's to keep.
@@ -56,9 +73,15 @@ final class SessionHooks {
     for (HookStatus skipped : decision.skipped()) {
       hooks = HookSequence.with(hooks, skipped);
     }
-    SessionOutcome outcome = status != null && status.getHookOutcome() != null ? status.getHookOutcome()
-        : decision.call() != null && decision.outcome() != null ? new SessionOutcome().phase(decision.outcome().phase())
-            .reason(decision.outcome().reason()).message(decision.outcome().message()) : null;
+    SessionOutcome outcome =
+        status != null && status.getHookOutcome() != null
+            ? status.getHookOutcome()
+            : decision.call() != null && decision.outcome() != null
+                ? new SessionOutcome()
+                    .phase(decision.outcome().phase())
+                    .reason(decision.outcome().reason())
+                    .message(decision.outcome().message())
+                : null;
     if (decision.next().phase().isFinished()) {
       runner.forgetSession(session.getMetadata().getUid());
     }
@@ -66,11 +89,19 @@ final class SessionHooks {
     if (call == null) {
       return new Step(decision.next(), hooks, null, null, outcome);
     }
-    HookRunner.Run run = new HookRunner.Run(session.getMetadata().getUid(), session.getMetadata().getNamespace(), call,
-        variables(session, call, facts), facts.targetPods());
+    HookRunner.Run run =
+        new HookRunner.Run(
+            session.getMetadata().getUid(),
+            session.getMetadata().getNamespace(),
+            call,
+            variables(session, call, facts),
+            facts.targetPods());
     HookStatus result = runner.resultOrStart(run);
     HookStatus recorded = HookSequence.find(hooks, call.stage(), call.hook().getName());
-    HookStatus shown = result != null ? result : recorded != null ? recorded : HookRunner.running(call, OffsetDateTime.now());
+    HookStatus shown =
+        result != null
+            ? result
+            : recorded != null ? recorded : HookRunner.running(call, OffsetDateTime.now());
     return new Step(decision.next(), HookSequence.with(hooks, shown), run, result, outcome);
   }
 
@@ -85,13 +116,23 @@ final class SessionHooks {
    * cache shows it (see {@link #step}), so a reconcile that reads an older status cannot start the
    * hook again.
    */
-  static void recorded(Writer writer, Resource<?, ?, ?> session, Step step) {
+  static void recorded(KubeWrites writes, Resource<?, ?, ?> session, Step step) {
     if (step.ended() == null) {
       return;
     }
     boolean failed = HookSequence.FAILED.equals(step.ended().getPhase());
-    writer.event(session, failed, failed ? HookSequence.HOOK_FAILED : "HookSucceeded", step.run().call().field() + ": "
-        + step.ended().getMessage() + (step.ended().getOutput() == null || !failed ? "" : "; output: " + lastLine(step.ended().getOutput())));
+    writes
+        .events()
+        .record(
+            session,
+            failed,
+            failed ? HookSequence.HOOK_FAILED : "HookSucceeded",
+            step.run().call().field()
+                + ": "
+                + step.ended().getMessage()
+                + (step.ended().getOutput() == null || !failed
+                    ? ""
+                    : "; output: " + lastLine(step.ended().getOutput())));
   }
 
   private static String lastLine(String output) {
@@ -99,7 +140,8 @@ final class SessionHooks {
     return lines[lines.length - 1];
   }
 
-  private static HookVariables variables(Resource<?, ? extends SessionStatus<?>, ?> session, HookSequence.Call call, Facts facts) {
+  private static HookVariables variables(
+      Resource<?, ? extends SessionStatus<?>, ?> session, HookSequence.Call call, Facts facts) {
     SessionStatus<?> status = session.getStatus();
     SessionPhases.Next outcome = call.outcome();
     Map<String, String> values = new LinkedHashMap<>();
@@ -116,7 +158,9 @@ final class SessionHooks {
     values.put("REASON", outcome == null ? HookSequence.HOOK_RUNNING : outcome.reason());
     values.put("MESSAGE", outcome == null ? "" : outcome.message());
     values.put("SNAPSHOT", status == null ? null : status.getSnapshotId());
-    values.put("START_TIME", status == null || status.getStartTime() == null ? null : status.getStartTime().toString());
+    values.put(
+        "START_TIME",
+        status == null || status.getStartTime() == null ? null : status.getStartTime().toString());
     return HookVariables.of(values);
   }
 }

@@ -14,19 +14,21 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A BackupConfiguration's schedule, read the way a Kubernetes CronJob reads it: five fields, or one of
- * the @-macros, in an optional IANA time zone.
+ * A BackupConfiguration's schedule, read the way a Kubernetes CronJob reads it: five fields, or one
+ * of the @-macros, in an optional IANA time zone.
  */
 public record Schedule(String expression, ZoneId zone, Cron cron) {
-  private static final CronParser PARSER = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
-  private static final Map<String, String> MACROS = Map.of(
-      "@yearly", "0 0 1 1 *",
-      "@annually", "0 0 1 1 *",
-      "@monthly", "0 0 1 * *",
-      "@weekly", "0 0 * * 0",
-      "@daily", "0 0 * * *",
-      "@midnight", "0 0 * * *",
-      "@hourly", "0 * * * *");
+  private static final CronParser PARSER =
+      new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+  private static final Map<String, String> MACROS =
+      Map.of(
+          "@yearly", "0 0 1 1 *",
+          "@annually", "0 0 1 1 *",
+          "@monthly", "0 0 1 * *",
+          "@weekly", "0 0 * * 0",
+          "@daily", "0 0 * * *",
+          "@midnight", "0 0 * * *",
+          "@hourly", "0 * * * *");
 
   /** The schedule, or the reason it is not one (cron-utils' own explanation). */
   public sealed interface Parsed permits Valid, Invalid {}

@@ -16,34 +16,62 @@ import java.util.Objects;
 public final class ConfigurationStatuses {
   private ConfigurationStatuses() {}
 
-  public static BackupConfigurationStatus from(BackupConfiguration configuration, Readiness readiness,
-      List<BackupSession> sessions, OffsetDateTime now) {
+  public static BackupConfigurationStatus from(
+      BackupConfiguration configuration,
+      Readiness readiness,
+      List<BackupSession> sessions,
+      OffsetDateTime now) {
     var spec = configuration.getSpec();
-    BackupConfigurationStatus previous = configuration.getStatus() == null ? new BackupConfigurationStatus() : configuration.getStatus();
-    BackupConfigurationStatus status = new BackupConfigurationStatus()
-        .observedGeneration(configuration.getMetadata().getGeneration())
-        .conditions(Conditions.set(previous.getConditions(), Conditions.READY, readiness.ready(), readiness.reason(),
-            readiness.message(), configuration.getMetadata().getGeneration(), now));
+    BackupConfigurationStatus previous =
+        configuration.getStatus() == null
+            ? new BackupConfigurationStatus()
+            : configuration.getStatus();
+    BackupConfigurationStatus status =
+        new BackupConfigurationStatus()
+            .observedGeneration(configuration.getMetadata().getGeneration())
+            .conditions(
+                Conditions.set(
+                    previous.getConditions(),
+                    Conditions.READY,
+                    readiness.ready(),
+                    readiness.reason(),
+                    readiness.message(),
+                    configuration.getMetadata().getGeneration(),
+                    now));
     if (Schedule.parse(spec.getSchedule(), spec.getTimeZone()) instanceof Schedule.Valid valid) {
       status.scheduleDescription(valid.schedule().describe());
       if (readiness.ready() && !Boolean.TRUE.equals(spec.getPaused())) {
-        status.nextBackupTime(valid.schedule().nextAfter(now.toZonedDateTime()).map(ZonedDateTime::toOffsetDateTime).orElse(null));
+        status.nextBackupTime(
+            valid
+                .schedule()
+                .nextAfter(now.toZonedDateTime())
+                .map(ZonedDateTime::toOffsetDateTime)
+                .orElse(null));
       }
     }
     if (readiness.ready()) {
       status.cronJobName(Names.cronJob(configuration.getMetadata().getName()));
     }
-    List<BackupSession> finished = sessions.stream()
-        .filter(s -> s.getStatus() != null && s.getStatus().getCompletionTime() != null)
-        .filter(s -> s.getStatus().getPhase() == SessionPhase.Succeeded || s.getStatus().getPhase() == SessionPhase.Failed)
-        .sorted(Comparator.comparing((BackupSession s) -> s.getStatus().getCompletionTime()))
-        .toList();
+    List<BackupSession> finished =
+        sessions.stream()
+            .filter(s -> s.getStatus() != null && s.getStatus().getCompletionTime() != null)
+            .filter(
+                s ->
+                    s.getStatus().getPhase() == SessionPhase.Succeeded
+                        || s.getStatus().getPhase() == SessionPhase.Failed)
+            .sorted(Comparator.comparing((BackupSession s) -> s.getStatus().getCompletionTime()))
+            .toList();
     if (!finished.isEmpty()) {
       BackupSession last = finished.get(finished.size() - 1);
-      status.lastBackupTime(last.getStatus().getCompletionTime()).lastBackupSession(last.getMetadata().getName());
+      status
+          .lastBackupTime(last.getStatus().getCompletionTime())
+          .lastBackupSession(last.getMetadata().getName());
     }
-    finished.stream().filter(s -> s.getStatus().getPhase() == SessionPhase.Succeeded)
-        .map(s -> s.getStatus().getCompletionTime()).filter(Objects::nonNull).max(Comparator.naturalOrder())
+    finished.stream()
+        .filter(s -> s.getStatus().getPhase() == SessionPhase.Succeeded)
+        .map(s -> s.getStatus().getCompletionTime())
+        .filter(Objects::nonNull)
+        .max(Comparator.naturalOrder())
         .ifPresent(status::lastSuccessfulBackupTime);
     return status;
   }

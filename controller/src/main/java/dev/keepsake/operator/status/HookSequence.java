@@ -20,7 +20,10 @@ public final class HookSequence {
 
   /** The four places a hook can have; the name is the status value, the field the spec's. */
   public enum Stage {
-    PreBackup("preBackup"), PostBackup("postBackup"), PreRestore("preRestore"), PostRestore("postRestore");
+    PreBackup("preBackup"),
+    PostBackup("postBackup"),
+    PreRestore("preRestore"),
+    PostRestore("postRestore");
 
     private final String field;
 
@@ -33,8 +36,11 @@ public final class HookSequence {
     }
   }
 
-  /** A session's hooks: {@code work} names what the Job does ("backup" or "restore") in messages. */
-  public record Plan(String work, Stage pre, List<Hook> preHooks, Stage post, List<Hook> postHooks) {
+  /**
+   * A session's hooks: {@code work} names what the Job does ("backup" or "restore") in messages.
+   */
+  public record Plan(
+      String work, Stage pre, List<Hook> preHooks, Stage post, List<Hook> postHooks) {
     public Plan {
       preHooks = preHooks == null ? List.of() : preHooks;
       postHooks = postHooks == null ? List.of() : postHooks;
@@ -61,10 +67,12 @@ public final class HookSequence {
   }
 
   /**
-   * The session's next state; a hook to run (or null); hooks whose policy does not match the outcome,
-   * to record as Skipped; the outcome the post stage works from, to record (null before it).
+   * The session's next state; a hook to run (or null); hooks whose policy does not match the
+   * outcome, to record as Skipped; the outcome the post stage works from, to record (null before
+   * it).
    */
-  public record Decision(SessionPhases.Next next, Call call, List<HookStatus> skipped, SessionPhases.Next outcome) {
+  public record Decision(
+      SessionPhases.Next next, Call call, List<HookStatus> skipped, SessionPhases.Next outcome) {
     Decision(SessionPhases.Next next, Call call, List<HookStatus> skipped) {
       this(next, call, skipped, null);
     }
@@ -79,23 +87,40 @@ public final class HookSequence {
    * @param core what the session's Job alone decides (see {@link SessionPhases})
    * @param started the session was already Running: its hooks or its Job had begun
    */
-  public static Decision decide(Plan plan, List<HookStatus> recorded, SessionPhases.Next outcome, SessionPhases.Next core,
+  public static Decision decide(
+      Plan plan,
+      List<HookStatus> recorded,
+      SessionPhases.Next outcome,
+      SessionPhases.Next core,
       boolean started) {
     List<HookStatus> results = recorded == null ? List.of() : recorded;
     if (outcome != null) {
       return post(plan, results, outcome);
     }
     boolean preHooksRan = results.stream().anyMatch(r -> plan.pre().name().equals(r.getStage()));
-    if (preHooksRan && !core.createJob() && !core.phase().isFinished() && core.phase() != SessionPhase.Running) {
-      // Its pre hooks ran (an application may be paused): the session does not wait for its inputs to come back.
-      return post(plan, results, new SessionPhases.Next(SessionPhase.Failed, core.reason(), core.message()
-          + "; the pre hooks had run, so the session does not wait and ends here", false));
+    if (preHooksRan
+        && !core.createJob()
+        && !core.phase().isFinished()
+        && core.phase() != SessionPhase.Running) {
+      // Its pre hooks ran (an application may be paused): the session does not wait for its inputs
+      // to come back.
+      return post(
+          plan,
+          results,
+          new SessionPhases.Next(
+              SessionPhase.Failed,
+              core.reason(),
+              core.message()
+                  + "; the pre hooks had run, so the session does not wait and ends here",
+              false));
     }
     if (core.createJob()) {
       for (int i = 0; i < plan.preHooks().size(); i++) {
         Hook hook = plan.preHooks().get(i);
         if (!finished(find(results, plan.pre(), hook.getName()))) {
-          return new Decision(running(plan, plan.pre(), hook, i, "running"), new Call(plan.pre(), hook, i, plan.preHooks().size(), null),
+          return new Decision(
+              running(plan, plan.pre(), hook, i, "running"),
+              new Call(plan.pre(), hook, i, plan.preHooks().size(), null),
               List.of());
         }
       }
@@ -103,8 +128,21 @@ public final class HookSequence {
       if (stopper == null) {
         return new Decision(core, null, List.of());
       }
-      return post(plan, results, new SessionPhases.Next(SessionPhase.Failed, HOOK_FAILED, plan.pre().field() + " hook '"
-          + stopper.getName() + "' failed: " + stopper.getMessage() + "; so no " + plan.work() + " was run", false));
+      return post(
+          plan,
+          results,
+          new SessionPhases.Next(
+              SessionPhase.Failed,
+              HOOK_FAILED,
+              plan.pre().field()
+                  + " hook '"
+                  + stopper.getName()
+                  + "' failed: "
+                  + stopper.getMessage()
+                  + "; so no "
+                  + plan.work()
+                  + " was run",
+              false));
     }
     if (core.phase().isFinished() && (started || !results.isEmpty())) {
       return post(plan, results, core);
@@ -113,7 +151,8 @@ public final class HookSequence {
   }
 
   /** Decides without a recorded outcome (a session whose post stage has not begun). */
-  public static Decision decide(Plan plan, List<HookStatus> recorded, SessionPhases.Next core, boolean started) {
+  public static Decision decide(
+      Plan plan, List<HookStatus> recorded, SessionPhases.Next core, boolean started) {
     return decide(plan, recorded, null, core, started);
   }
 
@@ -125,20 +164,38 @@ public final class HookSequence {
         continue;
       }
       if (!policyMatches(hook, outcome.phase())) {
-        skipped.add(new HookStatus().name(hook.getName()).stage(plan.post().name()).phase(SKIPPED)
-            .message("executionPolicy is " + hook.getExecutionPolicy() + " and the " + plan.work() + " ended " + outcome.phase()));
+        skipped.add(
+            new HookStatus()
+                .name(hook.getName())
+                .stage(plan.post().name())
+                .phase(SKIPPED)
+                .message(
+                    "executionPolicy is "
+                        + hook.getExecutionPolicy()
+                        + " and the "
+                        + plan.work()
+                        + " ended "
+                        + outcome.phase()));
         continue;
       }
-      return new Decision(running(plan, plan.post(), hook, i, plan.work() + " ended " + outcome.phase() + "; running"),
-          new Call(plan.post(), hook, i, plan.postHooks().size(), outcome), skipped, outcome);
+      return new Decision(
+          running(
+              plan, plan.post(), hook, i, plan.work() + " ended " + outcome.phase() + "; running"),
+          new Call(plan.post(), hook, i, plan.postHooks().size(), outcome),
+          skipped,
+          outcome);
     }
     List<HookStatus> all = new ArrayList<>(results);
     all.addAll(skipped);
     return new Decision(finish(plan, all, outcome), null, skipped, outcome);
   }
 
-  /** The outcome with what the hooks changed: a fatal post hook fails a success, ignored failures are told. */
-  private static SessionPhases.Next finish(Plan plan, List<HookStatus> results, SessionPhases.Next outcome) {
+  /**
+   * The outcome with what the hooks changed: a fatal post hook fails a success, ignored failures
+   * are told.
+   */
+  private static SessionPhases.Next finish(
+      Plan plan, List<HookStatus> results, SessionPhases.Next outcome) {
     StringBuilder message = new StringBuilder(outcome.message() == null ? "" : outcome.message());
     SessionPhase phase = outcome.phase();
     String reason = outcome.reason();
@@ -146,26 +203,60 @@ public final class HookSequence {
     if (fatalPost != null && phase == SessionPhase.Succeeded) {
       phase = SessionPhase.Failed;
       reason = HOOK_FAILED;
-      message = new StringBuilder(plan.post().field() + " hook '" + fatalPost.getName() + "' failed: " + fatalPost.getMessage()
-          + "; the " + plan.work() + " itself succeeded: " + message);
+      message =
+          new StringBuilder(
+              plan.post().field()
+                  + " hook '"
+                  + fatalPost.getName()
+                  + "' failed: "
+                  + fatalPost.getMessage()
+                  + "; the "
+                  + plan.work()
+                  + " itself succeeded: "
+                  + message);
     } else if (fatalPost != null) {
-      message.append("; ").append(plan.post().field()).append(" hook '").append(fatalPost.getName()).append("' failed too: ")
+      message
+          .append("; ")
+          .append(plan.post().field())
+          .append(" hook '")
+          .append(fatalPost.getName())
+          .append("' failed too: ")
           .append(fatalPost.getMessage());
     }
     for (HookStatus result : results) {
       Hook hook = hookOf(plan, result);
-      if (FAILED.equals(result.getPhase()) && hook != null && "Continue".equals(hook.getOnFailure())) {
-        message.append("; hook '").append(result.getName()).append("' (").append(stageField(result))
-            .append(") failed and was passed over (onFailure: Continue): ").append(result.getMessage());
+      if (FAILED.equals(result.getPhase())
+          && hook != null
+          && "Continue".equals(hook.getOnFailure())) {
+        message
+            .append("; hook '")
+            .append(result.getName())
+            .append("' (")
+            .append(stageField(result))
+            .append(") failed and was passed over (onFailure: Continue): ")
+            .append(result.getMessage());
       }
     }
     return new SessionPhases.Next(phase, reason, message.toString(), false);
   }
 
-  private static SessionPhases.Next running(Plan plan, Stage stage, Hook hook, int index, String doing) {
+  private static SessionPhases.Next running(
+      Plan plan, Stage stage, Hook hook, int index, String doing) {
     List<Hook> hooks = stage == plan.pre() ? plan.preHooks() : plan.postHooks();
-    return new SessionPhases.Next(SessionPhase.Running, HOOK_RUNNING, doing + " " + stage.field() + " hook '" + hook.getName()
-        + "' (" + (index + 1) + " of " + hooks.size() + ")", false);
+    return new SessionPhases.Next(
+        SessionPhase.Running,
+        HOOK_RUNNING,
+        doing
+            + " "
+            + stage.field()
+            + " hook '"
+            + hook.getName()
+            + "' ("
+            + (index + 1)
+            + " of "
+            + hooks.size()
+            + ")",
+        false);
   }
 
   static boolean policyMatches(Hook hook, SessionPhase outcome) {
@@ -180,7 +271,9 @@ public final class HookSequence {
   private static HookStatus firstFatal(List<Hook> hooks, List<HookStatus> results, Stage stage) {
     for (Hook hook : hooks) {
       HookStatus result = find(results, stage, hook.getName());
-      if (result != null && FAILED.equals(result.getPhase()) && !"Continue".equals(hook.getOnFailure())) {
+      if (result != null
+          && FAILED.equals(result.getPhase())
+          && !"Continue".equals(hook.getOnFailure())) {
         return result;
       }
     }
@@ -188,9 +281,14 @@ public final class HookSequence {
   }
 
   private static Hook hookOf(Plan plan, HookStatus result) {
-    List<Hook> hooks = plan.pre().name().equals(result.getStage()) ? plan.preHooks()
-        : plan.post().name().equals(result.getStage()) ? plan.postHooks() : List.of();
-    return hooks.stream().filter(h -> h.getName().equals(result.getName())).findFirst().orElse(null);
+    List<Hook> hooks =
+        plan.pre().name().equals(result.getStage())
+            ? plan.preHooks()
+            : plan.post().name().equals(result.getStage()) ? plan.postHooks() : List.of();
+    return hooks.stream()
+        .filter(h -> h.getName().equals(result.getName()))
+        .findFirst()
+        .orElse(null);
   }
 
   private static String stageField(HookStatus result) {
@@ -210,15 +308,21 @@ public final class HookSequence {
     if (results == null) {
       return null;
     }
-    return results.stream().filter(r -> stage.name().equals(r.getStage()) && name.equals(r.getName())).findFirst().orElse(null);
+    return results.stream()
+        .filter(r -> stage.name().equals(r.getStage()) && name.equals(r.getName()))
+        .findFirst()
+        .orElse(null);
   }
 
-  /** The results with {@code result} in place of the same hook's earlier entry, or added at the end. */
+  /**
+   * The results with {@code result} in place of the same hook's earlier entry, or added at the end.
+   */
   public static List<HookStatus> with(List<HookStatus> results, HookStatus result) {
     List<HookStatus> updated = new ArrayList<>();
     boolean replaced = false;
     for (HookStatus existing : results == null ? List.<HookStatus>of() : results) {
-      if (existing.getStage().equals(result.getStage()) && existing.getName().equals(result.getName())) {
+      if (existing.getStage().equals(result.getStage())
+          && existing.getName().equals(result.getName())) {
         updated.add(result);
         replaced = true;
       } else {

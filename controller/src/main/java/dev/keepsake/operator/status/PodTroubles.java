@@ -26,31 +26,44 @@ public final class PodTroubles {
    * Waiting reasons that do not heal by themselves, and how long a pod may wait in them: a pull can
    * fail once on a busy registry, and a Secret can appear a moment after the pod.
    */
-  private static final Map<String, Duration> HOPELESS_WAITING = Map.of(
-      "ErrImageNeverPull", Duration.ZERO,
-      "InvalidImageName", Duration.ZERO,
-      "ImagePullBackOff", Duration.ofSeconds(60),
-      "ErrImagePull", Duration.ofSeconds(60),
-      "CreateContainerConfigError", Duration.ofSeconds(20),
-      "CreateContainerError", Duration.ofSeconds(20),
-      "RunContainerError", Duration.ofSeconds(20));
+  private static final Map<String, Duration> HOPELESS_WAITING =
+      Map.of(
+          "ErrImageNeverPull", Duration.ZERO,
+          "InvalidImageName", Duration.ZERO,
+          "ImagePullBackOff", Duration.ofSeconds(60),
+          "ErrImagePull", Duration.ofSeconds(60),
+          "CreateContainerConfigError", Duration.ofSeconds(20),
+          "CreateContainerError", Duration.ofSeconds(20),
+          "RunContainerError", Duration.ofSeconds(20));
 
   private PodTroubles() {}
 
   /** A container of these pods that cannot start and has waited past its grace, or null. */
   public static SessionPhases.Termination stuck(List<V1Pod> pods, Instant now) {
     for (V1Pod pod : pods) {
-      Instant created = Optional.ofNullable(pod.getMetadata().getCreationTimestamp()).map(OffsetDateTime::toInstant).orElse(now);
+      Instant created =
+          Optional.ofNullable(pod.getMetadata().getCreationTimestamp())
+              .map(OffsetDateTime::toInstant)
+              .orElse(now);
       for (V1ContainerStatus status : statuses(pod)) {
         var waiting = status.getState() == null ? null : status.getState().getWaiting();
-        if (waiting == null || waiting.getReason() == null || !HOPELESS_WAITING.containsKey(waiting.getReason())) {
+        if (waiting == null
+            || waiting.getReason() == null
+            || !HOPELESS_WAITING.containsKey(waiting.getReason())) {
           continue;
         }
-        if (Duration.between(created, now).compareTo(HOPELESS_WAITING.get(waiting.getReason())) < 0) {
+        if (Duration.between(created, now).compareTo(HOPELESS_WAITING.get(waiting.getReason()))
+            < 0) {
           continue;
         }
-        return new SessionPhases.Termination(waiting.getReason(), cannotStart(status, waiting.getReason(),
-            quotable(pod, status.getName(), waiting.getReason()) ? waiting.getMessage() : null));
+        return new SessionPhases.Termination(
+            waiting.getReason(),
+            cannotStart(
+                status,
+                waiting.getReason(),
+                quotable(pod, status.getName(), waiting.getReason())
+                    ? waiting.getMessage()
+                    : null));
       }
     }
     return null;
@@ -63,9 +76,15 @@ public final class PodTroubles {
         var terminated = status.getState() == null ? null : status.getState().getTerminated();
         if (terminated != null && "OOMKilled".equals(terminated.getReason())) {
           String limit = memoryLimit(pod, status.getName());
-          return new SessionPhases.Termination("OOMKilled", "container " + status.getName()
-              + " was killed for exceeding its memory limit" + (limit == null ? "" : " of " + limit)
-              + " (OOMKilled, exit code " + terminated.getExitCode() + "); raise spec.runtimeSettings.resources.limits.memory");
+          return new SessionPhases.Termination(
+              "OOMKilled",
+              "container "
+                  + status.getName()
+                  + " was killed for exceeding its memory limit"
+                  + (limit == null ? "" : " of " + limit)
+                  + " (OOMKilled, exit code "
+                  + terminated.getExitCode()
+                  + "); raise spec.runtimeSettings.resources.limits.memory");
         }
       }
     }
@@ -74,33 +93,56 @@ public final class PodTroubles {
 
   /**
    * A container that ended with a failure without a report of the runner's (its termination message
-   * is empty, or only the tail of its log that the kubelet puts there): killed by a signal (the node,
-   * an eviction, a person) or a crash before the runner could report; or null.
+   * is empty, or only the tail of its log that the kubelet puts there): killed by a signal (the
+   * node, an eviction, a person) or a crash before the runner could report; or null.
    *
    * @param isReport whether a termination message is the runner's report
    */
-  public static SessionPhases.Termination endedWithoutReport(List<V1Pod> pods, Predicate<String> isReport) {
+  public static SessionPhases.Termination endedWithoutReport(
+      List<V1Pod> pods, Predicate<String> isReport) {
     for (V1Pod pod : pods) {
       for (V1ContainerStatus status : statuses(pod)) {
         var terminated = status.getState() == null ? null : status.getState().getTerminated();
-        String message = terminated == null || terminated.getMessage() == null ? "" : terminated.getMessage().trim();
-        if (terminated == null || terminated.getExitCode() == null || terminated.getExitCode() == 0
+        String message =
+            terminated == null || terminated.getMessage() == null
+                ? ""
+                : terminated.getMessage().trim();
+        if (terminated == null
+            || terminated.getExitCode() == null
+            || terminated.getExitCode() == 0
             || (!message.isEmpty() && isRunner(pod, status.getName()) && isReport.test(message))) {
           continue;
         }
         if (terminated.getReason() != null && !RUN_ENDINGS.contains(terminated.getReason())) {
-          // The container never ran (StartError, ContainerCannotRun, ...): the message is the runtime's, not a log tail.
-          return new SessionPhases.Termination(terminated.getReason(), cannotStart(status, terminated.getReason(),
-              quotable(pod, status.getName(), terminated.getReason()) ? message : null));
+          // The container never ran (StartError, ContainerCannotRun, ...): the message is the
+          // runtime's, not a log tail.
+          return new SessionPhases.Termination(
+              terminated.getReason(),
+              cannotStart(
+                  status,
+                  terminated.getReason(),
+                  quotable(pod, status.getName(), terminated.getReason()) ? message : null));
         }
         int exitCode = terminated.getExitCode();
         boolean signalled = exitCode > 128 && exitCode < 160;
-        // The log tail the kubelet keeps as the message is not repeated: it may hold what a step printed.
-        return new SessionPhases.Termination(signalled ? "Killed" : "ExitedWithoutReport", "container " + status.getName()
-            + (signalled ? " was killed by " + signalName(exitCode - 128) + " (exit code " + exitCode + ")"
-                : " failed with exit code " + exitCode) + " before it could report, so its step did not finish: a backup"
-            + " cut off before restic's last step writes no snapshot, a restore may have written part of its data."
-            + (signalled ? " Look at the pod's events and the node for who stopped it" : " See the pod's log"));
+        // The log tail the kubelet keeps as the message is not repeated: it may hold what a step
+        // printed.
+        return new SessionPhases.Termination(
+            signalled ? "Killed" : "ExitedWithoutReport",
+            "container "
+                + status.getName()
+                + (signalled
+                    ? " was killed by "
+                        + signalName(exitCode - 128)
+                        + " (exit code "
+                        + exitCode
+                        + ")"
+                    : " failed with exit code " + exitCode)
+                + " before it could report, so its step did not finish: a backup"
+                + " cut off before restic's last step writes no snapshot, a restore may have written part of its data."
+                + (signalled
+                    ? " Look at the pod's events and the node for who stopped it"
+                    : " See the pod's log"));
       }
     }
     return null;
@@ -114,26 +156,40 @@ public final class PodTroubles {
     if (pod.getSpec() == null) {
       return false;
     }
-    return Stream.of(pod.getSpec().getInitContainers(), pod.getSpec().getContainers()).filter(Objects::nonNull)
-        .flatMap(List::stream).filter(c -> containerName.equals(c.getName())).anyMatch(c -> c.getVolumeMounts() != null
-            && c.getVolumeMounts().stream().anyMatch(m -> RUNNER_TOKEN_VOLUME.equals(m.getName())));
+    return Stream.of(pod.getSpec().getInitContainers(), pod.getSpec().getContainers())
+        .filter(Objects::nonNull)
+        .flatMap(List::stream)
+        .filter(c -> containerName.equals(c.getName()))
+        .anyMatch(
+            c ->
+                c.getVolumeMounts() != null
+                    && c.getVolumeMounts().stream()
+                        .anyMatch(m -> RUNNER_TOKEN_VOLUME.equals(m.getName())));
   }
 
   /**
-   * Whether the kubelet's message may be shown: always for the runner, whose command is the operator's;
-   * for another step only when it speaks of references and images, not of the process (a StartError
-   * quotes the command, and the command can hold a variable from a Secret, expanded).
+   * Whether the kubelet's message may be shown: always for the runner, whose command is the
+   * operator's; for another step only when it speaks of references and images, not of the process
+   * (a StartError quotes the command, and the command can hold a variable from a Secret, expanded).
    */
   private static boolean quotable(V1Pod pod, String containerName, String reason) {
     return isRunner(pod, containerName) || QUOTABLE_REASONS.contains(reason);
   }
 
   private static final String RUNNER_TOKEN_VOLUME = "keepsake-api-token";
-  private static final java.util.Set<String> QUOTABLE_REASONS = java.util.Set.of("CreateContainerConfigError", "ErrImageNeverPull",
-      "InvalidImageName", "ImagePullBackOff", "ErrImagePull");
+  private static final java.util.Set<String> QUOTABLE_REASONS =
+      java.util.Set.of(
+          "CreateContainerConfigError",
+          "ErrImageNeverPull",
+          "InvalidImageName",
+          "ImagePullBackOff",
+          "ErrImagePull");
 
-  /** Reasons the kubelet gives a container that ran and ended; any other says it could not start. */
-  private static final java.util.Set<String> RUN_ENDINGS = java.util.Set.of("Error", "Completed", "OOMKilled", "DeadlineExceeded");
+  /**
+   * Reasons the kubelet gives a container that ran and ended; any other says it could not start.
+   */
+  private static final java.util.Set<String> RUN_ENDINGS =
+      java.util.Set.of("Error", "Completed", "OOMKilled", "DeadlineExceeded");
 
   private static String signalName(int signal) {
     return switch (signal) {
@@ -147,18 +203,41 @@ public final class PodTroubles {
     };
   }
 
-  private static String cannotStart(V1ContainerStatus status, String reason, String kubeletMessage) {
-    String said = kubeletMessage == null || kubeletMessage.isBlank() ? "; the pod's events say more" : ": " + kubeletMessage.trim();
+  private static String cannotStart(
+      V1ContainerStatus status, String reason, String kubeletMessage) {
+    String said =
+        kubeletMessage == null || kubeletMessage.isBlank()
+            ? "; the pod's events say more"
+            : ": " + kubeletMessage.trim();
     String container = "container " + status.getName();
     return switch (reason) {
-      case "ErrImageNeverPull" -> container + " cannot start: image " + status.getImage()
-          + " is not on the node and its pull policy is Never (ErrImageNeverPull); check the Function's image";
-      case "InvalidImageName" -> container + " cannot start: " + status.getImage() + " is not a valid image name"
-          + " (InvalidImageName); check the Function's image";
-      case "ImagePullBackOff", "ErrImagePull" -> container + " cannot pull image " + status.getImage() + " (" + reason + ")"
-          + said + "; check the Function's image and the registry's pull secrets";
-      default -> container + " cannot be created (" + reason + ")" + said
-          + "; a Secret, ConfigMap or volume it needs may be missing";
+      case "ErrImageNeverPull" ->
+          container
+              + " cannot start: image "
+              + status.getImage()
+              + " is not on the node and its pull policy is Never (ErrImageNeverPull); check the Function's image";
+      case "InvalidImageName" ->
+          container
+              + " cannot start: "
+              + status.getImage()
+              + " is not a valid image name"
+              + " (InvalidImageName); check the Function's image";
+      case "ImagePullBackOff", "ErrImagePull" ->
+          container
+              + " cannot pull image "
+              + status.getImage()
+              + " ("
+              + reason
+              + ")"
+              + said
+              + "; check the Function's image and the registry's pull secrets";
+      default ->
+          container
+              + " cannot be created ("
+              + reason
+              + ")"
+              + said
+              + "; a Secret, ConfigMap or volume it needs may be missing";
     };
   }
 
@@ -174,14 +253,16 @@ public final class PodTroubles {
         .filter(r -> r != null && r.getLimits() != null && r.getLimits().get("memory") != null)
         .map(r -> r.getLimits().get("memory"))
         .map(Quantity::toSuffixedString)
-        .findFirst().orElse(null);
+        .findFirst()
+        .orElse(null);
   }
 
   private static List<V1ContainerStatus> statuses(V1Pod pod) {
     List<V1ContainerStatus> statuses = new ArrayList<>();
     if (pod.getStatus() != null) {
       Stream.of(pod.getStatus().getInitContainerStatuses(), pod.getStatus().getContainerStatuses())
-          .filter(Objects::nonNull).forEach(statuses::addAll);
+          .filter(Objects::nonNull)
+          .forEach(statuses::addAll);
     }
     return statuses;
   }

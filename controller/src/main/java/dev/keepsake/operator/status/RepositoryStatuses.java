@@ -10,50 +10,90 @@ import java.time.OffsetDateTime;
 import java.util.Comparator;
 import java.util.List;
 
-/** A Repository's status: where it is (no credentials), whether its Secret exists, its last backup. */
+/**
+ * A Repository's status: where it is (no credentials), whether its Secret exists, its last backup.
+ */
 public final class RepositoryStatuses {
   public static final String WIPED_OUT = "WipedOut";
 
   private RepositoryStatuses() {}
 
-  /** @param sessions backup sessions of every configuration that uses this repository */
-  public static RepositoryStatus from(Repository repository, boolean secretExists, List<BackupSession> sessions, OffsetDateTime now) {
-    RepositoryStatus previous = repository.getStatus() == null ? new RepositoryStatus() : repository.getStatus();
+  /**
+   * @param sessions backup sessions of every configuration that uses this repository
+   */
+  public static RepositoryStatus from(
+      Repository repository,
+      boolean secretExists,
+      List<BackupSession> sessions,
+      OffsetDateTime now) {
+    RepositoryStatus previous =
+        repository.getStatus() == null ? new RepositoryStatus() : repository.getStatus();
     ResticRepository restic = ResticRepository.of(repository.getSpec());
     String secret = repository.getSpec().getSecret().getName();
-    RepositoryStatus status = new RepositoryStatus()
-        .observedGeneration(repository.getMetadata().getGeneration())
-        .backend(restic.type() + ":" + restic.displayLocation().replaceFirst("^" + restic.type() + ":", ""))
-        .conditions(Conditions.set(previous.getConditions(), Conditions.READY, secretExists,
-            secretExists ? "SecretFound" : "SecretNotFound",
-            secretExists ? "Secret " + secret + " is there; its keys are checked by each backup"
-                : "Secret " + secret + " does not exist in namespace " + repository.getMetadata().getNamespace(),
-            repository.getMetadata().getGeneration(), now))
-        .initialized(previous.getInitialized())
-        .snapshotCount(previous.getSnapshotCount())
-        .totalSize(previous.getTotalSize())
-        .totalSizeBytes(previous.getTotalSizeBytes())
-        .lastCheckTime(previous.getLastCheckTime())
-        .lastCheckResult(previous.getLastCheckResult())
-        .lastCheckMessage(previous.getLastCheckMessage())
-        .lastOperation(previous.getLastOperation());
-    List<BackupSession> succeeded = sessions.stream()
-        .filter(s -> s.getStatus() != null && s.getStatus().getPhase() == SessionPhase.Succeeded && s.getStatus().getCompletionTime() != null)
-        .sorted(Comparator.comparing((BackupSession s) -> s.getStatus().getCompletionTime()).reversed())
-        .toList();
+    RepositoryStatus status =
+        new RepositoryStatus()
+            .observedGeneration(repository.getMetadata().getGeneration())
+            .backend(
+                restic.type()
+                    + ":"
+                    + restic.displayLocation().replaceFirst("^" + restic.type() + ":", ""))
+            .conditions(
+                Conditions.set(
+                    previous.getConditions(),
+                    Conditions.READY,
+                    secretExists,
+                    secretExists ? "SecretFound" : "SecretNotFound",
+                    secretExists
+                        ? "Secret " + secret + " is there; its keys are checked by each backup"
+                        : "Secret "
+                            + secret
+                            + " does not exist in namespace "
+                            + repository.getMetadata().getNamespace(),
+                    repository.getMetadata().getGeneration(),
+                    now))
+            .initialized(previous.getInitialized())
+            .snapshotCount(previous.getSnapshotCount())
+            .totalSize(previous.getTotalSize())
+            .totalSizeBytes(previous.getTotalSizeBytes())
+            .lastCheckTime(previous.getLastCheckTime())
+            .lastCheckResult(previous.getLastCheckResult())
+            .lastCheckMessage(previous.getLastCheckMessage())
+            .lastOperation(previous.getLastOperation());
+    List<BackupSession> succeeded =
+        sessions.stream()
+            .filter(
+                s ->
+                    s.getStatus() != null
+                        && s.getStatus().getPhase() == SessionPhase.Succeeded
+                        && s.getStatus().getCompletionTime() != null)
+            .sorted(
+                Comparator.comparing((BackupSession s) -> s.getStatus().getCompletionTime())
+                    .reversed())
+            .toList();
     if (!succeeded.isEmpty()) {
       BackupSession last = succeeded.get(0);
-      status.initialized(true)
+      status
+          .initialized(true)
           .lastBackupTime(last.getStatus().getCompletionTime())
-          .lastBackupSession(last.getMetadata().getNamespace() + "/" + last.getMetadata().getName());
+          .lastBackupSession(
+              last.getMetadata().getNamespace() + "/" + last.getMetadata().getName());
     }
-    // The newest measurement wins; a session whose retention step could not measure leaves the last one.
-    succeeded.stream().map(s -> s.getStatus().getRepository())
-        .filter(usage -> usage != null && usage.getSnapshotCount() != null && usage.getTotalSizeBytes() != null)
+    // The newest measurement wins; a session whose retention step could not measure leaves the last
+    // one.
+    succeeded.stream()
+        .map(s -> s.getStatus().getRepository())
+        .filter(
+            usage ->
+                usage != null
+                    && usage.getSnapshotCount() != null
+                    && usage.getTotalSizeBytes() != null)
         .findFirst()
-        .ifPresent(usage -> status.snapshotCount(usage.getSnapshotCount())
-            .totalSizeBytes(usage.getTotalSizeBytes())
-            .totalSize(Bytes.human(usage.getTotalSizeBytes())));
+        .ifPresent(
+            usage ->
+                status
+                    .snapshotCount(usage.getSnapshotCount())
+                    .totalSizeBytes(usage.getTotalSizeBytes())
+                    .totalSize(Bytes.human(usage.getTotalSizeBytes())));
     status.snapshots(SnapshotListing.of(previous.getSnapshots(), sessions));
     if (status.getSnapshots().isEmpty()) {
       status.snapshots(null);
@@ -61,15 +101,37 @@ public final class RepositoryStatuses {
     return status;
   }
 
-  /** While a Repository with wipeOut is deleted: how the wipe goes, where `kubectl describe` shows it. */
-  public static RepositoryStatus wipingOut(RepositoryStatus status, Repository repository, WipeOut.Step step, String jobName,
-      String failure, OffsetDateTime now) {
+  /**
+   * While a Repository with wipeOut is deleted: how the wipe goes, where `kubectl describe` shows
+   * it.
+   */
+  public static RepositoryStatus wipingOut(
+      RepositoryStatus status,
+      Repository repository,
+      WipeOut.Step step,
+      String jobName,
+      String failure,
+      OffsetDateTime now) {
     String reason = step == WipeOut.Step.JOB_FAILED ? "WipeOutFailed" : "WipingOut";
-    String message = step == WipeOut.Step.JOB_FAILED
-        ? "Job " + jobName + " could not wipe the repository: " + failure + ". The Repository stays until the wipe succeeds;"
-            + " delete the Job to try again, or set spec.wipeOut to false to delete the Repository and keep its data"
-        : "Job " + jobName + " deletes the repository's data; the Repository goes when it has succeeded";
-    return status.conditions(Conditions.set(status.getConditions(), WIPED_OUT, false, reason, message,
-        repository.getMetadata().getGeneration(), now));
+    String message =
+        step == WipeOut.Step.JOB_FAILED
+            ? "Job "
+                + jobName
+                + " could not wipe the repository: "
+                + failure
+                + ". The Repository stays until the wipe succeeds;"
+                + " delete the Job to try again, or set spec.wipeOut to false to delete the Repository and keep its data"
+            : "Job "
+                + jobName
+                + " deletes the repository's data; the Repository goes when it has succeeded";
+    return status.conditions(
+        Conditions.set(
+            status.getConditions(),
+            WIPED_OUT,
+            false,
+            reason,
+            message,
+            repository.getMetadata().getGeneration(),
+            now));
   }
 }

@@ -29,8 +29,8 @@ public final class SessionPhases {
    * @param job the session's Job from the cache, or null
    * @param jobGone the Job is confirmed absent by a direct read, not just missing from the cache
    * @param termination once the Job finished, what the runner wrote as the pod's termination
-   *     message (or that the kernel killed it for its memory limit); while the Job runs, why its pod
-   *     cannot start (see {@link PodTroubles}); else null
+   *     message (or that the kernel killed it for its memory limit); while the Job runs, why its
+   *     pod cannot start (see {@link PodTroubles}); else null
    */
   public record Observed(
       SessionPhase phase,
@@ -56,20 +56,32 @@ public final class SessionPhases {
     }
     if (phase == SessionPhase.Running) {
       return seen.jobGone()
-          ? new Next(SessionPhase.Failed, "JobLost", "the session's Job was deleted before it finished", false)
+          ? new Next(
+              SessionPhase.Failed,
+              "JobLost",
+              "the session's Job was deleted before it finished",
+              false)
           : Next.stay(SessionPhase.Running);
     }
     if (seen.paused()) {
-      return new Next(SessionPhase.Skipped, "ConfigurationPaused", "the BackupConfiguration is paused", false);
+      return new Next(
+          SessionPhase.Skipped, "ConfigurationPaused", "the BackupConfiguration is paused", false);
     }
     if (seen.runningSibling() != null) {
-      return new Next(SessionPhase.Skipped, "AnotherSessionRunning",
-          "session " + seen.runningSibling() + " of the same configuration is still running", false);
+      return new Next(
+          SessionPhase.Skipped,
+          "AnotherSessionRunning",
+          "session " + seen.runningSibling() + " of the same configuration is still running",
+          false);
     }
     Readiness readiness = seen.readiness();
     if (readiness != null && !readiness.ready()) {
       return readiness.recheckAfter() != null
-          ? new Next(SessionPhase.Pending, readiness.reason(), readiness.message() + "; waiting for it", false)
+          ? new Next(
+              SessionPhase.Pending,
+              readiness.reason(),
+              readiness.message() + "; waiting for it",
+              false)
           : new Next(SessionPhase.Failed, readiness.reason(), readiness.message(), false);
     }
     return new Next(SessionPhase.Running, "JobCreated", "the Job was created", true);
@@ -78,30 +90,46 @@ public final class SessionPhases {
   private static Next followJob(Observed seen) {
     V1Job job = seen.job();
     if (hasCondition(job, "Complete")) {
-      String message = seen.termination() != null ? seen.termination().message() : "the Job completed";
+      String message =
+          seen.termination() != null ? seen.termination().message() : "the Job completed";
       return new Next(SessionPhase.Succeeded, "Completed", message, false);
     }
     V1JobCondition failed = condition(job, "Failed");
     if (failed != null) {
       if ("DeadlineExceeded".equals(failed.getReason())) {
-        return new Next(SessionPhase.Failed, "DeadlineExceeded", "the session did not finish within its timeout ("
-            + job.getSpec().getActiveDeadlineSeconds() + " s) and was stopped", false);
+        return new Next(
+            SessionPhase.Failed,
+            "DeadlineExceeded",
+            "the session did not finish within its timeout ("
+                + job.getSpec().getActiveDeadlineSeconds()
+                + " s) and was stopped",
+            false);
       }
       if (seen.termination() != null && seen.termination().reason() != null) {
-        return new Next(SessionPhase.Failed, seen.termination().reason(), seen.termination().message(), false);
+        return new Next(
+            SessionPhase.Failed, seen.termination().reason(), seen.termination().message(), false);
       }
       if ("BackoffLimitExceeded".equals(failed.getReason())) {
-        return new Next(SessionPhase.Failed, "PodLost", "the Job's pod ended before its runner could report (it was"
-            + " deleted, evicted or its node failed), so its work did not finish: a backup cut off before restic's last"
-            + " step writes no snapshot, a restore may have written part of its data", false);
+        return new Next(
+            SessionPhase.Failed,
+            "PodLost",
+            "the Job's pod ended before its runner could report (it was"
+                + " deleted, evicted or its node failed), so its work did not finish: a backup cut off before restic's last"
+                + " step writes no snapshot, a restore may have written part of its data",
+            false);
       }
-      return new Next(SessionPhase.Failed, failed.getReason() == null ? "JobFailed" : failed.getReason(),
-          failed.getMessage() == null ? "the Job failed" : failed.getMessage(), false);
+      return new Next(
+          SessionPhase.Failed,
+          failed.getReason() == null ? "JobFailed" : failed.getReason(),
+          failed.getMessage() == null ? "the Job failed" : failed.getMessage(),
+          false);
     }
     if (seen.termination() != null && seen.termination().reason() != null) {
-      return new Next(SessionPhase.Failed, seen.termination().reason(), seen.termination().message(), false);
+      return new Next(
+          SessionPhase.Failed, seen.termination().reason(), seen.termination().message(), false);
     }
-    return seen.phase() == SessionPhase.Running ? Next.stay(SessionPhase.Running)
+    return seen.phase() == SessionPhase.Running
+        ? Next.stay(SessionPhase.Running)
         : new Next(SessionPhase.Running, "JobCreated", "the Job was created", false);
   }
 
@@ -118,9 +146,13 @@ public final class SessionPhases {
   }
 
   private static V1JobCondition condition(V1Job job, String type) {
-    List<V1JobCondition> conditions = job.getStatus() == null ? null : job.getStatus().getConditions();
-    return conditions == null ? null : conditions.stream()
-        .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus()))
-        .findFirst().orElse(null);
+    List<V1JobCondition> conditions =
+        job.getStatus() == null ? null : job.getStatus().getConditions();
+    return conditions == null
+        ? null
+        : conditions.stream()
+            .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus()))
+            .findFirst()
+            .orElse(null);
   }
 }

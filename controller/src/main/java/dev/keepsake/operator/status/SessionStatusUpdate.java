@@ -13,8 +13,8 @@ public final class SessionStatusUpdate {
   private SessionStatusUpdate() {}
 
   /** True when the phase moved (and so an Event is due). */
-  public static <S extends SessionStatus<S>> boolean apply(S status, SessionPhases.Next next, String jobName, Long generation,
-      OffsetDateTime now) {
+  public static <S extends SessionStatus<S>> boolean apply(
+      S status, SessionPhases.Next next, String jobName, Long generation, OffsetDateTime now) {
     boolean moved = status.getPhase() != next.phase();
     status.observedGeneration(generation);
     if (next.reason() == null) {
@@ -23,7 +23,8 @@ public final class SessionStatusUpdate {
     status.phase(next.phase()).reason(next.reason()).message(next.message());
     if (next.phase() == SessionPhase.Running) {
       if (!HookSequence.HOOK_RUNNING.equals(next.reason())) {
-        // A session whose pre hooks run has no Job yet: the reconciler tells the two apart by this name.
+        // A session whose pre hooks run has no Job yet: the reconciler tells the two apart by this
+        // name.
         status.jobName(jobName);
       }
       if (status.getStartTime() == null) {
@@ -36,8 +37,15 @@ public final class SessionStatusUpdate {
         status.duration(Durations.human(Duration.between(status.getStartTime(), now)));
       }
     }
-    status.conditions(Conditions.set(status.getConditions(), COMPLETED, next.phase() == SessionPhase.Succeeded,
-        next.reason(), next.message(), generation, now));
+    status.conditions(
+        Conditions.set(
+            status.getConditions(),
+            COMPLETED,
+            next.phase() == SessionPhase.Succeeded,
+            next.reason(),
+            next.message(),
+            generation,
+            now));
     return moved;
   }
 }

@@ -5,14 +5,21 @@ import io.kubernetes.client.openapi.models.V1Job;
 import java.util.List;
 
 /**
- * Whether a Repository's data goes with it. Only a Repository with {@code wipeOut: true} carries the
- * finalizer; deleting it runs one wipe Job, and the finalizer goes only once that Job succeeded (or
- * the user turned wipeOut off), so the object never disappears while its data silently stays.
+ * Whether a Repository's data goes with it. Only a Repository with {@code wipeOut: true} carries
+ * the finalizer; deleting it runs one wipe Job, and the finalizer goes only once that Job succeeded
+ * (or the user turned wipeOut off), so the object never disappears while its data silently stays.
  */
 public final class WipeOut {
   public static final String FINALIZER = "keepsake.dev/wipe-out";
 
-  public enum Step { NOTHING, ADD_FINALIZER, REMOVE_FINALIZER, CREATE_JOB, WAIT_FOR_JOB, JOB_FAILED }
+  public enum Step {
+    NOTHING,
+    ADD_FINALIZER,
+    REMOVE_FINALIZER,
+    CREATE_JOB,
+    WAIT_FOR_JOB,
+    JOB_FAILED
+  }
 
   private WipeOut() {}
 
@@ -22,7 +29,9 @@ public final class WipeOut {
     boolean finalizer = finalizers != null && finalizers.contains(FINALIZER);
     boolean deleting = repository.getMetadata().getDeletionTimestamp() != null;
     if (!deleting) {
-      return wanted && !finalizer ? Step.ADD_FINALIZER : !wanted && finalizer ? Step.REMOVE_FINALIZER : Step.NOTHING;
+      return wanted && !finalizer
+          ? Step.ADD_FINALIZER
+          : !wanted && finalizer ? Step.REMOVE_FINALIZER : Step.NOTHING;
     }
     if (!finalizer) {
       return Step.NOTHING;

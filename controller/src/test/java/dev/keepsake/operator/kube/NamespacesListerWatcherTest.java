@@ -18,7 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 class NamespacesListerWatcherTest {
-  /** One namespace's objects and the events its next watch gives, with the versions watches were opened from. */
+  /**
+   * One namespace's objects and the events its next watch gives, with the versions watches were
+   * opened from.
+   */
   private static final class Namespace implements ListerWatcher<V1ConfigMap, V1ConfigMapList> {
     final String name;
     final String listVersion;
@@ -32,18 +35,21 @@ class NamespacesListerWatcherTest {
     }
 
     @Override
-    public V1ConfigMapList list(CallGeneratorParams params) throws io.kubernetes.client.openapi.ApiException {
+    public V1ConfigMapList list(CallGeneratorParams params)
+        throws io.kubernetes.client.openapi.ApiException {
       if (listVersion == null) {
         throw new io.kubernetes.client.openapi.ApiException(403, "forbidden");
       }
-      return new V1ConfigMapList().metadata(new V1ListMeta().resourceVersion(listVersion))
+      return new V1ConfigMapList()
+          .metadata(new V1ListMeta().resourceVersion(listVersion))
           .items(new ArrayList<>(List.of(map(name, "listed", listVersion))));
     }
 
     @Override
     public Watchable<V1ConfigMap> watch(CallGeneratorParams params) {
       openedFrom.add(params.resourceVersion);
-      Iterator<String> versions = (watches.isEmpty() ? List.<String>of() : watches.remove(0)).iterator();
+      Iterator<String> versions =
+          (watches.isEmpty() ? List.<String>of() : watches.remove(0)).iterator();
       return new Watchable<>() {
         @Override
         public boolean hasNext() {
@@ -67,19 +73,24 @@ class NamespacesListerWatcherTest {
   }
 
   private static V1ConfigMap map(String namespace, String name, String version) {
-    return new V1ConfigMap().metadata(new V1ObjectMeta().namespace(namespace).name(name).resourceVersion(version));
+    return new V1ConfigMap()
+        .metadata(new V1ObjectMeta().namespace(namespace).name(name).resourceVersion(version));
   }
 
   @Test
   void theListsAreJoinedAndEachNamespaceResumesFromItsOwnLastVersion() throws Exception {
-    Map<String, Namespace> namespaces = new ConcurrentHashMap<>(Map.of(
-        "shop", new Namespace("shop", "100", List.of(List.of("105", "110"), List.of())),
-        "billing", new Namespace("billing", "90", List.of(List.of(), List.of()))));
-    NamespacesListerWatcher<V1ConfigMap, V1ConfigMapList> joined = new NamespacesListerWatcher<>(List.of("shop", "billing"),
-        namespaces::get);
+    Map<String, Namespace> namespaces =
+        new ConcurrentHashMap<>(
+            Map.of(
+                "shop", new Namespace("shop", "100", List.of(List.of("105", "110"), List.of())),
+                "billing", new Namespace("billing", "90", List.of(List.of(), List.of()))));
+    NamespacesListerWatcher<V1ConfigMap, V1ConfigMapList> joined =
+        new NamespacesListerWatcher<>(List.of("shop", "billing"), namespaces::get);
 
     V1ConfigMapList listed = joined.list(new CallGeneratorParams(false, null, null));
-    assertThat(listed.getItems()).extracting(m -> m.getMetadata().getNamespace()).containsExactlyInAnyOrder("shop", "billing");
+    assertThat(listed.getItems())
+        .extracting(m -> m.getMetadata().getNamespace())
+        .containsExactlyInAnyOrder("shop", "billing");
     assertThat(listed.getMetadata().getResourceVersion()).isEqualTo("100");
 
     List<String> seen = new ArrayList<>();
@@ -88,28 +99,40 @@ class NamespacesListerWatcherTest {
         seen.add(watch.next().object.getMetadata().getResourceVersion());
       }
     }
-    joined.watch(new CallGeneratorParams(true, seen.isEmpty() ? "100" : seen.get(seen.size() - 1), 300)).close();
+    joined
+        .watch(
+            new CallGeneratorParams(true, seen.isEmpty() ? "100" : seen.get(seen.size() - 1), 300))
+        .close();
 
     assertThat(namespaces.get("shop").openedFrom.get(0)).isEqualTo("100");
-    assertThat(namespaces.get("billing").openedFrom).as("not the newest version of all namespaces").containsOnly("90");
-    // shop resumes after what was handed on, and an event still queued when the joined watch ended comes again.
-    assertThat(namespaces.get("shop").openedFrom.get(1)).isEqualTo(seen.isEmpty() ? "100" : seen.get(seen.size() - 1));
+    assertThat(namespaces.get("billing").openedFrom)
+        .as("not the newest version of all namespaces")
+        .containsOnly("90");
+    // shop resumes after what was handed on, and an event still queued when the joined watch ended
+    // comes again.
+    assertThat(namespaces.get("shop").openedFrom.get(1))
+        .isEqualTo(seen.isEmpty() ? "100" : seen.get(seen.size() - 1));
   }
 
   @Test
   void aNamespaceThatCannotBeReadIsLeftOutInsteadOfStoppingTheOthers() throws Exception {
-    Map<String, Namespace> namespaces = new ConcurrentHashMap<>(Map.of(
-        "shop", new Namespace("shop", "100", List.of(List.of("105"))),
-        "gone", new Namespace("gone", null, List.of())));
-    NamespacesListerWatcher<V1ConfigMap, V1ConfigMapList> joined = new NamespacesListerWatcher<>(List.of("shop", "gone"),
-        namespaces::get);
+    Map<String, Namespace> namespaces =
+        new ConcurrentHashMap<>(
+            Map.of(
+                "shop", new Namespace("shop", "100", List.of(List.of("105"))),
+                "gone", new Namespace("gone", null, List.of())));
+    NamespacesListerWatcher<V1ConfigMap, V1ConfigMapList> joined =
+        new NamespacesListerWatcher<>(List.of("shop", "gone"), namespaces::get);
 
-    assertThat(joined.list(new CallGeneratorParams(false, null, null)).getItems()).extracting(m -> m.getMetadata().getNamespace())
+    assertThat(joined.list(new CallGeneratorParams(false, null, null)).getItems())
+        .extracting(m -> m.getMetadata().getNamespace())
         .containsExactly("shop");
     try (Watchable<V1ConfigMap> watch = joined.watch(new CallGeneratorParams(true, "100", 300))) {
       assertThat(watch.hasNext()).isTrue();
       assertThat(watch.next().object.getMetadata().getResourceVersion()).isEqualTo("105");
     }
-    assertThat(namespaces.get("gone").openedFrom).as("no watch where the list was refused").isEmpty();
+    assertThat(namespaces.get("gone").openedFrom)
+        .as("no watch where the list was refused")
+        .isEmpty();
   }
 }

@@ -4,18 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class ScheduleTest {
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"@daily,2026-11-23T00:00Z", "@hourly,2026-11-22T11:00Z", "@weekly,2026-11-29T00:00Z", "@monthly,2026-12-01T00:00Z",
-      "@yearly,2027-01-01T00:00Z", "*/15 * * * *,2026-11-22T10:45Z", "30 2 * * 1-5,2026-11-23T02:30Z"})
+  @CsvSource({
+    "@daily,2026-11-23T00:00Z",
+    "@hourly,2026-11-22T11:00Z",
+    "@weekly,2026-11-29T00:00Z",
+    "@monthly,2026-12-01T00:00Z",
+    "@yearly,2027-01-01T00:00Z",
+    "*/15 * * * *,2026-11-22T10:45Z",
+    "30 2 * * 1-5,2026-11-23T02:30Z"
+  })
   void cronJobSyntaxAndMacrosGiveTheNextRun(String expression, String next) {
     Schedule schedule = ((Schedule.Valid) Schedule.parse(expression, null)).schedule();
 
-    assertThat(schedule.nextAfter(ZonedDateTime.parse("2026-11-22T10:40:00Z")).orElseThrow().toInstant())
+    assertThat(
+            schedule
+                .nextAfter(ZonedDateTime.parse("2026-11-22T10:40:00Z"))
+                .orElseThrow()
+                .toInstant())
         .isEqualTo(ZonedDateTime.parse(next).toInstant());
   }
 
@@ -29,16 +40,21 @@ class ScheduleTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {"61 2 * * *|61", "* * 32 * *|32", "every day|every", "0 0 * * * *|0 0 * * * *"})
+  @CsvSource(
+      delimiter = '|',
+      value = {"61 2 * * *|61", "* * 32 * *|32", "every day|every", "0 0 * * * *|0 0 * * * *"})
   void anInvalidScheduleIsExplained(String expression, String fragment) {
     Schedule.Parsed parsed = Schedule.parse(expression, null);
 
     assertThat(parsed).isInstanceOf(Schedule.Invalid.class);
-    assertThat(((Schedule.Invalid) parsed).message()).startsWith("invalid schedule '" + expression + "'").contains(fragment);
+    assertThat(((Schedule.Invalid) parsed).message())
+        .startsWith("invalid schedule '" + expression + "'")
+        .contains(fragment);
   }
 
   @Test
   void anUnknownTimeZoneIsExplained() {
-    assertThat(((Schedule.Invalid) Schedule.parse("@daily", "Mars/Olympus")).message()).contains("unknown time zone Mars/Olympus");
+    assertThat(((Schedule.Invalid) Schedule.parse("@daily", "Mars/Olympus")).message())
+        .contains("unknown time zone Mars/Olympus");
   }
 }

@@ -13,13 +13,18 @@ class ConditionsTest {
 
   @Test
   void theTransitionTimeMovesOnlyWhenTheStatusFlips() {
-    List<V1Condition> first = Conditions.set(null, "Ready", false, "RepositoryNotFound", "missing", 1L, T1);
-    List<V1Condition> sameStatus = Conditions.set(first, "Ready", false, "TaskNotFound", "missing task", 2L, T2);
-    List<V1Condition> flipped = Conditions.set(sameStatus, "Ready", true, "Scheduled", "ok", 2L, T2);
+    List<V1Condition> first =
+        Conditions.set(null, "Ready", false, "RepositoryNotFound", "missing", 1L, T1);
+    List<V1Condition> sameStatus =
+        Conditions.set(first, "Ready", false, "TaskNotFound", "missing task", 2L, T2);
+    List<V1Condition> flipped =
+        Conditions.set(sameStatus, "Ready", true, "Scheduled", "ok", 2L, T2);
 
     assertThat(sameStatus.get(0).getLastTransitionTime()).isEqualTo(T1);
     assertThat(sameStatus.get(0).getReason()).isEqualTo("TaskNotFound");
     assertThat(sameStatus.get(0).getObservedGeneration()).isEqualTo(2L);
-    assertThat(flipped).singleElement().satisfies(c -> assertThat(c.getLastTransitionTime()).isEqualTo(T2));
+    assertThat(flipped)
+        .singleElement()
+        .satisfies(c -> assertThat(c.getLastTransitionTime()).isEqualTo(T2));
   }
 }

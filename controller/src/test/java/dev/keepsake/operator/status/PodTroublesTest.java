@@ -28,37 +28,59 @@ class PodTroublesTest {
 
   private static V1Pod waiting(String reason, String message, long ageSeconds) {
     return new V1Pod()
-        .metadata(new V1ObjectMeta().name("keepsake-backup-1-abcde")
-            .creationTimestamp(OffsetDateTime.ofInstant(NOW.minusSeconds(ageSeconds), ZoneOffset.UTC)))
-        .status(new V1PodStatus().initContainerStatuses(List.of(new V1ContainerStatus().name("redis-backup-7")
-            .image("keepsake/redis-8:0.1.0")
-            .state(new V1ContainerState().waiting(new V1ContainerStateWaiting().reason(reason).message(message))))));
+        .metadata(
+            new V1ObjectMeta()
+                .name("keepsake-backup-1-abcde")
+                .creationTimestamp(
+                    OffsetDateTime.ofInstant(NOW.minusSeconds(ageSeconds), ZoneOffset.UTC)))
+        .status(
+            new V1PodStatus()
+                .initContainerStatuses(
+                    List.of(
+                        new V1ContainerStatus()
+                            .name("redis-backup-7")
+                            .image("keepsake/redis-8:0.1.0")
+                            .state(
+                                new V1ContainerState()
+                                    .waiting(
+                                        new V1ContainerStateWaiting()
+                                            .reason(reason)
+                                            .message(message))))));
   }
 
   @Test
   void anImageThatIsNeverPulledFailsAtOnceNamingTheImage() {
-    SessionPhases.Termination stuck = PodTroubles.stuck(List.of(waiting("ErrImageNeverPull", "Container image not present", 1)), NOW);
+    SessionPhases.Termination stuck =
+        PodTroubles.stuck(
+            List.of(waiting("ErrImageNeverPull", "Container image not present", 1)), NOW);
 
     assertThat(stuck.reason()).isEqualTo("ErrImageNeverPull");
-    assertThat(stuck.message()).isEqualTo("container redis-backup-7 cannot start: image keepsake/redis-8:0.1.0 is not on the"
-        + " node and its pull policy is Never (ErrImageNeverPull); check the Function's image");
+    assertThat(stuck.message())
+        .isEqualTo(
+            "container redis-backup-7 cannot start: image keepsake/redis-8:0.1.0 is not on the"
+                + " node and its pull policy is Never (ErrImageNeverPull); check the Function's image");
   }
 
   @Test
   void aPullBackOffGetsAMinuteBeforeItFailsTheSession() {
-    V1Pod young = waiting("ImagePullBackOff", "Back-off pulling image \"keepsake/redis-8:0.1.0\"", 30);
-    V1Pod old = waiting("ImagePullBackOff", "Back-off pulling image \"keepsake/redis-8:0.1.0\"", 61);
+    V1Pod young =
+        waiting("ImagePullBackOff", "Back-off pulling image \"keepsake/redis-8:0.1.0\"", 30);
+    V1Pod old =
+        waiting("ImagePullBackOff", "Back-off pulling image \"keepsake/redis-8:0.1.0\"", 61);
 
     assertThat(PodTroubles.stuck(List.of(young), NOW)).isNull();
     assertThat(PodTroubles.stuck(List.of(old), NOW).message())
-        .isEqualTo("container redis-backup-7 cannot pull image keepsake/redis-8:0.1.0 (ImagePullBackOff): Back-off pulling"
-            + " image \"keepsake/redis-8:0.1.0\"; check the Function's image and the registry's pull secrets");
+        .isEqualTo(
+            "container redis-backup-7 cannot pull image keepsake/redis-8:0.1.0 (ImagePullBackOff): Back-off pulling"
+                + " image \"keepsake/redis-8:0.1.0\"; check the Function's image and the registry's pull secrets");
   }
 
   @Test
   void aMissingSecretSaysWhatTheKubeletSaid() {
     SessionPhases.Termination stuck =
-        PodTroubles.stuck(List.of(waiting("CreateContainerConfigError", "secret \"redis-auth\" not found", 25)), NOW);
+        PodTroubles.stuck(
+            List.of(waiting("CreateContainerConfigError", "secret \"redis-auth\" not found", 25)),
+            NOW);
 
     assertThat(stuck.reason()).isEqualTo("CreateContainerConfigError");
     assertThat(stuck.message()).contains("secret \"redis-auth\" not found", "may be missing");
@@ -66,123 +88,244 @@ class PodTroublesTest {
 
   @Test
   void containersThatStartOrPullNormallyAreNoTrouble() {
-    assertThat(PodTroubles.stuck(List.of(waiting("PodInitializing", null, 300), waiting("ContainerCreating", null, 300)), NOW))
+    assertThat(
+            PodTroubles.stuck(
+                List.of(
+                    waiting("PodInitializing", null, 300), waiting("ContainerCreating", null, 300)),
+                NOW))
         .isNull();
     assertThat(PodTroubles.stuck(List.of(new V1Pod().metadata(new V1ObjectMeta())), NOW)).isNull();
   }
 
   @Test
   void aContainerKilledForItsMemoryLimitNamesTheLimitAndTheFieldToChange() {
-    V1Pod pod = new V1Pod()
-        .metadata(new V1ObjectMeta().name("keepsake-backup-1-abcde"))
-        .spec(new V1PodSpec().initContainers(List.of(new V1Container().name("redis-backup-7")
-            .resources(new V1ResourceRequirements().limits(Map.of("memory", Quantity.fromString("64Mi")))))))
-        .status(new V1PodStatus().initContainerStatuses(List.of(new V1ContainerStatus().name("redis-backup-7")
-            .state(new V1ContainerState().terminated(new V1ContainerStateTerminated().reason("OOMKilled").exitCode(137))))));
+    V1Pod pod =
+        new V1Pod()
+            .metadata(new V1ObjectMeta().name("keepsake-backup-1-abcde"))
+            .spec(
+                new V1PodSpec()
+                    .initContainers(
+                        List.of(
+                            new V1Container()
+                                .name("redis-backup-7")
+                                .resources(
+                                    new V1ResourceRequirements()
+                                        .limits(Map.of("memory", Quantity.fromString("64Mi")))))))
+            .status(
+                new V1PodStatus()
+                    .initContainerStatuses(
+                        List.of(
+                            new V1ContainerStatus()
+                                .name("redis-backup-7")
+                                .state(
+                                    new V1ContainerState()
+                                        .terminated(
+                                            new V1ContainerStateTerminated()
+                                                .reason("OOMKilled")
+                                                .exitCode(137))))));
 
     SessionPhases.Termination killed = PodTroubles.oomKilled(List.of(pod));
 
     assertThat(killed.reason()).isEqualTo("OOMKilled");
-    assertThat(killed.message()).isEqualTo("container redis-backup-7 was killed for exceeding its memory limit of 64Mi"
-        + " (OOMKilled, exit code 137); raise spec.runtimeSettings.resources.limits.memory");
+    assertThat(killed.message())
+        .isEqualTo(
+            "container redis-backup-7 was killed for exceeding its memory limit of 64Mi"
+                + " (OOMKilled, exit code 137); raise spec.runtimeSettings.resources.limits.memory");
   }
 
   @Test
   void aRunningJobWhosePodCannotStartFailsTheSession() {
     V1Job running = new V1Job().status(new V1JobStatus().active(1));
-    SessionPhases.Termination stuck = new SessionPhases.Termination("ErrImageNeverPull", "container x cannot start");
+    SessionPhases.Termination stuck =
+        new SessionPhases.Termination("ErrImageNeverPull", "container x cannot start");
 
-    SessionPhases.Next next = SessionPhases.next(
-        new SessionPhases.Observed(SessionPhase.Running, null, false, null, running, false, stuck));
+    SessionPhases.Next next =
+        SessionPhases.next(
+            new SessionPhases.Observed(
+                SessionPhase.Running, null, false, null, running, false, stuck));
 
     assertThat(next.phase()).isEqualTo(SessionPhase.Failed);
     assertThat(next.reason()).isEqualTo("ErrImageNeverPull");
     assertThat(next.message()).isEqualTo("container x cannot start");
   }
 
-  private static final java.util.function.Predicate<String> IS_REPORT = message -> message.startsWith("{\"reason\"");
+  private static final java.util.function.Predicate<String> IS_REPORT =
+      message -> message.startsWith("{\"reason\"");
 
   /** The runner's container: the operator gave it the API token. */
   private static V1Pod terminated(int exitCode, String message) {
     return new V1Pod()
         .metadata(new V1ObjectMeta().name("keepsake-backup-1-abcde"))
-        .spec(new io.kubernetes.client.openapi.models.V1PodSpec().initContainers(List.of(new io.kubernetes.client.openapi.models.V1Container()
-            .name("redis-backup-7").volumeMounts(List.of(new io.kubernetes.client.openapi.models.V1VolumeMount().name("keepsake-api-token")
-                .mountPath("/var/run/secrets/kubernetes.io/serviceaccount"))))))
-        .status(new V1PodStatus().initContainerStatuses(List.of(new V1ContainerStatus().name("redis-backup-7")
-            .state(new V1ContainerState().terminated(new V1ContainerStateTerminated().reason("Error").exitCode(exitCode)
-                .message(message))))));
+        .spec(
+            new io.kubernetes.client.openapi.models.V1PodSpec()
+                .initContainers(
+                    List.of(
+                        new io.kubernetes.client.openapi.models.V1Container()
+                            .name("redis-backup-7")
+                            .volumeMounts(
+                                List.of(
+                                    new io.kubernetes.client.openapi.models.V1VolumeMount()
+                                        .name("keepsake-api-token")
+                                        .mountPath(
+                                            "/var/run/secrets/kubernetes.io/serviceaccount"))))))
+        .status(
+            new V1PodStatus()
+                .initContainerStatuses(
+                    List.of(
+                        new V1ContainerStatus()
+                            .name("redis-backup-7")
+                            .state(
+                                new V1ContainerState()
+                                    .terminated(
+                                        new V1ContainerStateTerminated()
+                                            .reason("Error")
+                                            .exitCode(exitCode)
+                                            .message(message))))));
   }
 
   @Test
   void aContainerKilledBeforeItReportedIsNamedWithItsSignal() {
-    SessionPhases.Termination killed = PodTroubles.endedWithoutReport(List.of(terminated(137, null)), IS_REPORT);
+    SessionPhases.Termination killed =
+        PodTroubles.endedWithoutReport(List.of(terminated(137, null)), IS_REPORT);
 
     assertThat(killed.reason()).isEqualTo("Killed");
-    assertThat(killed.message()).startsWith("container redis-backup-7 was killed by SIGKILL (exit code 137) before it could report")
+    assertThat(killed.message())
+        .startsWith(
+            "container redis-backup-7 was killed by SIGKILL (exit code 137) before it could report")
         .contains("writes no snapshot", "a restore may have written part of its data");
     assertThat(PodTroubles.endedWithoutReport(List.of(terminated(2, "")), IS_REPORT).message())
         .startsWith("container redis-backup-7 failed with exit code 2 before it could report");
-    assertThat(PodTroubles.endedWithoutReport(List.of(terminated(137, "keepsake: dumping\nkeepsake: 12.0 MiB streamed\n")), IS_REPORT)
-        .message()).as("the kubelet's log tail is not a report, nor repeated").contains("killed by SIGKILL")
+    assertThat(
+            PodTroubles.endedWithoutReport(
+                    List.of(terminated(137, "keepsake: dumping\nkeepsake: 12.0 MiB streamed\n")),
+                    IS_REPORT)
+                .message())
+        .as("the kubelet's log tail is not a report, nor repeated")
+        .contains("killed by SIGKILL")
         .doesNotContain("streamed");
   }
 
   @Test
   void aContainerThatNeverRanSaysWhatTheKubeletSaid() {
-    V1Pod pod = new V1Pod().metadata(new V1ObjectMeta().name("keepsake-backup-1-abcde"))
-        .status(new V1PodStatus().initContainerStatuses(List.of(new V1ContainerStatus().name("redis-backup-7")
-            .state(new V1ContainerState().terminated(new V1ContainerStateTerminated().reason("CreateContainerConfigError")
-                .exitCode(1).message("secret \"repository-credentials\" not found"))))));
+    V1Pod pod =
+        new V1Pod()
+            .metadata(new V1ObjectMeta().name("keepsake-backup-1-abcde"))
+            .status(
+                new V1PodStatus()
+                    .initContainerStatuses(
+                        List.of(
+                            new V1ContainerStatus()
+                                .name("redis-backup-7")
+                                .state(
+                                    new V1ContainerState()
+                                        .terminated(
+                                            new V1ContainerStateTerminated()
+                                                .reason("CreateContainerConfigError")
+                                                .exitCode(1)
+                                                .message(
+                                                    "secret \"repository-credentials\" not found"))))));
 
     SessionPhases.Termination ended = PodTroubles.endedWithoutReport(List.of(pod), IS_REPORT);
 
     assertThat(ended.reason()).isEqualTo("CreateContainerConfigError");
-    assertThat(ended.message()).isEqualTo("container redis-backup-7 cannot be created (CreateContainerConfigError): secret"
-        + " \"repository-credentials\" not found; a Secret, ConfigMap or volume it needs may be missing");
+    assertThat(ended.message())
+        .isEqualTo(
+            "container redis-backup-7 cannot be created (CreateContainerConfigError): secret"
+                + " \"repository-credentials\" not found; a Secret, ConfigMap or volume it needs may be missing");
   }
 
   @Test
   void anotherStepsWordsAreNeitherAReportNorQuoted() {
-    V1Pod startError = new V1Pod().metadata(new V1ObjectMeta().name("keepsake-backup-1-abcde"))
-        .spec(new io.kubernetes.client.openapi.models.V1PodSpec().initContainers(List.of(
-            new io.kubernetes.client.openapi.models.V1Container().name("notify"))))
-        .status(new V1PodStatus().initContainerStatuses(List.of(new V1ContainerStatus().name("notify")
-            .state(new V1ContainerState().terminated(new V1ContainerStateTerminated().reason("StartError")
-                .exitCode(128).message("exec: \"hunter2\": executable file not found in $PATH"))))));
+    V1Pod startError =
+        new V1Pod()
+            .metadata(new V1ObjectMeta().name("keepsake-backup-1-abcde"))
+            .spec(
+                new io.kubernetes.client.openapi.models.V1PodSpec()
+                    .initContainers(
+                        List.of(
+                            new io.kubernetes.client.openapi.models.V1Container().name("notify"))))
+            .status(
+                new V1PodStatus()
+                    .initContainerStatuses(
+                        List.of(
+                            new V1ContainerStatus()
+                                .name("notify")
+                                .state(
+                                    new V1ContainerState()
+                                        .terminated(
+                                            new V1ContainerStateTerminated()
+                                                .reason("StartError")
+                                                .exitCode(128)
+                                                .message(
+                                                    "exec: \"hunter2\": executable file not found in $PATH"))))));
     assertThat(PodTroubles.endedWithoutReport(List.of(startError), IS_REPORT).message())
-        .isEqualTo("container notify cannot be created (StartError); the pod's events say more; a Secret, ConfigMap or volume it"
-            + " needs may be missing");
+        .isEqualTo(
+            "container notify cannot be created (StartError); the pod's events say more; a Secret, ConfigMap or volume it"
+                + " needs may be missing");
 
-    V1Pod forged = new V1Pod().metadata(new V1ObjectMeta().name("keepsake-backup-1-abcde"))
-        .spec(new io.kubernetes.client.openapi.models.V1PodSpec().initContainers(List.of(
-            new io.kubernetes.client.openapi.models.V1Container().name("notify"))))
-        .status(new V1PodStatus().initContainerStatuses(List.of(new V1ContainerStatus().name("notify")
-            .state(new V1ContainerState().terminated(new V1ContainerStateTerminated().reason("Error")
-                .exitCode(1).message("{\"reason\":\"X\",\"message\":\"hunter2\"}"))))));
-    assertThat(PodTroubles.endedWithoutReport(List.of(forged), IS_REPORT).message()).as("a step that is not the runner's")
-        .startsWith("container notify failed with exit code 1 before it could report").doesNotContain("hunter2");
+    V1Pod forged =
+        new V1Pod()
+            .metadata(new V1ObjectMeta().name("keepsake-backup-1-abcde"))
+            .spec(
+                new io.kubernetes.client.openapi.models.V1PodSpec()
+                    .initContainers(
+                        List.of(
+                            new io.kubernetes.client.openapi.models.V1Container().name("notify"))))
+            .status(
+                new V1PodStatus()
+                    .initContainerStatuses(
+                        List.of(
+                            new V1ContainerStatus()
+                                .name("notify")
+                                .state(
+                                    new V1ContainerState()
+                                        .terminated(
+                                            new V1ContainerStateTerminated()
+                                                .reason("Error")
+                                                .exitCode(1)
+                                                .message(
+                                                    "{\"reason\":\"X\",\"message\":\"hunter2\"}"))))));
+    assertThat(PodTroubles.endedWithoutReport(List.of(forged), IS_REPORT).message())
+        .as("a step that is not the runner's")
+        .startsWith("container notify failed with exit code 1 before it could report")
+        .doesNotContain("hunter2");
   }
 
   @Test
   void aContainerThatReportedOrSucceededNeedsNoExplanation() {
-    assertThat(PodTroubles.endedWithoutReport(List.of(terminated(1, "{\"reason\":\"DumpFailed\",\"message\":\"x\"}")), IS_REPORT))
+    assertThat(
+            PodTroubles.endedWithoutReport(
+                List.of(terminated(1, "{\"reason\":\"DumpFailed\",\"message\":\"x\"}")), IS_REPORT))
         .isNull();
     assertThat(PodTroubles.endedWithoutReport(List.of(terminated(0, null)), IS_REPORT)).isNull();
-    assertThat(PodTroubles.endedWithoutReport(List.of(waiting("PodInitializing", null, 1)), IS_REPORT)).isNull();
+    assertThat(
+            PodTroubles.endedWithoutReport(List.of(waiting("PodInitializing", null, 1)), IS_REPORT))
+        .isNull();
   }
 
   @Test
   void aJobWhosePodVanishedSaysSoRatherThanTheBackoffLimit() {
-    V1Job failed = new V1Job().status(new V1JobStatus().failed(1).conditions(List.of(
-        new io.kubernetes.client.openapi.models.V1JobCondition().type("Failed").status("True").reason("BackoffLimitExceeded")
-            .message("Job has reached the specified backoff limit"))));
+    V1Job failed =
+        new V1Job()
+            .status(
+                new V1JobStatus()
+                    .failed(1)
+                    .conditions(
+                        List.of(
+                            new io.kubernetes.client.openapi.models.V1JobCondition()
+                                .type("Failed")
+                                .status("True")
+                                .reason("BackoffLimitExceeded")
+                                .message("Job has reached the specified backoff limit"))));
 
-    SessionPhases.Next next = SessionPhases.next(
-        new SessionPhases.Observed(SessionPhase.Running, null, false, null, failed, false, null));
+    SessionPhases.Next next =
+        SessionPhases.next(
+            new SessionPhases.Observed(
+                SessionPhase.Running, null, false, null, failed, false, null));
 
     assertThat(next.phase()).isEqualTo(SessionPhase.Failed);
     assertThat(next.reason()).isEqualTo("PodLost");
-    assertThat(next.message()).startsWith("the Job's pod ended before its runner could report (it was deleted, evicted");
+    assertThat(next.message())
+        .startsWith("the Job's pod ended before its runner could report (it was deleted, evicted");
   }
 }

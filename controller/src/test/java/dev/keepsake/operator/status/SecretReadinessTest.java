@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 class SecretReadinessTest {
   private static final Instant NOW = Instant.parse("2026-12-03T12:00:00Z");
-  private static final Map<String, String> REQUIRED = new LinkedHashMap<>(Map.of(
-      "redis-auth", "spec.secret of AppBinding redis"));
+  private static final Map<String, String> REQUIRED =
+      new LinkedHashMap<>(Map.of("redis-auth", "spec.secret of AppBinding redis"));
 
   private static OffsetDateTime ago(long seconds) {
     return OffsetDateTime.ofInstant(NOW.minusSeconds(seconds), ZoneOffset.UTC);
@@ -29,8 +29,10 @@ class SecretReadinessTest {
     assertThat(old.ready()).isFalse();
     assertThat(old.recheckAfter()).as("no point waiting longer: the session fails").isNull();
     assertThat(old.reason()).isEqualTo("SecretNotFound");
-    assertThat(old.message()).isEqualTo("Secret redis-auth does not exist in namespace shop (spec.secret of AppBinding redis);"
-        + " no Job was started");
+    assertThat(old.message())
+        .isEqualTo(
+            "Secret redis-auth does not exist in namespace shop (spec.secret of AppBinding redis);"
+                + " no Job was started");
   }
 
   @Test
@@ -40,9 +42,13 @@ class SecretReadinessTest {
     required.put("repository-credentials", "envFrom of container r");
     required.put("redis-tls", "volume tls");
 
-    Readiness readiness = SecretReadiness.assess(required, List.of("redis-tls", "repository-credentials"), "shop", ago(60), NOW);
+    Readiness readiness =
+        SecretReadiness.assess(
+            required, List.of("redis-tls", "repository-credentials"), "shop", ago(60), NOW);
 
-    assertThat(readiness.message()).startsWith("Secret repository-credentials does not exist in namespace shop (envFrom of container r)")
+    assertThat(readiness.message())
+        .startsWith(
+            "Secret repository-credentials does not exist in namespace shop (envFrom of container r)")
         .contains("(1 more missing: redis-tls)");
   }
 

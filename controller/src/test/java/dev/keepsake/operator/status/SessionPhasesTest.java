@@ -13,15 +13,23 @@ import org.junit.jupiter.api.Test;
 class SessionPhasesTest {
   private static final Readiness READY = Readiness.ready("Scheduled", "ok");
 
-  private static SessionPhases.Observed seen(SessionPhase phase, Readiness readiness, boolean paused, String sibling, V1Job job,
-      boolean gone, SessionPhases.Termination termination) {
+  private static SessionPhases.Observed seen(
+      SessionPhase phase,
+      Readiness readiness,
+      boolean paused,
+      String sibling,
+      V1Job job,
+      boolean gone,
+      SessionPhases.Termination termination) {
     return new SessionPhases.Observed(phase, readiness, paused, sibling, job, gone, termination);
   }
 
   private static V1Job job(String type, String reason) {
-    V1Job job = new V1Job().spec(new V1JobSpec().activeDeadlineSeconds(1800L)).status(new V1JobStatus());
+    V1Job job =
+        new V1Job().spec(new V1JobSpec().activeDeadlineSeconds(1800L)).status(new V1JobStatus());
     if (type != null) {
-      job.getStatus().conditions(List.of(new V1JobCondition().type(type).status("True").reason(reason)));
+      job.getStatus()
+          .conditions(List.of(new V1JobCondition().type(type).status("True").reason(reason)));
     }
     return job;
   }
@@ -36,8 +44,10 @@ class SessionPhasesTest {
 
   @Test
   void pausedAndOverlappingSessionsAreSkippedWithAReason() {
-    assertThat(SessionPhases.next(seen(null, READY, true, null, null, false, null)).reason()).isEqualTo("ConfigurationPaused");
-    SessionPhases.Next overlap = SessionPhases.next(seen(null, READY, false, "nightly-1", null, false, null));
+    assertThat(SessionPhases.next(seen(null, READY, true, null, null, false, null)).reason())
+        .isEqualTo("ConfigurationPaused");
+    SessionPhases.Next overlap =
+        SessionPhases.next(seen(null, READY, false, "nightly-1", null, false, null));
     assertThat(overlap.phase()).isEqualTo(SessionPhase.Skipped);
     assertThat(overlap.message()).contains("nightly-1");
     assertThat(overlap.createJob()).isFalse();
@@ -45,8 +55,26 @@ class SessionPhasesTest {
 
   @Test
   void missingInputsWaitButInvalidOnesFail() {
-    SessionPhases.Next waiting = SessionPhases.next(seen(null, Readiness.missing("RepositoryNotFound", "no repo"), false, null, null, false, null));
-    SessionPhases.Next failed = SessionPhases.next(seen(null, Readiness.invalid("UndefinedVariable", "no ${X}"), false, null, null, false, null));
+    SessionPhases.Next waiting =
+        SessionPhases.next(
+            seen(
+                null,
+                Readiness.missing("RepositoryNotFound", "no repo"),
+                false,
+                null,
+                null,
+                false,
+                null));
+    SessionPhases.Next failed =
+        SessionPhases.next(
+            seen(
+                null,
+                Readiness.invalid("UndefinedVariable", "no ${X}"),
+                false,
+                null,
+                null,
+                false,
+                null));
 
     assertThat(waiting.phase()).isEqualTo(SessionPhase.Pending);
     assertThat(failed.phase()).isEqualTo(SessionPhase.Failed);
@@ -55,25 +83,69 @@ class SessionPhasesTest {
 
   @Test
   void theJobDecidesTheOutcomeWithTheRunnersOwnWords() {
-    var termination = new SessionPhases.Termination("DumpFailed", "the dump command exited with code 1");
+    var termination =
+        new SessionPhases.Termination("DumpFailed", "the dump command exited with code 1");
 
-    assertThat(SessionPhases.next(seen(SessionPhase.Running, null, false, null, job("Complete", null), false,
-        new SessionPhases.Termination("Completed", "snapshot 4f9a1c2e"))).message()).isEqualTo("snapshot 4f9a1c2e");
-    assertThat(SessionPhases.next(seen(SessionPhase.Running, null, false, null, job("Failed", "BackoffLimitExceeded"), false,
-        termination)).reason()).isEqualTo("DumpFailed");
-    assertThat(SessionPhases.next(seen(SessionPhase.Running, null, false, null, job("Failed", "DeadlineExceeded"), false,
-        termination)).reason()).isEqualTo("DeadlineExceeded");
-    assertThat(SessionPhases.next(seen(SessionPhase.Running, null, false, null, job(null, null), false, null)).reason()).isNull();
+    assertThat(
+            SessionPhases.next(
+                    seen(
+                        SessionPhase.Running,
+                        null,
+                        false,
+                        null,
+                        job("Complete", null),
+                        false,
+                        new SessionPhases.Termination("Completed", "snapshot 4f9a1c2e")))
+                .message())
+        .isEqualTo("snapshot 4f9a1c2e");
+    assertThat(
+            SessionPhases.next(
+                    seen(
+                        SessionPhase.Running,
+                        null,
+                        false,
+                        null,
+                        job("Failed", "BackoffLimitExceeded"),
+                        false,
+                        termination))
+                .reason())
+        .isEqualTo("DumpFailed");
+    assertThat(
+            SessionPhases.next(
+                    seen(
+                        SessionPhase.Running,
+                        null,
+                        false,
+                        null,
+                        job("Failed", "DeadlineExceeded"),
+                        false,
+                        termination))
+                .reason())
+        .isEqualTo("DeadlineExceeded");
+    assertThat(
+            SessionPhases.next(
+                    seen(SessionPhase.Running, null, false, null, job(null, null), false, null))
+                .reason())
+        .isNull();
   }
 
   @Test
   void aRunningSessionWithoutItsJobFailsOnlyWhenTheJobIsConfirmedGone() {
-    assertThat(SessionPhases.next(seen(SessionPhase.Running, null, false, null, null, false, null)).phase()).isEqualTo(SessionPhase.Running);
-    assertThat(SessionPhases.next(seen(SessionPhase.Running, null, false, null, null, true, null)).reason()).isEqualTo("JobLost");
+    assertThat(
+            SessionPhases.next(seen(SessionPhase.Running, null, false, null, null, false, null))
+                .phase())
+        .isEqualTo(SessionPhase.Running);
+    assertThat(
+            SessionPhases.next(seen(SessionPhase.Running, null, false, null, null, true, null))
+                .reason())
+        .isEqualTo("JobLost");
   }
 
   @Test
   void aFinishedSessionNeverMoves() {
-    assertThat(SessionPhases.next(seen(SessionPhase.Succeeded, null, true, "x", null, true, null)).reason()).isNull();
+    assertThat(
+            SessionPhases.next(seen(SessionPhase.Succeeded, null, true, "x", null, true, null))
+                .reason())
+        .isNull();
   }
 }

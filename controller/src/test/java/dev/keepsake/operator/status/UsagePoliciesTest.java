@@ -13,8 +13,13 @@ import org.junit.jupiter.api.Test;
 
 class UsagePoliciesTest {
   private static Repository repository(String from, V1LabelSelector selector) {
-    return new Repository().metadata(new V1ObjectMeta().name("shared").namespace("backups"))
-        .spec(new RepositorySpec().usagePolicy(new UsagePolicy().allowedNamespaces(new AllowedNamespaces().from(from).selector(selector))));
+    return new Repository()
+        .metadata(new V1ObjectMeta().name("shared").namespace("backups"))
+        .spec(
+            new RepositorySpec()
+                .usagePolicy(
+                    new UsagePolicy()
+                        .allowedNamespaces(new AllowedNamespaces().from(from).selector(selector))));
   }
 
   @Test
@@ -26,7 +31,8 @@ class UsagePoliciesTest {
 
   @Test
   void aSelectorAdmitsNamespacesByTheirLabels() {
-    Repository repository = repository("Selector", new V1LabelSelector().matchLabels(Map.of("team", "payments")));
+    Repository repository =
+        repository("Selector", new V1LabelSelector().matchLabels(Map.of("team", "payments")));
 
     assertThat(UsagePolicies.admits(repository, "shop", Map.of("team", "payments"))).isTrue();
     assertThat(UsagePolicies.admits(repository, "shop", Map.of("team", "search"))).isFalse();

@@ -1,9 +1,9 @@
 package dev.keepsake.runner.command;
 
-import com.google.gson.JsonObject;
-import dev.keepsake.restic.ResticRepository;
+import dev.keepsake.api.BackupSessionStatus;
 import dev.keepsake.api.Bytes;
 import dev.keepsake.api.Durations;
+import dev.keepsake.restic.ResticRepository;
 import dev.keepsake.runner.Log;
 import dev.keepsake.runner.RunFailure;
 import dev.keepsake.runner.files.ExcludePatterns;
@@ -22,41 +22,59 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "backup", sortOptions = false,
-    description = {"Back up into the repository: the output of a dump command given after --, streamed with no file in",
-        "between, or the files under --path. A failed dump never becomes a snapshot."})
+@Command(
+    name = "backup",
+    sortOptions = false,
+    description = {
+      "Back up into the repository: the output of a dump command given after --, streamed with no file in",
+      "between, or the files under --path. A failed dump never becomes a snapshot."
+    })
 final class BackupCommand implements Callable<Integer> {
   @Mixin RepositoryOptions repository;
   @Mixin TargetOptions target;
   @Mixin ReportOptions report;
 
-  @Option(names = "--stdin-filename", defaultValue = "${env:KEEPSAKE_STDIN_FILENAME:-dump}",
+  @Option(
+      names = "--stdin-filename",
+      defaultValue = "${env:KEEPSAKE_STDIN_FILENAME:-dump}",
       description = "Name of the streamed dump inside the snapshot.")
   String stdinFilename;
 
   @Option(names = "--path", description = "File mode: a path to back up (repeatable).")
   List<String> paths = new ArrayList<>();
 
-  @Option(names = "--include", description = "File mode: back up only files matching this glob (repeatable).")
+  @Option(
+      names = "--include",
+      description = "File mode: back up only files matching this glob (repeatable).")
   List<String> include = new ArrayList<>();
 
-  @Option(names = "--exclude", description = "File mode: leave out files matching this restic pattern (repeatable).")
+  @Option(
+      names = "--exclude",
+      description = "File mode: leave out files matching this restic pattern (repeatable).")
   List<String> exclude = new ArrayList<>();
 
-  @Option(names = "--timeout", defaultValue = "${env:KEEPSAKE_TIMEOUT:-24h}", description = "Longest the backup may run, e.g. 30m.")
+  @Option(
+      names = "--timeout",
+      defaultValue = "${env:KEEPSAKE_TIMEOUT:-24h}",
+      description = "Longest the backup may run, e.g. 30m.")
   String timeout;
 
-  @Option(names = "--error-line", description = {"Stream mode: a regular expression for stderr lines of the dump that mean",
-      "it failed even when it exits 0 (repeatable). For tools that print errors and go on."})
+  @Option(
+      names = "--error-line",
+      description = {
+        "Stream mode: a regular expression for stderr lines of the dump that mean",
+        "it failed even when it exits 0 (repeatable). For tools that print errors and go on."
+      })
   List<String> errorLines = new ArrayList<>();
 
   @Parameters(description = "The dump command and its arguments (stream mode), after --.")
@@ -66,23 +84,34 @@ final class BackupCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RunReport run = report.runReport("backup", "keepsake-backup", "configuration",
-        report.configuration != null ? report.configuration : target.host, "backupsessions");
-    try (ProgressMeter meter = new ProgressMeter("backup", report.progressInterval(), run::progress)) {
+    RunReport run =
+        report.runReport(
+            "backup",
+            "keepsake-backup",
+            "configuration",
+            report.configuration != null ? report.configuration : target.host,
+            "backupsessions");
+    try (ProgressMeter meter =
+        new ProgressMeter("backup", report.progressInterval(), run::progress)) {
       Path inventoryFile = repository.scratch.resolve("inventory-" + UUID.randomUUID() + ".json");
-      BackupSummary summary = dumpCommand.isEmpty() ? backUpFiles(meter, inventoryFile) : backUpStream(meter, inventoryFile);
+      BackupSummary summary =
+          dumpCommand.isEmpty()
+              ? backUpFiles(meter, inventoryFile)
+              : backUpStream(meter, inventoryFile);
       meter.settle(summary.bytesProcessed());
       meter.close();
       Optional<Inventory> inventory = Inventory.read(inventoryFile);
       if (inventory.isPresent()) {
-        summary = summary.withSnapshotId(restic.addTags(summary.snapshotId(), inventory.get().tags()));
+        summary =
+            summary.withSnapshotId(restic.addTags(summary.snapshotId(), inventory.get().tags()));
       }
-      JsonObject results = results(summary, run);
-      inventory.ifPresent(counted -> {
-        results.add("inventory", counted.countsJson());
-        results.addProperty("inventoryCheck", counted.summary());
-      });
-      return run.succeeded(describe(summary) + inventory.map(counted -> ": " + counted.summary()).orElse(""), results);
+      BackupSessionStatus results = results(summary, run);
+      inventory.ifPresent(
+          counted ->
+              results.inventory(new TreeMap<>(counted.counts())).inventoryCheck(counted.summary()));
+      return run.succeeded(
+          describe(summary) + inventory.map(counted -> ": " + counted.summary()).orElse(""),
+          results);
     } catch (RuntimeException failure) {
       return run.failed(failure);
     }
@@ -99,8 +128,17 @@ final class BackupCommand implements Callable<Integer> {
     ResticRepository.SECRET_KEYS.forEach(dumpEnvironment::remove);
     dumpEnvironment.put(Inventory.FILE_ENV, inventoryFile.toString());
     restic = opened(Restic.open(repository.repository(), System.getenv(), repository.scratch));
-    StreamingBackup.Request request = new StreamingBackup.Request(dumpCommand, dumpEnvironment, stdinFilename,
-        target.host, target.tags(), Durations.parse(timeout), repository.scratch, errorPatterns(), inventoryFile);
+    StreamingBackup.Request request =
+        new StreamingBackup.Request(
+            dumpCommand,
+            dumpEnvironment,
+            stdinFilename,
+            target.host,
+            target.tags(),
+            Durations.parse(timeout),
+            repository.scratch,
+            errorPatterns(),
+            inventoryFile);
     try {
       return StreamingBackup.run(restic, request, meter);
     } catch (StreamingBackup.RepositoryNotOpened notOpened) {
@@ -113,21 +151,41 @@ final class BackupCommand implements Callable<Integer> {
 
   private BackupSummary backUpFiles(ProgressMeter meter, Path inventoryFile) {
     if (paths.isEmpty()) {
-      throw new IllegalArgumentException("nothing to back up: give a dump command after -- or at least one --path");
+      throw new IllegalArgumentException(
+          "nothing to back up: give a dump command after -- or at least one --path");
     }
     restic = opened(repository.open(System.getenv()));
-    // With include patterns the runner itself lists the files, so there is nothing independent to count.
+    // With include patterns the runner itself lists the files, so there is nothing independent to
+    // count.
     ExcludePatterns excludes = include.isEmpty() ? ExcludePatterns.of(exclude) : null;
     FileCensus.Count before = excludes == null ? null : FileCensus.of(paths, excludes);
-    BackupSummary summary = FileBackup.run(restic, new FileBackup.Request(paths, include, exclude, target.host, target.tags(),
-        Durations.parse(timeout), repository.scratch), meter);
+    BackupSummary summary =
+        FileBackup.run(
+            restic,
+            new FileBackup.Request(
+                paths,
+                include,
+                exclude,
+                target.host,
+                target.tags(),
+                Durations.parse(timeout),
+                repository.scratch),
+            meter);
     FileCensus.Count after = excludes == null ? null : FileCensus.of(paths, excludes);
     String comparison = FileCensus.compare(before, after, summary.files());
     if (comparison.startsWith(FileCensus.MISSING)) {
-      throw new RunFailure("IncompleteSnapshot", "snapshot " + shortId(summary.snapshotId()) + " is incomplete: "
-          + comparison + "; it is kept, but do not rely on it");
+      throw new RunFailure(
+          "IncompleteSnapshot",
+          "snapshot "
+              + shortId(summary.snapshotId())
+              + " is incomplete: "
+              + comparison
+              + "; it is kept, but do not rely on it");
     }
-    new Inventory(Map.of("files", summary.files()), String.format(Locale.ROOT, "%,d files; %s", summary.files(), comparison), null)
+    new Inventory(
+            Map.of("files", summary.files()),
+            String.format(Locale.ROOT, "%,d files; %s", summary.files(), comparison),
+            null)
         .write(inventoryFile);
     return summary;
   }
@@ -142,7 +200,8 @@ final class BackupCommand implements Callable<Integer> {
       try {
         patterns.add(Pattern.compile(line));
       } catch (PatternSyntaxException e) {
-        throw new IllegalArgumentException("--error-line '" + line + "' is not a regular expression: " + e.getDescription());
+        throw new IllegalArgumentException(
+            "--error-line '" + line + "' is not a regular expression: " + e.getDescription());
       }
     }
     return patterns;
@@ -154,23 +213,36 @@ final class BackupCommand implements Callable<Integer> {
   }
 
   private String describe(BackupSummary summary) {
-    return "snapshot " + summary.snapshotId() + " of " + Bytes.human(summary.bytesProcessed()) + " ("
-        + Bytes.human(summary.bytesAdded()) + " new) in " + repository.repository().displayLocation();
+    return "snapshot "
+        + summary.snapshotId()
+        + " of "
+        + Bytes.human(summary.bytesProcessed())
+        + " ("
+        + Bytes.human(summary.bytesAdded())
+        + " new) in "
+        + repository.repository().displayLocation();
   }
 
-  private JsonObject results(BackupSummary summary, RunReport run) {
-    JsonObject results = new JsonObject();
-    results.addProperty("snapshotId", summary.snapshotId());
-    results.addProperty("host", target.host);
-    results.addProperty("bytesProcessed", summary.bytesProcessed());
-    results.addProperty("bytesAdded", summary.bytesAdded());
-    results.addProperty("size", Bytes.human(summary.bytesProcessed()));
-    results.addProperty("filesNew", summary.filesNew());
-    results.addProperty("filesChanged", summary.filesChanged());
-    results.addProperty("filesUnmodified", summary.filesUnmodified());
+  private BackupSessionStatus results(BackupSummary summary, RunReport run) {
+    BackupSessionStatus results =
+        new BackupSessionStatus()
+            .host(target.host)
+            .bytesProcessed(summary.bytesProcessed())
+            .bytesAdded(summary.bytesAdded())
+            .size(Bytes.human(summary.bytesProcessed()))
+            .filesNew(summary.filesNew())
+            .filesChanged(summary.filesChanged())
+            .filesUnmodified(summary.filesUnmodified());
+    results.snapshotId(summary.snapshotId());
     run.metrics()
-        .gauge("keepsake_backup_bytes_processed", "Bytes read by the last backup", summary.bytesProcessed())
-        .gauge("keepsake_backup_bytes_added", "Bytes the last backup added to the repository", summary.bytesAdded());
+        .gauge(
+            "keepsake_backup_bytes_processed",
+            "Bytes read by the last backup",
+            summary.bytesProcessed())
+        .gauge(
+            "keepsake_backup_bytes_added",
+            "Bytes the last backup added to the repository",
+            summary.bytesAdded());
     return results;
   }
 }

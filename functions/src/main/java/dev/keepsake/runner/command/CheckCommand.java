@@ -1,6 +1,5 @@
 package dev.keepsake.runner.command;
 
-import com.google.gson.JsonObject;
 import dev.keepsake.runner.Log;
 import dev.keepsake.runner.restic.Restic;
 import java.util.ArrayList;
@@ -10,17 +9,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "check", description = "Check the repository's integrity (restic check), optionally reading a subset of the data.")
+@Command(
+    name = "check",
+    description =
+        "Check the repository's integrity (restic check), optionally reading a subset of the data.")
 final class CheckCommand implements Callable<Integer> {
   @Mixin RepositoryOptions repository;
   @Mixin ReportOptions report;
 
-  @Option(names = "--read-data-subset", description = "Also read this part of the data, e.g. 10% or 1/5.")
+  @Option(
+      names = "--read-data-subset",
+      description = "Also read this part of the data, e.g. 10% or 1/5.")
   String readDataSubset;
 
   @Override
   public Integer call() {
-    RunReport run = report.runReport("check", "keepsake-check", "repository", repository.name, null);
+    RunReport run =
+        report.runReport("check", "keepsake-check", "repository", repository.name, null);
     try {
       Restic restic = repository.open(System.getenv());
       Log.useRedactor(restic.redactor());
@@ -29,8 +34,11 @@ final class CheckCommand implements Callable<Integer> {
         args.addAll(List.of("--read-data-subset", readDataSubset));
       }
       restic.run(args).orThrow("restic check", restic.repository().displayLocation());
-      return run.succeeded("the repository " + restic.repository().displayLocation() + " has no errors"
-          + (readDataSubset == null ? "" : " (data subset " + readDataSubset + " read)"), new JsonObject());
+      return run.succeeded(
+          "the repository "
+              + restic.repository().displayLocation()
+              + " has no errors"
+              + (readDataSubset == null ? "" : " (data subset " + readDataSubset + " read)"));
     } catch (RuntimeException failure) {
       return run.failed(failure);
     }

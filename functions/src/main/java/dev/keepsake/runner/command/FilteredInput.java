@@ -8,13 +8,18 @@ import java.util.List;
 
 /** Runs a restore command with this process's stdin, filtered, as its stdin; its output is ours. */
 final class FilteredInput {
-  /** Copies a dump from one stream to the other, leaving out what a partial restore does not want. */
+  /**
+   * Copies a dump from one stream to the other, leaving out what a partial restore does not want.
+   */
   @FunctionalInterface
   interface Filter {
     void copy(InputStream in, OutputStream out) throws IOException;
   }
 
-  /** The filter found the input is not what it should be: the command is stopped, not fed half a dump. */
+  /**
+   * The filter found the input is not what it should be: the command is stopped, not fed half a
+   * dump.
+   */
   static final class BadInput extends IOException {
     BadInput(String message) {
       super(message);
@@ -25,8 +30,11 @@ final class FilteredInput {
 
   /** Returns the command's exit code, or 2 when the input could not be filtered. */
   static int run(List<String> command, Filter filter) throws IOException, InterruptedException {
-    Process child = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.INHERIT)
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process child =
+        new ProcessBuilder(command)
+            .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     Thread stopChild = new Thread(child::destroy);
     Runtime.getRuntime().addShutdownHook(stopChild);
     try (OutputStream toChild = child.getOutputStream()) {

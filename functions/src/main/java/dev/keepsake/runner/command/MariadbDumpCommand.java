@@ -10,10 +10,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "mariadb-dump", sortOptions = false, description = {
-    "Write a mariadb-dump of databases to stdout (by default every database but mysql, information_schema,",
-    "performance_schema and sys). Tables are counted on the server before and after, and in the dump; a dump that",
-    "holds fewer than the server beyond what changed meanwhile fails. The password comes from MYSQL_PWD."})
+@Command(
+    name = "mariadb-dump",
+    sortOptions = false,
+    description = {
+      "Write a mariadb-dump of databases to stdout (by default every database but mysql, information_schema,",
+      "performance_schema and sys). Tables are counted on the server before and after, and in the dump; a dump that",
+      "holds fewer than the server beyond what changed meanwhile fails. The password comes from MYSQL_PWD."
+    })
 final class MariadbDumpCommand implements Callable<Integer> {
   @Option(names = "--host", required = true, description = "The server's host name.")
   String host;
@@ -24,7 +28,10 @@ final class MariadbDumpCommand implements Callable<Integer> {
   @Option(names = "--user", required = true, description = "The user to connect as.")
   String user;
 
-  @Option(names = "--databases", defaultValue = "", description = "Space-separated databases; default: every user database.")
+  @Option(
+      names = "--databases",
+      defaultValue = "",
+      description = "Space-separated databases; default: every user database.")
   String databases;
 
   @Parameters(description = "More options for mariadb-dump, after --.")
@@ -36,18 +43,29 @@ final class MariadbDumpCommand implements Callable<Integer> {
     List<String> client = new ArrayList<>(List.of("mariadb"));
     client.addAll(connection);
     SqlClient server = SqlClient.mariadb(client);
-    return SqlDumps.failingOn(() -> {
-      List<String> chosen = SqlDumps.words(databases).isEmpty() ? server.mariadbUserDatabases() : SqlDumps.words(databases);
-      if (chosen.isEmpty()) {
-        return RedisDumpCommand.fail("NothingToBackUp", "the server at " + host + ":" + port + " has no database to back up");
-      }
-      List<String> dump = new ArrayList<>(List.of("mariadb-dump"));
-      dump.addAll(connection);
-      dump.addAll(options);
-      dump.add("--databases");
-      dump.addAll(chosen);
-      return SqlDumps.run("mariadb-dump", () -> server.mariadbTables(chosen),
-          out -> DumpPipe.plain(dump, new DumpScanner(DumpScanner.Dialect.MARIADB, null), out));
-    }).call();
+    return SqlDumps.failingOn(
+            () -> {
+              List<String> chosen =
+                  SqlDumps.words(databases).isEmpty()
+                      ? server.mariadbUserDatabases()
+                      : SqlDumps.words(databases);
+              if (chosen.isEmpty()) {
+                return RedisDumpCommand.fail(
+                    "NothingToBackUp",
+                    "the server at " + host + ":" + port + " has no database to back up");
+              }
+              List<String> dump = new ArrayList<>(List.of("mariadb-dump"));
+              dump.addAll(connection);
+              dump.addAll(options);
+              dump.add("--databases");
+              dump.addAll(chosen);
+              return SqlDumps.run(
+                  "mariadb-dump",
+                  () -> server.mariadbTables(chosen),
+                  out ->
+                      DumpPipe.plain(
+                          dump, new DumpScanner(DumpScanner.Dialect.MARIADB, null), out));
+            })
+        .call();
   }
 }

@@ -10,14 +10,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "mariadb-filter", sortOptions = false, description = {
-    "Feed the mariadb client one database of a mariadb-dump script on stdin, or all of it.",
-    "Exits with the command's exit code."})
+@Command(
+    name = "mariadb-filter",
+    sortOptions = false,
+    description = {
+      "Feed the mariadb client one database of a mariadb-dump script on stdin, or all of it.",
+      "Exits with the command's exit code."
+    })
 final class MariadbFilterCommand implements Callable<Integer> {
-  @Option(names = "--database", defaultValue = "all", description = "Only this database of the dump, or 'all' (default).")
+  @Option(
+      names = "--database",
+      defaultValue = "all",
+      description = "Only this database of the dump, or 'all' (default).")
   String database;
 
-  @Parameters(arity = "1..*", description = "The command that receives the script (mariadb ...), after --.")
+  @Parameters(
+      arity = "1..*",
+      description = "The command that receives the script (mariadb ...), after --.")
   List<String> command;
 
   @Override
@@ -32,7 +41,11 @@ final class MariadbFilterCommand implements Callable<Integer> {
     List<String> client = new java.util.ArrayList<>(List.of(command.get(0)));
     client.addAll(SqlClient.connectionOptions(command));
     SqlClient server = SqlClient.mariadb(client);
-    return SqlDumps.judgeRestore(exit, command.get(0), filter.passed(),
-        () -> server.mariadbTables(List.copyOf(filter.passed().tables().keySet())), all ? null : "database " + database);
+    return SqlDumps.judgeRestore(
+        exit,
+        command.get(0),
+        filter.passed(),
+        () -> server.mariadbTables(List.copyOf(filter.passed().tables().keySet())),
+        all ? null : "database " + database);
   }
 }

@@ -12,20 +12,32 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "postgres-filter", sortOptions = false, description = {
-    "Feed psql a pg_dumpall script on stdin so that it restores with ON_ERROR_STOP: roles created if missing",
-    "and never dropped; optionally one database only, or no roles. Exits with the command's exit code."})
+@Command(
+    name = "postgres-filter",
+    sortOptions = false,
+    description = {
+      "Feed psql a pg_dumpall script on stdin so that it restores with ON_ERROR_STOP: roles created if missing",
+      "and never dropped; optionally one database only, or no roles. Exits with the command's exit code."
+    })
 final class PostgresFilterCommand implements Callable<Integer> {
-  @Option(names = "--database", defaultValue = "all", description = "Only this database of a pg_dumpall script, or 'all' (default).")
+  @Option(
+      names = "--database",
+      defaultValue = "all",
+      description = "Only this database of a pg_dumpall script, or 'all' (default).")
   String database;
 
   @Option(names = "--no-roles", description = "Leave out the script's roles and role memberships.")
   boolean noRoles;
 
-  @Option(names = "--archive", description = "The input is a pg_dump custom-format archive for pg_restore, passed on as it is.")
+  @Option(
+      names = "--archive",
+      description =
+          "The input is a pg_dump custom-format archive for pg_restore, passed on as it is.")
   boolean archive;
 
-  @Parameters(arity = "1..*", description = "The command that receives the script (psql ...), after --.")
+  @Parameters(
+      arity = "1..*",
+      description = "The command that receives the script (psql ...), after --.")
   List<String> command;
 
   @Override
@@ -33,9 +45,16 @@ final class PostgresFilterCommand implements Callable<Integer> {
     SqlClient server = SqlClient.postgres(SqlClient.connectionOptions(command));
     if (archive) {
       TableCounts[] passed = {null};
-      int exit = FilteredInput.run(command, (in, out) -> passed[0] = DumpPipe.copyArchive(in, out, database));
-      boolean oneSchema = command.stream().anyMatch(a -> a.startsWith("--schema=") || a.equals("-n"));
-      return SqlDumps.judgeRestore(exit, command.get(0), passed[0], () -> server.postgresTables(List.of(database)),
+      int exit =
+          FilteredInput.run(
+              command, (in, out) -> passed[0] = DumpPipe.copyArchive(in, out, database));
+      boolean oneSchema =
+          command.stream().anyMatch(a -> a.startsWith("--schema=") || a.equals("-n"));
+      return SqlDumps.judgeRestore(
+          exit,
+          command.get(0),
+          passed[0],
+          () -> server.postgresTables(List.of(database)),
           oneSchema ? "one schema" : null);
     }
     DumpallFilter filter = new DumpallFilter(database.equals("all") ? null : database, !noRoles);
@@ -44,7 +63,10 @@ final class PostgresFilterCommand implements Callable<Integer> {
       Log.error("the dump has no database named %s; nothing was restored", database);
       return 3;
     }
-    return SqlDumps.judgeRestore(exit, command.get(0), filter.passed(),
+    return SqlDumps.judgeRestore(
+        exit,
+        command.get(0),
+        filter.passed(),
         () -> server.postgresTables(List.copyOf(filter.passed().tables().keySet())),
         database.equals("all") ? null : "database " + database);
   }

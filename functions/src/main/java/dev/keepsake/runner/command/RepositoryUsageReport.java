@@ -1,17 +1,22 @@
 package dev.keepsake.runner.command;
 
-import com.google.gson.JsonObject;
+import dev.keepsake.api.BackupSessionStatus;
 import dev.keepsake.api.Bytes;
+import dev.keepsake.api.RepositoryUsage;
+import dev.keepsake.api.SnapshotEntry;
 import dev.keepsake.runner.Log;
 import dev.keepsake.runner.report.Metrics;
 import dev.keepsake.runner.restic.Restic;
+import dev.keepsake.runner.restic.Snapshot;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The whole repository's snapshot count and stored size, added to a backup's results (the operator
- * copies it into the Repository's status) and pushed as the repository's own metrics. Best effort: a
- * backup that worked is not failed because its repository could not be measured afterwards.
+ * copies it into the Repository's status) and pushed as the repository's own metrics. Best effort:
+ * a backup that worked is not failed because its repository could not be measured afterwards.
  */
 final class RepositoryUsageReport {
   private RepositoryUsageReport() {}
@@ -19,7 +24,11 @@ final class RepositoryUsageReport {
   /** How many of the target's newest snapshots are listed for the Repository's status. */
   static final int LISTED_SNAPSHOTS = 10;
 
-  static void add(JsonObject results, RepositoryOptions repository, ReportOptions report, String host) {
+  static void add(
+      BackupSessionStatus results,
+      RepositoryOptions repository,
+      ReportOptions report,
+      String host) {
     try {
       Restic restic = repository.open(System.getenv());
       Log.useRedactor(restic.redactor());
@@ -29,7 +38,12 @@ final class RepositoryUsageReport {
     }
   }
 
-  static void add(JsonObject results, Restic restic, String repositoryName, ReportOptions report, String host) {
+  static void add(
+      BackupSessionStatus results,
+      Restic restic,
+      String repositoryName,
+      ReportOptions report,
+      String host) {
     Restic.RepositoryStats stats;
     try {
       stats = restic.repositoryStats();
@@ -37,39 +51,45 @@ final class RepositoryUsageReport {
       Log.warn("could not measure the repository: %s", failure.getMessage());
       return;
     }
-    Log.info("the repository holds %d snapshots in %s", stats.snapshots(), Bytes.human(stats.storedBytes()));
-    JsonObject usage = new JsonObject();
-    usage.addProperty("snapshotCount", stats.snapshots());
-    usage.addProperty("totalSizeBytes", stats.storedBytes());
+    Log.info(
+        "the repository holds %d snapshots in %s",
+        stats.snapshots(), Bytes.human(stats.storedBytes()));
+    RepositoryUsage usage =
+        new RepositoryUsage()
+            .snapshotCount((int) stats.snapshots())
+            .totalSizeBytes(stats.storedBytes());
     try {
-      usage.add("snapshots", newest(restic.snapshots(host, java.util.List.of())));
+      usage.snapshots(newest(restic.snapshots(host, List.of())));
     } catch (RuntimeException failure) {
       Log.warn("could not list the snapshots of %s: %s", host, failure.getMessage());
     }
-    results.add("repository", usage);
+    results.repository(usage);
     Map<String, String> grouping = new LinkedHashMap<>();
     grouping.put("namespace", report.namespace());
     grouping.put("repository", repositoryName);
     new Metrics(report.pushgateway, "keepsake-repository", grouping)
-        .gauge("keepsake_repository_snapshots", "Snapshots in the whole repository, every target's", stats.snapshots())
-        .gauge("keepsake_repository_size_bytes", "Bytes the repository stores after deduplication and compression",
+        .gauge(
+            "keepsake_repository_snapshots",
+            "Snapshots in the whole repository, every target's",
+            stats.snapshots())
+        .gauge(
+            "keepsake_repository_size_bytes",
+            "Bytes the repository stores after deduplication and compression",
             stats.storedBytes())
         .push();
   }
 
   /** The target's newest snapshots, newest first: what the Repository's status shows of them. */
-  static com.google.gson.JsonArray newest(java.util.List<dev.keepsake.runner.restic.Snapshot> snapshots) {
-    com.google.gson.JsonArray listed = new com.google.gson.JsonArray();
+  static List<SnapshotEntry> newest(List<Snapshot> snapshots) {
+    List<SnapshotEntry> listed = new ArrayList<>();
     for (int i = snapshots.size() - 1; i >= 0 && listed.size() < LISTED_SNAPSHOTS; i--) {
-      dev.keepsake.runner.restic.Snapshot snapshot = snapshots.get(i);
-      JsonObject entry = new JsonObject();
-      entry.addProperty("id", snapshot.shortId());
-      entry.addProperty("time", snapshot.time());
-      entry.addProperty("host", snapshot.hostname());
-      com.google.gson.JsonArray tags = new com.google.gson.JsonArray();
-      snapshot.tags().forEach(tags::add);
-      entry.add("tags", tags);
-      listed.add(entry);
+      Snapshot snapshot = snapshots.get(i);
+      listed.add(
+          new SnapshotEntry()
+              .id(snapshot.shortId())
+              .time(snapshot.time())
+              .host(snapshot.hostname())
+              .tags(new ArrayList<>(snapshot.tags())));
     }
     return listed;
   }

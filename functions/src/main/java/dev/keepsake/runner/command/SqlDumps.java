@@ -28,10 +28,12 @@ final class SqlDumps {
    * @param census counts the server's tables (before and after the dump)
    * @param tool the dump tool's name, for messages
    */
-  static int run(String tool, Supplier<TableCounts> census, Dump dump) throws IOException, InterruptedException {
+  static int run(String tool, Supplier<TableCounts> census, Dump dump)
+      throws IOException, InterruptedException {
     TableCounts before = census.get();
     DumpPipe.Outcome outcome;
-    try (OutputStream out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16)) {
+    try (OutputStream out =
+        new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16)) {
       outcome = dump.run(out);
     }
     if (outcome.exit() != 0) {
@@ -66,19 +68,23 @@ final class SqlDumps {
    * After a restore client exited: did the server get every table the script created? The counts of
    * what went through go to the runner, which compares them with the snapshot's.
    */
-  static int judgeRestore(int exit, String client, TableCounts passed, Supplier<TableCounts> onServer, String partial) {
+  static int judgeRestore(
+      int exit, String client, TableCounts passed, Supplier<TableCounts> onServer, String partial) {
     if (exit != 0) {
       return exit;
     }
     try {
       List<String> shortfalls = CensusCheck.shortfalls(passed, onServer.get());
       if (!shortfalls.isEmpty()) {
-        return RedisDumpCommand.fail("IncompleteRestore", client + " exited 0, but " + String.join("; ", shortfalls));
+        return RedisDumpCommand.fail(
+            "IncompleteRestore", client + " exited 0, but " + String.join("; ", shortfalls));
       }
     } catch (dev.keepsake.runner.sql.SqlClient.CensusFailed e) {
       return RedisDumpCommand.fail("CensusFailed", "the restore finished, but " + e.getMessage());
     }
-    new Inventory(passed.inventory(), passed.describe() + " restored, all of them on the server", partial).report();
+    new Inventory(
+            passed.inventory(), passed.describe() + " restored, all of them on the server", partial)
+        .report();
     return 0;
   }
 }

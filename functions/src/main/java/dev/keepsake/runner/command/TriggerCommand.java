@@ -17,15 +17,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "trigger", description = {"Create a BackupSession for a BackupConfiguration (the schedule's CronJob runs this).",
-    "The session is named after the Job, so a retried pod finds it instead of making a second one."})
+@Command(
+    name = "trigger",
+    description = {
+      "Create a BackupSession for a BackupConfiguration (the schedule's CronJob runs this).",
+      "The session is named after the Job, so a retried pod finds it instead of making a second one."
+    })
 final class TriggerCommand implements Callable<Integer> {
   static final String CONFIGURATION_LABEL = "keepsake.dev/configuration";
 
   @Mixin ReportOptions report;
 
-  @Option(names = "--session-name", defaultValue = "${env:KEEPSAKE_JOB_NAME}",
-      description = "Name of the session; default: the Job's name (env KEEPSAKE_JOB_NAME, from the downward API).")
+  @Option(
+      names = "--session-name",
+      defaultValue = "${env:KEEPSAKE_JOB_NAME}",
+      description =
+          "Name of the session; default: the Job's name (env KEEPSAKE_JOB_NAME, from the downward API).")
   String sessionName;
 
   @Override
@@ -35,15 +42,26 @@ final class TriggerCommand implements Callable<Integer> {
       return 2;
     }
     if (sessionName == null || sessionName.isBlank()) {
-      Log.error("no session name: set --session-name or KEEPSAKE_JOB_NAME (the CronJob's Job name)");
+      Log.error(
+          "no session name: set --session-name or KEEPSAKE_JOB_NAME (the CronJob's Job name)");
       return 2;
     }
     String namespace = report.namespace();
-    BackupSession session = new BackupSession()
-        .metadata(new V1ObjectMeta().name(sessionName).namespace(namespace).labels(Map.of(CONFIGURATION_LABEL, report.configuration)))
-        .spec(new BackupSessionSpec()
-            .invoker(new Invoker().apiGroup(Resource.GROUP).kind("BackupConfiguration").name(report.configuration))
-            .trigger("Scheduled"));
+    BackupSession session =
+        new BackupSession()
+            .metadata(
+                new V1ObjectMeta()
+                    .name(sessionName)
+                    .namespace(namespace)
+                    .labels(Map.of(CONFIGURATION_LABEL, report.configuration)))
+            .spec(
+                new BackupSessionSpec()
+                    .invoker(
+                        new Invoker()
+                            .apiGroup(Resource.GROUP)
+                            .kind("BackupConfiguration")
+                            .name(report.configuration))
+                    .trigger("Scheduled"));
     try {
       ApiClient client = ClientBuilder.standard().build();
       ApiKind.BACKUP_SESSION.api(client).create(session).throwsApiException();
@@ -51,10 +69,14 @@ final class TriggerCommand implements Callable<Integer> {
       return 0;
     } catch (ApiException e) {
       if (e.getCode() == 409) {
-        Log.info("BackupSession %s/%s exists already: this scheduled run was triggered before", namespace, sessionName);
+        Log.info(
+            "BackupSession %s/%s exists already: this scheduled run was triggered before",
+            namespace, sessionName);
         return 0;
       }
-      Log.error("could not create BackupSession %s/%s: %d %s", namespace, sessionName, e.getCode(), e.getResponseBody());
+      Log.error(
+          "could not create BackupSession %s/%s: %d %s",
+          namespace, sessionName, e.getCode(), e.getResponseBody());
       return 1;
     } catch (IOException e) {
       Log.error("cannot reach the Kubernetes API: %s", e.getMessage());

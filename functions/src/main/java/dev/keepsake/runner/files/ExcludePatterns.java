@@ -6,10 +6,10 @@ import java.util.regex.Pattern;
 
 /**
  * restic's {@code --exclude} patterns, matched the way restic matches them, so that the runner can
- * count the files a backup should hold: a pattern's components (split at "/") must match consecutive
- * components of the absolute path, anywhere in it unless the pattern starts with "/"; each component
- * is a shell glob ({@code *}, {@code ?}, {@code [...]}, backslash escapes) and {@code **} stands for
- * any number of components. A path inside a matched folder is matched too.
+ * count the files a backup should hold: a pattern's components (split at "/") must match
+ * consecutive components of the absolute path, anywhere in it unless the pattern starts with "/";
+ * each component is a shell glob ({@code *}, {@code ?}, {@code [...]}, backslash escapes) and
+ * {@code **} stands for any number of components. A path inside a matched folder is matched too.
  */
 public final class ExcludePatterns {
   private final List<List<Part>> patterns;
@@ -74,7 +74,9 @@ public final class ExcludePatterns {
       }
     }
     String joined = String.join("/", kept);
-    return joined.length() > 1 && joined.endsWith("/") ? joined.substring(0, joined.length() - 1) : joined;
+    return joined.length() > 1 && joined.endsWith("/")
+        ? joined.substring(0, joined.length() - 1)
+        : joined;
   }
 
   private static List<String> split(String path) {
@@ -134,7 +136,9 @@ public final class ExcludePatterns {
     return false;
   }
 
-  /** A shell glob of one path component (as Go's filepath.Match reads it) as a regular expression. */
+  /**
+   * A shell glob of one path component (as Go's filepath.Match reads it) as a regular expression.
+   */
   static String globToRegex(String glob) {
     StringBuilder regex = new StringBuilder();
     for (int i = 0; i < glob.length(); i++) {
@@ -150,7 +154,8 @@ public final class ExcludePatterns {
         case '[' -> {
           int end = glob.indexOf(']', i + 2);
           if (end < 0) {
-            throw new IllegalArgumentException("the exclude pattern '" + glob + "' has a [ without its ]");
+            throw new IllegalArgumentException(
+                "the exclude pattern '" + glob + "' has a [ without its ]");
           }
           String set = glob.substring(i + 1, end);
           boolean negated = set.startsWith("^");
@@ -159,7 +164,10 @@ public final class ExcludePatterns {
           }
           regex.append(negated ? "[^/" : "[");
           for (char member : set.toCharArray()) {
-            regex.append(member == '-' ? "-" : Character.isLetterOrDigit(member) ? String.valueOf(member) : "\\" + member);
+            regex.append(
+                member == '-'
+                    ? "-"
+                    : Character.isLetterOrDigit(member) ? String.valueOf(member) : "\\" + member);
           }
           regex.append(']');
           i = end;

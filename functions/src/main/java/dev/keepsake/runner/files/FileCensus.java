@@ -29,27 +29,31 @@ public final class FileCensus {
         continue;
       }
       try {
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
-            return !dir.equals(root) && excludes.excludes(dir.toString()) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
-          }
+        Files.walkFileTree(
+            root,
+            new SimpleFileVisitor<>() {
+              @Override
+              public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+                return !dir.equals(root) && excludes.excludes(dir.toString())
+                    ? FileVisitResult.SKIP_SUBTREE
+                    : FileVisitResult.CONTINUE;
+              }
 
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-            if (attributes.isRegularFile() && !excludes.excludes(file.toString())) {
-              files[0]++;
-              bytes[0] += attributes.size();
-            }
-            return FileVisitResult.CONTINUE;
-          }
+              @Override
+              public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                if (attributes.isRegularFile() && !excludes.excludes(file.toString())) {
+                  files[0]++;
+                  bytes[0] += attributes.size();
+                }
+                return FileVisitResult.CONTINUE;
+              }
 
-          @Override
-          public FileVisitResult visitFileFailed(Path file, IOException e) {
-            // restic reports what it cannot read, and fails the backup as incomplete.
-            return FileVisitResult.CONTINUE;
-          }
-        });
+              @Override
+              public FileVisitResult visitFileFailed(Path file, IOException e) {
+                // restic reports what it cannot read, and fails the backup as incomplete.
+                return FileVisitResult.CONTINUE;
+              }
+            });
       } catch (IOException e) {
         throw new UncheckedIOException("cannot count the files under " + root, e);
       }
@@ -72,16 +76,29 @@ public final class FileCensus {
     long high = Math.max(before.files(), after.files());
     long churn = high - low;
     if (inSnapshot < low - churn) {
-      return String.format(Locale.ROOT, "%s (%,d) than the volume (%,d before the backup, %,d after)", MISSING, inSnapshot,
-          before.files(), after.files());
+      return String.format(
+          Locale.ROOT,
+          "%s (%,d) than the volume (%,d before the backup, %,d after)",
+          MISSING,
+          inSnapshot,
+          before.files(),
+          after.files());
     }
     if (inSnapshot > high + churn) {
-      return String.format(Locale.ROOT, "more files in the snapshot (%,d) than the volume held (%,d before, %,d after);"
-          + " counted with the exclude patterns, which may match otherwise than restic's", inSnapshot, before.files(), after.files());
+      return String.format(
+          Locale.ROOT,
+          "more files in the snapshot (%,d) than the volume held (%,d before, %,d after);"
+              + " counted with the exclude patterns, which may match otherwise than restic's",
+          inSnapshot,
+          before.files(),
+          after.files());
     }
     return churn == 0 && inSnapshot == low
         ? "as many as the volume holds"
-        : String.format(Locale.ROOT, "the volume held %,d before and %,d after (files changed during the backup)",
-            before.files(), after.files());
+        : String.format(
+            Locale.ROOT,
+            "the volume held %,d before and %,d after (files changed during the backup)",
+            before.files(),
+            after.files());
   }
 }

@@ -19,7 +19,8 @@ import java.util.Optional;
  *
  * @param counts named counts, such as {@code keys}, {@code keys.db0}, {@code tables}
  * @param summary one sentence for people: what was counted and how it compares
- * @param partial what part a partial restore chose (one database, a pattern), or null for everything
+ * @param partial what part a partial restore chose (one database, a pattern), or null for
+ *     everything
  */
 public record Inventory(Map<String, Long> counts, String summary, String partial) {
   public static final String FILE_ENV = "KEEPSAKE_INVENTORY_FILE";
@@ -81,7 +82,8 @@ public record Inventory(Map<String, Long> counts, String summary, String partial
         return Optional.empty();
       }
       JsonObject failure = json.getAsJsonObject("failure");
-      return Optional.of(new Failure(failure.get("reason").getAsString(), failure.get("message").getAsString()));
+      return Optional.of(
+          new Failure(failure.get("reason").getAsString(), failure.get("message").getAsString()));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
@@ -97,9 +99,14 @@ public record Inventory(Map<String, Long> counts, String summary, String partial
         return Optional.empty();
       }
       Map<String, Long> counts = new LinkedHashMap<>();
-      json.getAsJsonObject("counts").entrySet().forEach(e -> counts.put(e.getKey(), e.getValue().getAsLong()));
-      return Optional.of(new Inventory(counts, json.has("summary") ? json.get("summary").getAsString() : null,
-          json.has("partial") ? json.get("partial").getAsString() : null));
+      json.getAsJsonObject("counts")
+          .entrySet()
+          .forEach(e -> counts.put(e.getKey(), e.getValue().getAsLong()));
+      return Optional.of(
+          new Inventory(
+              counts,
+              json.has("summary") ? json.get("summary").getAsString() : null,
+              json.has("partial") ? json.get("partial").getAsString() : null));
     } catch (IOException | RuntimeException e) {
       Log.warn("could not read the inventory in %s: %s", file, e.getMessage());
       return Optional.empty();
@@ -120,14 +127,17 @@ public record Inventory(Map<String, Long> counts, String summary, String partial
 
   public JsonObject countsJson() {
     JsonObject json = new JsonObject();
-    counts.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> json.addProperty(e.getKey(), e.getValue()));
+    counts.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> json.addProperty(e.getKey(), e.getValue()));
     return json;
   }
 
   /** The counts as restic tags, {@code keepsake.dev/keys=21000}. */
   public List<String> tags() {
     List<String> tags = new ArrayList<>();
-    counts.entrySet().stream().sorted(Map.Entry.comparingByKey())
+    counts.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
         .forEach(e -> tags.add(TAG_PREFIX + e.getKey() + "=" + e.getValue()));
     return tags;
   }
@@ -139,7 +149,9 @@ public record Inventory(Map<String, Long> counts, String summary, String partial
       int equals = tag.indexOf('=');
       if (tag.startsWith(TAG_PREFIX) && equals > TAG_PREFIX.length()) {
         try {
-          counts.put(tag.substring(TAG_PREFIX.length(), equals), Long.parseLong(tag.substring(equals + 1)));
+          counts.put(
+              tag.substring(TAG_PREFIX.length(), equals),
+              Long.parseLong(tag.substring(equals + 1)));
         } catch (NumberFormatException notACount) {
           // another tag of ours
         }
@@ -154,12 +166,14 @@ public record Inventory(Map<String, Long> counts, String summary, String partial
    */
   public static String mismatch(Map<String, Long> backedUp, Map<String, Long> restored) {
     List<String> differences = new ArrayList<>();
-    new java.util.TreeMap<>(backedUp).forEach((name, count) -> {
-      Long got = restored.get(name);
-      if (got != null && !got.equals(count)) {
-        differences.add(name + ": " + count + " backed up, " + got + " restored");
-      }
-    });
+    new java.util.TreeMap<>(backedUp)
+        .forEach(
+            (name, count) -> {
+              Long got = restored.get(name);
+              if (got != null && !got.equals(count)) {
+                differences.add(name + ": " + count + " backed up, " + got + " restored");
+              }
+            });
     return differences.isEmpty() ? null : String.join("; ", differences);
   }
 }

@@ -1,5 +1,7 @@
 package dev.keepsake.runner.mariadb;
 
+import dev.keepsake.runner.sql.DumpScanner;
+import dev.keepsake.runner.sql.TableCounts;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -7,16 +9,15 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
-import dev.keepsake.runner.sql.DumpScanner;
-import dev.keepsake.runner.sql.TableCounts;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Keeps one database (or all) of a mariadb-dump/mysqldump script made with --databases or --all-databases:
- * the session settings at its top, and every section that begins with that database's
- * "-- Current Database" comment (a database's views come in a second section near the end).
+ * Keeps one database (or all) of a mariadb-dump/mysqldump script made with --databases or
+ * --all-databases: the session settings at its top, and every section that begins with that
+ * database's "-- Current Database" comment (a database's views come in a second section near the
+ * end).
  */
 public final class DatabaseSectionFilter {
   private static final Pattern SECTION = Pattern.compile("^-- Current Database: `(.*)`$");
@@ -25,7 +26,9 @@ public final class DatabaseSectionFilter {
   private final DumpScanner scanner = new DumpScanner(DumpScanner.Dialect.MARIADB, null);
   private int sectionsKept;
 
-  /** @param database the one database to keep, or null for all */
+  /**
+   * @param database the one database to keep, or null for all
+   */
   public DatabaseSectionFilter(String database) {
     this.database = database;
   }
@@ -40,8 +43,10 @@ public final class DatabaseSectionFilter {
   }
 
   public void filter(InputStream input, OutputStream output) throws IOException {
-    BufferedReader in = new BufferedReader(new InputStreamReader(input, StandardCharsets.ISO_8859_1), 1 << 16);
-    BufferedWriter out = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.ISO_8859_1), 1 << 16);
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(input, StandardCharsets.ISO_8859_1), 1 << 16);
+    BufferedWriter out =
+        new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.ISO_8859_1), 1 << 16);
     boolean keep = true;
     String line;
     while ((line = in.readLine()) != null) {

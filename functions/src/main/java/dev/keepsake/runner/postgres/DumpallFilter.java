@@ -1,5 +1,7 @@
 package dev.keepsake.runner.postgres;
 
+import dev.keepsake.runner.sql.DumpScanner;
+import dev.keepsake.runner.sql.TableCounts;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -7,8 +9,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
-import dev.keepsake.runner.sql.DumpScanner;
-import dev.keepsake.runner.sql.TableCounts;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,11 +18,11 @@ import java.util.regex.Pattern;
  * real error instead of reporting success over a half-restored cluster:
  *
  * <ul>
- *   <li>roles are never dropped (the restoring user cannot drop itself, and a role may own objects in
- *       databases that are not restored); {@code CREATE ROLE x;} becomes create-if-missing, and the
- *       dump's {@code ALTER ROLE} then sets its attributes;
- *   <li>with a database chosen, only that database's section is kept, and the cluster preamble drops
- *       no other database;
+ *   <li>roles are never dropped (the restoring user cannot drop itself, and a role may own objects
+ *       in databases that are not restored); {@code CREATE ROLE x;} becomes create-if-missing, and
+ *       the dump's {@code ALTER ROLE} then sets its attributes;
+ *   <li>with a database chosen, only that database's section is kept, and the cluster preamble
+ *       drops no other database;
  *   <li>with roles left out, the preamble's role statements go.
  * </ul>
  *
@@ -32,14 +32,17 @@ public final class DumpallFilter {
   private static final Pattern SECTION = Pattern.compile("^-- Database \"(.*)\" dump$");
   private static final Pattern DROP_DATABASE = Pattern.compile("^DROP DATABASE IF EXISTS (.+);$");
   private static final Pattern CREATE_ROLE = Pattern.compile("^CREATE ROLE (.+);$");
-  private static final Pattern ROLE_STATEMENT = Pattern.compile("^(CREATE ROLE|ALTER ROLE|DROP ROLE|GRANT) .*");
+  private static final Pattern ROLE_STATEMENT =
+      Pattern.compile("^(CREATE ROLE|ALTER ROLE|DROP ROLE|GRANT) .*");
 
   private final String database;
   private final boolean roles;
   private final DumpScanner scanner = new DumpScanner(DumpScanner.Dialect.POSTGRES, null);
   private int sectionsKept;
 
-  /** @param database the one database to keep, or null for all */
+  /**
+   * @param database the one database to keep, or null for all
+   */
   public DumpallFilter(String database, boolean roles) {
     this.database = database;
     this.roles = roles;
@@ -56,8 +59,10 @@ public final class DumpallFilter {
   }
 
   public void filter(InputStream input, OutputStream output) throws IOException {
-    BufferedReader in = new BufferedReader(new InputStreamReader(input, StandardCharsets.ISO_8859_1), 1 << 16);
-    BufferedWriter out = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.ISO_8859_1), 1 << 16);
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(input, StandardCharsets.ISO_8859_1), 1 << 16);
+    BufferedWriter out =
+        new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.ISO_8859_1), 1 << 16);
     boolean preamble = true;
     boolean keep = true;
     String line;
@@ -91,7 +96,8 @@ public final class DumpallFilter {
     }
     Matcher createRole = CREATE_ROLE.matcher(line);
     if (createRole.matches()) {
-      return "DO $keepsake$ BEGIN CREATE ROLE " + createRole.group(1)
+      return "DO $keepsake$ BEGIN CREATE ROLE "
+          + createRole.group(1)
           + "; EXCEPTION WHEN duplicate_object THEN NULL; END $keepsake$;";
     }
     Matcher drop = DROP_DATABASE.matcher(line);
@@ -103,7 +109,8 @@ public final class DumpallFilter {
 
   private static String unquote(String identifier) {
     return identifier.startsWith("\"") && identifier.endsWith("\"")
-        ? identifier.substring(1, identifier.length() - 1).replace("\"\"", "\"") : identifier;
+        ? identifier.substring(1, identifier.length() - 1).replace("\"\"", "\"")
+        : identifier;
   }
 
   /** Lines are read byte for byte (any encoding passes through unchanged); names are UTF-8. */

@@ -2,8 +2,8 @@ package dev.keepsake.runner.process;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -64,7 +64,9 @@ public final class ExternalProgram {
     CommandLine command = new CommandLine(argv.get(0));
     argv.subList(1, argv.size()).forEach(arg -> command.addArgument(arg, false));
     DefaultExecutor executor =
-        DefaultExecutor.builder().setExecuteStreamHandler(program.new Streams(stdout, stderrLines)).get();
+        DefaultExecutor.builder()
+            .setExecuteStreamHandler(program.new Streams(stdout, stderrLines))
+            .get();
     executor.setWatchdog(program.new PidCapture());
     // Exit codes are ours to judge; commons-exec would otherwise turn non-zero into an exception.
     executor.setExitValues(null);
@@ -90,7 +92,8 @@ public final class ExternalProgram {
       executor.execute(command, environment, done);
       program.process.get(30, TimeUnit.SECONDS);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start " + name + " (" + argv.get(0) + "): " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot start " + name + " (" + argv.get(0) + "): " + e.getMessage(), e);
     } catch (ExecutionException e) {
       throw new ProgramStartFailure(name, argv.get(0), e.getCause());
     } catch (InterruptedException e) {
@@ -151,8 +154,8 @@ public final class ExternalProgram {
   }
 
   /**
-   * Asks the program to stop with SIGINT, the signal restic treats as Ctrl-C: it removes its lock and
-   * writes no snapshot. After the grace period the program is killed.
+   * Asks the program to stop with SIGINT, the signal restic treats as Ctrl-C: it removes its lock
+   * and writes no snapshot. After the grace period the program is killed.
    */
   public void interrupt() {
     signal("INT");
@@ -177,7 +180,9 @@ public final class ExternalProgram {
   private void signal(String signal) {
     try {
       // The shell's own kill: a kill binary (procps) is missing from many minimal images.
-      new ProcessBuilder("sh", "-c", "kill -" + signal + " " + pid()).start().waitFor(5, TimeUnit.SECONDS);
+      new ProcessBuilder("sh", "-c", "kill -" + signal + " " + pid())
+          .start()
+          .waitFor(5, TimeUnit.SECONDS);
     } catch (IOException e) {
       process.join().destroy();
     } catch (InterruptedException e) {
@@ -253,7 +258,8 @@ public final class ExternalProgram {
     }
 
     private void readStderr() {
-      try (var reader = new BufferedReader(new InputStreamReader(processStderr, StandardCharsets.UTF_8))) {
+      try (var reader =
+          new BufferedReader(new InputStreamReader(processStderr, StandardCharsets.UTF_8))) {
         for (String line = reader.readLine(); line != null; line = reader.readLine()) {
           stderr.add(line);
           if (stderrLines != null) {

@@ -3,7 +3,9 @@ package dev.keepsake.runner.process;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
-/** The last lines of a program's output, to explain a failure without keeping everything it said. */
+/**
+ * The last lines of a program's output, to explain a failure without keeping everything it said.
+ */
 final class LineTail {
   private static final int MAX_LINE_LENGTH = 2000;
   private final int capacity;
@@ -17,7 +19,8 @@ final class LineTail {
     if (lines.size() == capacity) {
       lines.removeFirst();
     }
-    lines.addLast(line.length() > MAX_LINE_LENGTH ? line.substring(0, MAX_LINE_LENGTH) + "…" : line);
+    lines.addLast(
+        line.length() > MAX_LINE_LENGTH ? line.substring(0, MAX_LINE_LENGTH) + "…" : line);
   }
 
   synchronized String text() {

@@ -31,7 +31,10 @@ public final class DumpFormat {
 
   private DumpFormat() {}
 
-  /** What the dump's trailer counts: per database, distinct keys and RESTORE commands (a key SCAN returned twice is written twice). */
+  /**
+   * What the dump's trailer counts: per database, distinct keys and RESTORE commands (a key SCAN
+   * returned twice is written twice).
+   */
   public record Counts(Map<Integer, Long> keys, Map<Integer, Long> commands, int rdbVersion) {
     public long totalKeys() {
       return keys.values().stream().mapToLong(Long::longValue).sum();
@@ -50,12 +53,15 @@ public final class DumpFormat {
     JsonObject body = new JsonObject();
     body.addProperty("keys", counts.totalKeys());
     JsonObject databases = new JsonObject();
-    counts.keys().forEach((db, keys) -> {
-      JsonObject one = new JsonObject();
-      one.addProperty("keys", keys);
-      one.addProperty("commands", counts.commands().getOrDefault(db, 0L));
-      databases.add(Integer.toString(db), one);
-    });
+    counts
+        .keys()
+        .forEach(
+            (db, keys) -> {
+              JsonObject one = new JsonObject();
+              one.addProperty("keys", keys);
+              one.addProperty("commands", counts.commands().getOrDefault(db, 0L));
+              databases.add(Integer.toString(db), one);
+            });
     body.add("databases", databases);
     if (counts.rdbVersion() > 0) {
       body.addProperty("rdbVersion", counts.rdbVersion());
@@ -66,12 +72,19 @@ public final class DumpFormat {
   /** The header's or trailer's JSON, when {@code argument} is the ECHO argument of one. */
   static Optional<JsonObject> marker(String marker, byte[] argument) {
     byte[] prefix = marker.getBytes(StandardCharsets.US_ASCII);
-    if (argument.length < prefix.length || !Arrays.equals(argument, 0, prefix.length, prefix, 0, prefix.length)) {
+    if (argument.length < prefix.length
+        || !Arrays.equals(argument, 0, prefix.length, prefix, 0, prefix.length)) {
       return Optional.empty();
     }
     try {
-      return Optional.of(JsonParser.parseString(new String(argument, prefix.length, argument.length - prefix.length,
-          StandardCharsets.UTF_8)).getAsJsonObject());
+      return Optional.of(
+          JsonParser.parseString(
+                  new String(
+                      argument,
+                      prefix.length,
+                      argument.length - prefix.length,
+                      StandardCharsets.UTF_8))
+              .getAsJsonObject());
     } catch (RuntimeException notJson) {
       return Optional.empty();
     }
@@ -80,12 +93,17 @@ public final class DumpFormat {
   static Counts countsFrom(JsonObject trailer) {
     Map<Integer, Long> keys = new TreeMap<>();
     Map<Integer, Long> commands = new TreeMap<>();
-    trailer.getAsJsonObject("databases").entrySet().forEach(entry -> {
-      JsonObject one = entry.getValue().getAsJsonObject();
-      keys.put(Integer.parseInt(entry.getKey()), one.get("keys").getAsLong());
-      commands.put(Integer.parseInt(entry.getKey()), one.get("commands").getAsLong());
-    });
-    return new Counts(keys, commands, trailer.has("rdbVersion") ? trailer.get("rdbVersion").getAsInt() : 0);
+    trailer
+        .getAsJsonObject("databases")
+        .entrySet()
+        .forEach(
+            entry -> {
+              JsonObject one = entry.getValue().getAsJsonObject();
+              keys.put(Integer.parseInt(entry.getKey()), one.get("keys").getAsLong());
+              commands.put(Integer.parseInt(entry.getKey()), one.get("commands").getAsLong());
+            });
+    return new Counts(
+        keys, commands, trailer.has("rdbVersion") ? trailer.get("rdbVersion").getAsInt() : 0);
   }
 
   /**

@@ -10,9 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads the commands of a RESP dump one at a time. The first arguments (name, key and, for
- * RESTORE, the expiry) are read into memory; the rest is forwarded or skipped through a fixed
- * buffer, so a value of any size never sits in memory whole.
+ * Reads the commands of a RESP dump one at a time. The first arguments (name, key and, for RESTORE,
+ * the expiry) are read into memory; the rest is forwarded or skipped through a fixed buffer, so a
+ * value of any size never sits in memory whole.
  */
 final class DumpReader {
   private static final int HEAD = 3;
@@ -28,7 +28,8 @@ final class DumpReader {
   /** A command's argument count and its first (up to three) arguments. */
   record Command(int count, List<byte[]> head) {
     String name() {
-      return new String(head.get(0), StandardCharsets.ISO_8859_1).toUpperCase(java.util.Locale.ROOT);
+      return new String(head.get(0), StandardCharsets.ISO_8859_1)
+          .toUpperCase(java.util.Locale.ROOT);
     }
 
     byte[] key() {
@@ -45,7 +46,10 @@ final class DumpReader {
     return in.available() > 0;
   }
 
-  /** The next command, or null at a clean end of input. The previous one must have been forwarded or skipped. */
+  /**
+   * The next command, or null at a clean end of input. The previous one must have been forwarded or
+   * skipped.
+   */
   Command next() throws IOException {
     if (argumentsLeft > 0) {
       throw new IllegalStateException("the previous command was neither forwarded nor skipped");
@@ -55,7 +59,10 @@ final class DumpReader {
       return null;
     }
     if (first != '*') {
-      throw new MalformedDump("not a RESP array at byte " + (bytesRead - 1) + ": the input is not a Redis dump in RESP form");
+      throw new MalformedDump(
+          "not a RESP array at byte "
+              + (bytesRead - 1)
+              + ": the input is not a Redis dump in RESP form");
     }
     long count = parseLength(readLine());
     if (count < 1 || count > Integer.MAX_VALUE) {
@@ -65,7 +72,8 @@ final class DumpReader {
     for (int i = 0; i < Math.min(HEAD, count); i++) {
       long length = bulkLength();
       if (length > Integer.MAX_VALUE - 16) {
-        throw new MalformedDump("an argument of " + length + " bytes among a command's first arguments");
+        throw new MalformedDump(
+            "an argument of " + length + " bytes among a command's first arguments");
       }
       byte[] bytes = in.readNBytes((int) length);
       bytesRead += bytes.length;
@@ -79,7 +87,9 @@ final class DumpReader {
     return new Command((int) count, head);
   }
 
-  /** Writes the current command whole to {@code out}: its head, then its other arguments streamed. */
+  /**
+   * Writes the current command whole to {@code out}: its head, then its other arguments streamed.
+   */
   void forward(Command command, OutputStream out) throws IOException {
     RespConnection.writeArrayHeader(out, command.count());
     for (byte[] argument : command.head()) {
@@ -96,7 +106,10 @@ final class DumpReader {
     }
   }
 
-  /** Reads past the current command's other arguments (by reading: stdin is a pipe, which cannot seek). */
+  /**
+   * Reads past the current command's other arguments (by reading: stdin is a pipe, which cannot
+   * seek).
+   */
   void skip() throws IOException {
     while (argumentsLeft > 0) {
       long left = bulkLength();
@@ -168,7 +181,8 @@ final class DumpReader {
         throw truncated();
       }
       if (line.size() > 20) {
-        throw new MalformedDump("a RESP length line longer than 20 characters at byte " + bytesRead);
+        throw new MalformedDump(
+            "a RESP length line longer than 20 characters at byte " + bytesRead);
       }
       line.write(b);
     }
@@ -187,10 +201,15 @@ final class DumpReader {
   }
 
   private MalformedDump truncated() {
-    return new MalformedDump("the dump ends in the middle of a command, after " + bytesRead + " bytes: it was cut short");
+    return new MalformedDump(
+        "the dump ends in the middle of a command, after "
+            + bytesRead
+            + " bytes: it was cut short");
   }
 
-  /** The input is not a whole RESP dump: the restore stops rather than go on with part of a command. */
+  /**
+   * The input is not a whole RESP dump: the restore stops rather than go on with part of a command.
+   */
   static final class MalformedDump extends IOException {
     MalformedDump(String message) {
       super(message);

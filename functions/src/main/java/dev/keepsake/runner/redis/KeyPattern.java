@@ -2,7 +2,10 @@ package dev.keepsake.runner.redis;
 
 import java.util.regex.Pattern;
 
-/** Redis' glob syntax for key patterns ({@code *}, {@code ?}, {@code [abc]}, {@code [^a]}, {@code \\} escapes). */
+/**
+ * Redis' glob syntax for key patterns ({@code *}, {@code ?}, {@code [abc]}, {@code [^a]}, {@code
+ * \\} escapes).
+ */
 public final class KeyPattern {
   private KeyPattern() {}
 
@@ -26,8 +29,15 @@ public final class KeyPattern {
           } else {
             String set = glob.substring(i + 1, end);
             boolean negated = set.startsWith("^");
-            regex.append('[').append(negated ? "^" : "")
-                .append(set.substring(negated ? 1 : 0).replace("\\", "\\\\").replace("[", "\\[").replace("&", "\\&")).append(']');
+            regex
+                .append('[')
+                .append(negated ? "^" : "")
+                .append(
+                    set.substring(negated ? 1 : 0)
+                        .replace("\\", "\\\\")
+                        .replace("[", "\\[")
+                        .replace("&", "\\&"))
+                .append(']');
             i = end;
           }
         }

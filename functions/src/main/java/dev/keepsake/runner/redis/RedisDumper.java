@@ -2,7 +2,6 @@ package dev.keepsake.runner.redis;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import dev.keepsake.runner.Log;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,20 +14,24 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Dumps Redis key by key with DUMP and PTTL through SCAN, pipelined a batch at a time, into
- * {@link DumpFormat}: every type (streams with their consumer groups, module types) in Redis' own
+ * Dumps Redis key by key with DUMP and PTTL through SCAN, pipelined a batch at a time, into {@link
+ * DumpFormat}: every type (streams with their consumer groups, module types) in Redis' own
  * serialization, with its expiry. A key Redis will not DUMP stops the dump with the key's name; a
  * dump that holds fewer keys than Redis counted, beyond what concurrent writes explain, fails too.
  */
 public final class RedisDumper {
-  /** @param database one database, or -1 for every database that holds keys */
+  /**
+   * @param database one database, or -1 for every database that holds keys
+   */
   public record Options(RedisEndpoint endpoint, int database, String keyPattern, int batch) {
     public Options {
       if (batch < 1 || batch > 100_000) {
-        throw new IllegalArgumentException("the batch size must be between 1 and 100000, not " + batch);
+        throw new IllegalArgumentException(
+            "the batch size must be between 1 and 100000, not " + batch);
       }
       if (database < -1) {
-        throw new IllegalArgumentException("the database must be a number from 0, or -1 for all, not " + database);
+        throw new IllegalArgumentException(
+            "the database must be a number from 0, or -1 for all, not " + database);
       }
     }
 
@@ -38,7 +41,8 @@ public final class RedisDumper {
   }
 
   /** What the dump holds, and whether its key counts could be checked against Redis' own. */
-  public record Result(String redisVersion, DumpFormat.Counts counts, long vanished, String completeness) {}
+  public record Result(
+      String redisVersion, DumpFormat.Counts counts, long vanished, String completeness) {}
 
   private final Options options;
   private final OutputStream out;
@@ -56,8 +60,12 @@ public final class RedisDumper {
     try (RespConnection redis = options.endpoint().connect()) {
       ServerInfo before = ServerInfo.read(redis);
       long ownCommandsBefore = redis.commandsSent();
-      List<Integer> databases = options.database() >= 0 ? List.of(options.database()) : before.databasesWithKeys();
-      RespConnection.writeCommand(out, DumpFormat.ECHO, DumpFormat.echo(DumpFormat.HEADER, header(redis, before, databases)));
+      List<Integer> databases =
+          options.database() >= 0 ? List.of(options.database()) : before.databasesWithKeys();
+      RespConnection.writeCommand(
+          out,
+          DumpFormat.ECHO,
+          DumpFormat.echo(DumpFormat.HEADER, header(redis, before, databases)));
 
       Map<Integer, Long> keys = new TreeMap<>();
       Map<Integer, Long> commands = new TreeMap<>();
@@ -71,14 +79,23 @@ public final class RedisDumper {
       }
       ServerInfo after = ServerInfo.read(redis);
       DumpFormat.Counts counts = new DumpFormat.Counts(keys, commands, rdbVersion[0]);
-      String completeness = checkComplete(before, after, redis.commandsSent() - ownCommandsBefore, counts, vanished);
-      RespConnection.writeCommand(out, DumpFormat.ECHO, DumpFormat.echo(DumpFormat.TRAILER, DumpFormat.trailerBody(counts)));
+      String completeness =
+          checkComplete(before, after, redis.commandsSent() - ownCommandsBefore, counts, vanished);
+      RespConnection.writeCommand(
+          out,
+          DumpFormat.ECHO,
+          DumpFormat.echo(DumpFormat.TRAILER, DumpFormat.trailerBody(counts)));
       out.flush();
-      return new Result(before.version(), counts, vanished.values().stream().mapToLong(Long::longValue).sum(), completeness);
+      return new Result(
+          before.version(),
+          counts,
+          vanished.values().stream().mapToLong(Long::longValue).sum(),
+          completeness);
     }
   }
 
-  private JsonObject header(RespConnection redis, ServerInfo info, List<Integer> databases) throws IOException {
+  private JsonObject header(RespConnection redis, ServerInfo info, List<Integer> databases)
+      throws IOException {
     JsonObject header = new JsonObject();
     header.addProperty("redisVersion", info.version());
     header.addProperty("startedAt", Instant.now().toString());
@@ -90,7 +107,10 @@ public final class RedisDumper {
     return header;
   }
 
-  /** The loaded modules, whose types a restore target must know too; empty when this user may not ask. */
+  /**
+   * The loaded modules, whose types a restore target must know too; empty when this user may not
+   * ask.
+   */
   static Optional<JsonArray> modules(RespConnection redis) throws IOException {
     RespConnection.Reply reply = redis.call("MODULE", "LIST");
     if (reply.isError() || reply.array() == null) {
@@ -114,12 +134,15 @@ public final class RedisDumper {
     long vanished;
   }
 
-  private DatabaseDump dumpDatabase(RespConnection redis, int database, int[] rdbVersion) throws IOException {
+  private DatabaseDump dumpDatabase(RespConnection redis, int database, int[] rdbVersion)
+      throws IOException {
     RespConnection.Reply selected = redis.call("SELECT", Integer.toString(database));
     if (selected.isError()) {
-      throw new RedisException("cannot select database " + database + " on " + redis.where() + ": " + selected.text());
+      throw new RedisException(
+          "cannot select database " + database + " on " + redis.where() + ": " + selected.text());
     }
-    RespConnection.writeCommand(out, DumpFormat.SELECT, Integer.toString(database).getBytes(StandardCharsets.US_ASCII));
+    RespConnection.writeCommand(
+        out, DumpFormat.SELECT, Integer.toString(database).getBytes(StandardCharsets.US_ASCII));
     DatabaseDump dump = new DatabaseDump();
     KeyHashes seen = new KeyHashes();
     sendScan(redis, "0");
@@ -152,7 +175,12 @@ public final class RedisDumper {
   }
 
   private void sendScan(RespConnection redis, String cursor) throws IOException {
-    redis.send("SCAN", cursor, "MATCH", options.everyKey() ? "*" : options.keyPattern(), "COUNT",
+    redis.send(
+        "SCAN",
+        cursor,
+        "MATCH",
+        options.everyKey() ? "*" : options.keyPattern(),
+        "COUNT",
         Integer.toString(options.batch()));
   }
 
@@ -161,7 +189,8 @@ public final class RedisDumper {
   private static ScanPage readScan(RespConnection redis, int database) throws IOException {
     RespConnection.Reply reply = redis.read();
     if (reply.isError()) {
-      throw new RedisException("SCAN of database " + database + " failed on " + redis.where() + ": " + reply.text());
+      throw new RedisException(
+          "SCAN of database " + database + " failed on " + redis.where() + ": " + reply.text());
     }
     List<RespConnection.Reply> parts = reply.array();
     List<byte[]> keys = new ArrayList<>();
@@ -169,13 +198,21 @@ public final class RedisDumper {
     return new ScanPage(parts.get(0).asText(), keys);
   }
 
-  private void writeBatch(RespConnection redis, int database, List<byte[]> batch, KeyHashes seen, DatabaseDump dump,
-      int[] rdbVersion) throws IOException {
+  private void writeBatch(
+      RespConnection redis,
+      int database,
+      List<byte[]> batch,
+      KeyHashes seen,
+      DatabaseDump dump,
+      int[] rdbVersion)
+      throws IOException {
     RespConnection.Reply time = redis.read();
     if (time.isError()) {
       throw new RedisException("TIME failed on " + redis.where() + ": " + time.text());
     }
-    long nowMillis = Long.parseLong(time.array().get(0).asText()) * 1000 + Long.parseLong(time.array().get(1).asText()) / 1000;
+    long nowMillis =
+        Long.parseLong(time.array().get(0).asText()) * 1000
+            + Long.parseLong(time.array().get(1).asText()) / 1000;
     for (byte[] key : batch) {
       RespConnection.Reply ttl = redis.read();
       if (ttl.isError()) {
@@ -211,28 +248,58 @@ public final class RedisDumper {
     }
   }
 
-  private static RedisException unreadable(RespConnection redis, int database, byte[] key, String command, String error) {
-    return new RedisException("cannot read key '" + DumpFormat.printable(key) + "' of database " + database + " on "
-        + redis.where() + ": " + command + " answered " + error + "; the dump stopped and no snapshot is written");
+  private static RedisException unreadable(
+      RespConnection redis, int database, byte[] key, String command, String error) {
+    return new RedisException(
+        "cannot read key '"
+            + DumpFormat.printable(key)
+            + "' of database "
+            + database
+            + " on "
+            + redis.where()
+            + ": "
+            + command
+            + " answered "
+            + error
+            + "; the dump stopped and no snapshot is written");
   }
 
   /** Null when the counts agree or cannot be checked; throws when keys are missing. */
-  private String checkComplete(ServerInfo before, ServerInfo after, long ownCommands, DumpFormat.Counts counts,
+  private String checkComplete(
+      ServerInfo before,
+      ServerInfo after,
+      long ownCommands,
+      DumpFormat.Counts counts,
       Map<Integer, Long> vanished) {
     if (!options.everyKey()) {
-      return "not compared with Redis' key counts: Redis does not count the keys matching " + options.keyPattern();
+      return "not compared with Redis' key counts: Redis does not count the keys matching "
+          + options.keyPattern();
     }
     List<KeyCountCheck.DatabaseCount> figures = new ArrayList<>();
-    counts.keys().forEach((db, dumped) -> figures.add(
-        new KeyCountCheck.DatabaseCount(db, before.keys(db), after.keys(db), dumped, vanished.getOrDefault(db, 0L))));
+    counts
+        .keys()
+        .forEach(
+            (db, dumped) ->
+                figures.add(
+                    new KeyCountCheck.DatabaseCount(
+                        db,
+                        before.keys(db),
+                        after.keys(db),
+                        dumped,
+                        vanished.getOrDefault(db, 0L))));
     long changes = KeyCountCheck.changesDuring(before, after, ownCommands);
     Optional<String> shortfall = KeyCountCheck.shortfall(figures, changes);
     if (shortfall.isPresent()) {
       throw new IncompleteDump(shortfall.get());
     }
     long expected = figures.stream().mapToLong(KeyCountCheck.DatabaseCount::before).sum();
-    return String.format(Locale.ROOT, "every key Redis counted is in the dump (%,d dumped, %,d counted when it began; %,d"
-        + " writes, expirations or evictions while it ran)", counts.totalKeys(), expected, changes);
+    return String.format(
+        Locale.ROOT,
+        "every key Redis counted is in the dump (%,d dumped, %,d counted when it began; %,d"
+            + " writes, expirations or evictions while it ran)",
+        counts.totalKeys(),
+        expected,
+        changes);
   }
 
   /** The dump holds fewer keys than Redis does, beyond what writes during the dump can explain. */

@@ -20,9 +20,13 @@ import javax.net.ssl.TrustManagerFactory;
  * Where a Redis listens and how to log in: host, port, ACL user and password, and TLS with the
  * certificate authority that signed the server's certificate (verified, host name included).
  */
-public record RedisEndpoint(String host, int port, String user, String password, boolean tls, Path caCertificate) {
+public record RedisEndpoint(
+    String host, int port, String user, String password, boolean tls, Path caCertificate) {
   private static final int CONNECT_TIMEOUT_MILLIS = 30_000;
-  /** A reply that takes longer than this (DUMP of a huge key included) means the server is stuck. */
+
+  /**
+   * A reply that takes longer than this (DUMP of a huge key included) means the server is stuck.
+   */
   private static final int READ_TIMEOUT_MILLIS = 300_000;
 
   public RedisEndpoint {
@@ -35,7 +39,11 @@ public record RedisEndpoint(String host, int port, String user, String password,
   }
 
   public String describe() {
-    return (tls ? "rediss://" : "redis://") + host + ":" + port + (user == null || user.isBlank() ? "" : " as " + user);
+    return (tls ? "rediss://" : "redis://")
+        + host
+        + ":"
+        + port
+        + (user == null || user.isBlank() ? "" : " as " + user);
   }
 
   /** Opens a connection and logs in; the caller closes it. */
@@ -49,11 +57,14 @@ public record RedisEndpoint(String host, int port, String user, String password,
       socket.setTcpNoDelay(true);
       RespConnection connection = new RespConnection(socket, describe());
       if (password != null && !password.isEmpty()) {
-        RespConnection.Reply reply = user == null || user.isBlank() || user.equals("default")
-            ? connection.call("AUTH", password) : connection.call("AUTH", user, password);
+        RespConnection.Reply reply =
+            user == null || user.isBlank() || user.equals("default")
+                ? connection.call("AUTH", password)
+                : connection.call("AUTH", user, password);
         if (reply.isError()) {
           connection.close();
-          throw new RedisException("Redis at " + describe() + " refused the login: " + reply.text());
+          throw new RedisException(
+              "Redis at " + describe() + " refused the login: " + reply.text());
         }
       }
       return connection;
@@ -66,11 +77,13 @@ public record RedisEndpoint(String host, int port, String user, String password,
   private Socket tlsSocket() throws IOException {
     try {
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, caCertificate == null ? null : trustOnly(caCertificate).getTrustManagers(), null);
+      context.init(
+          null, caCertificate == null ? null : trustOnly(caCertificate).getTrustManagers(), null);
       Socket socket = new Socket();
       socket.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MILLIS);
       socket.setSoTimeout(CONNECT_TIMEOUT_MILLIS); // the handshake too must not wait forever
-      SSLSocket secured = (SSLSocket) context.getSocketFactory().createSocket(socket, host, port, true);
+      SSLSocket secured =
+          (SSLSocket) context.getSocketFactory().createSocket(socket, host, port, true);
       SSLParameters parameters = secured.getSSLParameters();
       parameters.setEndpointIdentificationAlgorithm("HTTPS");
       secured.setSSLParameters(parameters);
@@ -81,14 +94,19 @@ public record RedisEndpoint(String host, int port, String user, String password,
     }
   }
 
-  private static TrustManagerFactory trustOnly(Path caFile) throws IOException, GeneralSecurityException {
+  private static TrustManagerFactory trustOnly(Path caFile)
+      throws IOException, GeneralSecurityException {
     if (!Files.isReadable(caFile)) {
-      throw new IOException("the CA certificate " + caFile + " cannot be read (is the AppBinding's tlsSecret mounted?)");
+      throw new IOException(
+          "the CA certificate "
+              + caFile
+              + " cannot be read (is the AppBinding's tlsSecret mounted?)");
     }
     KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
     store.load(null, null);
     try (InputStream in = Files.newInputStream(caFile)) {
-      Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
+      Collection<? extends Certificate> certificates =
+          CertificateFactory.getInstance("X.509").generateCertificates(in);
       if (certificates.isEmpty()) {
         throw new IOException("no certificate in " + caFile);
       }
@@ -97,7 +115,8 @@ public record RedisEndpoint(String host, int port, String user, String password,
         store.setCertificateEntry("ca-" + i++, certificate);
       }
     }
-    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory factory =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     factory.init(store);
     return factory;
   }

@@ -19,13 +19,16 @@ import java.util.regex.Pattern;
 /**
  * Restores a RESP dump into Redis: pipelined, with every reply read and an error stopping the
  * restore with the key's name. Before it writes, it makes sure the server can read the dump (its
- * Redis version, its modules) and sends the first key alone, so an incompatible dump writes nothing.
- * A Keepsake dump's trailer must be there (else it was cut short) and its counts must match what
- * was restored. Dumps of other tools (plain RESP commands) are replayed as they are.
+ * Redis version, its modules) and sends the first key alone, so an incompatible dump writes
+ * nothing. A Keepsake dump's trailer must be there (else it was cut short) and its counts must
+ * match what was restored. Dumps of other tools (plain RESP commands) are replayed as they are.
  */
 public final class RedisLoader {
-  /** @param database only this database of the dump, or null for all */
-  public record Options(RedisEndpoint endpoint, Integer database, String keyPattern, boolean allowMissingModules) {
+  /**
+   * @param database only this database of the dump, or null for all
+   */
+  public record Options(
+      RedisEndpoint endpoint, Integer database, String keyPattern, boolean allowMissingModules) {
     boolean everything() {
       return database == null && everyKey();
     }
@@ -36,8 +39,9 @@ public final class RedisLoader {
   }
 
   /**
-   * What the restore did. {@code keys} counts distinct keys where the dump's trailer vouches for them (a
-   * dump may hold a key twice when it was written to during the backup), else the RESTOREs applied.
+   * What the restore did. {@code keys} counts distinct keys where the dump's trailer vouches for
+   * them (a dump may hold a key twice when it was written to during the backup), else the RESTOREs
+   * applied.
    */
   public record Result(Map<Integer, Long> keysByDatabase, long keys, String summary) {}
 
@@ -47,10 +51,13 @@ public final class RedisLoader {
 
   private RedisLoader(Options options) {
     this.options = options;
-    this.keys = Pattern.compile(KeyPattern.toRegex(options.everyKey() ? "*" : options.keyPattern()), Pattern.DOTALL);
+    this.keys =
+        Pattern.compile(
+            KeyPattern.toRegex(options.everyKey() ? "*" : options.keyPattern()), Pattern.DOTALL);
   }
 
-  public static Result load(Options options, InputStream input) throws IOException, InterruptedException {
+  public static Result load(Options options, InputStream input)
+      throws IOException, InterruptedException {
     return new RedisLoader(options).run(input);
   }
 
@@ -115,10 +122,13 @@ public final class RedisLoader {
           continue;
         }
         DumpReader.Command pipelined = command;
-        replies.send(sent, () -> {
-          dump.forward(pipelined, redis.output());
-          redis.commandStarted();
-        }, () -> !dump.moreBuffered());
+        replies.send(
+            sent,
+            () -> {
+              dump.forward(pipelined, redis.output());
+              redis.commandStarted();
+            },
+            () -> !dump.moreBuffered());
       }
       if (replies != null) {
         replies.finish();
@@ -140,14 +150,16 @@ public final class RedisLoader {
 
   private boolean keyWanted(DumpReader.Command command) {
     byte[] key = command.key();
-    return options.everyKey() || (key != null && keys.matcher(new String(key, StandardCharsets.ISO_8859_1)).matches());
+    return options.everyKey()
+        || (key != null && keys.matcher(new String(key, StandardCharsets.ISO_8859_1)).matches());
   }
 
   private static int parseDatabase(DumpReader.Command command) throws DumpReader.MalformedDump {
     try {
       return Integer.parseInt(command.argument(1));
     } catch (NumberFormatException e) {
-      throw new DumpReader.MalformedDump("SELECT of '" + command.argument(1) + "', which is not a database number");
+      throw new DumpReader.MalformedDump(
+          "SELECT of '" + command.argument(1) + "', which is not a database number");
     }
   }
 
@@ -155,30 +167,52 @@ public final class RedisLoader {
     try {
       return Long.parseLong(command.argument(2));
     } catch (NumberFormatException e) {
-      throw new DumpReader.MalformedDump("RESTORE of '" + DumpFormat.printable(command.key()) + "' with the expiry '"
-          + command.argument(2) + "', which is not a number");
+      throw new DumpReader.MalformedDump(
+          "RESTORE of '"
+              + DumpFormat.printable(command.key())
+              + "' with the expiry '"
+              + command.argument(2)
+              + "', which is not a number");
     }
   }
 
-  /** Redis' clock minus this machine's, so that expiries are judged by the server that enforces them. */
+  /**
+   * Redis' clock minus this machine's, so that expiries are judged by the server that enforces
+   * them.
+   */
   private static long clockOffset(RespConnection redis) throws IOException {
     RespConnection.Reply time = redis.call("TIME");
     if (time.isError() || time.array() == null) {
       return 0;
     }
-    long redisMillis = Long.parseLong(time.array().get(0).asText()) * 1000 + Long.parseLong(time.array().get(1).asText()) / 1000;
+    long redisMillis =
+        Long.parseLong(time.array().get(0).asText()) * 1000
+            + Long.parseLong(time.array().get(1).asText()) / 1000;
     return redisMillis - System.currentTimeMillis();
   }
 
   /** Refuses, before anything is written, a dump that this server cannot read. */
-  private void checkCompatible(JsonObject header, ServerInfo target, RespConnection redis) throws IOException {
-    String source = header.has("redisVersion") ? header.get("redisVersion").getAsString() : "unknown";
+  private void checkCompatible(JsonObject header, ServerInfo target, RespConnection redis)
+      throws IOException {
+    String source =
+        header.has("redisVersion") ? header.get("redisVersion").getAsString() : "unknown";
     OptionalInt sourceRdb = RedisVersions.rdbVersion(source);
     OptionalInt targetRdb = RedisVersions.rdbVersion(target.version());
-    if (sourceRdb.isPresent() && targetRdb.isPresent() && sourceRdb.getAsInt() > targetRdb.getAsInt()) {
-      throw new RedisException("the dump comes from Redis " + source + ", whose DUMP format (RDB " + sourceRdb.getAsInt()
-          + ") Redis " + target.version() + " (RDB " + targetRdb.getAsInt() + ") cannot read; restore into Redis "
-          + RedisVersions.oldestReading(sourceRdb.getAsInt()) + " or newer. Nothing was written");
+    if (sourceRdb.isPresent()
+        && targetRdb.isPresent()
+        && sourceRdb.getAsInt() > targetRdb.getAsInt()) {
+      throw new RedisException(
+          "the dump comes from Redis "
+              + source
+              + ", whose DUMP format (RDB "
+              + sourceRdb.getAsInt()
+              + ") Redis "
+              + target.version()
+              + " (RDB "
+              + targetRdb.getAsInt()
+              + ") cannot read; restore into Redis "
+              + RedisVersions.oldestReading(sourceRdb.getAsInt())
+              + " or newer. Nothing was written");
     }
     if (header.has("modules") && !options.allowMissingModules()) {
       Set<String> needed = new TreeSet<>();
@@ -189,26 +223,56 @@ public final class RedisLoader {
         loaded.get().forEach(module -> have.add(module.getAsString()));
         needed.removeAll(have);
         if (!needed.isEmpty()) {
-          throw new RedisException("the dump comes from a Redis with the modules " + needed + " loaded, which Redis "
-              + target.version() + " at " + redis.where() + " has not: keys of their types could not be restored. Load them"
-              + " first, or restore with --allow-missing-modules to restore every other key. Nothing was written");
+          throw new RedisException(
+              "the dump comes from a Redis with the modules "
+                  + needed
+                  + " loaded, which Redis "
+                  + target.version()
+                  + " at "
+                  + redis.where()
+                  + " has not: keys of their types could not be restored. Load them"
+                  + " first, or restore with --allow-missing-modules to restore every other key. Nothing was written");
         }
       }
     }
-    Log.info("restoring a dump of Redis %s (started %s) into Redis %s at %s", source,
-        header.has("startedAt") ? header.get("startedAt").getAsString() : "at an unknown time", target.version(), redis.where());
+    Log.info(
+        "restoring a dump of Redis %s (started %s) into Redis %s at %s",
+        source,
+        header.has("startedAt") ? header.get("startedAt").getAsString() : "at an unknown time",
+        target.version(),
+        redis.where());
   }
 
-  private static RedisException failedAt(Sent sent, String error, JsonObject header, ServerInfo target, long restoredBefore) {
-    String what = sent.key() == null ? "a command of database " + sent.database()
-        : "key '" + DumpFormat.printable(sent.key()) + "' of database " + sent.database();
-    String hint = error.contains("payload version or checksum are wrong")
-        ? " (the dump comes from Redis " + (header != null && header.has("redisVersion") ? header.get("redisVersion").getAsString()
-            : "of an unknown version") + ", whose DUMP format Redis " + target.version() + " cannot read: restore into the same "
-            + "version or a newer one)" : "";
-    return new RedisException("Redis refused " + what + ": " + error + hint + "; "
-        + (restoredBefore == 0 ? "nothing was written" : String.format(Locale.ROOT,
-            "%,d commands had been applied before it, the rest of the dump was not", restoredBefore)));
+  private static RedisException failedAt(
+      Sent sent, String error, JsonObject header, ServerInfo target, long restoredBefore) {
+    String what =
+        sent.key() == null
+            ? "a command of database " + sent.database()
+            : "key '" + DumpFormat.printable(sent.key()) + "' of database " + sent.database();
+    String hint =
+        error.contains("payload version or checksum are wrong")
+            ? " (the dump comes from Redis "
+                + (header != null && header.has("redisVersion")
+                    ? header.get("redisVersion").getAsString()
+                    : "of an unknown version")
+                + ", whose DUMP format Redis "
+                + target.version()
+                + " cannot read: restore into the same "
+                + "version or a newer one)"
+            : "";
+    return new RedisException(
+        "Redis refused "
+            + what
+            + ": "
+            + error
+            + hint
+            + "; "
+            + (restoredBefore == 0
+                ? "nothing was written"
+                : String.format(
+                    Locale.ROOT,
+                    "%,d commands had been applied before it, the rest of the dump was not",
+                    restoredBefore)));
   }
 
   private Result result(Replies replies, JsonObject header, JsonObject trailer) {
@@ -217,38 +281,72 @@ public final class RedisLoader {
     long expired = replies == null ? 0 : replies.expired;
     long total = restored.values().stream().mapToLong(Long::longValue).sum();
     if (header != null && trailer == null) {
-      throw new RedisException(String.format(Locale.ROOT, "the dump ends before its trailer: it was cut short. %,d keys were "
-          + "restored from it; the rest of the backup is not in this snapshot", total));
+      throw new RedisException(
+          String.format(
+              Locale.ROOT,
+              "the dump ends before its trailer: it was cut short. %,d keys were "
+                  + "restored from it; the rest of the backup is not in this snapshot",
+              total));
     }
     if (trailer == null) {
-      return new Result(restored, total, String.format(Locale.ROOT,
-          "replayed %,d commands of a dump without Keepsake's counts", total + others));
+      return new Result(
+          restored,
+          total,
+          String.format(
+              Locale.ROOT,
+              "replayed %,d commands of a dump without Keepsake's counts",
+              total + others));
     }
     DumpFormat.Counts counts = DumpFormat.countsFrom(trailer);
     Long expected = null;
     if (options.everyKey()) {
-      expected = options.database() == null ? counts.totalCommands() : counts.commands().getOrDefault(options.database(), 0L);
+      expected =
+          options.database() == null
+              ? counts.totalCommands()
+              : counts.commands().getOrDefault(options.database(), 0L);
       if (total != expected) {
-        throw new RedisException(String.format(Locale.ROOT, "restored %,d keys, but the dump holds %,d%s", total, expected,
-            options.database() == null ? "" : " in database " + options.database()));
+        throw new RedisException(
+            String.format(
+                Locale.ROOT,
+                "restored %,d keys, but the dump holds %,d%s",
+                total,
+                expected,
+                options.database() == null ? "" : " in database " + options.database()));
       }
     }
-    String expiredNote = expired == 0 ? "" : String.format(Locale.ROOT, " (%,d of them had expired since the backup, so Redis"
-        + " dropped them)", expired);
+    String expiredNote =
+        expired == 0
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                " (%,d of them had expired since the backup, so Redis" + " dropped them)",
+                expired);
     Map<Integer, Long> keysByDatabase = expected == null ? restored : new TreeMap<>(counts.keys());
     if (expected != null && options.database() != null) {
       keysByDatabase.keySet().retainAll(Set.of(options.database()));
     }
     long keys = keysByDatabase.values().stream().mapToLong(Long::longValue).sum();
-    String summary = expected != null
-        ? String.format(Locale.ROOT, "restored %,d keys%s%s, as many as the backup counted", keys,
-            options.database() == null ? "" : " of database " + options.database(), expiredNote)
-        : String.format(Locale.ROOT, "restored %,d keys matching %s%s (the backup holds %,d keys in all)", total,
-            options.keyPattern(), expiredNote, counts.totalKeys());
+    String summary =
+        expected != null
+            ? String.format(
+                Locale.ROOT,
+                "restored %,d keys%s%s, as many as the backup counted",
+                keys,
+                options.database() == null ? "" : " of database " + options.database(),
+                expiredNote)
+            : String.format(
+                Locale.ROOT,
+                "restored %,d keys matching %s%s (the backup holds %,d keys in all)",
+                total,
+                options.keyPattern(),
+                expiredNote,
+                counts.totalKeys());
     return new Result(keysByDatabase, keys, summary);
   }
 
-  /** Reads the replies of pipelined commands on a thread of its own, in the order they were sent. */
+  /**
+   * Reads the replies of pipelined commands on a thread of its own, in the order they were sent.
+   */
   private static final class Replies extends Thread {
     private final RespConnection redis;
     private final long clockOffset;

@@ -8,10 +8,20 @@ import java.util.OptionalInt;
  * that reads its format: the same release line or a newer one.
  */
 public final class RedisVersions {
-  private static final Map<String, Integer> RDB_BY_RELEASE = Map.ofEntries(
-      Map.entry("2.6", 6), Map.entry("2.8", 6), Map.entry("3.0", 6), Map.entry("3.2", 7), Map.entry("4.0", 8),
-      Map.entry("5.0", 9), Map.entry("6.0", 9), Map.entry("6.2", 9), Map.entry("7.0", 10), Map.entry("7.2", 11),
-      Map.entry("7.4", 12), Map.entry("8.0", 12));
+  private static final Map<String, Integer> RDB_BY_RELEASE =
+      Map.ofEntries(
+          Map.entry("2.6", 6),
+          Map.entry("2.8", 6),
+          Map.entry("3.0", 6),
+          Map.entry("3.2", 7),
+          Map.entry("4.0", 8),
+          Map.entry("5.0", 9),
+          Map.entry("6.0", 9),
+          Map.entry("6.2", 9),
+          Map.entry("7.0", 10),
+          Map.entry("7.2", 11),
+          Map.entry("7.4", 12),
+          Map.entry("8.0", 12));
 
   private RedisVersions() {}
 

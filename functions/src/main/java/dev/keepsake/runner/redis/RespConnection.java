@@ -32,7 +32,10 @@ public final class RespConnection implements AutoCloseable {
     this.out = new BufferedOutputStream(socket.getOutputStream(), BUFFER);
   }
 
-  /** One reply: a status (+), an error (-), an integer (:), a bulk string ($, null when absent) or an array (*). */
+  /**
+   * One reply: a status (+), an error (-), an integer (:), a bulk string ($, null when absent) or
+   * an array (*).
+   */
   public record Reply(char type, String text, long integer, byte[] bulk, List<Reply> array) {
     public boolean isError() {
       return type == '-';
@@ -56,7 +59,10 @@ public final class RespConnection implements AutoCloseable {
     return where;
   }
 
-  /** How many commands this connection has sent, to tell them apart from other clients' in Redis' counters. */
+  /**
+   * How many commands this connection has sent, to tell them apart from other clients' in Redis'
+   * counters.
+   */
   public long commandsSent() {
     return commandsSent;
   }
@@ -74,7 +80,9 @@ public final class RespConnection implements AutoCloseable {
     commandsSent++;
   }
 
-  /** Writes a command in RESP to any stream: the form Redis reads, and {@code redis-cli --pipe} too. */
+  /**
+   * Writes a command in RESP to any stream: the form Redis reads, and {@code redis-cli --pipe} too.
+   */
   public static void writeCommand(OutputStream to, byte[]... args) throws IOException {
     writeArrayHeader(to, args.length);
     for (byte[] arg : args) {
@@ -102,7 +110,10 @@ public final class RespConnection implements AutoCloseable {
     to.write(CRLF);
   }
 
-  /** The raw command stream, for commands whose arguments are streamed ({@link #commandStarted()} counts them). */
+  /**
+   * The raw command stream, for commands whose arguments are streamed ({@link #commandStarted()}
+   * counts them).
+   */
   OutputStream output() {
     return out;
   }
@@ -147,7 +158,8 @@ public final class RespConnection implements AutoCloseable {
         }
         byte[] bulk = in.readNBytes(Math.toIntExact(length));
         if (bulk.length < length) {
-          throw new EOFException("Redis at " + where + " closed the connection in the middle of a reply");
+          throw new EOFException(
+              "Redis at " + where + " closed the connection in the middle of a reply");
         }
         expectCrlf();
         yield new Reply('$', null, 0, bulk, null);
@@ -163,7 +175,9 @@ public final class RespConnection implements AutoCloseable {
         }
         yield new Reply('*', null, 0, null, items);
       }
-      default -> throw new IOException("Redis at " + where + " sent a reply of unknown type '" + (char) type + "'");
+      default ->
+          throw new IOException(
+              "Redis at " + where + " sent a reply of unknown type '" + (char) type + "'");
     };
   }
 
@@ -181,19 +195,29 @@ public final class RespConnection implements AutoCloseable {
       throw new ErrorReply(line);
     }
     if (type != '$') {
-      throw new IOException("Redis at " + where + " sent '" + (char) type + line + "' where a bulk string was expected");
+      throw new IOException(
+          "Redis at "
+              + where
+              + " sent '"
+              + (char) type
+              + line
+              + "' where a bulk string was expected");
     }
     return parseLong(line);
   }
 
-  /** Copies the body of a bulk reply whose length {@link #readBulkLength()} gave, through a fixed buffer. */
+  /**
+   * Copies the body of a bulk reply whose length {@link #readBulkLength()} gave, through a fixed
+   * buffer.
+   */
   public void copyBulk(long length, OutputStream to) throws IOException {
     byte[] buffer = new byte[(int) Math.min(BUFFER, Math.max(1, length))];
     long left = length;
     while (left > 0) {
       int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
       if (read < 0) {
-        throw new EOFException("Redis at " + where + " closed the connection in the middle of a value");
+        throw new EOFException(
+            "Redis at " + where + " closed the connection in the middle of a value");
       }
       to.write(buffer, 0, read);
       left -= read;
@@ -212,7 +236,8 @@ public final class RespConnection implements AutoCloseable {
     int b;
     while ((b = in.read()) != '\r') {
       if (b == -1) {
-        throw new EOFException("Redis at " + where + " closed the connection in the middle of a reply");
+        throw new EOFException(
+            "Redis at " + where + " closed the connection in the middle of a reply");
       }
       line.append((char) b);
     }
@@ -226,7 +251,8 @@ public final class RespConnection implements AutoCloseable {
     try {
       return Long.parseLong(line);
     } catch (NumberFormatException e) {
-      throw new IOException("Redis at " + where + " sent '" + line + "' where a number was expected");
+      throw new IOException(
+          "Redis at " + where + " sent '" + line + "' where a number was expected");
     }
   }
 

@@ -6,14 +6,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** What Redis' INFO says: its version, its key counts per database and the counters that reveal writes. */
+/**
+ * What Redis' INFO says: its version, its key counts per database and the counters that reveal
+ * writes.
+ */
 public record ServerInfo(Map<String, String> fields, Map<Integer, Long> keysPerDatabase) {
 
   public static ServerInfo read(RespConnection connection) throws IOException {
     RespConnection.Reply reply = connection.call("INFO");
     if (reply.isError()) {
-      throw new RedisException("INFO failed on " + connection.where() + ": " + reply.text()
-          + " (the user needs the INFO command: +info)");
+      throw new RedisException(
+          "INFO failed on "
+              + connection.where()
+              + ": "
+              + reply.text()
+              + " (the user needs the INFO command: +info)");
     }
     return parse(reply.asText());
   }

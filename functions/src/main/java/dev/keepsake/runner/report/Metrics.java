@@ -38,8 +38,8 @@ public final class Metrics {
   }
 
   /**
-   * A count kept across runs: the Pushgateway holds the last pushed value, so the runner reads it and
-   * pushes it plus one. A reset Pushgateway starts again from zero, like any restarted counter.
+   * A count kept across runs: the Pushgateway holds the last pushed value, so the runner reads it
+   * and pushes it plus one. A reset Pushgateway starts again from zero, like any restarted counter.
    */
   public Metrics incrementedCounter(String name, String help) {
     return gauge(name, help, currentValue(name) + 1);
@@ -61,7 +61,9 @@ public final class Metrics {
       return 0;
     }
     try {
-      HttpURLConnection connection = (HttpURLConnection) URI.create(pushgateway.replaceAll("/+$", "") + "/metrics").toURL().openConnection();
+      HttpURLConnection connection =
+          (HttpURLConnection)
+              URI.create(pushgateway.replaceAll("/+$", "") + "/metrics").toURL().openConnection();
       connection.setConnectTimeout(5000);
       connection.setReadTimeout(10000);
       try (InputStream in = connection.getInputStream()) {
@@ -77,12 +79,20 @@ public final class Metrics {
   double valueIn(String exposition, String name) {
     Map<String, String> wanted = new LinkedHashMap<>(groupingKey);
     wanted.put("job", job);
-    Pattern sample = Pattern.compile("^" + Pattern.quote(name) + "\\{(.*)\\} (\\S+)$", Pattern.MULTILINE);
+    Pattern sample =
+        Pattern.compile("^" + Pattern.quote(name) + "\\{(.*)\\} (\\S+)$", Pattern.MULTILINE);
     Matcher matcher = sample.matcher(exposition);
     while (matcher.find()) {
       String labels = matcher.group(1);
-      boolean all = wanted.entrySet().stream()
-          .allMatch(e -> labels.contains(e.getKey() + "=\"" + e.getValue().replace("\\", "\\\\").replace("\"", "\\\"") + "\""));
+      boolean all =
+          wanted.entrySet().stream()
+              .allMatch(
+                  e ->
+                      labels.contains(
+                          e.getKey()
+                              + "=\""
+                              + e.getValue().replace("\\", "\\\\").replace("\"", "\\\"")
+                              + "\""));
       if (all) {
         return Double.parseDouble(matcher.group(2));
       }

@@ -16,7 +16,8 @@ public final class BackupOutput {
   private final ProgressMeter progress;
   private final boolean stream;
   private volatile JsonObject summary;
-  private final java.util.concurrent.CompletableFuture<Void> opened = new java.util.concurrent.CompletableFuture<>();
+  private final java.util.concurrent.CompletableFuture<Void> opened =
+      new java.util.concurrent.CompletableFuture<>();
 
   private BackupOutput(ProgressMeter progress, boolean stream) {
     this.progress = progress;
@@ -37,7 +38,8 @@ public final class BackupOutput {
   }
 
   public void read(InputStream stdout) throws IOException {
-    BufferedReader reader = new BufferedReader(new InputStreamReader(stdout, StandardCharsets.UTF_8));
+    BufferedReader reader =
+        new BufferedReader(new InputStreamReader(stdout, StandardCharsets.UTF_8));
     for (String line = reader.readLine(); line != null; line = reader.readLine()) {
       if (!line.startsWith("{")) {
         continue;
@@ -51,7 +53,8 @@ public final class BackupOutput {
         } else if ("status".equals(type) && stream && message.has("bytes_done")) {
           progress.done(message.get("bytes_done").getAsLong());
         } else if ("status".equals(type) && !stream && message.has("total_bytes")) {
-          progress.set(message.has("bytes_done") ? message.get("bytes_done").getAsLong() : 0,
+          progress.set(
+              message.has("bytes_done") ? message.get("bytes_done").getAsLong() : 0,
               message.get("total_bytes").getAsLong());
         }
       } catch (JsonSyntaxException | IllegalStateException notJson) {
@@ -61,8 +64,8 @@ public final class BackupOutput {
   }
 
   /**
-   * Completes with restic's first JSON line, which it prints once the repository is open and locked,
-   * before it reads any input.
+   * Completes with restic's first JSON line, which it prints once the repository is open and
+   * locked, before it reads any input.
    */
   public java.util.concurrent.CompletableFuture<Void> opened() {
     return opened;

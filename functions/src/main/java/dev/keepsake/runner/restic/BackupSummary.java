@@ -18,7 +18,8 @@ public record BackupSummary(
   }
 
   public BackupSummary withSnapshotId(String id) {
-    return new BackupSummary(id, bytesProcessed, bytesAdded, filesNew, filesChanged, filesUnmodified, seconds);
+    return new BackupSummary(
+        id, bytesProcessed, bytesAdded, filesNew, filesChanged, filesUnmodified, seconds);
   }
 
   static BackupSummary from(JsonObject summary) {

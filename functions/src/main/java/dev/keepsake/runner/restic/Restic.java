@@ -32,8 +32,12 @@ public final class Restic {
   private final String executable;
   private final Redactor redactor;
 
-  private Restic(ResticRepository repository, Map<String, String> environment, List<String> globalFlags,
-      String executable, Redactor redactor) {
+  private Restic(
+      ResticRepository repository,
+      Map<String, String> environment,
+      List<String> globalFlags,
+      String executable,
+      Redactor redactor) {
     this.repository = repository;
     this.environment = environment;
     this.globalFlags = globalFlags;
@@ -45,33 +49,46 @@ public final class Restic {
    * Prepares restic's environment from the runner's own (where the repository Secret arrived by
    * envFrom/secretKeyRef). Fails with MissingCredentials before restic runs when a key is absent.
    */
-  public static Restic open(ResticRepository repository, Map<String, String> runnerEnvironment, Path scratch) {
+  public static Restic open(
+      ResticRepository repository, Map<String, String> runnerEnvironment, Path scratch) {
     List<String> missing = repository.missingSecretKeys(runnerEnvironment);
     if (!missing.isEmpty()) {
-      throw new ResticException(new ResticFailure(ResticFailure.Reason.MissingCredentials,
-          "missing credentials for the " + repository.type() + " repository " + repository.displayLocation()
-              + ": the repository Secret has no " + String.join(", ", missing)));
+      throw new ResticException(
+          new ResticFailure(
+              ResticFailure.Reason.MissingCredentials,
+              "missing credentials for the "
+                  + repository.type()
+                  + " repository "
+                  + repository.displayLocation()
+                  + ": the repository Secret has no "
+                  + String.join(", ", missing)));
     }
     Map<String, String> environment = new HashMap<>(runnerEnvironment);
     environment.put("RESTIC_REPOSITORY", repository.locationWithCredentials(runnerEnvironment));
     List<String> flags = new ArrayList<>(repository.flags());
-    repository.fileSecretKeys().forEach((key, target) -> {
-      String value = runnerEnvironment.get(key);
-      if (value == null || value.isBlank()) {
-        return;
-      }
-      Path file = writePrivateFile(scratch, key, value);
-      if (target.startsWith("--")) {
-        flags.addAll(List.of(target, file.toString()));
-      } else {
-        environment.put(target, file.toString());
-      }
-    });
+    repository
+        .fileSecretKeys()
+        .forEach(
+            (key, target) -> {
+              String value = runnerEnvironment.get(key);
+              if (value == null || value.isBlank()) {
+                return;
+              }
+              Path file = writePrivateFile(scratch, key, value);
+              if (target.startsWith("--")) {
+                flags.addAll(List.of(target, file.toString()));
+              } else {
+                environment.put(target, file.toString());
+              }
+            });
     String executable = runnerEnvironment.getOrDefault("KEEPSAKE_RESTIC", "restic");
     String withCredentials = environment.get("RESTIC_REPOSITORY");
-    Redactor redactor = Redactor.forEnvironment(runnerEnvironment,
-        withCredentials.equals(repository.location()) ? List.of() : List.of(withCredentials));
-    return new Restic(repository, Map.copyOf(environment), List.copyOf(flags), executable, redactor);
+    Redactor redactor =
+        Redactor.forEnvironment(
+            runnerEnvironment,
+            withCredentials.equals(repository.location()) ? List.of() : List.of(withCredentials));
+    return new Restic(
+        repository, Map.copyOf(environment), List.copyOf(flags), executable, redactor);
   }
 
   public ResticRepository repository() {
@@ -104,17 +121,24 @@ public final class Restic {
     // are there locks to look at. Each extra restic call costs a repository open.
     Result locks = run(List.of("list", "locks", "--no-lock"));
     if (!locks.succeeded()) {
-      ResticFailure failure = bucketMissing()
-          ? new ResticFailure(ResticFailure.Reason.BucketNotFound, "the bucket of " + repository.displayLocation() + " does not exist")
-          : locks.failure("restic list locks", repository.displayLocation());
-      boolean absent = failure.reason() == ResticFailure.Reason.RepositoryNotFound
-          || failure.reason() == ResticFailure.Reason.BucketNotFound;
+      ResticFailure failure =
+          bucketMissing()
+              ? new ResticFailure(
+                  ResticFailure.Reason.BucketNotFound,
+                  "the bucket of " + repository.displayLocation() + " does not exist")
+              : locks.failure("restic list locks", repository.displayLocation());
+      boolean absent =
+          failure.reason() == ResticFailure.Reason.RepositoryNotFound
+              || failure.reason() == ResticFailure.Reason.BucketNotFound;
       if (!absent) {
         throw new ResticException(failure);
       }
       if (!initialize) {
-        throw new ResticException(new ResticFailure(failure.reason(),
-            failure.message() + ", and the Repository does not allow initializing it (spec.initialize is false)"));
+        throw new ResticException(
+            new ResticFailure(
+                failure.reason(),
+                failure.message()
+                    + ", and the Repository does not allow initializing it (spec.initialize is false)"));
       }
       Log.info("initializing a new restic repository at %s", repository.displayLocation());
       run(List.of("init")).orThrow("restic init", repository.displayLocation());
@@ -127,8 +151,8 @@ public final class Restic {
 
   /**
    * Repairs what kept restic from opening the repository, when that can be repaired: a repository
-   * that does not exist yet is initialized (if allowed), stale locks are removed. Returns false when
-   * the failure is of another kind, or was not repaired.
+   * that does not exist yet is initialized (if allowed), stale locks are removed. Returns false
+   * when the failure is of another kind, or was not repaired.
    */
   public boolean repair(ResticFailure failure, boolean initialize) {
     switch (failure.reason()) {
@@ -155,7 +179,8 @@ public final class Restic {
     }
     try {
       java.net.HttpURLConnection connection =
-          (java.net.HttpURLConnection) java.net.URI.create(repository.bucketUrl()).toURL().openConnection();
+          (java.net.HttpURLConnection)
+              java.net.URI.create(repository.bucketUrl()).toURL().openConnection();
       connection.setConnectTimeout(5000);
       connection.setReadTimeout(5000);
       if (connection.getResponseCode() != 404 || connection.getErrorStream() == null) {
@@ -178,27 +203,37 @@ public final class Restic {
     int before = lockCount();
     Result unlock = run(List.of("unlock"));
     if (!unlock.succeeded()) {
-      Log.warn("could not remove stale locks: %s", unlock.failure("restic unlock", repository.displayLocation()).message());
+      Log.warn(
+          "could not remove stale locks: %s",
+          unlock.failure("restic unlock", repository.displayLocation()).message());
       return 0;
     }
     int after = lockCount();
     if (before > after) {
-      Log.info("removed %d stale lock(s) of dead processes from %s", before - after, repository.displayLocation());
+      Log.info(
+          "removed %d stale lock(s) of dead processes from %s",
+          before - after, repository.displayLocation());
     }
     if (after > 0) {
-      Log.info("%d lock(s) remain on %s and were left alone: %s", after, repository.displayLocation(), NOT_STALE);
+      Log.info(
+          "%d lock(s) remain on %s and were left alone: %s",
+          after, repository.displayLocation(), NOT_STALE);
     }
     return Math.max(0, before - after);
   }
 
   /**
-   * Why restic leaves a lock: its process runs on this host, or it is another host's (another pod's)
-   * and was refreshed within restic's 30 minutes, which restic cannot tell from a live one.
+   * Why restic leaves a lock: its process runs on this host, or it is another host's (another
+   * pod's) and was refreshed within restic's 30 minutes, which restic cannot tell from a live one.
    */
-  public static final String NOT_STALE = "restic judges them live (a running process on this host, or another host's lock "
-      + "refreshed within the last 30 minutes)";
+  public static final String NOT_STALE =
+      "restic judges them live (a running process on this host, or another host's lock "
+          + "refreshed within the last 30 minutes)";
 
-  /** The repository's locks, failing when restic cannot list them (a count of 0 would then be a guess). */
+  /**
+   * The repository's locks, failing when restic cannot list them (a count of 0 would then be a
+   * guess).
+   */
   public int lockCountOrFail() {
     Result locks = run(List.of("list", "locks", "--no-lock"));
     locks.orThrow("restic list locks", repository.displayLocation());
@@ -227,18 +262,25 @@ public final class Restic {
     List<Snapshot> snapshots = new ArrayList<>();
     for (JsonElement element : parsed.isJsonArray() ? parsed.getAsJsonArray() : new JsonArray()) {
       JsonObject s = element.getAsJsonObject();
-      snapshots.add(new Snapshot(s.get("id").getAsString(), s.get("short_id").getAsString(), s.get("time").getAsString(),
-          s.has("hostname") ? s.get("hostname").getAsString() : "", strings(s.get("tags")), strings(s.get("paths")),
-          s.has("original") ? s.get("original").getAsString() : null));
+      snapshots.add(
+          new Snapshot(
+              s.get("id").getAsString(),
+              s.get("short_id").getAsString(),
+              s.get("time").getAsString(),
+              s.has("hostname") ? s.get("hostname").getAsString() : "",
+              strings(s.get("tags")),
+              strings(s.get("paths")),
+              s.has("original") ? s.get("original").getAsString() : null));
     }
     snapshots.sort(Comparator.comparing(Snapshot::time));
     return snapshots;
   }
 
   /**
-   * Adds tags to a snapshot and returns its new id (short if {@code snapshotId} is): restic stores a tagged copy and removes the
-   * original. `restic tag` needs an exclusive lock, so a lock held by another live backup is waited
-   * out for a while. On failure the snapshot stays as it was, and its id is returned.
+   * Adds tags to a snapshot and returns its new id (short if {@code snapshotId} is): restic stores
+   * a tagged copy and removes the original. `restic tag` needs an exclusive lock, so a lock held by
+   * another live backup is waited out for a while. On failure the snapshot stays as it was, and its
+   * id is returned.
    */
   public String addTags(String snapshotId, List<String> tags) {
     if (tags.isEmpty()) {
@@ -252,28 +294,38 @@ public final class Restic {
     while (true) {
       Result tagged = run(args);
       if (tagged.succeeded()) {
-        // Only snapshots that now carry these tags can be the tagged copy: no listing of the whole repository.
+        // Only snapshots that now carry these tags can be the tagged copy: no listing of the whole
+        // repository.
         // restic backup's summary gives the short id; listings give full ones.
         return snapshots(null, tags).stream()
-            .filter(s -> (s.original() != null && s.original().startsWith(snapshotId)) || s.id().startsWith(snapshotId))
+            .filter(
+                s ->
+                    (s.original() != null && s.original().startsWith(snapshotId))
+                        || s.id().startsWith(snapshotId))
             .map(s -> snapshotId.length() < s.id().length() ? s.shortId() : s.id())
             .reduce((first, second) -> second)
             .orElse(snapshotId);
       }
       ResticFailure failure = tagged.failure("restic tag", repository.displayLocation());
-      if (failure.reason() != ResticFailure.Reason.RepositoryLocked || java.time.Instant.now().isAfter(giveUp)) {
-        Log.warn("could not add the counts to snapshot %s as tags: %s", snapshotId, failure.message());
+      if (failure.reason() != ResticFailure.Reason.RepositoryLocked
+          || java.time.Instant.now().isAfter(giveUp)) {
+        Log.warn(
+            "could not add the counts to snapshot %s as tags: %s", snapshotId, failure.message());
         return snapshotId;
       }
-      Log.info("waiting for another process's lock on %s to add the counts to snapshot %s", repository.displayLocation(),
-          snapshotId.substring(0, Math.min(8, snapshotId.length())));
+      Log.info(
+          "waiting for another process's lock on %s to add the counts to snapshot %s",
+          repository.displayLocation(), snapshotId.substring(0, Math.min(8, snapshotId.length())));
       try {
         Thread.sleep(wait.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return snapshotId;
       }
-      wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : wait.multipliedBy(2);
+      wait =
+          wait.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0
+              ? Duration.ofSeconds(30)
+              : wait.multipliedBy(2);
     }
   }
 
@@ -282,14 +334,19 @@ public final class Restic {
   /** The newest snapshot of this host and tags, never another target's. */
   public Optional<Snapshot> latest(String host, List<String> tags) {
     List<Snapshot> snapshots = snapshots(host, tags);
-    return snapshots.isEmpty() ? Optional.empty() : Optional.of(snapshots.get(snapshots.size() - 1));
+    return snapshots.isEmpty()
+        ? Optional.empty()
+        : Optional.of(snapshots.get(snapshots.size() - 1));
   }
 
   /** How many snapshots the whole repository holds and how many bytes it stores (all hosts). */
   public RepositoryStats repositoryStats() {
-    Result stats = run(List.of("stats", "--mode", "raw-data", "--json")).orThrow("restic stats", repository.displayLocation());
+    Result stats =
+        run(List.of("stats", "--mode", "raw-data", "--json"))
+            .orThrow("restic stats", repository.displayLocation());
     JsonObject parsed = JsonParser.parseString(stats.stdout().trim()).getAsJsonObject();
-    return new RepositoryStats(parsed.get("snapshots_count").getAsInt(), parsed.get("total_size").getAsLong());
+    return new RepositoryStats(
+        parsed.get("snapshots_count").getAsInt(), parsed.get("total_size").getAsLong());
   }
 
   /** The repository as a whole: snapshot count and stored (deduplicated, compressed) bytes. */
@@ -302,16 +359,24 @@ public final class Restic {
       return java.util.OptionalLong.empty();
     }
     JsonObject parsed = JsonParser.parseString(stats.stdout().trim()).getAsJsonObject();
-    return parsed.has("total_size") ? java.util.OptionalLong.of(parsed.get("total_size").getAsLong()) : java.util.OptionalLong.empty();
+    return parsed.has("total_size")
+        ? java.util.OptionalLong.of(parsed.get("total_size").getAsLong())
+        : java.util.OptionalLong.empty();
   }
 
   public Result run(List<String> arguments) {
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     ExternalProgram program =
-        ExternalProgram.start("restic " + arguments.get(0), command(arguments), environment, in -> in.transferTo(stdout), null);
+        ExternalProgram.start(
+            "restic " + arguments.get(0),
+            command(arguments),
+            environment,
+            in -> in.transferTo(stdout),
+            null);
     program.closeStdin();
     int exit = program.awaitExit(Duration.ofDays(1)).orElse(-1);
-    return new Result(exit, stdout.toString(StandardCharsets.UTF_8), redactor.redact(program.stderrTail()));
+    return new Result(
+        exit, stdout.toString(StandardCharsets.UTF_8), redactor.redact(program.stderrTail()));
   }
 
   /** A finished restic call. */
@@ -335,14 +400,19 @@ public final class Restic {
   private static List<String> strings(JsonElement element) {
     return element == null || !element.isJsonArray()
         ? List.of()
-        : new Gson().fromJson(element, new com.google.gson.reflect.TypeToken<List<String>>() {}.getType());
+        : new Gson()
+            .fromJson(element, new com.google.gson.reflect.TypeToken<List<String>>() {}.getType());
   }
 
   private static Path writePrivateFile(Path scratch, String key, String value) {
     try {
       Files.createDirectories(scratch);
-      Path file = Files.createTempFile(scratch, key.toLowerCase(java.util.Locale.ROOT) + "-", ".secret",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Path file =
+          Files.createTempFile(
+              scratch,
+              key.toLowerCase(java.util.Locale.ROOT) + "-",
+              ".secret",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(file, value);
       file.toFile().deleteOnExit();
       return file;

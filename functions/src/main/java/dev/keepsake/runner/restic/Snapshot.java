@@ -6,5 +6,11 @@ import java.util.List;
  * A snapshot as `restic snapshots --json` lists it; {@code original} is the id it had before its
  * tags were changed (restic writes a new snapshot then), or null.
  */
-public record Snapshot(String id, String shortId, String time, String hostname, List<String> tags, List<String> paths,
+public record Snapshot(
+    String id,
+    String shortId,
+    String time,
+    String hostname,
+    List<String> tags,
+    List<String> paths,
     String original) {}

@@ -13,7 +13,9 @@ import java.util.TreeSet;
 public final class CensusCheck {
   private CensusCheck() {}
 
-  /** @param incomplete the databases the dump came short of, with their figures; empty when complete */
+  /**
+   * @param incomplete the databases the dump came short of, with their figures; empty when complete
+   */
   public record Result(List<String> incomplete, String summary) {
     public boolean complete() {
       return incomplete.isEmpty();
@@ -30,16 +32,27 @@ public final class CensusCheck {
       long high = Math.max(before.of(database), after.of(database));
       changed |= high != low;
       if (!delivered.tables().containsKey(database)) {
-        incomplete.add(String.format(Locale.ROOT, "database %s (%,d tables) is not in the dump", database, high));
+        incomplete.add(
+            String.format(
+                Locale.ROOT, "database %s (%,d tables) is not in the dump", database, high));
       } else if (delivered.of(database) < low - (high - low)) {
-        incomplete.add(String.format(Locale.ROOT, "database %s: %,d tables in the dump, %,d on the server", database,
-            delivered.of(database), high));
+        incomplete.add(
+            String.format(
+                Locale.ROOT,
+                "database %s: %,d tables in the dump, %,d on the server",
+                database,
+                delivered.of(database),
+                high));
       }
     }
     changed |= !before.tables().keySet().equals(after.tables().keySet());
-    String summary = delivered.describe() + (incomplete.isEmpty()
-        ? changed ? "; tables or databases were created or dropped during the dump" : ", as many as the server holds"
-        : "; the dump is incomplete: " + String.join("; ", incomplete));
+    String summary =
+        delivered.describe()
+            + (incomplete.isEmpty()
+                ? changed
+                    ? "; tables or databases were created or dropped during the dump"
+                    : ", as many as the server holds"
+                : "; the dump is incomplete: " + String.join("; ", incomplete));
     return new Result(List.copyOf(incomplete), summary);
   }
 
@@ -49,12 +62,20 @@ public final class CensusCheck {
    */
   public static List<String> shortfalls(TableCounts restored, TableCounts onServer) {
     List<String> shortfalls = new ArrayList<>();
-    restored.tables().forEach((database, tables) -> {
-      if (onServer.of(database) < tables) {
-        shortfalls.add(String.format(Locale.ROOT, "database %s: the dump created %,d tables, the server holds %,d",
-            database, tables, onServer.of(database)));
-      }
-    });
+    restored
+        .tables()
+        .forEach(
+            (database, tables) -> {
+              if (onServer.of(database) < tables) {
+                shortfalls.add(
+                    String.format(
+                        Locale.ROOT,
+                        "database %s: the dump created %,d tables, the server holds %,d",
+                        database,
+                        tables,
+                        onServer.of(database)));
+              }
+            });
     return shortfalls;
   }
 }

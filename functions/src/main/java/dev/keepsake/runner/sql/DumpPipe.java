@@ -20,7 +20,8 @@ public final class DumpPipe {
   /** The tool's exit code and what it delivered. */
   public record Outcome(int exit, TableCounts delivered) {}
 
-  public static Outcome plain(List<String> dump, DumpScanner scanner, OutputStream out) throws IOException, InterruptedException {
+  public static Outcome plain(List<String> dump, DumpScanner scanner, OutputStream out)
+      throws IOException, InterruptedException {
     Process tool = start(dump);
     LineStarts lines = new LineStarts(scanner::line);
     byte[] buffer = new byte[1 << 16];
@@ -35,8 +36,12 @@ public final class DumpPipe {
     return new Outcome(tool.waitFor(), scanner.counts());
   }
 
-  /** A pg_dump custom-format archive, its tables counted by pg_restore --list on a copy of the stream. */
-  public static Outcome archive(List<String> dump, String database, OutputStream out) throws IOException, InterruptedException {
+  /**
+   * A pg_dump custom-format archive, its tables counted by pg_restore --list on a copy of the
+   * stream.
+   */
+  public static Outcome archive(List<String> dump, String database, OutputStream out)
+      throws IOException, InterruptedException {
     Process tool = start(dump);
     TableCounts delivered;
     try (InputStream in = tool.getInputStream()) {
@@ -46,16 +51,25 @@ public final class DumpPipe {
   }
 
   /** Copies an archive from one stream to the other; the tables its table of contents lists. */
-  public static TableCounts copyArchive(InputStream in, OutputStream out, String database) throws IOException {
-    Process lister = new ProcessBuilder("pg_restore", "--list").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  public static TableCounts copyArchive(InputStream in, OutputStream out, String database)
+      throws IOException {
+    Process lister =
+        new ProcessBuilder("pg_restore", "--list")
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     DumpScanner toc = new DumpScanner(DumpScanner.Dialect.POSTGRES_TOC, database);
-    Thread reader = new Thread(() -> {
-      try (BufferedReader listing = new BufferedReader(new InputStreamReader(lister.getInputStream(), StandardCharsets.UTF_8))) {
-        listing.lines().forEach(toc::line);
-      } catch (IOException | RuntimeException e) {
-        Log.warn("could not read pg_restore's table of contents: %s", e.getMessage());
-      }
-    }, "pg-restore-list");
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader listing =
+                  new BufferedReader(
+                      new InputStreamReader(lister.getInputStream(), StandardCharsets.UTF_8))) {
+                listing.lines().forEach(toc::line);
+              } catch (IOException | RuntimeException e) {
+                Log.warn("could not read pg_restore's table of contents: %s", e.getMessage());
+              }
+            },
+            "pg-restore-list");
     reader.start();
     OutputStream copy = lister.getOutputStream();
     boolean listerReading = true;
@@ -81,7 +95,10 @@ public final class DumpPipe {
       int listed = lister.waitFor();
       reader.join();
       if (listed != 0) {
-        throw new SqlClient.CensusFailed("pg_restore --list could not read the archive's table of contents (exit " + listed + ")");
+        throw new SqlClient.CensusFailed(
+            "pg_restore --list could not read the archive's table of contents (exit "
+                + listed
+                + ")");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -91,6 +108,9 @@ public final class DumpPipe {
   }
 
   private static Process start(List<String> dump) throws IOException {
-    return new ProcessBuilder(dump).redirectError(ProcessBuilder.Redirect.INHERIT).redirectInput(ProcessBuilder.Redirect.INHERIT).start();
+    return new ProcessBuilder(dump)
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .redirectInput(ProcessBuilder.Redirect.INHERIT)
+        .start();
   }
 }

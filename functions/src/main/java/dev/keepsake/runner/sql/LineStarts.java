@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
- * Cuts a byte stream into lines and hands on the start of each (up to {@value #KEPT} bytes), for
- * a scanner that reads statements' first words while the data itself streams past untouched.
+ * Cuts a byte stream into lines and hands on the start of each (up to {@value #KEPT} bytes), for a
+ * scanner that reads statements' first words while the data itself streams past untouched.
  */
 final class LineStarts {
   static final int KEPT = 4096;

@@ -15,13 +15,16 @@ import java.util.function.Function;
  * and with the same connection and credentials as the dump or restore beside it.
  */
 public final class SqlClient {
-  private static final String POSTGRES_TABLES = "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-      + " WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
-      + " AND n.nspname !~ '^pg_(toast|temp_)' AND NOT EXISTS (SELECT 1 FROM pg_depend d"
-      + " WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')";
-  private static final String POSTGRES_DATABASES = "SELECT datname FROM pg_database WHERE datallowconn ORDER BY 1";
-  private static final String MARIADB_USER_DATABASES = "SELECT schema_name FROM information_schema.schemata"
-      + " WHERE schema_name NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys') ORDER BY 1";
+  private static final String POSTGRES_TABLES =
+      "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+          + " WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+          + " AND n.nspname !~ '^pg_(toast|temp_)' AND NOT EXISTS (SELECT 1 FROM pg_depend d"
+          + " WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')";
+  private static final String POSTGRES_DATABASES =
+      "SELECT datname FROM pg_database WHERE datallowconn ORDER BY 1";
+  private static final String MARIADB_USER_DATABASES =
+      "SELECT schema_name FROM information_schema.schemata"
+          + " WHERE schema_name NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys') ORDER BY 1";
 
   private final Function<String, List<String>> psqlFor;
   private final List<String> mariadb;
@@ -31,15 +34,27 @@ public final class SqlClient {
     this.mariadb = mariadb;
   }
 
-  /** psql with these connection arguments (--host=..., --port=...); the rest comes from PG* variables. */
+  /**
+   * psql with these connection arguments (--host=..., --port=...); the rest comes from PG*
+   * variables.
+   */
   public static SqlClient postgres(List<String> connection) {
-    return new SqlClient(database -> {
-      List<String> argv = new ArrayList<>(List.of("psql", "--no-psqlrc", "--no-password", "--tuples-only", "--no-align",
-          "--set=ON_ERROR_STOP=1"));
-      argv.addAll(connection);
-      argv.add("--dbname=" + database);
-      return argv;
-    }, null);
+    return new SqlClient(
+        database -> {
+          List<String> argv =
+              new ArrayList<>(
+                  List.of(
+                      "psql",
+                      "--no-psqlrc",
+                      "--no-password",
+                      "--tuples-only",
+                      "--no-align",
+                      "--set=ON_ERROR_STOP=1"));
+          argv.addAll(connection);
+          argv.add("--dbname=" + database);
+          return argv;
+        },
+        null);
   }
 
   /** The mariadb client as given (connection and user); the password comes from MYSQL_PWD. */
@@ -78,8 +93,11 @@ public final class SqlClient {
       return new TableCounts(tables);
     }
     String names = String.join(", ", databases.stream().map(SqlClient::literal).toList());
-    String sql = "SELECT table_schema, count(*) FROM information_schema.tables WHERE table_type IN ('BASE TABLE',"
-        + " 'SYSTEM VERSIONED') AND table_schema IN (" + names + ") GROUP BY table_schema";
+    String sql =
+        "SELECT table_schema, count(*) FROM information_schema.tables WHERE table_type IN ('BASE TABLE',"
+            + " 'SYSTEM VERSIONED') AND table_schema IN ("
+            + names
+            + ") GROUP BY table_schema";
     for (String row : query(mariadbQuery(sql), null)) {
       String[] columns = row.split("\t");
       if (columns.length == 2) {
@@ -106,20 +124,27 @@ public final class SqlClient {
       command.add("--command=" + sql);
     }
     try {
-      Process client = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+      Process client =
+          new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start();
       client.getOutputStream().close();
-      CompletableFuture<byte[]> stderr = CompletableFuture.supplyAsync(() -> {
-        try {
-          return client.getErrorStream().readAllBytes();
-        } catch (IOException e) {
-          return new byte[0];
-        }
-      });
+      CompletableFuture<byte[]> stderr =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return client.getErrorStream().readAllBytes();
+                } catch (IOException e) {
+                  return new byte[0];
+                }
+              });
       String out = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       int exit = client.waitFor();
       if (exit != 0) {
-        throw new CensusFailed(command.get(0) + " could not count the tables (exit " + exit + "): "
-            + new String(stderr.join(), StandardCharsets.UTF_8).strip());
+        throw new CensusFailed(
+            command.get(0)
+                + " could not count the tables (exit "
+                + exit
+                + "): "
+                + new String(stderr.join(), StandardCharsets.UTF_8).strip());
       }
       return out.lines().filter(line -> !line.isBlank()).toList();
     } catch (IOException e) {

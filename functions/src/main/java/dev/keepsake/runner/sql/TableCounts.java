@@ -33,7 +33,12 @@ public record TableCounts(Map<String, Long> tables) {
   }
 
   public String describe() {
-    return String.format(Locale.ROOT, "%,d table%s in %d database%s", total(), total() == 1 ? "" : "s", databases(),
+    return String.format(
+        Locale.ROOT,
+        "%,d table%s in %d database%s",
+        total(),
+        total() == 1 ? "" : "s",
+        databases(),
         databases() == 1 ? "" : "s");
   }
 }

@@ -22,11 +22,17 @@ public final class FileBackup {
   private FileBackup() {}
 
   /**
-   * @param include glob patterns (matched against absolute paths); when set, only matching files are
-   *     backed up. restic 0.14 has no include option for backup, so the runner lists the files.
+   * @param include glob patterns (matched against absolute paths); when set, only matching files
+   *     are backed up. restic 0.14 has no include option for backup, so the runner lists the files.
    */
-  public record Request(List<String> paths, List<String> include, List<String> exclude, String host, List<String> tags,
-      Duration timeout, Path scratch) {}
+  public record Request(
+      List<String> paths,
+      List<String> include,
+      List<String> exclude,
+      String host,
+      List<String> tags,
+      Duration timeout,
+      Path scratch) {}
 
   public static BackupSummary run(Restic restic, Request request, ProgressMeter meter) {
     List<String> args = new ArrayList<>(List.of("backup", "--json", "--host", request.host()));
@@ -38,32 +44,48 @@ public final class FileBackup {
       args.addAll(List.of("--files-from-verbatim", includedFiles(request).toString()));
     }
     BackupOutput output = BackupOutput.ofFiles(meter);
-    ExternalProgram backup = ExternalProgram.start("restic backup", restic.command(args), restic.environment(), output::read, null);
+    ExternalProgram backup =
+        ExternalProgram.start(
+            "restic backup", restic.command(args), restic.environment(), output::read, null);
     backup.closeStdin();
     meter.start();
     if (backup.awaitExit(request.timeout()).isEmpty()) {
       backup.interrupt();
-      throw new RunFailure("DeadlineExceeded", "the backup ran out of time (" + request.timeout() + "); no snapshot was written");
+      throw new RunFailure(
+          "DeadlineExceeded",
+          "the backup ran out of time (" + request.timeout() + "); no snapshot was written");
     }
     int exit = backup.exit().join();
     // restic exits 3 when some files could not be read; the snapshot exists but is incomplete.
     if (exit == 3) {
-      throw new RunFailure("IncompleteSnapshot", "restic could not read some files; the snapshot "
-          + output.summary().map(BackupSummary::snapshotId).orElse("?") + " is incomplete: "
-          + ResticFailure.of("restic backup", 3, restic.redactor().redact(backup.stderrTail()), "").message());
+      throw new RunFailure(
+          "IncompleteSnapshot",
+          "restic could not read some files; the snapshot "
+              + output.summary().map(BackupSummary::snapshotId).orElse("?")
+              + " is incomplete: "
+              + ResticFailure.of(
+                      "restic backup", 3, restic.redactor().redact(backup.stderrTail()), "")
+                  .message());
     }
     if (exit != 0) {
-      ResticFailure failure = ResticFailure.of("restic backup", exit, restic.redactor().redact(backup.stderrTail()),
-          restic.repository().displayLocation());
+      ResticFailure failure =
+          ResticFailure.of(
+              "restic backup",
+              exit,
+              restic.redactor().redact(backup.stderrTail()),
+              restic.repository().displayLocation());
       throw new RunFailure(failure.reason().name(), "restic backup failed: " + failure.message());
     }
-    return output.summary().orElseThrow(() -> new RunFailure("ResticFailed", "restic backup printed no summary"));
+    return output
+        .summary()
+        .orElseThrow(() -> new RunFailure("ResticFailed", "restic backup printed no summary"));
   }
 
   private static Path includedFiles(Request request) {
-    List<PathMatcher> matchers = request.include().stream()
-        .map(glob -> FileSystems.getDefault().getPathMatcher("glob:" + glob))
-        .toList();
+    List<PathMatcher> matchers =
+        request.include().stream()
+            .map(glob -> FileSystems.getDefault().getPathMatcher("glob:" + glob))
+            .toList();
     try {
       Files.createDirectories(request.scratch());
       Path list = Files.createTempFile(request.scratch(), "include-", ".txt");
@@ -76,7 +98,12 @@ public final class FileBackup {
         }
       }
       if (files.isEmpty()) {
-        throw new RunFailure("NothingToBackUp", "no file under " + request.paths() + " matches the include patterns " + request.include());
+        throw new RunFailure(
+            "NothingToBackUp",
+            "no file under "
+                + request.paths()
+                + " matches the include patterns "
+                + request.include());
       }
       Files.write(list, files);
       return list;

@@ -13,25 +13,47 @@ import java.util.List;
 public final class FileRestore {
   private FileRestore() {}
 
-  public record Request(Snapshot snapshot, String targetPath, List<String> include, List<String> exclude, Duration timeout) {}
+  public record Request(
+      Snapshot snapshot,
+      String targetPath,
+      List<String> include,
+      List<String> exclude,
+      Duration timeout) {}
 
   public static void run(Restic restic, Request request) {
-    List<String> args = new ArrayList<>(List.of("restore", request.snapshot().id(), "--target", request.targetPath()));
+    List<String> args =
+        new ArrayList<>(
+            List.of("restore", request.snapshot().id(), "--target", request.targetPath()));
     request.include().forEach(pattern -> args.addAll(List.of("--include", pattern)));
     request.exclude().forEach(pattern -> args.addAll(List.of("--exclude", pattern)));
-    ExternalProgram restore = ExternalProgram.start("restic restore", restic.command(args), restic.environment(), null, null);
+    ExternalProgram restore =
+        ExternalProgram.start(
+            "restic restore", restic.command(args), restic.environment(), null, null);
     restore.closeStdin();
     if (restore.awaitExit(request.timeout()).isEmpty()) {
       restore.interrupt();
-      throw new RunFailure("DeadlineExceeded", "the restore ran out of time (" + request.timeout() + "); "
-          + request.targetPath() + " may hold part of the snapshot");
+      throw new RunFailure(
+          "DeadlineExceeded",
+          "the restore ran out of time ("
+              + request.timeout()
+              + "); "
+              + request.targetPath()
+              + " may hold part of the snapshot");
     }
     int exit = restore.exit().join();
     if (exit != 0) {
-      ResticFailure failure = ResticFailure.of("restic restore", exit, restic.redactor().redact(restore.stderrTail()),
-          restic.repository().displayLocation());
-      throw new RunFailure(failure.reason().name(), "restic restore failed; " + request.targetPath()
-          + " may hold part of the snapshot: " + failure.message());
+      ResticFailure failure =
+          ResticFailure.of(
+              "restic restore",
+              exit,
+              restic.redactor().redact(restore.stderrTail()),
+              restic.repository().displayLocation());
+      throw new RunFailure(
+          failure.reason().name(),
+          "restic restore failed; "
+              + request.targetPath()
+              + " may hold part of the snapshot: "
+              + failure.message());
     }
   }
 }

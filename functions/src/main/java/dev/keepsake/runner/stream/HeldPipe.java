@@ -31,7 +31,10 @@ final class HeldPipe implements AutoCloseable {
     try {
       Files.createDirectories(dir);
       Path path = dir.resolve("stream-" + UUID.randomUUID() + ".fifo");
-      Process mkfifo = new ProcessBuilder("mkfifo", "-m", "600", path.toString()).redirectErrorStream(true).start();
+      Process mkfifo =
+          new ProcessBuilder("mkfifo", "-m", "600", path.toString())
+              .redirectErrorStream(true)
+              .start();
       String output = new String(mkfifo.getInputStream().readAllBytes());
       if (!mkfifo.waitFor(10, TimeUnit.SECONDS) || mkfifo.exitValue() != 0) {
         throw new IOException("mkfifo " + path + " failed: " + output.trim());
@@ -57,13 +60,21 @@ final class HeldPipe implements AutoCloseable {
   }
 
   private List<String> redirected(String direction, List<String> argv) {
-    List<String> command = new ArrayList<>(List.of("sh", "-c", "p=$1; shift; exec \"$@\" " + direction + " \"$p\"",
-        "keepsake-stream", path.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "sh",
+                "-c",
+                "p=$1; shift; exec \"$@\" " + direction + " \"$p\"",
+                "keepsake-stream",
+                path.toString()));
     command.addAll(argv);
     return command;
   }
 
-  /** Lets go of the runner's end: once the producer is gone too, the consumer reads end of input. */
+  /**
+   * Lets go of the runner's end: once the producer is gone too, the consumer reads end of input.
+   */
   synchronized void release() {
     if (held != null) {
       try {

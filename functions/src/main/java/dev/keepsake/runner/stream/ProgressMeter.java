@@ -14,7 +14,8 @@ import java.util.function.Consumer;
 /** Counts bytes as they stream and reports, at a steady interval, how many and how fast. */
 public final class ProgressMeter implements AutoCloseable {
   /** One progress report. {@code percent} is present when the total is known. */
-  public record Reading(long bytesDone, OptionalLong bytesTotal, Integer percent, long bytesPerSecond, Instant at) {}
+  public record Reading(
+      long bytesDone, OptionalLong bytesTotal, Integer percent, long bytesPerSecond, Instant at) {}
 
   private final String what;
   private final AtomicLong bytes = new AtomicLong();
@@ -30,11 +31,13 @@ public final class ProgressMeter implements AutoCloseable {
     this.what = what;
     this.listener = listener;
     this.interval = interval;
-    this.ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "progress");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "progress");
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   /** Starts the clock and the steady reports, once data begins to flow. */
@@ -89,14 +92,27 @@ public final class ProgressMeter implements AutoCloseable {
     long knownTotal = total.get();
     long millis = Math.max(1, elapsed().toMillis());
     Integer percent = knownTotal > 0 ? (int) Math.min(100, done * 100 / knownTotal) : null;
-    return new Reading(done, knownTotal >= 0 ? OptionalLong.of(knownTotal) : OptionalLong.empty(), percent,
-        done * 1000 / millis, Instant.now());
+    return new Reading(
+        done,
+        knownTotal >= 0 ? OptionalLong.of(knownTotal) : OptionalLong.empty(),
+        percent,
+        done * 1000 / millis,
+        Instant.now());
   }
 
   private void report() {
     Reading reading = reading();
-    Log.info("%s: %s%s at %s/s", what, Bytes.human(reading.bytesDone()),
-        reading.percent() == null ? "" : " of " + Bytes.human(reading.bytesTotal().getAsLong()) + " (" + reading.percent() + "%)",
+    Log.info(
+        "%s: %s%s at %s/s",
+        what,
+        Bytes.human(reading.bytesDone()),
+        reading.percent() == null
+            ? ""
+            : " of "
+                + Bytes.human(reading.bytesTotal().getAsLong())
+                + " ("
+                + reading.percent()
+                + "%)",
         Bytes.human(reading.bytesPerSecond()));
     try {
       listener.accept(reading);

@@ -2,8 +2,8 @@ package dev.keepsake.runner.stream;
 
 import dev.keepsake.api.Bytes;
 import dev.keepsake.runner.Log;
-import dev.keepsake.runner.inventory.Inventory;
 import dev.keepsake.runner.RunFailure;
+import dev.keepsake.runner.inventory.Inventory;
 import dev.keepsake.runner.process.ExternalProgram;
 import dev.keepsake.runner.restic.BackupOutput;
 import dev.keepsake.runner.restic.BackupSummary;
@@ -23,8 +23,9 @@ import java.util.regex.Pattern;
  * dump command | restic backup --stdin, through a pipe of which the runner holds one end.
  *
  * <p>restic turns a clean end of input into a snapshot, so it sees one only after the dump command
- * has exited 0 and the runner let go of its end. When the dump fails, is killed or runs out of time, restic is interrupted with its
- * stdin still open and writes no snapshot; earlier snapshots are untouched.
+ * has exited 0 and the runner let go of its end. When the dump fails, is killed or runs out of
+ * time, restic is interrupted with its stdin still open and writes no snapshot; earlier snapshots
+ * are untouched.
  */
 public final class StreamingBackup {
   private static final Duration POLL = Duration.ofMillis(200);
@@ -53,23 +54,42 @@ public final class StreamingBackup {
     Instant deadline = Instant.now().plus(request.timeout());
     BackupOutput output = BackupOutput.ofStream(meter);
     ErrorLines errors = new ErrorLines(request.errorLines());
-    List<String> args = new ArrayList<>(List.of("backup", "--stdin", "--stdin-filename", request.stdinFilename(), "--json",
-        "--host", request.host()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "backup",
+                "--stdin",
+                "--stdin-filename",
+                request.stdinFilename(),
+                "--json",
+                "--host",
+                request.host()));
     request.tags().forEach(tag -> args.addAll(List.of("--tag", tag)));
     try (HeldPipe pipe = HeldPipe.create(request.scratch())) {
       Map<String, String> resticEnvironment = new HashMap<>(restic.environment());
       // Status lines carry the bytes restic has read; a few a second are plenty for progress.
       resticEnvironment.putIfAbsent("RESTIC_PROGRESS_FPS", "2");
-      ExternalProgram resticBackup = ExternalProgram.start("restic backup", pipe.reading(restic.command(args)),
-          resticEnvironment, output::read, null);
+      ExternalProgram resticBackup =
+          ExternalProgram.start(
+              "restic backup",
+              pipe.reading(restic.command(args)),
+              resticEnvironment,
+              output::read,
+              null);
       resticBackup.closeStdin();
       awaitRepositoryOpen(restic, resticBackup, output, deadline);
-      ExternalProgram dump = ExternalProgram.start("dump", pipe.writing(request.dumpCommand()), request.dumpEnvironment(), null,
-          errors::check);
+      ExternalProgram dump =
+          ExternalProgram.start(
+              "dump",
+              pipe.writing(request.dumpCommand()),
+              request.dumpEnvironment(),
+              null,
+              errors::check);
       dump.closeStdin();
       meter.start();
-      Log.info("streaming %s (pid %d) into restic backup (pid %d) as %s", request.dumpCommand().get(0), dump.pid(),
-          resticBackup.pid(), request.stdinFilename());
+      Log.info(
+          "streaming %s (pid %d) into restic backup (pid %d) as %s",
+          request.dumpCommand().get(0), dump.pid(), resticBackup.pid(), request.stdinFilename());
 
       while (dump.awaitExit(POLL).isEmpty()) {
         if (errors.first() != null) {
@@ -84,8 +104,13 @@ public final class StreamingBackup {
         if (Instant.now().isAfter(deadline)) {
           dump.terminate();
           resticBackup.interrupt();
-          throw new RunFailure("DeadlineExceeded", "the backup ran out of time (" + request.timeout() + ") after streaming "
-              + Bytes.human(meter.bytes()) + "; the dump was stopped and no snapshot was written");
+          throw new RunFailure(
+              "DeadlineExceeded",
+              "the backup ran out of time ("
+                  + request.timeout()
+                  + ") after streaming "
+                  + Bytes.human(meter.bytes())
+                  + "; the dump was stopped and no snapshot was written");
         }
       }
       int dumpExit = dump.exit().join();
@@ -93,12 +118,20 @@ public final class StreamingBackup {
         resticBackup.interrupt();
         Optional<Inventory.Failure> reported = Inventory.readFailure(request.dumpReport());
         if (reported.isPresent() && dumpExit < 128) {
-          throw new RunFailure(reported.get().reason(), restic.redactor().redact(reported.get().message())
-              + "; restic was stopped before the end of input, so no snapshot was written");
+          throw new RunFailure(
+              reported.get().reason(),
+              restic.redactor().redact(reported.get().message())
+                  + "; restic was stopped before the end of input, so no snapshot was written");
         }
-        throw new RunFailure(dumpExit > 128 ? "DumpKilled" : "DumpFailed",
-            "the dump command " + commandName(request.dumpCommand()) + " " + describeExit(dumpExit) + " after streaming "
-                + Bytes.human(meter.bytes()) + "; restic was stopped before the end of input, so no snapshot was written"
+        throw new RunFailure(
+            dumpExit > 128 ? "DumpKilled" : "DumpFailed",
+            "the dump command "
+                + commandName(request.dumpCommand())
+                + " "
+                + describeExit(dumpExit)
+                + " after streaming "
+                + Bytes.human(meter.bytes())
+                + "; restic was stopped before the end of input, so no snapshot was written"
                 + lastLines("dump", restic.redactor().redact(dump.stderrTail())));
       }
       if (errors.first() != null) {
@@ -110,21 +143,35 @@ public final class StreamingBackup {
       Duration left = Duration.between(Instant.now(), deadline);
       if (resticBackup.awaitExit(left.isNegative() ? Duration.ZERO : left).isEmpty()) {
         resticBackup.interrupt();
-        throw new RunFailure("DeadlineExceeded", "restic did not finish the snapshot within the timeout (" + request.timeout() + ")");
+        throw new RunFailure(
+            "DeadlineExceeded",
+            "restic did not finish the snapshot within the timeout (" + request.timeout() + ")");
       }
       int resticExit = resticBackup.exit().join();
       if (resticExit != 0 && resticBackup.stderrTail().contains("snapshot is empty")) {
-        // restic 0.14 refuses to store an empty stream ("snapshot is empty"); say what that means here.
-        throw new RunFailure("EmptyDump", "the dump command " + commandName(request.dumpCommand()) + " exited 0 but wrote nothing"
-            + " (is the database empty?); restic stores no empty stream, so no snapshot was written and earlier ones are untouched");
+        // restic 0.14 refuses to store an empty stream ("snapshot is empty"); say what that means
+        // here.
+        throw new RunFailure(
+            "EmptyDump",
+            "the dump command "
+                + commandName(request.dumpCommand())
+                + " exited 0 but wrote nothing"
+                + " (is the database empty?); restic stores no empty stream, so no snapshot was written and earlier ones are untouched");
       }
       if (resticExit != 0) {
-        ResticFailure failure = ResticFailure.of("restic backup", resticExit, restic.redactor().redact(resticBackup.stderrTail()),
-            restic.repository().displayLocation());
+        ResticFailure failure =
+            ResticFailure.of(
+                "restic backup",
+                resticExit,
+                restic.redactor().redact(resticBackup.stderrTail()),
+                restic.repository().displayLocation());
         throw new RunFailure(failure.reason().name(), "restic backup failed: " + failure.message());
       }
-      return output.summary()
-          .orElseThrow(() -> new RunFailure("ResticFailed", "restic backup exited 0 but printed no summary"));
+      return output
+          .summary()
+          .orElseThrow(
+              () ->
+                  new RunFailure("ResticFailed", "restic backup exited 0 but printed no summary"));
     }
   }
 
@@ -132,16 +179,22 @@ public final class StreamingBackup {
    * The dump starts only once restic has opened and locked the repository, so a repository that is
    * missing, locked or refuses the password never costs a dump.
    */
-  private static void awaitRepositoryOpen(Restic restic, ExternalProgram resticBackup, BackupOutput output, Instant deadline) {
+  private static void awaitRepositoryOpen(
+      Restic restic, ExternalProgram resticBackup, BackupOutput output, Instant deadline) {
     while (!output.opened().isDone()) {
       if (!resticBackup.isRunning() && !output.opened().isDone()) {
         int exit = resticBackup.awaitExit(Duration.ofSeconds(10)).orElse(-1);
-        throw new RepositoryNotOpened(ResticFailure.of("restic backup", exit,
-            restic.redactor().redact(resticBackup.stderrTail()), restic.repository().displayLocation()));
+        throw new RepositoryNotOpened(
+            ResticFailure.of(
+                "restic backup",
+                exit,
+                restic.redactor().redact(resticBackup.stderrTail()),
+                restic.repository().displayLocation()));
       }
       if (Instant.now().isAfter(deadline)) {
         resticBackup.interrupt();
-        throw new RunFailure("DeadlineExceeded", "restic could not open the repository before the timeout");
+        throw new RunFailure(
+            "DeadlineExceeded", "restic could not open the repository before the timeout");
       }
       try {
         output.opened().get(POLL.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -167,26 +220,49 @@ public final class StreamingBackup {
     }
   }
 
-  private static RunFailure resticFailedFirst(Restic restic, ExternalProgram resticBackup, ProgressMeter meter) {
+  private static RunFailure resticFailedFirst(
+      Restic restic, ExternalProgram resticBackup, ProgressMeter meter) {
     int exit = resticBackup.awaitExit(Duration.ofSeconds(10)).orElse(-1);
-    ResticFailure failure = ResticFailure.of("restic backup", exit, restic.redactor().redact(resticBackup.stderrTail()),
-        restic.repository().displayLocation());
-    return new RunFailure(failure.reason().name(), "restic backup failed after receiving " + Bytes.human(meter.bytes())
-        + " (" + describeExit(exit) + "), so the dump was stopped and no snapshot was written: " + failure.message());
+    ResticFailure failure =
+        ResticFailure.of(
+            "restic backup",
+            exit,
+            restic.redactor().redact(resticBackup.stderrTail()),
+            restic.repository().displayLocation());
+    return new RunFailure(
+        failure.reason().name(),
+        "restic backup failed after receiving "
+            + Bytes.human(meter.bytes())
+            + " ("
+            + describeExit(exit)
+            + "), so the dump was stopped and no snapshot was written: "
+            + failure.message());
   }
 
-  private static RunFailure reportedError(Request request, Restic restic, ExternalProgram dump, ErrorLines errors,
+  private static RunFailure reportedError(
+      Request request,
+      Restic restic,
+      ExternalProgram dump,
+      ErrorLines errors,
       ProgressMeter meter) {
-    return new RunFailure("DumpReportedErrors", "the dump command " + commandName(request.dumpCommand())
-        + " printed an error after streaming " + Bytes.human(meter.bytes()) + " (" + restic.redactor().redact(errors.first())
-        + "); it is known to go on and exit 0 after such errors with data missing, so it was stopped and no snapshot was written"
-        + lastLines("dump", restic.redactor().redact(dump.stderrTail())));
+    return new RunFailure(
+        "DumpReportedErrors",
+        "the dump command "
+            + commandName(request.dumpCommand())
+            + " printed an error after streaming "
+            + Bytes.human(meter.bytes())
+            + " ("
+            + restic.redactor().redact(errors.first())
+            + "); it is known to go on and exit 0 after such errors with data missing, so it was stopped and no snapshot was written"
+            + lastLines("dump", restic.redactor().redact(dump.stderrTail())));
   }
 
   /** The program a command runs: both words for the runner's own ({@code keepsake redis-dump}). */
   public static String commandName(List<String> command) {
     String program = Path.of(command.get(0)).getFileName().toString();
-    return program.equals("keepsake") && command.size() > 1 ? program + " " + command.get(1) : program;
+    return program.equals("keepsake") && command.size() > 1
+        ? program + " " + command.get(1)
+        : program;
   }
 
   /** Watches a dump's stderr for lines that mean it failed, whatever its exit code. */
@@ -217,7 +293,15 @@ public final class StreamingBackup {
   }
 
   static String lastLines(String side, String stderr) {
-    return stderr == null || stderr.isBlank() ? "" : "\nlast lines of the " + side + "'s stderr:\n" + stderr.lines()
-        .skip(Math.max(0, stderr.lines().count() - 10)).reduce((a, b) -> a + "\n" + b).orElse("");
+    return stderr == null || stderr.isBlank()
+        ? ""
+        : "\nlast lines of the "
+            + side
+            + "'s stderr:\n"
+            + stderr
+                .lines()
+                .skip(Math.max(0, stderr.lines().count() - 10))
+                .reduce((a, b) -> a + "\n" + b)
+                .orElse("");
   }
 }

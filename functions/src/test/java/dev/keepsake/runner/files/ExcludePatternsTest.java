@@ -56,9 +56,13 @@ class ExcludePatternsTest {
   void theSnapshotMayDifferFromTheVolumeOnlyByWhatChangedDuringTheBackup() {
     FileCensus.Count ten = new FileCensus.Count(10, 0);
     assertThat(FileCensus.compare(ten, ten, 10)).isEqualTo("as many as the volume holds");
-    assertThat(FileCensus.compare(ten, ten, 9)).startsWith(FileCensus.MISSING).contains("(9)", "10 before");
-    assertThat(FileCensus.compare(ten, new FileCensus.Count(12, 0), 9)).doesNotStartWith(FileCensus.MISSING);
-    assertThat(FileCensus.compare(ten, new FileCensus.Count(12, 0), 7)).startsWith(FileCensus.MISSING);
+    assertThat(FileCensus.compare(ten, ten, 9))
+        .startsWith(FileCensus.MISSING)
+        .contains("(9)", "10 before");
+    assertThat(FileCensus.compare(ten, new FileCensus.Count(12, 0), 9))
+        .doesNotStartWith(FileCensus.MISSING);
+    assertThat(FileCensus.compare(ten, new FileCensus.Count(12, 0), 7))
+        .startsWith(FileCensus.MISSING);
     assertThat(FileCensus.compare(null, null, 3)).startsWith("not compared");
   }
 }

@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class DumpallFilterTest {
-  private static final String DUMPALL = """
+  private static final String DUMPALL =
+      """
       --
       -- PostgreSQL database cluster dump
       --
@@ -41,7 +42,8 @@ class DumpallFilterTest {
 
   private static String filter(String database, boolean roles) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    new DumpallFilter(database, roles).filter(new ByteArrayInputStream(DUMPALL.getBytes(StandardCharsets.UTF_8)), out);
+    new DumpallFilter(database, roles)
+        .filter(new ByteArrayInputStream(DUMPALL.getBytes(StandardCharsets.UTF_8)), out);
     return out.toString(StandardCharsets.UTF_8);
   }
 
@@ -49,21 +51,31 @@ class DumpallFilterTest {
   void rolesAreCreatedIfMissingAndNeverDropped() throws IOException {
     String script = filter(null, true);
 
-    assertThat(script).doesNotContain("DROP ROLE")
-        .contains("DO $keepsake$ BEGIN CREATE ROLE app; EXCEPTION WHEN duplicate_object THEN NULL; END $keepsake$;")
-        .contains("ALTER ROLE app WITH LOGIN;", "DROP DATABASE IF EXISTS shop;", "CREATE TABLE orders", "CREATE TABLE events");
+    assertThat(script)
+        .doesNotContain("DROP ROLE")
+        .contains(
+            "DO $keepsake$ BEGIN CREATE ROLE app; EXCEPTION WHEN duplicate_object THEN NULL; END $keepsake$;")
+        .contains(
+            "ALTER ROLE app WITH LOGIN;",
+            "DROP DATABASE IF EXISTS shop;",
+            "CREATE TABLE orders",
+            "CREATE TABLE events");
   }
 
   @Test
   void oneDatabaseKeepsItsSectionAndDropsNoOther() throws IOException {
     String script = filter("shop", true);
 
-    assertThat(script).contains("DROP DATABASE IF EXISTS shop;", "CREATE TABLE orders", "cluster dump complete")
-        .doesNotContain("DROP DATABASE IF EXISTS analytics;", "CREATE TABLE events", "\\connect analytics");
+    assertThat(script)
+        .contains("DROP DATABASE IF EXISTS shop;", "CREATE TABLE orders", "cluster dump complete")
+        .doesNotContain(
+            "DROP DATABASE IF EXISTS analytics;", "CREATE TABLE events", "\\connect analytics");
   }
 
   @Test
   void rolesCanBeLeftOut() throws IOException {
-    assertThat(filter(null, false)).doesNotContain("CREATE ROLE", "ALTER ROLE", "GRANT app").contains("CREATE TABLE orders");
+    assertThat(filter(null, false))
+        .doesNotContain("CREATE ROLE", "ALTER ROLE", "GRANT app")
+        .contains("CREATE TABLE orders");
   }
 }

@@ -24,7 +24,8 @@ class DumpReaderTest {
 
   @Test
   void readsTheHeadOfEachCommandAndForwardsTheRestByteForByte() throws IOException {
-    byte[] input = resp("SELECT 2", "RESTORE user:1 0 payload-bytes REPLACE ABSTTL", "SET plain value");
+    byte[] input =
+        resp("SELECT 2", "RESTORE user:1 0 payload-bytes REPLACE ABSTTL", "SET plain value");
     DumpReader reader = new DumpReader(new ByteArrayInputStream(input));
     ByteArrayOutputStream forwarded = new ByteArrayOutputStream();
 
@@ -41,7 +42,8 @@ class DumpReaderTest {
 
     assertThat(set.name()).isEqualTo("SET");
     assertThat(reader.next()).isNull();
-    assertThat(forwarded.toByteArray()).isEqualTo(resp("SELECT 2", "RESTORE user:1 0 payload-bytes REPLACE ABSTTL"));
+    assertThat(forwarded.toByteArray())
+        .isEqualTo(resp("SELECT 2", "RESTORE user:1 0 payload-bytes REPLACE ABSTTL"));
   }
 
   @Test
@@ -52,14 +54,17 @@ class DumpReaderTest {
     DumpReader.Command restore = reader.next();
 
     assertThatThrownBy(() -> reader.forward(restore, new ByteArrayOutputStream()))
-        .hasMessageContaining("ends in the middle of a command").hasMessageContaining("cut short");
+        .hasMessageContaining("ends in the middle of a command")
+        .hasMessageContaining("cut short");
   }
 
   @Test
   void inputThatIsNotRespSaysSo() {
-    DumpReader reader = new DumpReader(new ByteArrayInputStream("SET a b\n".getBytes(StandardCharsets.US_ASCII)));
+    DumpReader reader =
+        new DumpReader(new ByteArrayInputStream("SET a b\n".getBytes(StandardCharsets.US_ASCII)));
 
-    assertThatThrownBy(reader::next).isInstanceOf(DumpReader.MalformedDump.class)
+    assertThatThrownBy(reader::next)
+        .isInstanceOf(DumpReader.MalformedDump.class)
         .hasMessageContaining("not a Redis dump in RESP form");
   }
 }

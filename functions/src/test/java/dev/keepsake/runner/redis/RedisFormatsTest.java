@@ -46,17 +46,20 @@ class RedisFormatsTest {
 
   @Test
   void keysArePrintedReadablyWithBinaryBytesEscaped() {
-    assertThat(DumpFormat.printable("cart:1".getBytes(StandardCharsets.US_ASCII))).isEqualTo("cart:1");
+    assertThat(DumpFormat.printable("cart:1".getBytes(StandardCharsets.US_ASCII)))
+        .isEqualTo("cart:1");
     assertThat(DumpFormat.printable(new byte[] {(byte) 0xff, 'a', '\n'})).isEqualTo("\\xffa\\x0a");
     assertThat(DumpFormat.printable(new byte[1000])).endsWith("…").hasSizeLessThan(210);
   }
 
   @Test
   void theTrailerCarriesCountsPerDatabase() {
-    DumpFormat.Counts counts = new DumpFormat.Counts(Map.of(0, 100L, 3, 2L), Map.of(0, 101L, 3, 2L), 10);
+    DumpFormat.Counts counts =
+        new DumpFormat.Counts(Map.of(0, 100L, 3, 2L), Map.of(0, 101L, 3, 2L), 10);
     byte[] echo = DumpFormat.echo(DumpFormat.TRAILER, DumpFormat.trailerBody(counts));
 
-    DumpFormat.Counts read = DumpFormat.countsFrom(DumpFormat.marker(DumpFormat.TRAILER, echo).orElseThrow());
+    DumpFormat.Counts read =
+        DumpFormat.countsFrom(DumpFormat.marker(DumpFormat.TRAILER, echo).orElseThrow());
 
     assertThat(read.keys()).containsExactlyInAnyOrderEntriesOf(Map.of(0, 100L, 3, 2L));
     assertThat(read.totalCommands()).isEqualTo(103);
@@ -75,9 +78,17 @@ class RedisFormatsTest {
   }
 
   private static ServerInfo info(long changes, long lastSave, long commands, long expired) {
-    return ServerInfo.parse("# Persistence\r\nrdb_changes_since_last_save:" + changes + "\r\nrdb_last_save_time:" + lastSave
-        + "\r\n# Stats\r\ntotal_commands_processed:" + commands + "\r\nexpired_keys:" + expired + "\r\nevicted_keys:0\r\n"
-        + "# Keyspace\r\ndb0:keys=100,expires=3,avg_ttl=0\r\ndb2:keys=7,expires=0,avg_ttl=0\r\n");
+    return ServerInfo.parse(
+        "# Persistence\r\nrdb_changes_since_last_save:"
+            + changes
+            + "\r\nrdb_last_save_time:"
+            + lastSave
+            + "\r\n# Stats\r\ntotal_commands_processed:"
+            + commands
+            + "\r\nexpired_keys:"
+            + expired
+            + "\r\nevicted_keys:0\r\n"
+            + "# Keyspace\r\ndb0:keys=100,expires=3,avg_ttl=0\r\ndb2:keys=7,expires=0,avg_ttl=0\r\n");
   }
 
   @Test
@@ -89,10 +100,21 @@ class RedisFormatsTest {
     long changes = KeyCountCheck.changesDuring(before, after, 990);
     assertThat(changes).as("2 writes and 1 expiry").isEqualTo(3);
 
-    assertThat(KeyCountCheck.shortfall(List.of(new KeyCountCheck.DatabaseCount(0, 100, 100, 97, 0)), changes)).isEmpty();
-    assertThat(KeyCountCheck.shortfall(List.of(new KeyCountCheck.DatabaseCount(0, 100, 100, 90, 1)), changes))
-        .hasValueSatisfying(message -> assertThat(message).contains("database 0 held 100 keys", "the dump has 90",
-            "9 keys are missing", "more than the 3 writes"));
+    assertThat(
+            KeyCountCheck.shortfall(
+                List.of(new KeyCountCheck.DatabaseCount(0, 100, 100, 97, 0)), changes))
+        .isEmpty();
+    assertThat(
+            KeyCountCheck.shortfall(
+                List.of(new KeyCountCheck.DatabaseCount(0, 100, 100, 90, 1)), changes))
+        .hasValueSatisfying(
+            message ->
+                assertThat(message)
+                    .contains(
+                        "database 0 held 100 keys",
+                        "the dump has 90",
+                        "9 keys are missing",
+                        "more than the 3 writes"));
   }
 
   @Test

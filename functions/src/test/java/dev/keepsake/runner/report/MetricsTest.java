@@ -8,8 +8,13 @@ import org.junit.jupiter.api.Test;
 class MetricsTest {
   @Test
   void thePreviousValueIsTheOneOfThisGroup() {
-    Metrics metrics = new Metrics("http://unused", "keepsake-backup", Map.of("namespace", "demo", "configuration", "redis"));
-    String exposition = """
+    Metrics metrics =
+        new Metrics(
+            "http://unused",
+            "keepsake-backup",
+            Map.of("namespace", "demo", "configuration", "redis"));
+    String exposition =
+        """
         # TYPE keepsake_backup_failures_total gauge
         keepsake_backup_failures_total{configuration="postgres",instance="",job="keepsake-backup",namespace="demo"} 7
         keepsake_backup_failures_total{configuration="redis",instance="",job="keepsake-backup",namespace="demo"} 2

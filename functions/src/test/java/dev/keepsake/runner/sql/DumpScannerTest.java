@@ -14,7 +14,8 @@ class DumpScannerTest {
 
   @Test
   void aClusterDumpCountsTheTablesOfEachDatabaseButNotWhatFunctionsOrDataSay() {
-    String dump = """
+    String dump =
+        """
         --
         -- Database "postgres" dump
         --
@@ -51,7 +52,8 @@ class DumpScannerTest {
 
   @Test
   void aMariadbDumpCountsTablesButNotViewStubsOrRoutineBodies() {
-    String dump = """
+    String dump =
+        """
         -- Current Database: `shop`
         CREATE DATABASE /*!32312 IF NOT EXISTS*/ `shop`;
         USE `shop`;
@@ -67,12 +69,14 @@ class DumpScannerTest {
         CREATE TABLE `t` (id int);
         """;
 
-    assertThat(scan(DumpScanner.Dialect.MARIADB, null, dump).tables()).isEqualTo(Map.of("shop", 1L, "weird`name", 1L));
+    assertThat(scan(DumpScanner.Dialect.MARIADB, null, dump).tables())
+        .isEqualTo(Map.of("shop", 1L, "weird`name", 1L));
   }
 
   @Test
   void anArchiveTableOfContentsCountsTablesNotTheirData() {
-    String toc = """
+    String toc =
+        """
         ;
         ; Archive created at 2026-12-03 10:00:00 UTC
         215; 1259 16386 TABLE public accounts app
@@ -81,7 +85,8 @@ class DumpScannerTest {
         217; 1259 16394 VIEW public revenue app
         """;
 
-    assertThat(scan(DumpScanner.Dialect.POSTGRES_TOC, "shop", toc).tables()).isEqualTo(Map.of("shop", 2L));
+    assertThat(scan(DumpScanner.Dialect.POSTGRES_TOC, "shop", toc).tables())
+        .isEqualTo(Map.of("shop", 2L));
   }
 
   @Test
@@ -89,13 +94,19 @@ class DumpScannerTest {
     TableCounts server = new TableCounts(Map.of("shop", 4L, "analytics", 1L));
 
     assertThat(CensusCheck.compare(server, server, server).complete()).isTrue();
-    CensusCheck.Result short1 = CensusCheck.compare(server, server, new TableCounts(Map.of("shop", 3L, "analytics", 1L)));
+    CensusCheck.Result short1 =
+        CensusCheck.compare(server, server, new TableCounts(Map.of("shop", 3L, "analytics", 1L)));
     assertThat(short1.complete()).isFalse();
     assertThat(short1.summary()).contains("database shop: 3 tables in the dump, 4 on the server");
-    CensusCheck.Result missing = CensusCheck.compare(server, server, new TableCounts(Map.of("shop", 4L)));
-    assertThat(missing.incomplete()).containsExactly("database analytics (1 tables) is not in the dump");
+    CensusCheck.Result missing =
+        CensusCheck.compare(server, server, new TableCounts(Map.of("shop", 4L)));
+    assertThat(missing.incomplete())
+        .containsExactly("database analytics (1 tables) is not in the dump");
     TableCounts grew = new TableCounts(Map.of("shop", 6L, "analytics", 1L));
-    assertThat(CensusCheck.compare(server, grew, new TableCounts(Map.of("shop", 3L, "analytics", 1L))).complete()).isTrue();
+    assertThat(
+            CensusCheck.compare(server, grew, new TableCounts(Map.of("shop", 3L, "analytics", 1L)))
+                .complete())
+        .isTrue();
     assertThat(CensusCheck.shortfalls(server, new TableCounts(Map.of("shop", 5L, "analytics", 0L))))
         .containsExactly("database analytics: the dump created 1 tables, the server holds 0");
   }

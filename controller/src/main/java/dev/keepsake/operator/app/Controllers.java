@@ -1,0 +1,207 @@
+package dev.keepsake.operator.app;
+
+import dev.keepsake.api.BackupConfiguration;
+import dev.keepsake.api.BackupSession;
+import dev.keepsake.api.Repository;
+import dev.keepsake.api.RestoreSession;
+import dev.keepsake.api.SessionPhase;
+import dev.keepsake.desired.Labels;
+import dev.keepsake.desired.OperatorSettings;
+import dev.keepsake.operator.hooks.HookRunner;
+import dev.keepsake.operator.kube.Cluster;
+import dev.keepsake.operator.kube.KubeWrites;
+import dev.keepsake.operator.reconcile.BackupConfigurationReconciler;
+import dev.keepsake.operator.reconcile.BackupSessionReconciler;
+import dev.keepsake.operator.reconcile.RepositoryReconciler;
+import dev.keepsake.operator.reconcile.RestoreSessionReconciler;
+import io.kubernetes.client.extended.controller.Controller;
+import io.kubernetes.client.extended.controller.DefaultController;
+import io.kubernetes.client.extended.controller.builder.ControllerBuilder;
+import io.kubernetes.client.extended.controller.builder.DefaultControllerBuilder;
+import io.kubernetes.client.extended.controller.reconciler.Reconciler;
+import io.kubernetes.client.extended.controller.reconciler.Request;
+import io.kubernetes.client.extended.workqueue.DefaultRateLimitingQueue;
+import io.kubernetes.client.openapi.models.V1CronJob;
+import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.function.UnaryOperator;
+
+/**
+ * One factory per controller: what it watches, how an event finds the object to reconcile, its
+ * reconciler.
+ */
+final class Controllers {
+  private static final int WORKERS = 2;
+  private final Cluster cluster;
+  private final KubeWrites writes;
+  private final OperatorSettings settings;
+  private final OperatorMetrics metrics;
+
+  Controllers(
+      Cluster cluster, KubeWrites writes, OperatorSettings settings, OperatorMetrics metrics) {
+    this.cluster = cluster;
+    this.writes = writes;
+    this.settings = settings;
+    this.metrics = metrics;
+  }
+
+  /**
+   * Configurations, looked at again when their CronJob or a session changes, or an input of theirs
+   * does.
+   */
+  Controller backupConfigurations() {
+    Controller controller =
+        controller(
+            "backup-configurations",
+            "BackupConfiguration",
+            new BackupConfigurationReconciler(cluster, writes, settings),
+            builder ->
+                builder
+                    .watch(
+                        queue ->
+                            ControllerBuilder.controllerWatchBuilder(
+                                    BackupConfiguration.class, queue)
+                                .build())
+                    .watch(
+                        queue ->
+                            ControllerBuilder.controllerWatchBuilder(V1CronJob.class, queue)
+                                .withWorkQueueKeyFunc(
+                                    cronJob -> byLabel(cronJob.getMetadata(), Labels.CONFIGURATION))
+                                .build())
+                    .watch(
+                        queue ->
+                            ControllerBuilder.controllerWatchBuilder(BackupSession.class, queue)
+                                .withWorkQueueKeyFunc(
+                                    session ->
+                                        new Request(
+                                            session.getMetadata().getNamespace(),
+                                            invokerOf(session)))
+                                .build()));
+    var queue = ((DefaultController) controller).getWorkQueue();
+    cluster.whenConfigurationInputsChange(
+        configuration ->
+            queue.add(
+                new Request(
+                    configuration.getMetadata().getNamespace(),
+                    configuration.getMetadata().getName())));
+    return controller;
+  }
+
+  Controller backupSessions(HookRunner hooks) {
+    return controller(
+        "backup-sessions",
+        "BackupSession",
+        new BackupSessionReconciler(cluster, writes, settings, hooks),
+        builder ->
+            builder
+                .watch(
+                    queue ->
+                        ControllerBuilder.controllerWatchBuilder(BackupSession.class, queue)
+                            .build())
+                .watch(
+                    queue ->
+                        ControllerBuilder.controllerWatchBuilder(V1Job.class, queue)
+                            .withWorkQueueKeyFunc(job -> byLabel(job.getMetadata(), Labels.SESSION))
+                            .build()));
+  }
+
+  Controller restoreSessions(HookRunner hooks) {
+    return controller(
+        "restore-sessions",
+        "RestoreSession",
+        new RestoreSessionReconciler(cluster, writes, settings, hooks),
+        builder ->
+            builder
+                .watch(
+                    queue ->
+                        ControllerBuilder.controllerWatchBuilder(RestoreSession.class, queue)
+                            .build())
+                .watch(
+                    queue ->
+                        ControllerBuilder.controllerWatchBuilder(V1Job.class, queue)
+                            .withWorkQueueKeyFunc(job -> byLabel(job.getMetadata(), Labels.RESTORE))
+                            .build()));
+  }
+
+  Controller repositories() {
+    return controller(
+        "repositories",
+        "Repository",
+        new RepositoryReconciler(cluster, writes, settings),
+        builder ->
+            builder
+                .watch(
+                    queue ->
+                        ControllerBuilder.controllerWatchBuilder(Repository.class, queue).build())
+                .watch(
+                    queue ->
+                        ControllerBuilder.controllerWatchBuilder(V1Job.class, queue)
+                            .withWorkQueueKeyFunc(
+                                job -> byLabel(job.getMetadata(), Labels.REPOSITORY))
+                            .build())
+                .watch(
+                    queue ->
+                        ControllerBuilder.controllerWatchBuilder(BackupSession.class, queue)
+                            // Progress patches arrive every few seconds; a Repository's status
+                            // changes only when a session ends.
+                            .withOnUpdateFilter(
+                                (before, after) -> !Objects.equals(phaseOf(before), phaseOf(after)))
+                            .withWorkQueueKeyFunc(this::repositoryOf)
+                            .build()));
+  }
+
+  private Controller controller(
+      String name,
+      String kind,
+      Reconciler reconciler,
+      UnaryOperator<DefaultControllerBuilder> watches) {
+    // The queue goes in first: each watch captures the builder's queue when it is added.
+    var builder =
+        ControllerBuilder.defaultBuilder(cluster.factory())
+            .withWorkQueue(
+                metrics.track(
+                    name, new DefaultRateLimitingQueue<>(Executors.newSingleThreadExecutor())));
+    return watches
+        .apply(builder)
+        .withName(name)
+        .withReconciler(metrics.instrument(kind, reconciler))
+        .withReadyFunc(cluster::synced)
+        .withWorkerCount(WORKERS)
+        .build();
+  }
+
+  /**
+   * The session's configuration; empty for the identity-only stand-in of an object that could not
+   * be decoded.
+   */
+  private static String invokerOf(BackupSession session) {
+    return session.getSpec() == null || session.getSpec().getInvoker() == null
+        ? ""
+        : session.getSpec().getInvoker().getName();
+  }
+
+  private static SessionPhase phaseOf(BackupSession session) {
+    return session.getStatus() == null ? null : session.getStatus().getPhase();
+  }
+
+  /** The Repository a backup session writes into, through its configuration. */
+  private Request repositoryOf(BackupSession session) {
+    BackupConfiguration configuration =
+        cluster.configuration(session.getMetadata().getNamespace(), invokerOf(session));
+    if (configuration == null) {
+      return new Request(session.getMetadata().getNamespace(), "");
+    }
+    var ref = configuration.getSpec().getRepository();
+    return new Request(
+        ref.getNamespace() == null ? session.getMetadata().getNamespace() : ref.getNamespace(),
+        ref.getName());
+  }
+
+  private static Request byLabel(V1ObjectMeta meta, String label) {
+    Map<String, String> labels = meta.getLabels();
+    return new Request(meta.getNamespace(), labels == null ? "" : labels.getOrDefault(label, ""));
+  }
+}

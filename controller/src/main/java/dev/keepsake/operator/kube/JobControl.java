@@ -1,0 +1,88 @@
+package dev.keepsake.operator.kube;
+
+import io.kubernetes.client.custom.V1Patch;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.BatchV1Api;
+import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.util.PatchUtils;
+
+/** Creating, stopping and looking for the Jobs of sessions and repositories. */
+public final class JobControl {
+  private final ApiClient client;
+  private final BatchV1Api batch;
+
+  JobControl(ApiClient client) {
+    this.client = client;
+    this.batch = new BatchV1Api(client);
+  }
+
+  /** Jobs are created, never patched (their pod template is immutable). An existing one is kept. */
+  public void create(V1Job job) throws ApiException {
+    try {
+      batch.createNamespacedJob(job.getMetadata().getNamespace(), job).execute();
+    } catch (ApiException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      // Ours from an earlier try whose answer was lost, or someone else's of the same name.
+      V1Job existing =
+          batch
+              .readNamespacedJob(job.getMetadata().getName(), job.getMetadata().getNamespace())
+              .execute();
+      String owner = job.getMetadata().getOwnerReferences().get(0).getUid();
+      var owners = existing.getMetadata().getOwnerReferences();
+      if (owners == null
+          || owners.stream()
+              .noneMatch(o -> Boolean.TRUE.equals(o.getController()) && owner.equals(o.getUid()))) {
+        throw new ForeignJobException(
+            "Job "
+                + job.getMetadata().getName()
+                + " already exists in namespace "
+                + job.getMetadata().getNamespace()
+                + " and was not made by the operator for this session; it is left alone");
+      }
+    }
+  }
+
+  /**
+   * Stops a Job whose pod cannot start: suspended, the Job controller removes its pod, and the Job
+   * stays (until its TTL) for the user to look at.
+   */
+  public void stop(String namespace, String name) throws ApiException {
+    try {
+      PatchUtils.patch(
+          V1Job.class,
+          () ->
+              batch
+                  .patchNamespacedJob(name, namespace, new V1Patch("{\"spec\":{\"suspend\":true}}"))
+                  .buildCall(null),
+          V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH,
+          client);
+    } catch (ApiException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+  }
+
+  /** True when the Job is truly absent, not just missing from a cache that lags behind. */
+  public boolean gone(String namespace, String name) throws ApiException {
+    try {
+      batch.readNamespacedJob(name, namespace).execute();
+      return false;
+    } catch (ApiException e) {
+      if (e.getCode() == 404) {
+        return true;
+      }
+      throw e;
+    }
+  }
+
+  /** A Job of a session's name that the session does not control. */
+  public static final class ForeignJobException extends RuntimeException {
+    ForeignJobException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package dev.keepsake.operator.kube;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.kubernetes.client.common.KubernetesListObject;
+import io.kubernetes.client.common.KubernetesObject;
+import io.kubernetes.client.custom.V1Patch;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.models.V1CronJob;
+import io.kubernetes.client.openapi.models.V1CronJobList;
+import io.kubernetes.client.util.generic.GenericKubernetesApi;
+import io.kubernetes.client.util.generic.KubernetesApiResponse;
+import io.kubernetes.client.util.generic.options.PatchOptions;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** Server-side apply of the objects the operator owns for a long time, with its field manager. */
+public final class ServerSideApply {
+  public static final String FIELD_MANAGER = "keepsake-operator";
+  static final String DESIRED_HASH = "keepsake.dev/desired-hash";
+  private final ApiClient client;
+  private final GenericKubernetesApi<V1CronJob, V1CronJobList> cronJobs;
+
+  ServerSideApply(ApiClient client) {
+    this.client = client;
+    this.cronJobs =
+        new GenericKubernetesApi<>(
+            V1CronJob.class, V1CronJobList.class, "batch", "v1", "cronjobs", client);
+  }
+
+  /**
+   * Applies a CronJob we own, only when its desired content changed. The server fills in defaults,
+   * so what exists never equals what we want; a hash of what we want, kept in an annotation, tells
+   * whether it changed.
+   */
+  public void cronJob(V1CronJob desired, V1CronJob existing) throws ApiException {
+    String hash = hash(client.getJSON().serialize(desired));
+    String applied =
+        existing == null || existing.getMetadata().getAnnotations() == null
+            ? null
+            : existing.getMetadata().getAnnotations().get(DESIRED_HASH);
+    if (hash.equals(applied)) {
+      return;
+    }
+    desired.getMetadata().putAnnotationsItem(DESIRED_HASH, hash);
+    apply(cronJobs, desired);
+  }
+
+  public void deleteCronJob(String namespace, String name) throws ApiException {
+    var response = cronJobs.delete(namespace, name);
+    if (!response.isSuccess() && response.getHttpStatusCode() != 404) {
+      orThrow(response);
+    }
+  }
+
+  /** Applies {@code object} as it is, forcing the fields our field manager owns. */
+  <T extends KubernetesObject, L extends KubernetesListObject> void apply(
+      GenericKubernetesApi<T, L> api, T object) throws ApiException {
+    PatchOptions options = new PatchOptions();
+    options.setFieldManager(FIELD_MANAGER);
+    options.setForce(true);
+    orThrow(
+        api.patch(
+            object.getMetadata().getNamespace(),
+            object.getMetadata().getName(),
+            V1Patch.PATCH_FORMAT_APPLY_YAML,
+            new V1Patch(
+                withoutEmptyLists(client.getJSON().getGson().toJsonTree(object)).toString()),
+            options));
+  }
+
+  /**
+   * Like throwsApiException, but keeps the server's Status as the body, so a refusal can be quoted
+   * word for word.
+   */
+  private void orThrow(KubernetesApiResponse<?> response) throws ApiException {
+    if (!response.isSuccess()) {
+      throw new ApiException(
+          response.getHttpStatusCode(),
+          null,
+          response.getStatus() == null ? null : client.getJSON().serialize(response.getStatus()));
+    }
+  }
+
+  /**
+   * The client's models write every list, empty ones too, including fields newer than the API
+   * server (restartPolicyRules of Kubernetes 1.34); server-side apply refuses fields it does not
+   * know, and an empty list says nothing anyway.
+   */
+  static JsonElement withoutEmptyLists(JsonElement element) {
+    if (element.isJsonObject()) {
+      JsonObject object = new JsonObject();
+      element
+          .getAsJsonObject()
+          .entrySet()
+          .forEach(
+              entry -> {
+                JsonElement value = entry.getValue();
+                if (!(value.isJsonArray() && value.getAsJsonArray().isEmpty())) {
+                  object.add(entry.getKey(), withoutEmptyLists(value));
+                }
+              });
+      return object;
+    }
+    if (element.isJsonArray()) {
+      JsonArray array = new JsonArray();
+      element.getAsJsonArray().forEach(item -> array.add(withoutEmptyLists(item)));
+      return array;
+    }
+    return element;
+  }
+
+  private static String hash(String text) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest).substring(0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

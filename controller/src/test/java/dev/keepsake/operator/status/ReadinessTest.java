@@ -1,0 +1,142 @@
+package dev.keepsake.operator.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.keepsake.api.Backend;
+import dev.keepsake.api.BackupConfiguration;
+import dev.keepsake.api.BackupConfigurationSpec;
+import dev.keepsake.api.NamedRef;
+import dev.keepsake.api.NamespacedRef;
+import dev.keepsake.api.Repository;
+import dev.keepsake.api.RepositorySpec;
+import dev.keepsake.api.RestoreSession;
+import dev.keepsake.api.RestoreSessionSpec;
+import dev.keepsake.api.RestoreTarget;
+import dev.keepsake.api.S3Backend;
+import dev.keepsake.api.SnapshotSource;
+import dev.keepsake.api.Target;
+import dev.keepsake.api.TargetRef;
+import dev.keepsake.api.TaskRef;
+import dev.keepsake.api.UsagePolicy;
+import dev.keepsake.desired.OperatorSettings;
+import dev.keepsake.resolve.BuiltIns;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Whether a configuration or a restore can run, from what the cache holds of their inputs. */
+class ReadinessTest {
+  private static final OperatorSettings SETTINGS = OperatorSettings.defaults();
+  private static final TargetRef CLAIM =
+      new TargetRef().apiGroup("").kind("PersistentVolumeClaim").name("uploads");
+
+  private static Repository repository(String namespace) {
+    return new Repository()
+        .metadata(new V1ObjectMeta().name("backups").namespace(namespace).uid("r-1"))
+        .spec(
+            new RepositorySpec()
+                .backend(
+                    new Backend().s3(new S3Backend().endpoint("https://s3.example").bucket("b")))
+                .secret(new NamedRef().name("creds")));
+  }
+
+  private static BackupConfiguration configuration(String schedule, String repositoryNamespace) {
+    return new BackupConfiguration()
+        .metadata(new V1ObjectMeta().name("uploads").namespace("shop").uid("c-1"))
+        .spec(
+            new BackupConfigurationSpec()
+                .schedule(schedule)
+                .repository(new NamespacedRef().name("backups").namespace(repositoryNamespace))
+                .target(new Target().ref(CLAIM).paths(List.of("/data")))
+                .task(new TaskRef().name("keepsake-volume-backup")));
+  }
+
+  private static ConfigurationReadiness.Observed observed(Repository repository, String task) {
+    return new ConfigurationReadiness.Observed(
+        repository, Map.of(), BuiltIns.task(task).orElse(null), BuiltIns.functions(), null);
+  }
+
+  @Test
+  void aConfigurationIsReadyWhenEveryInputIsThereAndItsTaskResolves() {
+    Readiness ready =
+        ConfigurationReadiness.assess(
+            configuration("0 3 * * *", null),
+            observed(repository("shop"), "keepsake-volume-backup"),
+            SETTINGS);
+
+    assertThat(ready.ready()).isTrue();
+    assertThat(ready.reason()).isEqualTo("Scheduled");
+  }
+
+  @Test
+  void aConfigurationSaysTheFirstThingThatIsMissingOrWrong() {
+    assertThat(
+            ConfigurationReadiness.assess(
+                    configuration("0 3 * * *", "storage"),
+                    observed(null, "keepsake-volume-backup"),
+                    SETTINGS)
+                .message())
+        .isEqualTo("Repository storage/backups does not exist (yet)");
+    assertThat(
+            ConfigurationReadiness.assess(
+                    configuration("0 3 * * *", null),
+                    observed(repository("shop"), "nothing-like-it"),
+                    SETTINGS)
+                .reason())
+        .isEqualTo("TaskNotFound");
+    Readiness refused =
+        ConfigurationReadiness.assess(
+            configuration("0 3 * * *", "storage"),
+            observed(repository("storage"), "keepsake-volume-backup"),
+            SETTINGS);
+    assertThat(refused.reason()).isEqualTo("RepositoryNotAllowed");
+    assertThat(refused.recheckAfter()).as("a policy may change: looked at again").isNotNull();
+  }
+
+  private static RestoreSession restore(SnapshotSource source) {
+    return new RestoreSession()
+        .metadata(new V1ObjectMeta().name("back").namespace("shop").uid("s-1"))
+        .spec(
+            new RestoreSessionSpec()
+                .repository(new NamespacedRef().name("backups").namespace("storage"))
+                .snapshot("latest")
+                .source(source)
+                .target((RestoreTarget) new RestoreTarget().ref(CLAIM))
+                .task(new TaskRef().name("keepsake-volume-restore")));
+  }
+
+  @Test
+  void aRestoreFromASharedRepositoryRestoresOnlyItsNamespacesOwnTargets() {
+    Repository shared = repository("storage");
+    shared
+        .getSpec()
+        .usagePolicy(
+            new UsagePolicy()
+                .allowedNamespaces(new dev.keepsake.api.AllowedNamespaces().from("All")));
+
+    Readiness foreign =
+        RestoreReadiness.assess(
+            restore(new SnapshotSource().host("billing/pvc/uploads")),
+            shared,
+            Map.of(),
+            BuiltIns.task("keepsake-volume-restore").orElseThrow(),
+            BuiltIns.functions(),
+            null,
+            SETTINGS);
+    Readiness own =
+        RestoreReadiness.assess(
+            restore(new SnapshotSource().host("shop/pvc/uploads")),
+            shared,
+            Map.of(),
+            BuiltIns.task("keepsake-volume-restore").orElseThrow(),
+            BuiltIns.functions(),
+            null,
+            SETTINGS);
+
+    assertThat(foreign.reason()).isEqualTo("SourceNotAllowed");
+    assertThat(foreign.message())
+        .startsWith("spec.source.host billing/pvc/uploads is not a target of namespace shop");
+    assertThat(own.ready()).as(own.message()).isTrue();
+  }
+}
