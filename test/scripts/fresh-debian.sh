@@ -23,7 +23,7 @@ log() { echo "[fresh-debian] $*" | tee -a "$report" >&2; }
 mounted=()
 cleanup() {
   local m
-  for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount -l "${mounted[$i]}" 2>/dev/null || true; done
+  for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount -R -l "${mounted[$i]}" 2>/dev/null || true; done
 }
 trap cleanup EXIT
 
@@ -39,8 +39,12 @@ mmdebstrap --variant=minbase --include=git,sudo,ca-certificates \
   "deb ${mirror%/debian}/debian-security bookworm-security main" >&2
 log "Debian bookworm minbase with git and sudo: $(du -sh "$root" | cut -f1) in $(($(date +%s) - started)) s"
 
-for fs in proc sys dev dev/pts; do
-  mount --bind "/$fs" "$root/$fs"
+mount -t proc proc "$root/proc"
+mounted+=("$root/proc")
+# Recursively, for /sys/fs/cgroup and /dev/pts; kept from passing unmounts back to the host.
+for fs in sys dev; do
+  mount --rbind "/$fs" "$root/$fs"
+  mount --make-rslave "$root/$fs"
   mounted+=("$root/$fs")
 done
 cp /etc/resolv.conf "$root/etc/resolv.conf"
