@@ -48,6 +48,12 @@ for fs in sys dev; do
   mounted+=("$root/$fs")
 done
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# A certificate authority the host's network needs (a TLS-inspecting egress proxy) is part of the
+# machine, not of Keepsake's set-up: the fresh system trusts what the host trusts beyond Debian's.
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+  chroot "$root" update-ca-certificates >/dev/null
+fi
 git clone -q "$source_tree" "$root/root/keepsake"
 # What the checkout holds beyond the last commit is part of what is checked.
 (cd "$source_tree" && git diff HEAD) | (cd "$root/root/keepsake" && git apply --allow-empty 2>/dev/null || true)
