@@ -39,6 +39,9 @@ mmdebstrap --variant=minbase --include=git,sudo,ca-certificates \
   "deb ${mirror%/debian}/debian-security bookworm-security main" >&2
 log "Debian bookworm minbase with git and sudo: $(du -sh "$root" | cut -f1) in $(($(date +%s) - started)) s"
 
+# The root a mount point of its own, as on a machine: the kubelet looks its folders up in mountinfo.
+mount --bind "$root" "$root"
+mounted+=("$root")
 mount -t proc proc "$root/proc"
 mounted+=("$root/proc")
 # Recursively, for /sys/fs/cgroup and /dev/pts; kept from passing unmounts back to the host.

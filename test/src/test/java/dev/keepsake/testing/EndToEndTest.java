@@ -146,14 +146,7 @@ class EndToEndTest {
 
   private static List<String> eventReasons(ApiClient client, TestNamespace namespace, String object)
       throws ApiException {
-    return new CoreV1Api(client)
-            .listNamespacedEvent(namespace.name())
-            .fieldSelector("involvedObject.name=" + object)
-            .execute()
-            .getItems()
-            .stream()
-            .map(e -> e.getReason())
-            .toList();
+    return ObjectEvents.reasons(client, namespace.name(), object);
   }
 
   @Test

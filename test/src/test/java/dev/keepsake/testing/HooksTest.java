@@ -14,7 +14,6 @@ import dev.keepsake.operator.app.Operator;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.BatchV1Api;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -114,14 +113,9 @@ class HooksTest {
 
   private static List<String> eventsOf(ApiClient client, TestNamespace namespace, String object)
       throws ApiException {
-    return new CoreV1Api(client)
-            .listNamespacedEvent(namespace.name())
-            .fieldSelector("involvedObject.name=" + object)
-            .execute()
-            .getItems()
-            .stream()
-            .map(e -> e.getReason() + ": " + e.getMessage())
-            .toList();
+    return ObjectEvents.of(client, namespace.name(), object).stream()
+        .map(e -> e.getReason() + ": " + e.getMessage())
+        .toList();
   }
 
   @Test

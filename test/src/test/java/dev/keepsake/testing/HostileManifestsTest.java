@@ -12,7 +12,6 @@ import dev.keepsake.api.SessionPhase;
 import dev.keepsake.operator.app.Operator;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.openapi.models.V1Condition;
 import java.io.IOException;
@@ -70,11 +69,7 @@ class HostileManifestsTest {
 
   private static List<CoreV1Event> events(ApiClient client, TestNamespace namespace, String name)
       throws ApiException {
-    return new CoreV1Api(client)
-        .listNamespacedEvent(namespace.name())
-        .fieldSelector("involvedObject.name=" + name)
-        .execute()
-        .getItems();
+    return ObjectEvents.of(client, namespace.name(), name);
   }
 
   private static V1Condition awaitNotReady(ApiClient client, TestNamespace namespace, String name) {

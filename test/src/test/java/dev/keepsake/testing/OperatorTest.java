@@ -756,14 +756,7 @@ class OperatorTest {
 
   private static List<String> eventReasons(ApiClient client, TestNamespace namespace, String name)
       throws ApiException {
-    return new CoreV1Api(client)
-            .listNamespacedEvent(namespace.name())
-            .fieldSelector("involvedObject.name=" + name)
-            .execute()
-            .getItems()
-            .stream()
-            .map(e -> e.getReason())
-            .toList();
+    return ObjectEvents.reasons(client, namespace.name(), name);
   }
 
   private static List<String> sessionNames(ApiClient client, TestNamespace namespace)

@@ -13,7 +13,6 @@ import dev.keepsake.operator.app.Operator;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.apis.CustomObjectsApi;
 import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesApi;
@@ -110,14 +109,9 @@ class UndecodableObjectsTest {
 
   private static List<CoreV1Event> undecodableEvents(ApiClient client, TestNamespace namespace)
       throws ApiException {
-    return new CoreV1Api(client)
-            .listNamespacedEvent(namespace.name())
-            .fieldSelector("involvedObject.name=" + BROKEN)
-            .execute()
-            .getItems()
-            .stream()
-            .filter(e -> "Undecodable".equals(e.getReason()))
-            .toList();
+    return ObjectEvents.of(client, namespace.name(), BROKEN).stream()
+        .filter(e -> "Undecodable".equals(e.getReason()))
+        .toList();
   }
 
   private static Operator startOperator(LocalControlPlane controlPlane) throws java.io.IOException {
