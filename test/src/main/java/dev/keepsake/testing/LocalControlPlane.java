@@ -60,6 +60,9 @@ public final class LocalControlPlane implements AutoCloseable {
 
   private final Path workDir;
   private final List<SupervisedProcess> processes = new ArrayList<>();
+  private ControlPlaneBinaries binaries;
+  private List<String> apiserverArgs;
+  private SupervisedProcess apiserver;
   private static final String WORK_DIR_PREFIX = "keepsake-control-plane-";
   private static final String OWNER_PID_FILE = "owner.pid";
   private final Thread shutdownHook = new Thread(this::close, "keepsake-control-plane-stop");
@@ -174,6 +177,7 @@ public final class LocalControlPlane implements AutoCloseable {
       """;
 
   private void boot(ControlPlaneBinaries binaries) {
+    this.binaries = binaries;
     Instant started = Instant.now();
     Path pki = mkdirs(workDir.resolve("pki"));
     certificates = Certificates.newAuthority(pki, "keepsake-local-ca");
@@ -271,7 +275,8 @@ public final class LocalControlPlane implements AutoCloseable {
                             + write(workDir.resolve("audit-policy.yaml"), AUDIT_POLICY),
                         "--audit-log-path=" + log,
                         "--audit-log-maxsize=0")));
-    SupervisedProcess apiserver = launch("kube-apiserver", binaries.kubeApiserver(), apiserverArgs);
+    this.apiserverArgs = List.copyOf(apiserverArgs);
+    apiserver = launch("kube-apiserver", binaries.kubeApiserver(), apiserverArgs);
     kubeconfig = write(workDir.resolve("kubeconfig"), kubeconfigYaml(admin, ADMIN_USER));
     client = newClient(Duration.ofSeconds(30));
     watchClient = newClient(Duration.ZERO);
@@ -480,6 +485,18 @@ public final class LocalControlPlane implements AutoCloseable {
 
   public boolean isRunning() {
     return !closed && processes.stream().allMatch(SupervisedProcess::isAlive);
+  }
+
+  /** Stops kube-apiserver, leaving etcd and the rest running: what an outage of the API does. */
+  public synchronized void stopApiServer() {
+    apiserver.close();
+    processes.remove(apiserver);
+  }
+
+  /** Starts kube-apiserver again, as it was, and waits until it is ready. */
+  public synchronized void startApiServer() {
+    apiserver = launch("kube-apiserver", binaries.kubeApiserver(), apiserverArgs);
+    awaitUp(apiserver, "kube-apiserver /readyz", () -> apiGetOk("/readyz"));
   }
 
   @Override

@@ -7,20 +7,28 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
-/** /healthz (the process answers), /readyz (every informer synced) and /metrics. */
+/**
+ * /healthz (the process answers), /readyz (every informer synced and none failing to list or watch:
+ * while the API server is unreachable the operator is not ready) and /metrics.
+ */
 final class HealthServer implements AutoCloseable {
   private final HttpServer server;
 
-  HealthServer(InetSocketAddress address, BooleanSupplier synced, OperatorMetrics metrics)
+  HealthServer(
+      InetSocketAddress address,
+      BooleanSupplier ready,
+      Supplier<String> notReadyBecause,
+      OperatorMetrics metrics)
       throws IOException {
     server = HttpServer.create(address, 0);
     server.createContext("/healthz", exchange -> answer(exchange, 200, "ok\n"));
     server.createContext(
         "/readyz",
         exchange -> {
-          boolean ready = synced.getAsBoolean();
-          answer(exchange, ready ? 200 : 503, ready ? "ok\n" : "informers not synced\n");
+          boolean isReady = ready.getAsBoolean();
+          answer(exchange, isReady ? 200 : 503, isReady ? "ok\n" : notReadyBecause.get() + "\n");
         });
     server.createContext("/metrics", exchange -> answer(exchange, 200, metrics.exposition()));
     server.start();

@@ -62,11 +62,21 @@ public final class Operator implements AutoCloseable {
                 .collect(
                     Collectors.groupingBy(
                         c -> c.getMetadata().getNamespace(), Collectors.counting())));
-    health = new HealthServer(healthAddress, cluster::synced, metrics);
+    health = new HealthServer(healthAddress, cluster::ready, cluster::notReadyBecause, metrics);
     janitor =
         settings.pushgatewayUrl() == null
             ? null
             : new MetricsJanitor(settings.pushgatewayUrl(), cluster, Duration.ofSeconds(15));
+  }
+
+  /**
+   * Counts every request these clients send from now on in keepsake_operator_api_requests_total:
+   * what an installation costs its API server, and whether a quiet cluster is left alone.
+   */
+  public void countRequests(ApiClient... clients) {
+    for (ApiClient counted : clients) {
+      metrics.count(counted);
+    }
   }
 
   /** A health endpoint on a free loopback port, for in-process use. */
@@ -155,6 +165,7 @@ public final class Operator implements AutoCloseable {
             watchClient,
             environment.settings(),
             new java.net.InetSocketAddress(environment.healthPort()));
+    operator.countRequests(client, watchClient);
     Runtime.getRuntime().addShutdownHook(new Thread(operator::close));
     if (environment.leaderElection()) {
       String host =

@@ -43,6 +43,46 @@ final class OperatorMetrics {
           .labelNames("kind")
           .register(registry);
 
+  private final Counter apiRequests =
+      Counter.build(
+              "keepsake_operator_api_requests_total",
+              "Requests the operator sent to the API server, by method and resource (watch and list are GET)")
+          .labelNames("method", "resource")
+          .register(registry);
+
+  /** Counts each request this client sends from now on. */
+  void count(io.kubernetes.client.openapi.ApiClient client) {
+    client.setHttpClient(
+        client
+            .getHttpClient()
+            .newBuilder()
+            .addInterceptor(
+                chain -> {
+                  okhttp3.Request request = chain.request();
+                  apiRequests.labels(request.method(), resourceOf(request.url())).inc();
+                  return chain.proceed(request);
+                })
+            .build());
+  }
+
+  /**
+   * The resource of an API path: .../namespaces/shop/backupsessions/nightly/status is
+   * backupsessions/status.
+   */
+  static String resourceOf(okhttp3.HttpUrl url) {
+    java.util.List<String> segments = url.pathSegments();
+    int start = segments.size() > 0 && segments.get(0).equals("api") ? 2 : 3;
+    java.util.List<String> rest =
+        segments.subList(Math.min(start, segments.size()), segments.size());
+    if (rest.size() >= 2 && rest.get(0).equals("namespaces")) {
+      rest = rest.size() == 2 ? java.util.List.of("namespaces") : rest.subList(2, rest.size());
+    }
+    if (rest.isEmpty()) {
+      return "";
+    }
+    return rest.size() >= 3 ? rest.get(0) + "/" + rest.get(2) : rest.get(0);
+  }
+
   Reconciler instrument(String kind, Reconciler reconciler) {
     return request -> {
       reconciles.labels(kind).inc();

@@ -60,6 +60,7 @@ public final class Cluster {
 
   private final List<String> watched;
   private final UndecodableObjects undecodable;
+  private final WatchHealth health = new WatchHealth();
 
   /** An informer and its lister, made once. */
   private record Informed<T extends KubernetesObject>(
@@ -102,6 +103,7 @@ public final class Cluster {
         new Informed<>(
             factory.sharedIndexInformerFor(
                 inWatched(
+                    "jobs",
                     namespace ->
                         new LabelSelectedListerWatcher<>(
                             new GenericKubernetesApi<>(
@@ -114,6 +116,7 @@ public final class Cluster {
         new Informed<>(
             factory.sharedIndexInformerFor(
                 inWatched(
+                    "cronjobs",
                     namespace ->
                         new LabelSelectedListerWatcher<>(
                             new GenericKubernetesApi<>(
@@ -192,17 +195,21 @@ public final class Cluster {
   private <T extends Resource<?, ?, T>, L extends ResourceList<T>> SharedIndexInformer<T> informer(
       ApiKind<T, L> kind, ApiClient client) {
     return factory.sharedIndexInformerFor(
-        inWatched(namespace -> new TolerantListerWatcher<>(kind, client, undecodable, namespace)),
+        inWatched(
+            kind.plural(),
+            namespace -> new TolerantListerWatcher<>(kind, client, undecodable, namespace)),
         kind.type(),
         0);
   }
 
   private <T extends KubernetesObject, L extends KubernetesListObject>
       ListerWatcher<T, L> inWatched(
-          java.util.function.Function<String, ListerWatcher<T, L>> forNamespace) {
-    return watched.isEmpty()
-        ? forNamespace.apply(null)
-        : new NamespacesListerWatcher<>(watched, forNamespace);
+          String what, java.util.function.Function<String, ListerWatcher<T, L>> forNamespace) {
+    return health.tracked(
+        what,
+        watched.isEmpty()
+            ? forNamespace.apply(null)
+            : new NamespacesListerWatcher<>(watched, forNamespace));
   }
 
   /** What the controllers are built on. */
@@ -371,6 +378,16 @@ public final class Cluster {
       all.add(namespaces);
     }
     return all;
+  }
+
+  /** Whether every informer has listed once and none of their list or watch calls fails now. */
+  public boolean ready() {
+    return synced() && health.watching();
+  }
+
+  /** Why the operator is not ready, in a line. */
+  public String notReadyBecause() {
+    return !synced() ? "informers not synced" : health.failures();
   }
 
   public boolean synced() {

@@ -1,0 +1,436 @@
+package dev.keepsake.testing;
+
+import com.google.gson.JsonObject;
+import dev.keepsake.api.ApiKind;
+import dev.keepsake.api.BackupConfiguration;
+import dev.keepsake.api.BackupConfigurationList;
+import dev.keepsake.api.Manifests;
+import io.kubernetes.client.custom.V1Patch;
+import io.kubernetes.client.informer.ResourceEventHandler;
+import io.kubernetes.client.informer.SharedIndexInformer;
+import io.kubernetes.client.informer.SharedInformerFactory;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.apis.CustomObjectsApi;
+import io.kubernetes.client.openapi.models.V1CronJob;
+import io.kubernetes.client.openapi.models.V1CronJobList;
+import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1JobList;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Secret;
+import io.kubernetes.client.util.generic.GenericKubernetesApi;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * How the operator holds up under many objects, on the local control plane: N BackupConfigurations
+ * over 100 namespaces with their Repositories, AppBindings and the Redis addon, the operator in a
+ * JVM of its own (as in a pod), and figures printed as it goes. No kubelet: Jobs are made, their
+ * pods stay Pending, which is all the operator's side of the work.
+ *
+ * <pre>
+ *   bash test/bench/scale.sh 1000            # or 10000; KEEPSAKE_BENCH_IDLE=600s for the quiet period
+ * </pre>
+ */
+public final class ScaleBenchmark {
+  private static final int NAMESPACES = 100;
+  private static final int SESSIONS = 100;
+  private final ApiClient client;
+  private final int configurations;
+  private final Map<String, Instant> readyAt = new ConcurrentHashMap<>();
+  private final Set<String> cronJobs = ConcurrentHashMap.newKeySet();
+  private final Map<String, Instant> jobsSeen = new ConcurrentHashMap<>();
+  private final Map<String, String> cronJobSchedules = new ConcurrentHashMap<>();
+
+  private ScaleBenchmark(ApiClient client, int configurations) {
+    this.client = client;
+    this.configurations = configurations;
+  }
+
+  public static void main(String[] args) throws Exception {
+    int configurations = Integer.parseInt(args.length > 0 ? args[0] : "1000");
+    Duration idle =
+        dev.keepsake.api.Durations.parse(
+            System.getenv().getOrDefault("KEEPSAKE_BENCH_IDLE", "600s"));
+    String operatorHeap = System.getenv().getOrDefault("KEEPSAKE_BENCH_OPERATOR_HEAP", "256m");
+    System.out.printf(
+        "scale benchmark: %,d BackupConfigurations over %d namespaces, %d cores, operator heap limit %s%n",
+        configurations, NAMESPACES, Runtime.getRuntime().availableProcessors(), operatorHeap);
+    try (LocalControlPlane controlPlane = LocalControlPlane.start()) {
+      new ScaleBenchmark(controlPlane.client(), configurations)
+          .run(controlPlane, idle, operatorHeap);
+    }
+    System.exit(0);
+  }
+
+  private void run(LocalControlPlane controlPlane, Duration idle, String operatorHeap)
+      throws Exception {
+    watch(controlPlane.watchClient());
+    List<String> namespaces = new ArrayList<>();
+    for (int i = 0; i < NAMESPACES; i++) {
+      namespaces.add(controlPlane.createNamespaceNamed(String.format("scale-%03d", i)));
+    }
+    Instant inputsStart = Instant.now();
+    parallel(namespaces, this::inputs);
+    System.out.printf(
+        "inputs (Secrets, Repository, AppBinding, addon) in %d namespaces: %.1f s%n",
+        NAMESPACES, seconds(inputsStart, Instant.now()));
+
+    OperatorProcess operator = OperatorProcess.start(controlPlane, "scale", operatorHeap, Map.of());
+    try {
+      operator.awaitReady(Duration.ofMinutes(2));
+      Instant start = Instant.now();
+      List<Integer> indexes = new ArrayList<>();
+      for (int i = 0; i < configurations; i++) {
+        indexes.add(i);
+      }
+      parallel(indexes, i -> configuration(namespaces.get(i % NAMESPACES), i));
+      Instant created = Instant.now();
+      System.out.printf(
+          "created %,d BackupConfigurations in %.1f s%n", configurations, seconds(start, created));
+      awaitUntil(
+          Duration.ofMinutes(30),
+          () -> readyAt.size() >= configurations && cronJobs.size() >= configurations);
+      Instant allReady = Collections.max(readyAt.values());
+      double requestsAtSync = requests(operator, null);
+      System.out.printf(
+          "every configuration Ready and its CronJob there: %.1f s after the first was created "
+              + "(%.1f s after the last)%n",
+          seconds(start, allReady), seconds(created, allReady));
+      System.out.printf(
+          "operator API requests during the initial sync: %,.0f, %.2f per configuration (%s)%n",
+          requestsAtSync, requestsAtSync / configurations, requestsByMethod(operator));
+
+      Thread.sleep(30_000);
+      System.out.printf("operator at rest: %s%n", memory(operator.pid()));
+
+      double mutatingBefore = mutating(operator);
+      double allBefore = requests(operator, null);
+      Thread.sleep(idle.toMillis());
+      System.out.printf(
+          "during %s with nothing changing: %.0f mutating requests, %.0f requests in all%n",
+          dev.keepsake.api.Durations.human(idle),
+          mutating(operator) - mutatingBefore,
+          requests(operator, null) - allBefore);
+
+      changeLatency(namespaces.get(7), 7);
+      sessionLatencies(namespaces);
+      System.out.printf("operator at the end: %s%n", memory(operator.pid()));
+    } finally {
+      operator.close();
+    }
+  }
+
+  /**
+   * The benchmark's own view: when each configuration became Ready, which CronJobs and Jobs exist.
+   */
+  private void watch(ApiClient watchClient) {
+    SharedInformerFactory factory = new SharedInformerFactory(watchClient);
+    SharedIndexInformer<BackupConfiguration> configurations =
+        factory.sharedIndexInformerFor(
+            new GenericKubernetesApi<>(
+                BackupConfiguration.class,
+                BackupConfigurationList.class,
+                "keepsake.dev",
+                "v1alpha1",
+                "backupconfigurations",
+                watchClient),
+            BackupConfiguration.class,
+            0);
+    configurations.addEventHandler(
+        handler(
+            configuration -> {
+              var status = configuration.getStatus();
+              if (status != null
+                  && status.getConditions() != null
+                  && status.getConditions().stream()
+                      .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))) {
+                readyAt.putIfAbsent(key(configuration.getMetadata()), Instant.now());
+              }
+            }));
+    SharedIndexInformer<V1CronJob> cronJobInformer =
+        factory.sharedIndexInformerFor(
+            new GenericKubernetesApi<>(
+                V1CronJob.class, V1CronJobList.class, "batch", "v1", "cronjobs", watchClient),
+            V1CronJob.class,
+            0);
+    cronJobInformer.addEventHandler(
+        handler(
+            cronJob -> {
+              cronJobs.add(key(cronJob.getMetadata()));
+              cronJobSchedules.put(key(cronJob.getMetadata()), cronJob.getSpec().getSchedule());
+            }));
+    SharedIndexInformer<V1Job> jobs =
+        factory.sharedIndexInformerFor(
+            new GenericKubernetesApi<>(
+                V1Job.class, V1JobList.class, "batch", "v1", "jobs", watchClient),
+            V1Job.class,
+            0);
+    jobs.addEventHandler(
+        handler(job -> jobsSeen.putIfAbsent(key(job.getMetadata()), Instant.now())));
+    factory.startAllRegisteredInformers();
+  }
+
+  private static <T extends io.kubernetes.client.common.KubernetesObject>
+      ResourceEventHandler<T> handler(java.util.function.Consumer<T> seen) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T object) {
+        seen.accept(object);
+      }
+
+      @Override
+      public void onUpdate(T before, T after) {
+        seen.accept(after);
+      }
+
+      @Override
+      public void onDelete(T object, boolean finalStateUnknown) {}
+    };
+  }
+
+  private static String key(V1ObjectMeta metadata) {
+    return metadata.getNamespace() + "/" + metadata.getName();
+  }
+
+  private void inputs(String namespace) {
+    try {
+      CoreV1Api core = new CoreV1Api(client);
+      core.createNamespacedSecret(
+              namespace,
+              new V1Secret()
+                  .metadata(new V1ObjectMeta().name("redis-auth"))
+                  .stringData(Map.of("password", "scale redis password")))
+          .execute();
+      core.createNamespacedSecret(
+              namespace,
+              new V1Secret()
+                  .metadata(new V1ObjectMeta().name(RedisScenario.REPOSITORY_SECRET))
+                  .stringData(
+                      Map.of(
+                          "RESTIC_PASSWORD",
+                          "scale restic password",
+                          "AWS_ACCESS_KEY_ID",
+                          "scale",
+                          "AWS_SECRET_ACCESS_KEY",
+                          "scale secret key")))
+          .execute();
+      RedisScenario scenario = new RedisScenario(client, namespace);
+      scenario.apply(RedisScenario.s3Repository("http://127.0.0.1:9", namespace));
+      scenario.apply(
+          """
+          apiVersion: keepsake.dev/v1alpha1
+          kind: AppBinding
+          metadata: {name: redis}
+          spec:
+            type: redis
+            clientConfig: {url: "redis://127.0.0.1:6379"}
+            secret: {name: redis-auth}
+          """);
+      for (JsonObject document :
+          Manifests.read(Project.root().resolve("catalog/redis/addon.yaml"))) {
+        ApiKind<?, ?> kind = ApiKind.byKind(document.get("kind").getAsString());
+        new CustomObjectsApi(client)
+            .createNamespacedCustomObject(
+                "keepsake.dev", "v1alpha1", namespace, kind.plural(), document)
+            .execute();
+      }
+    } catch (ApiException e) {
+      throw new IllegalStateException(
+          "inputs of " + namespace + ": " + e.getCode() + " " + e.getResponseBody(), e);
+    }
+  }
+
+  /** A daily schedule spread over the day, so nothing fires while the benchmark runs. */
+  private void configuration(String namespace, int index) {
+    try {
+      new RedisScenario(client, namespace)
+          .apply(
+              """
+          apiVersion: keepsake.dev/v1alpha1
+          kind: BackupConfiguration
+          metadata: {name: redis-%d}
+          spec:
+            schedule: "%d %d * * *"
+            repository: {name: %s}
+            target:
+              ref: {apiGroup: keepsake.dev, kind: AppBinding, name: redis}
+            task: {name: redis-backup-7}
+            retentionPolicy: {name: last-five, keepLast: 5}
+          """
+                  .formatted(index, index % 60, 12 + (index / 60) % 12, RedisScenario.REPOSITORY));
+    } catch (ApiException e) {
+      throw new IllegalStateException(
+          "configuration " + index + ": " + e.getCode() + " " + e.getResponseBody(), e);
+    }
+  }
+
+  private void changeLatency(String namespace, int index) throws Exception {
+    String name = "redis-" + index;
+    String key = namespace + "/" + dev.keepsake.desired.Names.cronJob(name);
+    Instant start = Instant.now();
+    ApiKind.BACKUP_CONFIGURATION
+        .api(client)
+        .patch(
+            namespace,
+            name,
+            V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+            new V1Patch("{\"spec\":{\"schedule\":\"59 23 * * *\"}}"))
+        .throwsApiException();
+    awaitUntil(Duration.ofMinutes(5), () -> "59 23 * * *".equals(cronJobSchedules.get(key)));
+    System.out.printf(
+        "a changed schedule reached its CronJob in %.2f s, with %,d configurations there%n",
+        seconds(start, Instant.now()), configurations);
+  }
+
+  /** BackupSessions of 100 configurations at once, each timed from its create call to its Job. */
+  private void sessionLatencies(List<String> namespaces) throws Exception {
+    Map<String, Instant> createdAt = new ConcurrentHashMap<>();
+    List<Integer> indexes = new ArrayList<>();
+    for (int i = 0; i < SESSIONS; i++) {
+      indexes.add(i);
+    }
+    parallel(
+        indexes,
+        i -> {
+          String namespace = namespaces.get(i % NAMESPACES);
+          String name = "burst-" + i;
+          try {
+            new RedisScenario(client, namespace)
+                .apply(
+                    """
+            apiVersion: keepsake.dev/v1alpha1
+            kind: BackupSession
+            metadata: {name: %s}
+            spec:
+              invoker: {apiGroup: keepsake.dev, kind: BackupConfiguration, name: redis-%d}
+              trigger: Manual
+            """
+                        .formatted(name, i));
+            createdAt.put(
+                namespace + "/" + dev.keepsake.desired.Names.backupJob(name), Instant.now());
+          } catch (ApiException e) {
+            throw new IllegalStateException(e.getCode() + " " + e.getResponseBody(), e);
+          }
+        });
+    awaitUntil(
+        Duration.ofMinutes(10), () -> createdAt.keySet().stream().allMatch(jobsSeen::containsKey));
+    List<Double> latencies = new ArrayList<>();
+    createdAt.forEach((job, at) -> latencies.add(Math.max(0, seconds(at, jobsSeen.get(job)))));
+    Collections.sort(latencies);
+    System.out.printf(
+        "%d BackupSessions at once, session to Job: p50 %.2f s, p99 %.2f s, slowest %.2f s%n",
+        SESSIONS,
+        latencies.get(latencies.size() / 2),
+        latencies.get((int) Math.ceil(latencies.size() * 0.99) - 1),
+        latencies.get(latencies.size() - 1));
+  }
+
+  private static final Pattern REQUESTS =
+      Pattern.compile(
+          "(?m)^keepsake_operator_api_requests_total\\{method=\"(\\w+)\",resource=\"([^\"]*)\",?\\} (\\S+)$");
+
+  /** The operator's requests so far, of one method or all. */
+  private static double requests(OperatorProcess operator, String method) throws IOException {
+    Matcher matcher = REQUESTS.matcher(operator.metrics());
+    double sum = 0;
+    while (matcher.find()) {
+      if (method == null || method.equals(matcher.group(1))) {
+        sum += Double.parseDouble(matcher.group(3));
+      }
+    }
+    return sum;
+  }
+
+  private static double mutating(OperatorProcess operator) throws IOException {
+    return requests(operator, "POST")
+        + requests(operator, "PUT")
+        + requests(operator, "PATCH")
+        + requests(operator, "DELETE");
+  }
+
+  private static String requestsByMethod(OperatorProcess operator) throws IOException {
+    StringBuilder text = new StringBuilder();
+    for (String method : List.of("GET", "POST", "PUT", "PATCH", "DELETE")) {
+      text.append(text.isEmpty() ? "" : ", ")
+          .append(method)
+          .append(' ')
+          .append(String.format("%,.0f", requests(operator, method)));
+    }
+    return text.toString();
+  }
+
+  /** Heap in use after a full collection, and the resident memory of the process. */
+  private static String memory(long pid) throws IOException, InterruptedException {
+    new ProcessBuilder("jcmd", Long.toString(pid), "GC.run")
+        .redirectErrorStream(true)
+        .start()
+        .waitFor();
+    Process info =
+        new ProcessBuilder("jcmd", Long.toString(pid), "GC.heap_info")
+            .redirectErrorStream(true)
+            .start();
+    String heap = new String(info.getInputStream().readAllBytes());
+    info.waitFor();
+    Matcher used = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(heap);
+    long usedKib = 0;
+    while (used.find()) {
+      usedKib += Long.parseLong(used.group(2));
+    }
+    String rss =
+        Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+            .filter(l -> l.startsWith("VmRSS:"))
+            .map(l -> l.replaceAll("\\D+", ""))
+            .findFirst()
+            .orElse("0");
+    return String.format(
+        "heap used %.1f MiB after a full GC, RSS %.1f MiB",
+        usedKib / 1024.0, Long.parseLong(rss) / 1024.0);
+  }
+
+  private static <T> void parallel(List<T> items, java.util.function.Consumer<T> work)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (T item : items) {
+        futures.add(pool.submit(() -> work.accept(item)));
+      }
+      for (Future<?> future : futures) {
+        future.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  private static void awaitUntil(Duration atMost, java.util.function.BooleanSupplier done)
+      throws InterruptedException {
+    Instant deadline = Instant.now().plus(atMost);
+    while (!done.getAsBoolean()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new IllegalStateException("not done within " + atMost);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static double seconds(Instant from, Instant to) {
+    return Duration.between(from, to).toMillis() / 1000.0;
+  }
+}
