@@ -279,7 +279,9 @@ public final class KubeletStandIn implements AutoCloseable {
                         .type("Ready")
                         .status(phase.equals("Running") ? "True" : "False")
                         .lastTransitionTime(OffsetDateTime.now())));
-    for (int attempt = 0; attempt < 5; attempt++) {
+    // A kubelet keeps the status it owes until the API server takes it, outages included.
+    java.time.Instant giveUp = java.time.Instant.now().plus(java.time.Duration.ofMinutes(3));
+    for (int attempt = 0; attempt < 5; ) {
       try {
         V1Pod current =
             core.readNamespacedPod(pod.getMetadata().getName(), pod.getMetadata().getNamespace())
@@ -293,6 +295,11 @@ public final class KubeletStandIn implements AutoCloseable {
         if (e.getCode() == 404) {
           return;
         }
+        if (e.getCode() == 0 && !stopped && java.time.Instant.now().isBefore(giveUp)) {
+          sleepQuietly();
+          continue;
+        }
+        attempt++;
         if (e.getCode() != 409) {
           LOG.warning(
               "cannot write the status of pod "
