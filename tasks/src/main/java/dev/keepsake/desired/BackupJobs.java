@@ -31,7 +31,16 @@ public final class BackupJobs {
 
   private BackupJobs() {}
 
+  /** The Job, with no word for its runner about other Jobs (for checks before it is made). */
   public static V1Job forSession(Inputs in) {
+    return forSession(in, null);
+  }
+
+  /**
+   * The Job to create; {@code peers} tells its runner about the other Jobs on its repository (null:
+   * nothing is told, and the runner leaves locks to restic's own rule).
+   */
+  public static V1Job forSession(Inputs in, RunnerPeers peers) {
     String namespace = in.session().getMetadata().getNamespace();
     String sessionName = in.session().getMetadata().getName();
     String configurationName = in.configuration().getMetadata().getName();
@@ -54,6 +63,9 @@ public final class BackupJobs {
                 SessionJob.env("KEEPSAKE_TAGS", String.join(",", tags)),
                 SessionJob.env("KEEPSAKE_SCRATCH_DIR", SessionJob.SCRATCH_PATH)));
     SessionJob.addOptionalEnvironment(runnerEnvironment, in.settings(), spec.getTimeout());
+    if (peers != null) {
+      runnerEnvironment.addAll(peers.environment());
+    }
     return SessionJob.build(
         new SessionJob.Parts(
             Names.backupJob(sessionName),

@@ -20,10 +20,27 @@ public final class Labels {
   /** The id of the one-off request (annotation keepsake.dev/request) a Repository's Job runs. */
   public static final String REQUEST = "keepsake.dev/request";
 
+  /**
+   * On every Job whose runner opens a Repository (its own Jobs and sessions' alike): which one, so
+   * that a new Job can be told which others on the same repository are still running. Not {@link
+   * #REPOSITORY}: that one marks a Repository's own Jobs, whose changes wake its reconciler.
+   */
+  public static final String USES_REPOSITORY = "keepsake.dev/uses-repository";
+
+  public static final String USES_REPOSITORY_NAMESPACE = "keepsake.dev/uses-repository-namespace";
+
   /** Selects exactly the Jobs and CronJobs the operator caches. */
   public static final String SELECTOR = MANAGED_BY + "=" + MANAGER;
 
   private Labels() {}
+
+  /**
+   * A label's value for a name: label values have at most 63 characters, and a Repository's name
+   * may be longer.
+   */
+  public static String value(String name) {
+    return Names.fit(name, Names.JOB_MAX);
+  }
 
   public static Map<String, String> of(String key, String value) {
     Map<String, String> labels = new LinkedHashMap<>();

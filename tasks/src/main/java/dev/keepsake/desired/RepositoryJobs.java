@@ -20,7 +20,7 @@ public final class RepositoryJobs {
 
   /**
    * restic check of the repository, with a read of part of its data when the Repository asks for
-   * one.
+   * one. It is the template of a CronJob, whose Jobs Kubernetes makes: no word about other Jobs.
    */
   public static V1Job check(Repository repository, OperatorSettings settings) {
     String subset =
@@ -33,7 +33,8 @@ public final class RepositoryJobs {
         checkCommand(subset),
         null,
         repository,
-        settings);
+        settings,
+        null);
   }
 
   /**
@@ -42,6 +43,15 @@ public final class RepositoryJobs {
    */
   public static V1Job operation(
       Repository repository, OperationRequest request, OperatorSettings settings) {
+    return operation(repository, request, settings, null);
+  }
+
+  /** The Job of a one-off request, its runner told about the other Jobs on the repository. */
+  public static V1Job operation(
+      Repository repository,
+      OperationRequest request,
+      OperatorSettings settings,
+      RunnerPeers peers) {
     String name =
         Names.operationJob(
             request.getOperation(), repository.getMetadata().getName(), request.getId());
@@ -51,7 +61,7 @@ public final class RepositoryJobs {
             : Boolean.TRUE.equals(request.getRemoveAll())
                 ? List.of("keepsake", "unlock", "--remove-all")
                 : List.of("keepsake", "unlock");
-    return job(name, request.getOperation(), command, request.getId(), repository, settings);
+    return job(name, request.getOperation(), command, request.getId(), repository, settings, peers);
   }
 
   private static List<String> checkCommand(String readDataSubset) {
@@ -68,7 +78,8 @@ public final class RepositoryJobs {
       List<String> command,
       String requestId,
       Repository repository,
-      OperatorSettings settings) {
+      OperatorSettings settings,
+      RunnerPeers peers) {
     java.util.Map<String, String> labels =
         Labels.of(Labels.REPOSITORY, repository.getMetadata().getName());
     labels.put(Labels.OPERATION, operation);
@@ -92,12 +103,13 @@ public final class RepositoryJobs {
             true,
             null,
             null,
-            environment(repository, settings),
+            environment(repository, settings, peers),
             settings.jobServiceAccount(),
             settings));
   }
 
-  private static List<V1EnvVar> environment(Repository repository, OperatorSettings settings) {
+  private static List<V1EnvVar> environment(
+      Repository repository, OperatorSettings settings, RunnerPeers peers) {
     List<V1EnvVar> runnerEnvironment =
         new ArrayList<>(
             List.of(
@@ -106,11 +118,19 @@ public final class RepositoryJobs {
                 SessionJob.env("KEEPSAKE_REPOSITORY_NAME", repository.getMetadata().getName()),
                 SessionJob.env("KEEPSAKE_SCRATCH_DIR", SessionJob.SCRATCH_PATH)));
     SessionJob.addOptionalEnvironment(runnerEnvironment, settings, null);
+    if (peers != null) {
+      runnerEnvironment.addAll(peers.environment());
+    }
     return runnerEnvironment;
   }
 
   /** Deletes the repository's data; runs once, when a Repository with wipeOut is deleted. */
   public static V1Job wipe(Repository repository, OperatorSettings settings) {
+    return wipe(repository, settings, null);
+  }
+
+  /** The wipe Job, its runner told about the other Jobs on the repository. */
+  public static V1Job wipe(Repository repository, OperatorSettings settings, RunnerPeers peers) {
     String name = repository.getMetadata().getName();
     String namespace = repository.getMetadata().getNamespace();
     V1Container wipe =
@@ -131,7 +151,7 @@ public final class RepositoryJobs {
             true,
             null,
             null,
-            environment(repository, settings),
+            environment(repository, settings, peers),
             settings.jobServiceAccount(),
             settings));
   }

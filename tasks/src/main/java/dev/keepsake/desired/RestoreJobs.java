@@ -27,7 +27,16 @@ public final class RestoreJobs {
 
   private RestoreJobs() {}
 
+  /** The Job, with no word for its runner about other Jobs (for checks before it is made). */
   public static V1Job forSession(Inputs in) {
+    return forSession(in, null);
+  }
+
+  /**
+   * The Job to create; {@code peers} tells its runner about the other Jobs on its repository (null:
+   * nothing is told, and the runner leaves locks to restic's own rule).
+   */
+  public static V1Job forSession(Inputs in, RunnerPeers peers) {
     RestoreSessionSpec spec = in.session().getSpec();
     String namespace = in.session().getMetadata().getNamespace();
     String sessionName = in.session().getMetadata().getName();
@@ -60,6 +69,9 @@ public final class RestoreJobs {
                 SessionJob.env("KEEPSAKE_SNAPSHOT", snapshot),
                 SessionJob.env("KEEPSAKE_SCRATCH_DIR", SessionJob.SCRATCH_PATH)));
     SessionJob.addOptionalEnvironment(runnerEnvironment, in.settings(), spec.getTimeout());
+    if (peers != null) {
+      runnerEnvironment.addAll(peers.environment());
+    }
     return SessionJob.build(
         new SessionJob.Parts(
             Names.restoreJob(sessionName),

@@ -78,6 +78,7 @@ final class SessionJob {
   private SessionJob() {}
 
   static V1Job build(Parts parts) {
+    Map<String, String> labels = usingRepository(parts);
     JobPolicy policy = parts.settings().jobPolicy();
     policy.checkRepository(parts.repository());
     policy.checkRuntime(
@@ -141,9 +142,7 @@ final class SessionJob {
             .backoffLimit(0)
             .ttlSecondsAfterFinished(parts.settings().jobTtlSeconds())
             .template(
-                new V1PodTemplateSpec()
-                    .metadata(new V1ObjectMeta().labels(parts.labels()))
-                    .spec(pod));
+                new V1PodTemplateSpec().metadata(new V1ObjectMeta().labels(labels)).spec(pod));
     if (parts.timeout() != null) {
       job.activeDeadlineSeconds(Durations.parse(parts.timeout()).getSeconds());
     }
@@ -154,9 +153,20 @@ final class SessionJob {
             new V1ObjectMeta()
                 .name(parts.name())
                 .namespace(parts.namespace())
-                .labels(parts.labels())
+                .labels(labels)
                 .ownerReferences(List.of(parts.owner())))
         .spec(job);
+  }
+
+  /** The Job's own labels and those that name the repository its runner opens. */
+  private static Map<String, String> usingRepository(Parts parts) {
+    Map<String, String> labels = new LinkedHashMap<>(parts.labels());
+    String repositoryNamespace = parts.repository().getMetadata().getNamespace();
+    labels.put(Labels.USES_REPOSITORY, Labels.value(parts.repository().getMetadata().getName()));
+    labels.put(
+        Labels.USES_REPOSITORY_NAMESPACE,
+        repositoryNamespace != null ? repositoryNamespace : parts.namespace());
+    return labels;
   }
 
   private static java.util.Set<String> secretVolumes(List<V1Volume> volumes) {

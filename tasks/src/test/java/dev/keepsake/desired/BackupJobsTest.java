@@ -285,6 +285,88 @@ class BackupJobsTest {
   }
 
   @Test
+  void everyRunnerIsToldWhenItsJobWasMadeAndWhichJobsOnItsRepositoryWereRunning() throws Exception {
+    V1Job job =
+        BackupJobs.forSession(
+            redisInputs(),
+            new RunnerPeers(
+                java.time.Instant.parse("2026-03-01T02:00:00.750Z"),
+                List.of("keepsake-restore-redis-restore", "keepsake-check-redis-s3-29512345")));
+
+    var pod = job.getSpec().getTemplate().getSpec();
+    List<V1Container> runners =
+        Stream.concat(pod.getInitContainers().stream(), pod.getContainers().stream())
+            .filter(SessionJob::isRunner)
+            .toList();
+    assertThat(runners).isNotEmpty();
+    assertThat(runners)
+        .allSatisfy(
+            runner -> {
+              assertThat(env(runner, "KEEPSAKE_JOB_CREATED")).isEqualTo("2026-03-01T02:00:00Z");
+              assertThat(env(runner, "KEEPSAKE_ACTIVE_RUNNERS"))
+                  .isEqualTo("keepsake-check-redis-s3-29512345,keepsake-restore-redis-restore");
+            });
+    Stream.concat(pod.getInitContainers().stream(), pod.getContainers().stream())
+        .filter(step -> !SessionJob.isRunner(step))
+        .forEach(step -> assertThat(env(step, "KEEPSAKE_JOB_CREATED")).isNull());
+  }
+
+  @Test
+  void aRunnerWithNoRunningPeersIsToldSoAndWithoutPeersNothingIsSaid() throws Exception {
+    V1Job alone =
+        BackupJobs.forSession(redisInputs(), new RunnerPeers(java.time.Instant.EPOCH, List.of()));
+    V1Job untold = BackupJobs.forSession(redisInputs());
+
+    V1Container aloneRunner = alone.getSpec().getTemplate().getSpec().getContainers().get(0);
+    V1Container untoldRunner = untold.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(env(aloneRunner, "KEEPSAKE_ACTIVE_RUNNERS")).isEmpty();
+    assertThat(env(aloneRunner, "KEEPSAKE_JOB_CREATED")).isEqualTo("1970-01-01T00:00:00Z");
+    assertThat(untoldRunner.getEnv())
+        .extracting(V1EnvVar::getName)
+        .doesNotContain("KEEPSAKE_JOB_CREATED", "KEEPSAKE_ACTIVE_RUNNERS");
+  }
+
+  @Test
+  void sessionJobsNameTheRepositoryTheyUseInTheirLabels() throws Exception {
+    V1Job backup = BackupJobs.forSession(redisInputs());
+    V1Job restore =
+        RestoreJobs.forSession(
+            new RestoreJobs.Inputs(
+                example("RestoreSession", "redis-restore", RestoreSession.class),
+                example("Repository", "redis-local", Repository.class),
+                example("AppBinding", "redis", AppBinding.class),
+                example("Task", "redis-restore-7", Task.class),
+                functions(),
+                SETTINGS));
+
+    assertThat(backup.getMetadata().getLabels())
+        .containsEntry(Labels.USES_REPOSITORY, "redis-s3")
+        .containsEntry(Labels.USES_REPOSITORY_NAMESPACE, NAMESPACE)
+        .containsEntry(Labels.CONFIGURATION, "redis-nightly")
+        .doesNotContainKey(Labels.REPOSITORY);
+    assertThat(backup.getSpec().getTemplate().getMetadata().getLabels())
+        .containsEntry(Labels.USES_REPOSITORY, "redis-s3");
+    assertThat(restore.getMetadata().getLabels())
+        .containsEntry(Labels.USES_REPOSITORY, "redis-local")
+        .containsEntry(Labels.USES_REPOSITORY_NAMESPACE, NAMESPACE);
+  }
+
+  @Test
+  void aSharedRepositoryIsNamedWithItsOwnNamespaceAndALongNameFitsALabel() throws Exception {
+    BackupJobs.Inputs inputs = redisInputs();
+    String longName = "redis-s3-" + "x".repeat(80);
+    inputs.repository().getMetadata().namespace("backups").name(longName);
+
+    var labels = BackupJobs.forSession(inputs).getMetadata().getLabels();
+
+    assertThat(labels).containsEntry(Labels.USES_REPOSITORY_NAMESPACE, "backups");
+    assertThat(labels.get(Labels.USES_REPOSITORY))
+        .hasSizeLessThanOrEqualTo(63)
+        .isEqualTo(Labels.value(longName))
+        .startsWith("redis-s3-x");
+  }
+
+  @Test
   void aRestoreJobPicksTheTargetsOwnSnapshotsAndMountsTheLocalRepository() throws Exception {
     RestoreSession restore = example("RestoreSession", "redis-restore", RestoreSession.class);
 

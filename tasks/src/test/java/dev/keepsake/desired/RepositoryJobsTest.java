@@ -70,4 +70,42 @@ class RepositoryJobsTest {
     assertThat(job.getSpec().getTemplate().getSpec().getServiceAccountName())
         .isEqualTo("keepsake-job");
   }
+
+  @Test
+  void theRepositorysOwnJobsNameItAsTheRepositoryTheyUse() {
+    V1Job wipe = RepositoryJobs.wipe(localRepository(), SETTINGS);
+    V1Job check = RepositoryJobs.check(localRepository(), SETTINGS);
+
+    for (V1Job job : java.util.List.of(wipe, check)) {
+      assertThat(job.getMetadata().getLabels())
+          .containsEntry(Labels.REPOSITORY, "scratch")
+          .containsEntry(Labels.USES_REPOSITORY, "scratch")
+          .containsEntry(Labels.USES_REPOSITORY_NAMESPACE, "shop");
+    }
+  }
+
+  @Test
+  void onlyJobsTheOperatorMakesItselfTellTheirRunnerAboutOtherJobs() {
+    RunnerPeers peers =
+        new RunnerPeers(
+            java.time.Instant.parse("2026-03-01T02:00:00Z"),
+            java.util.List.of("keepsake-backup-nightly-1"));
+
+    V1Job wipe = RepositoryJobs.wipe(localRepository(), SETTINGS, peers);
+    // The check is a CronJob's template: Kubernetes makes its Jobs, at times the operator cannot
+    // write into them.
+    V1Job check = RepositoryJobs.check(localRepository(), SETTINGS);
+
+    assertThat(wipe.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anySatisfy(
+            env ->
+                assertThat(env.getName() + "=" + env.getValue())
+                    .isEqualTo("KEEPSAKE_JOB_CREATED=2026-03-01T02:00:00Z"))
+        .anySatisfy(
+            env ->
+                assertThat(env.getName() + "=" + env.getValue())
+                    .isEqualTo("KEEPSAKE_ACTIVE_RUNNERS=keepsake-backup-nightly-1"));
+    assertThat(check.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .noneSatisfy(env -> assertThat(env.getName()).startsWith("KEEPSAKE_JOB_CREATED"));
+  }
 }

@@ -13,6 +13,7 @@ import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.BatchV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1Namespace;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Secret;
@@ -233,6 +234,21 @@ class SharedRepositoryTest {
     assertThat(blogBackup.getStatus().getPhase())
         .as(blogBackup.getStatus().getMessage())
         .isEqualTo(SessionPhase.Succeeded);
+    // The second Job's runner is told of the first, in another namespace, which ended moments
+    // before: its runner might still be stopping, so its locks are not to be removed yet.
+    V1Job blogJob =
+        new BatchV1Api(client)
+            .readNamespacedJob("keepsake-backup-blog-1", blog.namespace())
+            .execute();
+    assertThat(blogJob.getMetadata().getLabels())
+        .containsEntry("keepsake.dev/uses-repository", "shared")
+        .containsEntry("keepsake.dev/uses-repository-namespace", vault);
+    assertThat(blogJob.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anySatisfy(
+            env ->
+                assertThat(env.getName() + "=" + env.getValue())
+                    .isEqualTo("KEEPSAKE_ACTIVE_RUNNERS=keepsake-backup-shop-1"))
+        .anySatisfy(env -> assertThat(env.getName()).isEqualTo("KEEPSAKE_JOB_CREATED"));
     V1Secret copy = copyIn(client, shop.namespace());
     assertThat(copy.getData())
         .containsOnlyKeys("RESTIC_PASSWORD", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");

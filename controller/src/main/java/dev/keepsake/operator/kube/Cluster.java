@@ -43,6 +43,7 @@ public final class Cluster {
   private static final String BY_APP_BINDING = "byAppBinding";
   private static final String BY_TASK = "byTask";
   private static final String BY_NAMESPACE = "byNamespace";
+  private static final String BY_REPOSITORY_USE = "byRepositoryUse";
 
   private final SharedInformerFactory factory;
   private final Informed<Repository> repositories;
@@ -138,6 +139,7 @@ public final class Cluster {
                 V1Namespace.class,
                 0)
             : null;
+    jobs.informer().addIndexers(Map.of(BY_REPOSITORY_USE, Cluster::repositoryUseKeys));
     backupSessions
         .informer()
         .addIndexers(
@@ -181,6 +183,16 @@ public final class Cluster {
             Objects.requireNonNullElse(
                 ref.getNamespace(), configuration.getMetadata().getNamespace()),
             ref.getName());
+  }
+
+  private static List<String> repositoryUseKeys(V1Job job) {
+    Map<String, String> labels = job.getMetadata().getLabels();
+    return labels == null
+            || labels.get(Labels.USES_REPOSITORY) == null
+            || labels.get(Labels.USES_REPOSITORY_NAMESPACE) == null
+        ? List.of()
+        : List.of(
+            key(labels.get(Labels.USES_REPOSITORY_NAMESPACE), labels.get(Labels.USES_REPOSITORY)));
   }
 
   private static String appBindingKey(BackupConfiguration configuration) {
@@ -280,6 +292,15 @@ public final class Cluster {
                 job.getMetadata().getLabels() != null
                     && value.equals(job.getMetadata().getLabels().get(label)))
         .toList();
+  }
+
+  /** The operator's Jobs, in any namespace, whose runners open this Repository. */
+  public List<V1Job> jobsUsing(Repository repository) {
+    return jobs.indexed(
+        BY_REPOSITORY_USE,
+        key(
+            repository.getMetadata().getNamespace(),
+            Labels.value(repository.getMetadata().getName())));
   }
 
   public V1CronJob cronJob(String namespace, String name) {

@@ -6,14 +6,17 @@ import dev.keepsake.api.BackupHooks;
 import dev.keepsake.api.BackupSession;
 import dev.keepsake.api.BackupSessionSpec;
 import dev.keepsake.api.BackupSessionStatus;
+import dev.keepsake.api.Repository;
 import dev.keepsake.api.SessionPhase;
 import dev.keepsake.desired.BackupJobs;
 import dev.keepsake.desired.Names;
 import dev.keepsake.desired.OperatorSettings;
+import dev.keepsake.desired.RunnerPeers;
 import dev.keepsake.operator.hooks.HookRunner;
 import dev.keepsake.operator.hooks.PodChoice;
 import dev.keepsake.operator.kube.Cluster;
 import dev.keepsake.operator.kube.KubeWrites;
+import dev.keepsake.operator.status.ActiveRunners;
 import dev.keepsake.operator.status.ConfigurationReadiness;
 import dev.keepsake.operator.status.HookSequence;
 import dev.keepsake.operator.status.Readiness;
@@ -21,6 +24,7 @@ import io.kubernetes.client.extended.controller.reconciler.Reconciler;
 import io.kubernetes.client.extended.controller.reconciler.Request;
 import io.kubernetes.client.extended.controller.reconciler.Result;
 import io.kubernetes.client.openapi.ApiException;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Supplier;
@@ -147,7 +151,7 @@ public final class BackupSessionReconciler implements Reconciler {
           readiness,
           Boolean.TRUE.equals(configuration.getSpec().getPaused()),
           sibling,
-          () -> BackupJobs.forSession(inputs),
+          () -> BackupJobs.forSession(inputs, peers(inputs.repository(), session)),
           inputs.repository(),
           inputs.appBinding(),
           configuration.getSpec().getRuntimeSettings(),
@@ -181,6 +185,15 @@ public final class BackupSessionReconciler implements Reconciler {
           PodChoice.forTarget(
               ref, spec == null ? null : references.appBinding(namespace, spec.getTarget())));
     }
+  }
+
+  /** What the runner is told, as its Job is made, about the other Jobs on its repository. */
+  private RunnerPeers peers(Repository repository, BackupSession session) {
+    return ActiveRunners.at(
+        Instant.now(),
+        cluster.jobsUsing(repository),
+        session.getMetadata().getNamespace(),
+        Names.backupJob(session.getMetadata().getName()));
   }
 
   private BackupJobs.Inputs jobInputs(BackupSession session, BackupConfiguration configuration) {

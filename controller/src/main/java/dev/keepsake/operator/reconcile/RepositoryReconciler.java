@@ -14,6 +14,7 @@ import dev.keepsake.operator.kube.Cluster;
 import dev.keepsake.operator.kube.KubeWrites;
 import dev.keepsake.operator.kube.StatusWriter;
 import dev.keepsake.operator.schedule.Schedule;
+import dev.keepsake.operator.status.ActiveRunners;
 import dev.keepsake.operator.status.CheckResults;
 import dev.keepsake.operator.status.Conditions;
 import dev.keepsake.operator.status.Readiness;
@@ -26,6 +27,7 @@ import io.kubernetes.client.extended.controller.reconciler.Request;
 import io.kubernetes.client.extended.controller.reconciler.Result;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1Job;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 
@@ -84,7 +86,15 @@ public final class RepositoryReconciler implements Reconciler {
         case CREATE_JOB -> {
           V1Job wipe;
           try {
-            wipe = RepositoryJobs.wipe(repository, settings);
+            wipe =
+                RepositoryJobs.wipe(
+                    repository,
+                    settings,
+                    ActiveRunners.at(
+                        Instant.now(),
+                        cluster.jobsUsing(repository),
+                        request.getNamespace(),
+                        jobName));
           } catch (ResolutionException refused) {
             // No Job may touch this repository: its data stays where it is, and the delete goes on.
             writes

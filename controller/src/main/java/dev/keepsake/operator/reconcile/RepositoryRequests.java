@@ -10,6 +10,7 @@ import dev.keepsake.desired.OperatorSettings;
 import dev.keepsake.desired.RepositoryJobs;
 import dev.keepsake.operator.kube.Cluster;
 import dev.keepsake.operator.kube.KubeWrites;
+import dev.keepsake.operator.status.ActiveRunners;
 import dev.keepsake.operator.status.CheckResults;
 import dev.keepsake.operator.status.RepositoryOperations;
 import dev.keepsake.operator.status.SessionPhases;
@@ -17,6 +18,7 @@ import dev.keepsake.resolve.ResolutionException;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1Job;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 
@@ -157,7 +159,16 @@ final class RepositoryRequests {
     V1Job job;
     try {
       settings.jobPolicy().checkRepository(repository);
-      job = RepositoryJobs.operation(repository, request, settings);
+      job =
+          RepositoryJobs.operation(
+              repository,
+              request,
+              settings,
+              ActiveRunners.at(
+                  Instant.now(),
+                  cluster.jobsUsing(repository),
+                  repository.getMetadata().getNamespace(),
+                  jobName));
     } catch (ResolutionException refused) {
       writes
           .events()

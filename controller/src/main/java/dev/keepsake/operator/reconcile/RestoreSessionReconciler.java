@@ -11,6 +11,7 @@ import dev.keepsake.operator.hooks.HookRunner;
 import dev.keepsake.operator.hooks.PodChoice;
 import dev.keepsake.operator.kube.Cluster;
 import dev.keepsake.operator.kube.KubeWrites;
+import dev.keepsake.operator.status.ActiveRunners;
 import dev.keepsake.operator.status.HookSequence;
 import dev.keepsake.operator.status.Readiness;
 import dev.keepsake.operator.status.RestoreReadiness;
@@ -18,6 +19,7 @@ import io.kubernetes.client.extended.controller.reconciler.Reconciler;
 import io.kubernetes.client.extended.controller.reconciler.Request;
 import io.kubernetes.client.extended.controller.reconciler.Result;
 import io.kubernetes.client.openapi.ApiException;
+import java.time.Instant;
 import java.util.function.Supplier;
 
 /** RestoreSession → its Job, and the session's phase from the Job. */
@@ -119,7 +121,14 @@ public final class RestoreSessionReconciler implements Reconciler {
           readiness,
           false,
           null,
-          () -> RestoreJobs.forSession(inputs),
+          () ->
+              RestoreJobs.forSession(
+                  inputs,
+                  ActiveRunners.at(
+                      Instant.now(),
+                      cluster.jobsUsing(inputs.repository()),
+                      namespace,
+                      jobName(session))),
           inputs.repository(),
           inputs.appBinding(),
           spec.getRuntimeSettings(),

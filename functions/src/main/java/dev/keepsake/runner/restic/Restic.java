@@ -9,6 +9,7 @@ import dev.keepsake.restic.ResticRepository;
 import dev.keepsake.runner.Log;
 import dev.keepsake.runner.Redactor;
 import dev.keepsake.runner.process.ExternalProgram;
+import dev.keepsake.runner.restic.RunnerPeers.LockJudgement;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,12 +18,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Runs restic against one repository, with the repository's environment and flags. */
 public final class Restic {
@@ -31,18 +35,21 @@ public final class Restic {
   private final List<String> globalFlags;
   private final String executable;
   private final Redactor redactor;
+  private final Optional<RunnerPeers> peers;
 
   private Restic(
       ResticRepository repository,
       Map<String, String> environment,
       List<String> globalFlags,
       String executable,
-      Redactor redactor) {
+      Redactor redactor,
+      Optional<RunnerPeers> peers) {
     this.repository = repository;
     this.environment = environment;
     this.globalFlags = globalFlags;
     this.executable = executable;
     this.redactor = redactor;
+    this.peers = peers;
   }
 
   /**
@@ -88,7 +95,24 @@ public final class Restic {
             runnerEnvironment,
             withCredentials.equals(repository.location()) ? List.of() : List.of(withCredentials));
     return new Restic(
-        repository, Map.copyOf(environment), List.copyOf(flags), executable, redactor);
+        repository,
+        Map.copyOf(environment),
+        List.copyOf(flags),
+        executable,
+        redactor,
+        peers(runnerEnvironment));
+  }
+
+  private static Optional<RunnerPeers> peers(Map<String, String> runnerEnvironment) {
+    Optional<RunnerPeers> peers = RunnerPeers.fromEnvironment(runnerEnvironment);
+    if (peers.isEmpty()
+        && (runnerEnvironment.containsKey(RunnerPeers.JOB_CREATED)
+            || runnerEnvironment.containsKey(RunnerPeers.ACTIVE_RUNNERS))) {
+      Log.warn(
+          "%s and %s are missing or cannot be read; locks are removed by restic's own rule only",
+          RunnerPeers.JOB_CREATED, RunnerPeers.ACTIVE_RUNNERS);
+    }
+    return peers;
   }
 
   public ResticRepository repository() {
@@ -151,8 +175,8 @@ public final class Restic {
 
   /**
    * Repairs what kept restic from opening the repository, when that can be repaired: a repository
-   * that does not exist yet is initialized (if allowed), stale locks are removed. Returns false
-   * when the failure is of another kind, or was not repaired.
+   * that does not exist yet is initialized (if allowed), stale locks and those of ended runners are
+   * removed. Returns false when the failure is of another kind, or was not repaired.
    */
   public boolean repair(ResticFailure failure, boolean initialize) {
     switch (failure.reason()) {
@@ -196,9 +220,10 @@ public final class Restic {
 
   /**
    * restic unlock without --remove-all removes only locks restic itself judges stale (not refreshed
-   * for 30 minutes, or made on this host by a process that is gone). Live locks stay and are named.
+   * for 30 minutes, or made on this host by a process that is gone). When the operator said which
+   * runners were active, the locks left after that are judged too: those of Keepsake runners that
+   * have ended are removed. Live locks stay and are named. Returns how many locks were removed.
    */
-  /** Returns how many stale locks were removed. */
   public int removeStaleLocks() {
     int before = lockCount();
     Result unlock = run(List.of("unlock"));
@@ -208,18 +233,92 @@ public final class Restic {
           unlock.failure("restic unlock", repository.displayLocation()).message());
       return 0;
     }
-    int after = lockCount();
-    if (before > after) {
+    List<String> remaining = lockIds();
+    int removed = Math.max(0, before - remaining.size());
+    if (removed > 0) {
       Log.info(
           "removed %d stale lock(s) of dead processes from %s",
-          before - after, repository.displayLocation());
+          removed, repository.displayLocation());
     }
-    if (after > 0) {
+    if (remaining.isEmpty()) {
+      return removed;
+    }
+    if (peers.isEmpty()) {
       Log.info(
           "%d lock(s) remain on %s and were left alone: %s",
-          after, repository.displayLocation(), NOT_STALE);
+          remaining.size(), repository.displayLocation(), NOT_STALE);
+      return removed;
     }
-    return Math.max(0, before - after);
+    return removed + removeEndedRunnersLocks(peers.get(), remaining);
+  }
+
+  /**
+   * restic has no command to remove one lock, only all of them: so the locks go only when every one
+   * is an ended runner's. Otherwise each lock that stays is named with the reason.
+   */
+  private int removeEndedRunnersLocks(RunnerPeers peers, List<String> ids) {
+    String location = repository.displayLocation();
+    List<LockJudgement> judged = ids.stream().map(id -> judge(peers, id)).toList();
+    List<LockJudgement> live = judged.stream().filter(judgement -> !judgement.ended()).toList();
+    if (!live.isEmpty()) {
+      Instant now = Instant.now();
+      live.forEach(
+          judgement ->
+              Log.info("%s on %s stays: %s", judgement.describe(now), location, judgement.why()));
+      int ended = judged.size() - live.size();
+      Log.info(
+          "%d lock(s) remain on %s and were left alone%s",
+          judged.size(),
+          location,
+          ended == 0
+              ? ""
+              : "; restic removes locks only all at once, so the "
+                  + ended
+                  + " of ended runners ("
+                  + hosts(judged.stream().filter(LockJudgement::ended).toList())
+                  + ") stay too");
+      return 0;
+    }
+    // A runner that began while the locks were read would lose its lock to --remove-all, and a
+    // prune could then delete what it is writing: the list must be the one judged.
+    if (!Set.copyOf(lockIds()).equals(Set.copyOf(ids))) {
+      Log.info("the locks on %s changed while they were judged, and were left alone", location);
+      return 0;
+    }
+    Result removeAll = run(List.of("unlock", "--remove-all"));
+    if (!removeAll.succeeded()) {
+      Log.warn(
+          "could not remove the locks of ended runners: %s",
+          removeAll.failure("restic unlock", location).message());
+      return 0;
+    }
+    Log.info(
+        "removed %d lock(s) of Keepsake runners that have ended from %s (hosts: %s)",
+        judged.size(), location, hosts(judged));
+    return judged.size();
+  }
+
+  private LockJudgement judge(RunnerPeers peers, String id) {
+    Result cat = run(List.of("cat", "lock", id, "--no-lock"));
+    ResticLock unread = new ResticLock(id, null, false, null, null, null);
+    if (!cat.succeeded()) {
+      // Most likely refreshed by its runner (restic writes a new lock and removes the old one).
+      return LockJudgement.kept(unread, "it could not be read, it may have just been refreshed");
+    }
+    try {
+      return peers.judge(ResticLock.parse(id, cat.stdout()));
+    } catch (IllegalArgumentException unreadable) {
+      return LockJudgement.kept(unread, "it could not be read: " + unreadable.getMessage());
+    }
+  }
+
+  private static String hosts(List<LockJudgement> judged) {
+    return judged.stream()
+        .map(judgement -> judgement.lock().hostname())
+        .filter(java.util.Objects::nonNull)
+        .distinct()
+        .sorted()
+        .collect(Collectors.joining(", "));
   }
 
   /**
@@ -241,8 +340,15 @@ public final class Restic {
   }
 
   public int lockCount() {
+    return lockIds().size();
+  }
+
+  /** The ids of the repository's locks; none when restic cannot list them. */
+  private List<String> lockIds() {
     Result locks = run(List.of("list", "locks", "--no-lock"));
-    return locks.succeeded() ? count(locks) : 0;
+    return locks.succeeded()
+        ? locks.stdout().lines().map(String::trim).filter(line -> !line.isEmpty()).toList()
+        : List.of();
   }
 
   private static int count(Result list) {

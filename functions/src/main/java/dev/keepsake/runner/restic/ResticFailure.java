@@ -100,7 +100,8 @@ public record ResticFailure(Reason reason, String message) {
               + " is locked by a live process ("
               + locked.group(1)
               + "); the lock was left alone. It is removed automatically once stale (restic: 30 minutes"
-              + " without refresh, or its process gone on the same host), or by `keepsake unlock`.");
+              + " without refresh, or its process gone on the same host), at a later run once it is"
+              + " known as the lock of a Keepsake runner that has ended, or by `keepsake unlock`.");
     }
     if (containsAny(
         lower, "is there a repository at the following location", "unable to open config file")) {

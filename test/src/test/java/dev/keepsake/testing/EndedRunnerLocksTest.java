@@ -1,0 +1,186 @@
+package dev.keepsake.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A runner killed mid-backup leaves its restic lock for 30 minutes (restic cannot tell another
+ * host's dead process from a live one); the next runner removes it when the operator's word says
+ * that runner's Job has ended, and keeps it otherwise.
+ *
+ * <p>The killed runner's lock is made by real restic under a runner pod's hostname, in a UTS
+ * namespace of its own (unshare, as root).
+ */
+class EndedRunnerLocksTest {
+  private static final String PASSWORD = "correct horse battery staple";
+  private static final String HOST = "demo/redis";
+  private static final String DEAD_JOB = "keepsake-backup-nightly-28312";
+  private static final String DEAD_POD = DEAD_JOB + "-abcde";
+
+  @TempDir Path work;
+  private RunnerProcess runner;
+  private final List<Process> holders = new ArrayList<>();
+
+  @BeforeAll
+  static void hostnamesCanBeChosen() {
+    assumeTrue(
+        exitOf("unshare", "--uts", "sh", "-c", "hostname keepsake-probe-abcde") == 0,
+        "unshare --uts (root) is needed to make a lock under another hostname");
+  }
+
+  @BeforeEach
+  void repositoryWithASnapshot() {
+    runner =
+        new RunnerProcess(
+            work,
+            Map.of(
+                "RESTIC_REPOSITORY",
+                work.resolve("repository").toString(),
+                "RESTIC_PASSWORD",
+                PASSWORD,
+                "KEEPSAKE_NAMESPACE",
+                "demo",
+                "KEEPSAKE_CONFIGURATION",
+                "cfg-" + work.getFileName()));
+    RunnerProcess.Result backup =
+        runner.run("backup", "--host", HOST, "--stdin-filename", "redis.resp", "--", "echo", "1");
+    assertThat(backup.exit()).as(backup.log()).isZero();
+  }
+
+  @AfterEach
+  void stopHolders() {
+    holders.forEach(Process::destroyForcibly);
+  }
+
+  /** The operator created this Job two minutes after the runner died, with no other Job running. */
+  private RunnerProcess createdLater(String activeRunners) {
+    return runner
+        .with(
+            "KEEPSAKE_JOB_CREATED",
+            Instant.now().plus(2, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toString())
+        .with("KEEPSAKE_ACTIVE_RUNNERS", activeRunners);
+  }
+
+  private RunnerProcess.Result retention(RunnerProcess next) {
+    return next.run("forget", "--host", HOST, "--keep-last", "1", "--prune");
+  }
+
+  @Test
+  void theLockOfAKilledRunnerWhoseJobEndedIsRemoved() {
+    killWhileHoldingALock(DEAD_POD);
+
+    RunnerProcess.Result retention = retention(createdLater(""));
+
+    assertThat(retention.exit()).as(retention.log()).isZero();
+    assertThat(retention.log())
+        .contains("removed 1 lock(s) of Keepsake runners that have ended", "hosts: " + DEAD_POD);
+    assertThat(runner.locks()).isZero();
+  }
+
+  @Test
+  void theLockOfARunnerWhoseJobStillRunsStays() {
+    killWhileHoldingALock(DEAD_POD);
+
+    RunnerProcess.Result retention =
+        retention(createdLater("keepsake-backup-hourly-28313," + DEAD_JOB));
+
+    assertThat(retention.reason()).as(retention.log()).isEqualTo("RepositoryLocked");
+    assertThat(retention.log())
+        .contains("of host " + DEAD_POD, "stays: Job " + DEAD_JOB + " had not finished");
+    assertThat(runner.locks()).isEqualTo(1);
+  }
+
+  @Test
+  void aKilledRunnersLockStaysWhileAnotherHostsLockIsHeld() {
+    killWhileHoldingALock(DEAD_POD);
+    holdALock("backup-laptop");
+
+    RunnerProcess.Result retention = retention(createdLater(""));
+
+    assertThat(retention.reason()).as(retention.log()).isEqualTo("RepositoryLocked");
+    assertThat(retention.log())
+        .contains(
+            "of host backup-laptop",
+            "stays: not a Keepsake runner's host",
+            "the 1 of ended runners (" + DEAD_POD + ") stay too");
+    assertThat(runner.locks()).isEqualTo(2);
+  }
+
+  @Test
+  void withoutTheOperatorsWordOnlyResticsRuleApplies() {
+    killWhileHoldingALock(DEAD_POD);
+
+    RunnerProcess.Result retention = retention(runner);
+
+    assertThat(retention.reason()).as(retention.log()).isEqualTo("RepositoryLocked");
+    assertThat(retention.log()).contains("restic judges them live");
+    assertThat(runner.locks()).isEqualTo(1);
+  }
+
+  private void killWhileHoldingALock(String hostname) {
+    Process holder = holdALock(hostname);
+    holder.destroyForcibly();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !holder.isAlive());
+  }
+
+  /**
+   * A restic backup from stdin holds its lock until its input ends; this one's input never does.
+   * unshare and sh exec, so the process is restic itself and a kill leaves its lock behind.
+   */
+  private Process holdALock(String hostname) {
+    int before = runner.locks();
+    try {
+      ProcessBuilder builder =
+          new ProcessBuilder(
+                  "unshare",
+                  "--uts",
+                  "sh",
+                  "-c",
+                  "hostname \"$1\" && exec restic backup --stdin --stdin-filename held",
+                  "sh",
+                  hostname)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(ProcessBuilder.Redirect.DISCARD);
+      builder.environment().put("RESTIC_REPOSITORY", runner.environmentValue("RESTIC_REPOSITORY"));
+      builder.environment().put("RESTIC_PASSWORD", PASSWORD);
+      Process holder = builder.start();
+      holders.add(holder);
+      await().atMost(Duration.ofSeconds(30)).until(() -> runner.locks() == before + 1);
+      return holder;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int exitOf(String... command) {
+    try {
+      Process process =
+          new ProcessBuilder(command)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      return process.waitFor(30, TimeUnit.SECONDS) ? process.exitValue() : -1;
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+}
