@@ -17,7 +17,7 @@ public final class ActiveRunners {
    * Before Kubernetes 1.31 a Job past its deadline is marked Failed while its pod still has its
    * grace period (30 s by default) to stop in: a Job counts as ended only this long after.
    */
-  static final Duration SETTLING = Duration.ofMinutes(2);
+  public static final Duration SETTLING = Duration.ofMinutes(2);
 
   private ActiveRunners() {}
 
