@@ -30,7 +30,7 @@ fresh_repo() { rm -rf "$work/repo" "$work/cache"; "$restic" init -q >/dev/null; 
 plain_backup() { cat "$work/stream.bin" | "$restic" backup --stdin --stdin-filename dump --host bench -q; }
 runner_backup() { KEEPSAKE_RESTIC="$restic" "$keepsake" backup --host bench --stdin-filename dump -- cat "$work/stream.bin"; }
 plain_restore() { "$restic" dump latest dump | cat >/dev/null; }
-runner_restore() { KEEPSAKE_RESTIC="$restic" "$keepsake" restore --stdin-filename dump -- sh -c 'cat >/dev/null'; }
+runner_restore() { KEEPSAKE_RESTIC="$restic" "$keepsake" restore --host bench --stdin-filename dump -- sh -c 'cat >/dev/null'; }
 rate() { echo "$size_mib * $runs / $1" | bc -l; }
 
 head -c $((size_mib * 1024 * 1024)) /dev/urandom >"$work/stream.bin"
