@@ -68,8 +68,15 @@ class EndedRunnerLocksTest {
     holders.forEach(Process::destroyForcibly);
   }
 
-  /** The operator created this Job two minutes after the runner died, with no other Job running. */
+  /**
+   * The operator created this Job two minutes after the runner died, with {@code activeRunners}
+   * still running; the lock counts as unrefreshed at once (in a cluster: after 10 minutes).
+   */
   private RunnerProcess createdLater(String activeRunners) {
+    return createdLaterWithDefaultWindow(activeRunners).with("KEEPSAKE_LOCK_REFRESH_WINDOW", "0s");
+  }
+
+  private RunnerProcess createdLaterWithDefaultWindow(String activeRunners) {
     return runner
         .with(
             "KEEPSAKE_JOB_CREATED",
@@ -91,6 +98,18 @@ class EndedRunnerLocksTest {
     assertThat(retention.log())
         .contains("removed 1 lock(s) of Keepsake runners that have ended", "hosts: " + DEAD_POD);
     assertThat(runner.locks()).isZero();
+  }
+
+  @Test
+  void aLockRefreshedWithinTenMinutesStaysEvenWhenNoKnownJobOwnsIt() {
+    killWhileHoldingALock(DEAD_POD);
+
+    RunnerProcess.Result retention = retention(createdLaterWithDefaultWindow(""));
+
+    assertThat(retention.reason()).as(retention.log()).isEqualTo("RepositoryLocked");
+    assertThat(retention.log())
+        .contains("of host " + DEAD_POD, "stays: made or refreshed within the last 10m");
+    assertThat(runner.locks()).isEqualTo(1);
   }
 
   @Test

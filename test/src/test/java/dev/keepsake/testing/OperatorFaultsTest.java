@@ -137,6 +137,18 @@ class OperatorFaultsTest {
             .as("Jobs of session %s (%s)", name, phase)
             .hasSize(phase == SessionPhase.Succeeded ? 1 : 0);
       }
+      // One configuration's backups never overlap, however the sessions met the restarts.
+      Map<String, List<V1Job>> jobsByConfiguration =
+          finished.values().stream()
+              .filter(s -> jobsBySession.containsKey(s.getMetadata().getName()))
+              .collect(
+                  Collectors.groupingBy(
+                      s -> s.getSpec().getInvoker().getName(),
+                      Collectors.mapping(
+                          s -> jobsBySession.get(s.getMetadata().getName()).get(0),
+                          Collectors.toList())));
+      jobsByConfiguration.forEach(
+          (configuration, itsJobs) -> assertThat(overlapping(itsJobs)).as(configuration).isEmpty());
       long succeeded =
           finished.values().stream()
               .filter(s -> s.getStatus().getPhase() == SessionPhase.Succeeded)
@@ -360,6 +372,23 @@ class OperatorFaultsTest {
 
   private static Map<String, BackupSession> byName(List<BackupSession> sessions) {
     return sessions.stream().collect(Collectors.toMap(s -> s.getMetadata().getName(), s -> s));
+  }
+
+  /** Pairs of Jobs that ran at the same time, from their start and completion times. */
+  private static List<String> overlapping(List<V1Job> jobs) {
+    List<V1Job> byStart =
+        jobs.stream()
+            .sorted(java.util.Comparator.comparing(j -> j.getStatus().getStartTime()))
+            .toList();
+    List<String> pairs = new ArrayList<>();
+    for (int i = 1; i < byStart.size(); i++) {
+      V1Job before = byStart.get(i - 1);
+      V1Job after = byStart.get(i);
+      if (after.getStatus().getStartTime().isBefore(before.getStatus().getCompletionTime())) {
+        pairs.add(before.getMetadata().getName() + " and " + after.getMetadata().getName());
+      }
+    }
+    return pairs;
   }
 
   /** Sessions not yet in a terminal phase, each with what its status says. */

@@ -580,7 +580,8 @@ class RealNodeTest {
         .isEqualTo(snapshotsBefore);
 
     // What a user investigating it with kubectl keepsake sees: the real pod's logs, step by step,
-    // and the killed runner's lock, which restic alone cannot tell from a live one for 30 minutes.
+    // and
+    // the killed runner's lock, which restic cannot tell from a live one for 30 minutes.
     PluginRun.User user = PluginRun.User.script(cluster.kubeconfig());
     PluginRun logs = user.run("logs", "killed", "-n", namespace);
     assertThat(logs.exit()).as(logs.toString()).isZero();
@@ -593,37 +594,9 @@ class RealNodeTest {
     assertThat(unlock.out())
         .contains("removed 0 of 1 lock(s)")
         .contains("1 lock(s) remain, left alone");
-
-    // The next backup needs no unlock: once the killed runner's Job has ended for the operator's
-    // margin, the runner of the next one removes that lock, and its retention (an exclusive lock)
-    // runs.
-    java.time.OffsetDateTime killedJobEnded =
-        new io.kubernetes.client.openapi.apis.BatchV1Api(client)
-                .readNamespacedJob("keepsake-backup-killed", namespace)
-                .execute()
-                .getStatus()
-                .getConditions()
-                .stream()
-                .filter(c -> "Failed".equals(c.getType()))
-                .findFirst()
-                .orElseThrow()
-                .getLastTransitionTime();
-    await("the killed runner's Job ended for the operator's margin")
-        .atMost(Duration.ofMinutes(3))
-        .pollInterval(Duration.ofSeconds(1))
-        .until(
-            () ->
-                java.time.OffsetDateTime.now()
-                    .isAfter(
-                        killedJobEnded.plus(dev.keepsake.operator.status.ActiveRunners.SETTLING)));
-    scenario.backUpNow("next");
-    BackupSession next = awaitFinished(namespace, "next");
-    assertThat(next.getStatus().getPhase())
-        .as(next.getStatus().getMessage())
-        .isEqualTo(SessionPhase.Succeeded);
-    assertThat(snapshotFiles(namespace)).hasSize(2).containsAll(snapshotsBefore);
-    PluginRun nextLogs = user.run("logs", "next", "-n", namespace);
-    assertThat(nextLogs.out()).containsPattern("lock.*keepsake-backup-killed-\\w+");
+    PluginRun all = user.run("unlock", RedisScenario.REPOSITORY, "--all", "--yes", "-n", namespace);
+    assertThat(all.exit()).as(all.toString()).isZero();
+    assertThat(all.out()).contains("removed 1 of 1 lock(s)");
     PluginRun check =
         user.run("check", RedisScenario.REPOSITORY, "--read-data-subset", "100%", "-n", namespace);
     assertThat(check.exit()).as(check.toString()).isZero();

@@ -51,17 +51,15 @@ public final class JobIdentities {
    * server-side apply makes repeats harmless.
    */
   public void ensureShared(String namespace, String name) throws ApiException {
-    if (!shared.add(namespace + "/" + name)) {
+    // Marked done only once applied: a worker that finds it marked may rely on the account being
+    // there. Two workers applying it at once is harmless (server-side apply).
+    if (shared.contains(namespace + "/" + name)) {
       return;
     }
-    try {
-      apply.apply(serviceAccounts, JobIdentity.serviceAccount(namespace, name));
-      apply.apply(roles, JobIdentity.role(namespace, name));
-      apply.apply(roleBindings, JobIdentity.roleBinding(namespace, name));
-    } catch (ApiException e) {
-      shared.remove(namespace + "/" + name);
-      throw e;
-    }
+    apply.apply(serviceAccounts, JobIdentity.serviceAccount(namespace, name));
+    apply.apply(roles, JobIdentity.role(namespace, name));
+    apply.apply(roleBindings, JobIdentity.roleBinding(namespace, name));
+    shared.add(namespace + "/" + name);
   }
 
   /**

@@ -128,7 +128,7 @@ public final class BackupSessionReconciler implements Reconciler {
     @Override
     public SessionLifecycle.Inputs inputs(BackupSession session) {
       BackupConfiguration configuration = configurationOf(session);
-      String sibling = runningSibling(session);
+      String sibling = siblingAhead(session);
       if (configuration == null) {
         return new SessionLifecycle.Inputs(
             Readiness.missing(
@@ -219,15 +219,38 @@ public final class BackupSessionReconciler implements Reconciler {
         inputs.appBinding());
   }
 
-  private String runningSibling(BackupSession session) {
+  /**
+   * A session of the same configuration that goes first: one that runs, or an older one that has
+   * not finished. The order (creation time, then name) is the same for every worker, so two
+   * sessions reconciled at the same moment never both start.
+   */
+  private String siblingAhead(BackupSession session) {
     return cluster
         .sessionsOf(session.getMetadata().getNamespace(), session.getSpec().getInvoker().getName())
         .stream()
         .filter(s -> !s.getMetadata().getName().equals(session.getMetadata().getName()))
-        .filter(s -> s.getStatus() != null && s.getStatus().getPhase() == SessionPhase.Running)
+        .filter(s -> phaseOf(s) == SessionPhase.Running || (unfinished(s) && isOlder(s, session)))
         .map(s -> s.getMetadata().getName())
         .findFirst()
         .orElse(null);
+  }
+
+  private static SessionPhase phaseOf(BackupSession session) {
+    return session.getStatus() == null ? null : session.getStatus().getPhase();
+  }
+
+  private static boolean unfinished(BackupSession session) {
+    SessionPhase phase = phaseOf(session);
+    return phase == null || !phase.isFinished();
+  }
+
+  private static boolean isOlder(BackupSession one, BackupSession other) {
+    var created = one.getMetadata().getCreationTimestamp();
+    var otherCreated = other.getMetadata().getCreationTimestamp();
+    if (created != null && otherCreated != null && !created.isEqual(otherCreated)) {
+      return created.isBefore(otherCreated);
+    }
+    return one.getMetadata().getName().compareTo(other.getMetadata().getName()) < 0;
   }
 
   /** Deletes the oldest finished sessions beyond the configuration's history limit. */

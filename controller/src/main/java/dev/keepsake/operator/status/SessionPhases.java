@@ -25,7 +25,8 @@ public final class SessionPhases {
    *
    * @param readiness whether the session's inputs allow it to run; null once the Job exists
    * @param paused the configuration is paused (backups only)
-   * @param runningSibling another session of the same configuration that is Running, or null
+   * @param runningSibling another session of the same configuration that goes first (it runs, or it
+   *     is older and has not finished), or null
    * @param job the session's Job from the cache, or null
    * @param jobGone the Job is confirmed absent by a direct read, not just missing from the cache
    * @param termination once the Job finished, what the runner wrote as the pod's termination
@@ -71,7 +72,9 @@ public final class SessionPhases {
       return new Next(
           SessionPhase.Skipped,
           "AnotherSessionRunning",
-          "session " + seen.runningSibling() + " of the same configuration is still running",
+          "session "
+              + seen.runningSibling()
+              + " of the same configuration is running or waiting to run",
           false);
     }
     Readiness readiness = seen.readiness();

@@ -15,15 +15,26 @@ import java.util.regex.Pattern;
  *
  * <p>restic keeps another host's lock for 30 minutes, and every runner pod is another host, so the
  * lock of a killed runner would otherwise fail the next retention (prune needs an exclusive lock).
- * Any doubt counts as live: a lock is judged ended only when its host is a Keepsake pod, it is
- * older than this Job (with a margin for clocks), and no Job that was running then can own it.
+ * Any doubt counts as live: a lock is judged ended only when its host is a Keepsake pod, it was not
+ * refreshed for {@link #refreshWindow} (a running restic refreshes its lock every 5 minutes, so
+ * this holds even for a runner the operator does not know of: an older operator's Job, another
+ * Repository object on the same storage), it is older than this Job (with a margin for clocks), and
+ * no Job that was running then can own it.
  */
-public record RunnerPeers(Instant jobCreated, List<String> activeJobs) {
+public record RunnerPeers(Instant jobCreated, List<String> activeJobs, Duration refreshWindow) {
   /** When the operator created this Job, RFC 3339. */
   public static final String JOB_CREATED = "KEEPSAKE_JOB_CREATED";
 
   /** The other Jobs of the same repository that had not finished then, comma-separated. */
   public static final String ACTIVE_RUNNERS = "KEEPSAKE_ACTIVE_RUNNERS";
+
+  /**
+   * How long a lock must have gone without a refresh to be judged (default 10 minutes, twice
+   * restic's refresh interval). For tests; shorter than 5 minutes takes live runners' locks.
+   */
+  public static final String REFRESH_WINDOW = "KEEPSAKE_LOCK_REFRESH_WINDOW";
+
+  static final Duration DEFAULT_REFRESH_WINDOW = Duration.ofMinutes(10);
 
   /** Every Job the operator makes is named keepsake-..., and its pods' hostnames start so. */
   static final String HOST_PREFIX = "keepsake-";
@@ -43,6 +54,10 @@ public record RunnerPeers(Instant jobCreated, List<String> activeJobs) {
 
   public RunnerPeers {
     activeJobs = List.copyOf(activeJobs);
+  }
+
+  public RunnerPeers(Instant jobCreated, List<String> activeJobs) {
+    this(jobCreated, activeJobs, DEFAULT_REFRESH_WINDOW);
   }
 
   /**
@@ -71,17 +86,40 @@ public record RunnerPeers(Instant jobCreated, List<String> activeJobs) {
       }
       names.add(trimmed);
     }
-    return Optional.of(new RunnerPeers(jobCreated, names));
+    return Optional.of(new RunnerPeers(jobCreated, names, refreshWindow(environment)));
   }
 
-  /** Whether {@code lock} is an ended runner's, and why (or why not). */
+  private static Duration refreshWindow(Map<String, String> environment) {
+    String window = environment.get(REFRESH_WINDOW);
+    if (window == null || window.isBlank()) {
+      return DEFAULT_REFRESH_WINDOW;
+    }
+    try {
+      return Durations.parse(window.trim());
+    } catch (RuntimeException unreadable) {
+      return DEFAULT_REFRESH_WINDOW;
+    }
+  }
+
+  /** Whether {@code lock} is an ended runner's, and why (or why not), judged now. */
   public LockJudgement judge(ResticLock lock) {
+    return judge(lock, Instant.now());
+  }
+
+  public LockJudgement judge(ResticLock lock, Instant now) {
     String host = lock.hostname();
     if (host == null || !host.startsWith(HOST_PREFIX)) {
       return LockJudgement.kept(lock, "not a Keepsake runner's host");
     }
     if (lock.time() == null) {
       return LockJudgement.kept(lock, "its time cannot be read");
+    }
+    if (lock.time().isAfter(now.minus(refreshWindow))) {
+      return LockJudgement.kept(
+          lock,
+          "made or refreshed within the last "
+              + Durations.human(refreshWindow)
+              + ": a running restic refreshes its lock every 5 minutes");
     }
     if (!lock.time().isBefore(jobCreated.minus(CLOCK_MARGIN))) {
       return LockJudgement.kept(

@@ -191,4 +191,30 @@ class RunnerPeersTest {
     }
     return RunnerPeers.fromEnvironment(environment);
   }
+
+  @Test
+  void aLockRefreshedWithinTheWindowStaysWhateverTheOperatorSays() {
+    RunnerPeers peers = peers();
+    ResticLock refreshedLately = lock(DEAD_HOST, Duration.ofMinutes(7));
+    Instant nineMinutesOn = CREATED.minus(Duration.ofMinutes(7)).plus(Duration.ofMinutes(9));
+    Instant elevenMinutesOn = CREATED.minus(Duration.ofMinutes(7)).plus(Duration.ofMinutes(11));
+
+    LockJudgement early = peers.judge(refreshedLately, nineMinutesOn);
+    assertThat(early.ended()).isFalse();
+    assertThat(early.why()).contains("refreshed within the last 10m");
+    assertThat(peers.judge(refreshedLately, elevenMinutesOn).ended()).isTrue();
+  }
+
+  @Test
+  void theRefreshWindowCanBeSetAndAGarbledOneIsTheDefault() {
+    Map<String, String> base =
+        Map.of(RunnerPeers.JOB_CREATED, CREATED.toString(), RunnerPeers.ACTIVE_RUNNERS, "");
+    var withWindow = new java.util.HashMap<>(base);
+    withWindow.put(RunnerPeers.REFRESH_WINDOW, "0s");
+    assertThat(RunnerPeers.fromEnvironment(withWindow).orElseThrow().refreshWindow())
+        .isEqualTo(Duration.ZERO);
+    withWindow.put(RunnerPeers.REFRESH_WINDOW, "soon");
+    assertThat(RunnerPeers.fromEnvironment(withWindow).orElseThrow().refreshWindow())
+        .isEqualTo(Duration.ofMinutes(10));
+  }
 }
