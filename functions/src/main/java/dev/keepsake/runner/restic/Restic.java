@@ -168,8 +168,9 @@ public final class Restic {
       run(List.of("init")).orThrow("restic init", repository.displayLocation());
       return;
     }
-    if (count(locks) > 0) {
-      removeStaleLocks();
+    int lockCount = count(locks);
+    if (lockCount > 0) {
+      removeStaleLocks(lockCount);
     }
   }
 
@@ -225,7 +226,11 @@ public final class Restic {
    * have ended are removed. Live locks stay and are named. Returns how many locks were removed.
    */
   public int removeStaleLocks() {
-    int before = lockCount();
+    return removeStaleLocks(lockCount());
+  }
+
+  /** The same, when the locks were just counted: each listing opens the repository again. */
+  private int removeStaleLocks(int before) {
     Result unlock = run(List.of("unlock"));
     if (!unlock.succeeded()) {
       Log.warn(
