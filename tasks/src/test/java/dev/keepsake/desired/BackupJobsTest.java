@@ -291,7 +291,8 @@ class BackupJobsTest {
             redisInputs(),
             new RunnerPeers(
                 java.time.Instant.parse("2026-03-01T02:00:00.750Z"),
-                List.of("keepsake-restore-redis-restore", "keepsake-check-redis-s3-29512345")));
+                List.of("keepsake-restore-redis-restore", "keepsake-check-redis-s3-29512345"),
+                List.of("keepsake-backup-redis-killed", "keepsake-restore-redis-restore")));
 
     var pod = job.getSpec().getTemplate().getSpec();
     List<V1Container> runners =
@@ -305,6 +306,9 @@ class BackupJobsTest {
               assertThat(env(runner, "KEEPSAKE_JOB_CREATED")).isEqualTo("2026-03-01T02:00:00Z");
               assertThat(env(runner, "KEEPSAKE_ACTIVE_RUNNERS"))
                   .isEqualTo("keepsake-check-redis-s3-29512345,keepsake-restore-redis-restore");
+              assertThat(env(runner, "KEEPSAKE_ENDED_RUNNERS"))
+                  .as("a name also running is never said to have ended")
+                  .isEqualTo("keepsake-backup-redis-killed");
             });
     Stream.concat(pod.getInitContainers().stream(), pod.getContainers().stream())
         .filter(step -> !SessionJob.isRunner(step))
@@ -320,6 +324,7 @@ class BackupJobsTest {
     V1Container aloneRunner = alone.getSpec().getTemplate().getSpec().getContainers().get(0);
     V1Container untoldRunner = untold.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(env(aloneRunner, "KEEPSAKE_ACTIVE_RUNNERS")).isEmpty();
+    assertThat(env(aloneRunner, "KEEPSAKE_ENDED_RUNNERS")).isEmpty();
     assertThat(env(aloneRunner, "KEEPSAKE_JOB_CREATED")).isEqualTo("1970-01-01T00:00:00Z");
     assertThat(untoldRunner.getEnv())
         .extracting(V1EnvVar::getName)

@@ -21,10 +21,16 @@ public final class S3Server implements AutoCloseable {
 
   private final SupervisedProcess process;
   private final String endpoint;
+  private final Path dir;
+  private final String host;
+  private final int port;
 
-  private S3Server(SupervisedProcess process, String endpoint) {
+  private S3Server(SupervisedProcess process, Path dir, String host, int port) {
     this.process = process;
-    this.endpoint = endpoint;
+    this.endpoint = "http://" + host + ":" + port;
+    this.dir = dir;
+    this.host = host;
+    this.port = port;
   }
 
   public static S3Server start(Path dir) {
@@ -33,6 +39,15 @@ public final class S3Server implements AutoCloseable {
 
   /** On another local address, such as the real node's, where pods can reach it. */
   public static S3Server start(Path dir, String host) {
+    return start(dir, host, Ports.free());
+  }
+
+  /** The same server again, after {@link #close}: same address, same data. */
+  public S3Server restart() {
+    return start(dir, host, port);
+  }
+
+  private static S3Server start(Path dir, String host, int port) {
     Path jar =
         Path.of(
             System.getProperty(
@@ -42,7 +57,6 @@ public final class S3Server implements AutoCloseable {
       throw new IllegalStateException(
           "S3Proxy not found at " + jar + "; `mvn -pl test generate-resources` copies it there");
     }
-    int port = Ports.free();
     String endpoint = "http://" + host + ":" + port;
     try {
       Path data = Files.createDirectories(dir.resolve("data"));
@@ -64,7 +78,7 @@ public final class S3Server implements AutoCloseable {
               List.of("-Xmx256m", "-jar", jar.toString(), "--properties", properties.toString()),
               Map.of(),
               dir.resolve("s3proxy.log"));
-      S3Server server = new S3Server(process, endpoint);
+      S3Server server = new S3Server(process, dir, host, port);
       server.awaitReady();
       return server;
     } catch (IOException e) {

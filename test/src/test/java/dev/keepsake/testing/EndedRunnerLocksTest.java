@@ -101,6 +101,25 @@ class EndedRunnerLocksTest {
   }
 
   @Test
+  void theFreshLockOfARunnerWhoseJobTheOperatorSawEndIsRemovedAtOnce() {
+    killWhileHoldingALock(DEAD_POD);
+
+    RunnerProcess.Result retention =
+        retention(
+            runner
+                .with(
+                    "KEEPSAKE_JOB_CREATED",
+                    Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
+                .with("KEEPSAKE_ACTIVE_RUNNERS", "keepsake-backup-hourly-28313")
+                .with("KEEPSAKE_ENDED_RUNNERS", DEAD_JOB));
+
+    assertThat(retention.exit()).as(retention.log()).isZero();
+    assertThat(retention.log())
+        .contains("removed 1 lock(s) of Keepsake runners that have ended", "hosts: " + DEAD_POD);
+    assertThat(runner.locks()).isZero();
+  }
+
+  @Test
   void aLockRefreshedWithinTenMinutesStaysEvenWhenNoKnownJobOwnsIt() {
     killWhileHoldingALock(DEAD_POD);
 

@@ -5,19 +5,32 @@ import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1JobStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
+import java.util.Optional;
 
 /**
- * Which Jobs on a repository may still have a runner holding a restic lock, for what a new Job's
- * runner is told (it removes the locks of the others, once they have ended).
+ * Which Jobs on a repository may still have a runner holding a restic lock, and which have ended
+ * with no runner left, for what a new Job's runner is told (it removes the locks of the ended).
  */
 public final class ActiveRunners {
   /**
    * Before Kubernetes 1.31 a Job past its deadline is marked Failed while its pod still has its
-   * grace period (30 s by default) to stop in: a Job counts as ended only this long after.
+   * grace period (30 s by default) to stop in. Where the Job's status counts terminating pods (from
+   * 1.29, or 1.28 with the feature gate) a zero count says none is left; elsewhere a Job counts as
+   * ended only this long after.
    */
   public static final Duration SETTLING = Duration.ofMinutes(2);
+
+  /**
+   * restic's own rule removes a lock not refreshed for 30 minutes: Jobs that ended before this are
+   * not worth telling about.
+   */
+  static final Duration RECENTLY = Duration.ofMinutes(40);
+
+  /** Enough for any repository's recent history; the rest fall back to the runner's own rule. */
+  static final int MOST_ENDED = 100;
 
   private ActiveRunners() {}
 
@@ -27,26 +40,36 @@ public final class ActiveRunners {
    */
   public static RunnerPeers at(
       Instant now, List<V1Job> jobsOnRepository, String namespace, String name) {
+    List<V1Job> others =
+        jobsOnRepository.stream().filter(job -> !isJob(job, namespace, name)).toList();
     return new RunnerPeers(
         now,
-        jobsOnRepository.stream()
-            .filter(job -> !isJob(job, namespace, name))
-            .filter(job -> !ended(job, now))
+        others.stream()
+            .filter(job -> endedAt(job, now).isEmpty())
+            .map(job -> job.getMetadata().getName())
+            .toList(),
+        others.stream()
+            .filter(
+                job -> endedAt(job, now).filter(at -> at.plus(RECENTLY).isAfter(now)).isPresent())
+            .sorted(
+                Comparator.comparing(
+                    (V1Job job) -> endedAt(job, now).orElseThrow(), Comparator.reverseOrder()))
+            .limit(MOST_ENDED)
             .map(job -> job.getMetadata().getName())
             .toList());
   }
 
-  /** Ended for good: marked Complete or Failed a while ago, and no pod of it still running. */
-  static boolean ended(V1Job job, Instant now) {
+  /** When the Job ended for good: marked Complete or Failed, and no pod of it still running. */
+  static Optional<Instant> endedAt(V1Job job, Instant now) {
     V1JobStatus status = job.getStatus();
     if (status == null || positive(status.getActive()) || positive(status.getTerminating())) {
-      return false;
+      return Optional.empty();
     }
+    boolean terminatingCounted = status.getTerminating() != null;
     return CheckResults.ended(job)
         .map(CheckResults.Ended::at)
-        .filter(Objects::nonNull)
-        .map(at -> !at.toInstant().plus(SETTLING).isAfter(now))
-        .orElse(false);
+        .map(OffsetDateTime::toInstant)
+        .filter(at -> terminatingCounted || !at.plus(SETTLING).isAfter(now));
   }
 
   private static boolean isJob(V1Job job, String namespace, String name) {

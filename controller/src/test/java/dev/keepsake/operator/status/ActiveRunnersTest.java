@@ -78,6 +78,34 @@ class ActiveRunnersTest {
     assertThat(active(fresh, notYet)).containsExactly("keepsake-x", "keepsake-y");
   }
 
+  private static List<String> ended(V1Job... jobs) {
+    return ActiveRunners.at(NOW, List.of(jobs), "shop", "keepsake-backup-new").endedJobs();
+  }
+
+  @Test
+  void jobsThatEndedWithNoPodLeftAreToldAsEndedNewestFirstAndOldOnesNot() {
+    V1Job counted = ended("keepsake-backup-killed", "Failed", Duration.ofSeconds(5));
+    counted.getStatus().terminating(0);
+    V1Job uncounted = ended("keepsake-backup-moments", "Failed", Duration.ofSeconds(5));
+    V1Job settled = ended("keepsake-backup-hourly-1", "Complete", Duration.ofMinutes(20));
+    V1Job old = ended("keepsake-backup-hourly-0", "Complete", Duration.ofMinutes(80));
+
+    assertThat(ended(old, settled, uncounted, counted))
+        .as(
+            "a Job whose status counts no terminating pod has ended at once; without the count, after settling")
+        .containsExactly("keepsake-backup-hourly-1", "keepsake-backup-killed");
+    assertThat(active(old, settled, uncounted, counted)).containsExactly("keepsake-backup-moments");
+  }
+
+  @Test
+  void aNameRunningInAnotherNamespaceIsNeverToldAsEnded() {
+    V1Job endedHere = ended("keepsake-backup-same", "Failed", Duration.ofMinutes(5));
+    V1Job runningThere = running("blog", "keepsake-backup-same");
+
+    assertThat(ended(endedHere, runningThere)).isEmpty();
+    assertThat(active(endedHere, runningThere)).containsExactly("keepsake-backup-same");
+  }
+
   @Test
   void jobsOfOtherNamespacesCountAndTheNewJobItselfDoesNot() {
     RunnerPeers peers =

@@ -15,18 +15,25 @@ import java.util.regex.Pattern;
  *
  * <p>restic keeps another host's lock for 30 minutes, and every runner pod is another host, so the
  * lock of a killed runner would otherwise fail the next retention (prune needs an exclusive lock).
- * Any doubt counts as live: a lock is judged ended only when its host is a Keepsake pod, it was not
- * refreshed for {@link #refreshWindow} (a running restic refreshes its lock every 5 minutes, so
- * this holds even for a runner the operator does not know of: an older operator's Job, another
- * Repository object on the same storage), it is older than this Job (with a margin for clocks), and
- * no Job that was running then can own it.
+ * Any doubt counts as live. A lock is judged ended when its host is a Keepsake pod of a Job the
+ * operator saw end with no pod left running, and of no Job still running. Otherwise it is judged
+ * ended only when it was not refreshed for {@link #refreshWindow} (a running restic refreshes its
+ * lock every 5 minutes, so this holds even for a runner the operator does not know of: an older
+ * operator's Job, another Repository object on the same storage), it is older than this Job (with a
+ * margin for clocks), and no Job that was running then can own it.
  */
-public record RunnerPeers(Instant jobCreated, List<String> activeJobs, Duration refreshWindow) {
+public record RunnerPeers(
+    Instant jobCreated, List<String> activeJobs, List<String> endedJobs, Duration refreshWindow) {
   /** When the operator created this Job, RFC 3339. */
   public static final String JOB_CREATED = "KEEPSAKE_JOB_CREATED";
 
   /** The other Jobs of the same repository that had not finished then, comma-separated. */
   public static final String ACTIVE_RUNNERS = "KEEPSAKE_ACTIVE_RUNNERS";
+
+  /**
+   * Jobs of the same repository that had ended, none of their pods left running, comma-separated.
+   */
+  public static final String ENDED_RUNNERS = "KEEPSAKE_ENDED_RUNNERS";
 
   /**
    * How long a lock must have gone without a refresh to be judged (default 10 minutes, twice
@@ -54,10 +61,11 @@ public record RunnerPeers(Instant jobCreated, List<String> activeJobs, Duration 
 
   public RunnerPeers {
     activeJobs = List.copyOf(activeJobs);
+    endedJobs = List.copyOf(endedJobs);
   }
 
   public RunnerPeers(Instant jobCreated, List<String> activeJobs) {
-    this(jobCreated, activeJobs, DEFAULT_REFRESH_WINDOW);
+    this(jobCreated, activeJobs, List.of(), DEFAULT_REFRESH_WINDOW);
   }
 
   /**
@@ -74,19 +82,31 @@ public record RunnerPeers(Instant jobCreated, List<String> activeJobs, Duration 
     if (jobCreated == null) {
       return Optional.empty();
     }
+    Optional<List<String>> activeJobs = jobNames(active);
+    if (activeJobs.isEmpty()) {
+      // A list we cannot read could leave out a running Job: better no judgement at all.
+      return Optional.empty();
+    }
+    // An unreadable list of ended Jobs only loses their quicker removal.
+    List<String> endedJobs =
+        jobNames(environment.getOrDefault(ENDED_RUNNERS, "")).orElse(List.of());
+    return Optional.of(
+        new RunnerPeers(jobCreated, activeJobs.get(), endedJobs, refreshWindow(environment)));
+  }
+
+  private static Optional<List<String>> jobNames(String commaSeparated) {
     List<String> names = new ArrayList<>();
-    for (String name : active.split(",", -1)) {
+    for (String name : commaSeparated.split(",", -1)) {
       String trimmed = name.trim();
       if (trimmed.isEmpty()) {
         continue;
       }
       if (!JOB_NAME.matcher(trimmed).matches()) {
-        // A list we cannot read could leave out a running Job: better no judgement at all.
         return Optional.empty();
       }
       names.add(trimmed);
     }
-    return Optional.of(new RunnerPeers(jobCreated, names, refreshWindow(environment)));
+    return Optional.of(names);
   }
 
   private static Duration refreshWindow(Map<String, String> environment) {
@@ -114,6 +134,17 @@ public record RunnerPeers(Instant jobCreated, List<String> activeJobs, Duration 
     if (lock.time() == null) {
       return LockJudgement.kept(lock, "its time cannot be read");
     }
+    Optional<String> running = jobOwning(activeJobs, host);
+    if (running.isPresent()) {
+      return LockJudgement.kept(
+          lock, "Job " + running.get() + " had not finished when this Job was made");
+    }
+    Optional<String> ended = jobOwning(endedJobs, host);
+    if (ended.isPresent()) {
+      return LockJudgement.ended(
+          lock,
+          "its Job " + ended.get() + " had ended, no pod of it running, when this Job was made");
+    }
     if (lock.time().isAfter(now.minus(refreshWindow))) {
       return LockJudgement.kept(
           lock,
@@ -128,14 +159,16 @@ public record RunnerPeers(Instant jobCreated, List<String> activeJobs, Duration 
               + CLOCK_MARGIN.toSeconds()
               + "s before this Job was created, or after: its runner may still run");
     }
-    for (String job : activeJobs) {
-      String prefix = job.substring(0, Math.min(JOB_NAME_IN_HOSTNAME, job.length()));
-      if (host.startsWith(prefix)) {
-        return LockJudgement.kept(lock, "Job " + job + " had not finished when this Job was made");
-      }
-    }
     return LockJudgement.ended(
         lock, "older than this Job, and no Job running when this Job was made can own it");
+  }
+
+  /** The first of {@code jobs} whose pods may have the hostname {@code host}. */
+  private static Optional<String> jobOwning(List<String> jobs, String host) {
+    return jobs.stream()
+        .filter(
+            job -> host.startsWith(job.substring(0, Math.min(JOB_NAME_IN_HOSTNAME, job.length()))))
+        .findFirst();
   }
 
   /** The verdict on one lock. */

@@ -1,10 +1,12 @@
 package dev.keepsake.runner.stream;
 
 import dev.keepsake.api.Bytes;
+import dev.keepsake.api.Durations;
 import dev.keepsake.runner.Log;
 import dev.keepsake.runner.RunFailure;
 import dev.keepsake.runner.inventory.Inventory;
 import dev.keepsake.runner.process.ExternalProgram;
+import dev.keepsake.runner.restic.BackendRetries;
 import dev.keepsake.runner.restic.BackupOutput;
 import dev.keepsake.runner.restic.BackupSummary;
 import dev.keepsake.runner.restic.Restic;
@@ -54,6 +56,7 @@ public final class StreamingBackup {
     Instant deadline = Instant.now().plus(request.timeout());
     BackupOutput output = BackupOutput.ofStream(meter);
     ErrorLines errors = new ErrorLines(request.errorLines());
+    BackendRetries retries = BackendRetries.fromEnvironment(restic.environment());
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -75,7 +78,7 @@ public final class StreamingBackup {
               pipe.reading(restic.command(args)),
               resticEnvironment,
               output::read,
-              null);
+              line -> retries.line(line, meter.bytes(), Instant.now()));
       resticBackup.closeStdin();
       awaitRepositoryOpen(restic, resticBackup, output, deadline);
       ExternalProgram dump =
@@ -101,6 +104,11 @@ public final class StreamingBackup {
           dump.terminate();
           throw resticFailedFirst(restic, resticBackup, meter);
         }
+        if (retries.exhausted(meter.bytes(), Instant.now())) {
+          dump.terminate();
+          resticBackup.interrupt();
+          throw storageFailed(restic, retries, meter);
+        }
         if (Instant.now().isAfter(deadline)) {
           dump.terminate();
           resticBackup.interrupt();
@@ -110,7 +118,8 @@ public final class StreamingBackup {
                   + request.timeout()
                   + ") after streaming "
                   + Bytes.human(meter.bytes())
-                  + "; the dump was stopped and no snapshot was written");
+                  + "; the dump was stopped and no snapshot was written"
+                  + storageWasFailing(restic, retries));
         }
       }
       int dumpExit = dump.exit().join();
@@ -140,12 +149,20 @@ public final class StreamingBackup {
       }
 
       pipe.release();
-      Duration left = Duration.between(Instant.now(), deadline);
-      if (resticBackup.awaitExit(left.isNegative() ? Duration.ZERO : left).isEmpty()) {
-        resticBackup.interrupt();
-        throw new RunFailure(
-            "DeadlineExceeded",
-            "restic did not finish the snapshot within the timeout (" + request.timeout() + ")");
+      while (resticBackup.awaitExit(POLL).isEmpty()) {
+        if (retries.exhausted(meter.bytes(), Instant.now())) {
+          resticBackup.interrupt();
+          throw storageFailed(restic, retries, meter);
+        }
+        if (Instant.now().isAfter(deadline)) {
+          resticBackup.interrupt();
+          throw new RunFailure(
+              "DeadlineExceeded",
+              "restic did not finish the snapshot within the timeout ("
+                  + request.timeout()
+                  + "), so none was written"
+                  + storageWasFailing(restic, retries));
+        }
       }
       int resticExit = resticBackup.exit().join();
       if (resticExit != 0 && resticBackup.stderrTail().contains("snapshot is empty")) {
@@ -237,6 +254,30 @@ public final class StreamingBackup {
             + describeExit(exit)
             + "), so the dump was stopped and no snapshot was written: "
             + failure.message());
+  }
+
+  /** The storage stopped answering: restic is stopped rather than left retrying for 15 minutes. */
+  private static RunFailure storageFailed(
+      Restic restic, BackendRetries retries, ProgressMeter meter) {
+    return new RunFailure(
+        ResticFailure.Reason.EndpointUnreachable.name(),
+        "the repository's storage ("
+            + restic.repository().displayLocation()
+            + ") stopped answering after "
+            + Bytes.human(meter.bytes())
+            + " had streamed: "
+            + restic.redactor().redact(retries.describe(Instant.now()))
+            + ". The backup was stopped after "
+            + Durations.human(retries.patience())
+            + " of this; no snapshot was written and earlier ones are untouched");
+  }
+
+  private static String storageWasFailing(Restic restic, BackendRetries retries) {
+    Instant now = Instant.now();
+    return retries.retrying(now)
+        ? "; the repository's storage was failing requests: "
+            + restic.redactor().redact(retries.describe(now))
+        : "";
   }
 
   private static RunFailure reportedError(

@@ -97,6 +97,59 @@ class RunnerPeersTest {
   }
 
   @Test
+  void aLockOfAJobThatEndedIsEndedAtOnceWhateverItsAge() {
+    RunnerPeers peers =
+        new RunnerPeers(
+            CREATED,
+            List.of("keepsake-backup-hourly-28313"),
+            List.of("keepsake-backup-nightly-28312"),
+            Duration.ofMinutes(10));
+    Instant justAfter = CREATED.plusSeconds(5);
+
+    LockJudgement fresh = peers.judge(lock(DEAD_HOST, Duration.ofSeconds(20)), justAfter);
+    assertThat(fresh.ended()).as(fresh.why()).isTrue();
+    assertThat(fresh.why()).contains("keepsake-backup-nightly-28312", "had ended");
+    assertThat(
+            peers
+                .judge(lock("keepsake-backup-hourly-28313-qwert", Duration.ofHours(1)), justAfter)
+                .ended())
+        .as("a running Job's lock stays")
+        .isFalse();
+    assertThat(
+            peers.judge(lock("keepsake-backup-weekly-1-qwert", Duration.ofSeconds(20)), justAfter))
+        .as("an unknown runner's fresh lock stays")
+        .extracting(LockJudgement::ended)
+        .isEqualTo(false);
+  }
+
+  @Test
+  void aLockOfANameBothEndedAndRunningIsKept() {
+    RunnerPeers peers =
+        new RunnerPeers(
+            CREATED,
+            List.of("keepsake-backup-nightly-28312"),
+            List.of("keepsake-backup-nightly-28312"),
+            Duration.ofMinutes(10));
+
+    assertThat(peers.judge(lock(DEAD_HOST, Duration.ofHours(1))).ended()).isFalse();
+  }
+
+  @Test
+  void endedJobsAreReadFromTheEnvironmentAndAnUnreadableListOnlyLosesThem() {
+    Map<String, String> environment = new HashMap<>();
+    environment.put(RunnerPeers.JOB_CREATED, "2026-03-01T02:00:00Z");
+    environment.put(RunnerPeers.ACTIVE_RUNNERS, "keepsake-backup-a-1");
+    environment.put(RunnerPeers.ENDED_RUNNERS, "keepsake-backup-b-1, keepsake-backup-c-2");
+    assertThat(RunnerPeers.fromEnvironment(environment).orElseThrow().endedJobs())
+        .containsExactly("keepsake-backup-b-1", "keepsake-backup-c-2");
+
+    environment.put(RunnerPeers.ENDED_RUNNERS, "keepsake-backup-b-1,NOT A NAME");
+    RunnerPeers unreadable = RunnerPeers.fromEnvironment(environment).orElseThrow();
+    assertThat(unreadable.endedJobs()).isEmpty();
+    assertThat(unreadable.activeJobs()).containsExactly("keepsake-backup-a-1");
+  }
+
+  @Test
   void theOperatorsWordIsReadFromTheEnvironment() {
     Optional<RunnerPeers> peers =
         RunnerPeers.fromEnvironment(
