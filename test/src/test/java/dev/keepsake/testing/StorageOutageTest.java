@@ -120,6 +120,8 @@ class StorageOutageTest {
             "no snapshot was written and earlier ones are untouched")
         .doesNotContain(S3Server.SECRET_KEY);
     assertThat(failed.log()).contains("the repository's storage fails requests; restic retries");
+    System.out.printf(
+        "backup failed %d s after the storage stopped: %s%n", toFail.toSeconds(), failed.message());
     assertThat(toFail)
         .as("the runner gives up after its patience (20 s) rather than restic's 15 minutes")
         .isBetween(Duration.ofSeconds(20), Duration.ofSeconds(90));
@@ -129,7 +131,88 @@ class StorageOutageTest {
         runner.run("backup", "--host", HOST, "--stdin-filename", "redis.resp", "--", "echo", "2");
     assertThat(next.exit()).as(next.log()).isZero();
     assertThat(runner.snapshots()).hasSize(2);
-    String check = runner.restic("check");
-    assertThat(check).contains("no errors were found");
+    RunnerProcess.Result check = runner.run("check");
+    assertThat(check.exit()).as(check.log()).isZero();
+    assertThat(check.message()).contains("has no errors");
+  }
+
+  /** How many bytes the runner's restic dump has written, from /proc (0 before it starts). */
+  private static long dumpWritten(Process runner) {
+    return runner
+        .descendants()
+        .filter(p -> p.info().commandLine().orElse("").matches(".*restic.* dump .*"))
+        .mapToLong(
+            p -> {
+              try {
+                return Files.readAllLines(Path.of("/proc", Long.toString(p.pid()), "io")).stream()
+                    .filter(line -> line.startsWith("wchar:"))
+                    .mapToLong(line -> Long.parseLong(line.substring(6).trim()))
+                    .sum();
+              } catch (IOException | RuntimeException gone) {
+                return 0;
+              }
+            })
+        .sum();
+  }
+
+  @Test
+  void storageGoneMidRestoreFailsNamingTheStorage() throws Exception {
+    RunnerProcess runner = runner();
+    Path data = work.resolve("data.bin");
+    try (var out = Files.newOutputStream(data)) {
+      byte[] block = new byte[1 << 20];
+      java.util.Random random = new java.util.Random(7);
+      for (int i = 0; i < 48; i++) {
+        random.nextBytes(block);
+        out.write(block);
+      }
+    }
+    RunnerProcess.Result backup =
+        runner.run(
+            "backup",
+            "--host",
+            HOST,
+            "--stdin-filename",
+            "redis.resp",
+            "--",
+            "cat",
+            data.toString());
+    assertThat(backup.exit()).as(backup.log()).isZero();
+
+    // The target takes 256 KiB every 0.1 s: restic dump is mid-stream for several seconds.
+    Process restore =
+        runner.start(
+            List.of(
+                "restore",
+                "--host",
+                HOST,
+                "--snapshot",
+                "latest",
+                "--",
+                "sh",
+                "-c",
+                "for i in $(seq 1 400); do head -c 262144 > /dev/null; sleep 0.1; done"));
+    await("restic dump past its first 2 MiB")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> dumpWritten(restore) > 2 << 20);
+    Instant stopped = Instant.now();
+    s3.close();
+
+    RunnerProcess.Result failed = runner.finish(restore);
+    Duration toFail = Duration.between(stopped, Instant.now());
+    s3 = s3.restart();
+
+    assertThat(failed.reason()).as(failed.log()).isEqualTo("EndpointUnreachable");
+    assertThat(failed.message())
+        .contains(
+            "the repository's storage (s3:" + s3.endpoint(),
+            "of the snapshot had streamed",
+            "connection refused",
+            "the target may hold a partial restore");
+    assertThat(toFail).isBetween(Duration.ofSeconds(20), Duration.ofSeconds(90));
+    System.out.printf(
+        "restore failed %d s after the storage stopped: %s%n",
+        toFail.toSeconds(), failed.message());
   }
 }

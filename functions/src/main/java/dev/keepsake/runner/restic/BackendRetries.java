@@ -28,6 +28,12 @@ public final class BackendRetries {
 
   private static final Duration WARN_EVERY = Duration.ofSeconds(30);
 
+  /**
+   * Less than this does not count as the stream moving: a byte count taken from a process's writes
+   * grows with the retry lines it prints.
+   */
+  static final long MOVING = 1 << 20;
+
   /** "Save(<data/8d3e…>) returned error, retrying after 1.3s: …" (restic 0.14 to 0.18). */
   private static final Pattern RETRY = Pattern.compile("returned error, retrying after [^:]+: ");
 
@@ -85,7 +91,7 @@ public final class BackendRetries {
     if (streakStart == null || Duration.between(lastRetry, now).compareTo(STREAK_GAP) > 0) {
       return false;
     }
-    if (bytesStreamed > bytesAtStreakStart) {
+    if (bytesStreamed - bytesAtStreakStart >= MOVING) {
       // Data still moves: some requests get through.
       streakStart = now;
       bytesAtStreakStart = bytesStreamed;

@@ -1,10 +1,12 @@
 package dev.keepsake.runner.stream;
 
 import dev.keepsake.api.Bytes;
+import dev.keepsake.api.Durations;
 import dev.keepsake.runner.Log;
 import dev.keepsake.runner.RunFailure;
 import dev.keepsake.runner.inventory.Inventory;
 import dev.keepsake.runner.process.ExternalProgram;
+import dev.keepsake.runner.restic.BackendRetries;
 import dev.keepsake.runner.restic.Restic;
 import dev.keepsake.runner.restic.ResticFailure;
 import dev.keepsake.runner.restic.Snapshot;
@@ -48,13 +50,14 @@ public final class StreamingRestore {
               null,
               null);
       restore.closeStdin();
+      BackendRetries retries = BackendRetries.fromEnvironment(restic.environment());
       ExternalProgram dump =
           ExternalProgram.start(
               "restic dump",
               pipe.writing(restic.command(List.of("dump", request.snapshot().id(), path))),
               restic.environment(),
               null,
-              null);
+              line -> retries.line(line, meter.bytes(), Instant.now()));
       dump.closeStdin();
       // What restic wrote is what the restore command was given: its own read count would also hold
       // what it read besides its stdin (a JVM reads its jars).
@@ -74,6 +77,22 @@ public final class StreamingRestore {
           stop(restic, dump);
           throw restoreFailed(
               restic, request, restore, meter, "stopped reading before the end of the snapshot");
+        }
+        if (retries.exhausted(meter.bytes(), Instant.now())) {
+          dump.interrupt();
+          restore.terminate();
+          throw new RunFailure(
+              ResticFailure.Reason.EndpointUnreachable.name(),
+              "the repository's storage ("
+                  + restic.repository().displayLocation()
+                  + ") stopped answering after "
+                  + Bytes.human(meter.bytes())
+                  + " of the snapshot had streamed: "
+                  + restic.redactor().redact(retries.describe(Instant.now()))
+                  + ". The restore was stopped after "
+                  + Durations.human(retries.patience())
+                  + " of this; the restore command was stopped before the end of input and the"
+                  + " target may hold a partial restore");
         }
         if (Instant.now().isAfter(deadline)) {
           stop(restic, dump);
