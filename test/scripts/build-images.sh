@@ -18,6 +18,7 @@ OUT="$CACHE_ROOT/images"
 SUITE=bookworm
 VERSION="$(sed -n 's/^appVersion: "\(.*\)"$/\1/p' charts/keepsake/Chart.yaml)"
 RUNNER_JAR="$(ls functions/target/keepsake-functions-*-runner.jar 2>/dev/null | head -1 || true)"
+RESTIC_BIN="$(bash test/scripts/build-restic.sh)"
 OPERATOR_JAR="$(ls controller/target/keepsake-controller-*-operator.jar 2>/dev/null | head -1 || true)"
 
 log() { echo "[images] $*" >&2; }
@@ -117,6 +118,7 @@ build_debian_layer() {
       hooks+=(--customize-hook="mkdir -p \"\$1/opt/keepsake/lib\" \"\$1/opt/keepsake/bin\"")
       hooks+=(--customize-hook="cp '$ROOT/$RUNNER_JAR' \"\$1/opt/keepsake/lib/keepsake-runner.jar\"")
       hooks+=(--customize-hook="install -m 0755 '$ROOT/functions/bin/keepsake' \"\$1/opt/keepsake/bin/keepsake\"")
+      hooks+=(--customize-hook="install -m 0755 '$RESTIC_BIN' \"\$1/usr/local/bin/restic\"")
       ;;
     operator)
       hooks+=(--customize-hook="mkdir -p \"\$1/opt/keepsake\"")
@@ -157,7 +159,7 @@ inputs_key() {
     IFS=',' read -r -a files <<<"$lists"
     for file in "${files[@]}"; do [[ -n "$file" ]] && cat "$file"; done
     case "$kind" in
-      runner) sha256sum "$RUNNER_JAR" functions/bin/keepsake ;;
+      runner) sha256sum "$RUNNER_JAR" functions/bin/keepsake "$RESTIC_BIN" ;;
       operator) sha256sum "$OPERATOR_JAR" ;;
     esac
   } | sha256sum | cut -d' ' -f1

@@ -11,7 +11,7 @@ log() { echo "[setup] $*" >&2; }
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages the tests start or call. Later parts of the project add to this list.
-APT_PACKAGES=(openjdk-17-jdk-headless maven git curl ca-certificates restic prometheus-pushgateway
+APT_PACKAGES=(openjdk-17-jdk-headless maven git curl ca-certificates prometheus-pushgateway
   redis-server redis-tools postgresql postgresql-client mariadb-server mariadb-client prometheus
   containerd runc containernetworking-plugins iptables conntrack iproute2 mmdebstrap zsh fish golang-go)
 missing=()
@@ -36,7 +36,7 @@ if (( ${java_major%%.*} < 17 )); then
   log "Java 17 or newer is needed; found $java_major"; exit 1
 fi
 
-# The Go-built parts (control plane, node, kubectl, Helm, redis-dump-go) are built with one pinned Go
+# The Go-built parts (control plane, node, kubectl, Helm, redis-dump-go, restic) are built with one pinned Go
 # toolchain, fetched as a module by whatever Go is on PATH (Debian's golang-go when there is none).
 source test/scripts/go-toolchain.sh
 go_version="$(go env GOVERSION)"
@@ -44,4 +44,5 @@ go_version="$(go env GOVERSION)"
 bash test/scripts/build-control-plane.sh >/dev/null
 bash test/scripts/build-redis-dump-go.sh >/dev/null
 bash test/scripts/build-helm.sh >/dev/null
-log "ready: Java ${java_major}, $(mvn -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g'), ${go_version}, control plane, redis-dump-go and helm cached"
+restic_bin="$(bash test/scripts/build-restic.sh)"
+log "ready: Java ${java_major}, $(mvn -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g'), ${go_version}, control plane, redis-dump-go, helm and $("$restic_bin" version | cut -d' ' -f1-2) cached"

@@ -17,6 +17,9 @@ cd "$root"
 # build file changed since the last build.
 if [[ "${1:-}" != "--cluster" ]]; then
   bash test/scripts/install-prerequisites.sh
+  # Runners on the kubelet stand-in use restic from PATH: the version the runner image carries.
+  PATH="$(dirname "$(bash test/scripts/build-restic.sh)"):$PATH"
+  export PATH
 fi
 classpath_file="test/target/runtime-classpath.txt"
 if [[ ! -d test/target/classes || ! -f "$classpath_file" \

@@ -13,6 +13,8 @@ import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.BatchV1Api;
 import io.kubernetes.client.openapi.apis.CoordinationV1Api;
 import io.kubernetes.client.openapi.models.V1Job;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -221,6 +223,63 @@ class OperatorFaultsTest {
                     .getPhase())
             .isEqualTo(SessionPhase.Succeeded);
         assertThat(operator.isAlive()).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void aWatchWhoseConnectionDiesWithoutAWordIsReplaced(
+      LocalControlPlane controlPlane, TestNamespace namespace) throws Exception {
+    ApiClient client = controlPlane.client();
+    quickBackups(client, namespace.name(), 1, "true");
+    URI server = URI.create(controlPlane.serverUrl());
+    try (FreezingProxy proxy = FreezingProxy.to(server.getHost(), server.getPort())) {
+      Path kubeconfig = work.resolve("through-proxy.kubeconfig");
+      Files.writeString(
+          kubeconfig,
+          Files.readString(controlPlane.kubeconfig())
+              .replace(
+                  server.getHost() + ":" + server.getPort(),
+                  server.getHost() + ":" + proxy.port()));
+      try (OperatorProcess operator =
+          OperatorProcess.start(
+              controlPlane, "dead-connection", HEAP, Map.of("KUBECONFIG", kubeconfig.toString()))) {
+        operator.awaitReady(Duration.ofMinutes(1));
+        BatchV1Api batch = new BatchV1Api(client);
+        eventually(
+            Duration.ofMinutes(1),
+            () ->
+                assertThat(batch.listNamespacedCronJob(namespace.name()).execute().getItems())
+                    .hasSize(1));
+
+        int frozen = proxy.freezeOpenConnections();
+        Instant died = Instant.now();
+        new RedisScenario(client, namespace.name())
+            .apply(
+                """
+                apiVersion: keepsake.dev/v1alpha1
+                kind: BackupConfiguration
+                metadata: {name: after-the-drop}
+                spec:
+                  schedule: "0 0 1 1 *"
+                  repository: {name: %s}
+                  target:
+                    ref: {apiGroup: keepsake.dev, kind: AppBinding, name: app}
+                  task: {name: quick-1}
+                """
+                    .formatted(RedisScenario.REPOSITORY));
+
+        // Without pings the watches would wait on the dead connections for good.
+        eventually(
+            Duration.ofMinutes(3),
+            () ->
+                assertThat(batch.listNamespacedCronJob(namespace.name()).execute().getItems())
+                    .hasSize(2));
+        System.out.printf(
+            "%d connections died silently: a configuration made then got its CronJob after %.1f s%n",
+            frozen, Duration.between(died, Instant.now()).toMillis() / 1000.0);
+        assertThat(operator.isAlive()).isTrue();
+        assertThat(operator.readiness()).isEqualTo(200);
       }
     }
   }

@@ -198,7 +198,8 @@ class RunnerTest {
     RunnerProcess.Result empty = backUp(runner, HOST, "true");
 
     assertThat(empty.reason()).isEqualTo("EmptyDump");
-    assertThat(empty.message()).contains("wrote nothing", "no snapshot was written");
+    assertThat(empty.message())
+        .contains("wrote nothing", "no snapshot was kept", "earlier ones are untouched");
     assertThat(runner.snapshots()).hasSize(1);
   }
 

@@ -235,7 +235,7 @@ class SharedRepositoryTest {
         .as(blogBackup.getStatus().getMessage())
         .isEqualTo(SessionPhase.Succeeded);
     // The second Job's runner is told of the first, in another namespace, which ended moments
-    // before: its runner might still be stopping, so its locks are not to be removed yet.
+    // before with no pod left: its runner is gone, and a lock it left may be removed at once.
     V1Job blogJob =
         new BatchV1Api(client)
             .readNamespacedJob("keepsake-backup-blog-1", blog.namespace())
@@ -247,7 +247,7 @@ class SharedRepositoryTest {
         .anySatisfy(
             env ->
                 assertThat(env.getName() + "=" + env.getValue())
-                    .isEqualTo("KEEPSAKE_ACTIVE_RUNNERS=keepsake-backup-shop-1"))
+                    .isEqualTo("KEEPSAKE_ENDED_RUNNERS=keepsake-backup-shop-1"))
         .anySatisfy(env -> assertThat(env.getName()).isEqualTo("KEEPSAKE_JOB_CREATED"));
     V1Secret copy = copyIn(client, shop.namespace());
     assertThat(copy.getData())

@@ -151,12 +151,18 @@ public final class Operator implements AutoCloseable {
     writes.close();
   }
 
+  static final Duration WATCH_PING = Duration.ofSeconds(30);
+
   public static void main(String[] args) throws IOException {
     OperatorEnvironment environment = OperatorEnvironment.of(System.getenv());
     // Separate clients: a watch must never time out, ordinary calls must, and leader election must
     // not queue behind either.
     ApiClient client = ClientBuilder.standard().setReadTimeout(Duration.ofSeconds(30)).build();
     ApiClient watchClient = ClientBuilder.standard().setReadTimeout(Duration.ZERO).build();
+    // Without a read timeout, a watch whose connection died without a word (a NAT entry dropped, a
+    // node gone) would wait forever with /readyz still green; HTTP/2 pings find it within a minute.
+    watchClient.setHttpClient(
+        watchClient.getHttpClient().newBuilder().pingInterval(WATCH_PING).build());
     ApiClient electionClient =
         ClientBuilder.standard().setReadTimeout(Duration.ofSeconds(10)).build();
     Operator operator =

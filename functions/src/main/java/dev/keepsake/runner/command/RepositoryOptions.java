@@ -75,6 +75,14 @@ public final class RepositoryOptions {
     return spec == null || spec.getInitialize() == null || spec.getInitialize();
   }
 
+  /**
+   * The repository with its credentials checked, and nothing else done: for a restore, whose first
+   * restic call finds out whether the repository is there and opens, and never creates it.
+   */
+  Restic openAsIs(Map<String, String> environment) {
+    return Restic.open(repository(), environment, scratch);
+  }
+
   /** Opens the repository: credentials checked, created if allowed, stale locks removed. */
   Restic open(Map<String, String> environment) {
     Restic restic = Restic.open(repository(), environment, scratch);

@@ -9,12 +9,15 @@ import dev.keepsake.runner.RunFailure;
 import dev.keepsake.runner.files.RestoredFiles;
 import dev.keepsake.runner.inventory.Inventory;
 import dev.keepsake.runner.restic.Restic;
+import dev.keepsake.runner.restic.ResticException;
+import dev.keepsake.runner.restic.ResticFailure;
 import dev.keepsake.runner.restic.Snapshot;
 import dev.keepsake.runner.stream.FileRestore;
 import dev.keepsake.runner.stream.ProgressMeter;
 import dev.keepsake.runner.stream.StreamingBackup;
 import dev.keepsake.runner.stream.StreamingRestore;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +27,10 @@ import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -87,9 +94,12 @@ final class RestoreCommand implements Callable<Integer> {
             "restoresessions");
     try (ProgressMeter meter =
         new ProgressMeter("restore", report.progressInterval(), run::progress)) {
-      Restic restic = repository.open(System.getenv());
+      // Each restic call opens the repository again (a key derivation, about half a second): the
+      // snapshot lookup also tells whether the repository is there, and locks are looked at only
+      // when one is in the way.
+      Restic restic = repository.openAsIs(System.getenv());
       Log.useRedactor(restic.redactor());
-      Snapshot chosen = choose(restic);
+      Snapshot chosen = chooseRemovingStaleLocks(restic);
       Log.info(
           "restoring snapshot %s (%s, host %s) from %s",
           chosen.shortId(),
@@ -134,6 +144,18 @@ final class RestoreCommand implements Callable<Integer> {
    * be read.
    */
   static final String ALLOWED_HOST_PREFIX = "KEEPSAKE_ALLOWED_HOST_PREFIX";
+
+  private Snapshot chooseRemovingStaleLocks(Restic restic) {
+    try {
+      return choose(restic);
+    } catch (ResticException locked) {
+      if (locked.failure().reason() == ResticFailure.Reason.RepositoryLocked
+          && restic.repair(locked.failure(), false)) {
+        return choose(restic);
+      }
+      throw locked;
+    }
+  }
 
   private Snapshot choose(Restic restic) {
     Snapshot chosen = chooseAny(restic);
@@ -237,8 +259,10 @@ final class RestoreCommand implements Callable<Integer> {
         stdinFilename != null && !stdinFilename.isBlank()
             ? stdinFilename
             : chosen.paths().isEmpty() ? "dump" : chosen.paths().get(0);
-    OptionalLong size = restic.restoreSize(chosen.id());
-    size.ifPresent(meter::total);
+    // The size is for the progress percentage only: it is looked up while the data already flows.
+    CompletableFuture<OptionalLong> size =
+        CompletableFuture.supplyAsync(() -> restic.restoreSize(chosen.id()));
+    size.thenAccept(known -> known.ifPresent(meter::total));
     Map<String, String> environment = new HashMap<>(System.getenv());
     ResticRepository.SECRET_KEYS.forEach(environment::remove);
     environment.put(Inventory.FILE_ENV, report.toString());
@@ -254,8 +278,17 @@ final class RestoreCommand implements Callable<Integer> {
                 repository.scratch,
                 report),
             meter);
-    return size.orElse(received);
+    try {
+      return size.get(SIZE_PATIENCE.toMillis(), TimeUnit.MILLISECONDS).orElse(received);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return received;
+    } catch (ExecutionException | TimeoutException unknown) {
+      return received;
+    }
   }
+
+  private static final Duration SIZE_PATIENCE = Duration.ofSeconds(30);
 
   private String restoreFiles(Restic restic, Snapshot chosen, RestoreSessionStatus results) {
     if (targetPath == null || targetPath.isBlank()) {

@@ -400,38 +400,70 @@ public final class Restic {
     List<String> args = new ArrayList<>(List.of("tag"));
     tags.forEach(tag -> args.addAll(List.of("--add", tag)));
     args.add(snapshotId);
+    Result tagged =
+        runWaitingOutLocks(
+            args,
+            "add the counts to snapshot "
+                + snapshotId.substring(0, Math.min(8, snapshotId.length())));
+    if (!tagged.succeeded()) {
+      Log.warn(
+          "could not add the counts to snapshot %s as tags: %s",
+          snapshotId, tagged.failure("restic tag", repository.displayLocation()).message());
+      return snapshotId;
+    }
+    // Only snapshots that now carry these tags can be the tagged copy: no listing of the whole
+    // repository. restic backup's summary gives the short id; listings give full ones.
+    return snapshots(null, tags).stream()
+        .filter(
+            s ->
+                (s.original() != null && s.original().startsWith(snapshotId))
+                    || s.id().startsWith(snapshotId))
+        .map(s -> snapshotId.length() < s.id().length() ? s.shortId() : s.id())
+        .reduce((first, second) -> second)
+        .orElse(snapshotId);
+  }
+
+  /**
+   * Removes one snapshot that must not stay: restic 0.17 saves a snapshot even when it could not
+   * read its input (exit code 3). No prune: its data, if any, goes with the next one. Returns
+   * whether it was removed.
+   */
+  public boolean forgetSnapshot(String snapshotId) {
+    Result forgot =
+        runWaitingOutLocks(
+            List.of("forget", snapshotId),
+            "remove the incomplete snapshot "
+                + snapshotId.substring(0, Math.min(8, snapshotId.length())));
+    if (!forgot.succeeded()) {
+      Log.warn(
+          "could not remove the incomplete snapshot %s: %s",
+          snapshotId, forgot.failure("restic forget", repository.displayLocation()).message());
+    }
+    return forgot.succeeded();
+  }
+
+  /**
+   * Runs a call that needs an exclusive lock ({@code restic tag}, {@code forget}), waiting out
+   * another live process's lock for a while.
+   */
+  private Result runWaitingOutLocks(List<String> args, String purpose) {
     Duration wait = Duration.ofSeconds(2);
     java.time.Instant giveUp = java.time.Instant.now().plus(TAG_LOCK_PATIENCE);
     while (true) {
-      Result tagged = run(args);
-      if (tagged.succeeded()) {
-        // Only snapshots that now carry these tags can be the tagged copy: no listing of the whole
-        // repository.
-        // restic backup's summary gives the short id; listings give full ones.
-        return snapshots(null, tags).stream()
-            .filter(
-                s ->
-                    (s.original() != null && s.original().startsWith(snapshotId))
-                        || s.id().startsWith(snapshotId))
-            .map(s -> snapshotId.length() < s.id().length() ? s.shortId() : s.id())
-            .reduce((first, second) -> second)
-            .orElse(snapshotId);
-      }
-      ResticFailure failure = tagged.failure("restic tag", repository.displayLocation());
-      if (failure.reason() != ResticFailure.Reason.RepositoryLocked
+      Result result = run(args);
+      if (result.succeeded()
+          || result.failure("restic " + args.get(0), repository.displayLocation()).reason()
+              != ResticFailure.Reason.RepositoryLocked
           || java.time.Instant.now().isAfter(giveUp)) {
-        Log.warn(
-            "could not add the counts to snapshot %s as tags: %s", snapshotId, failure.message());
-        return snapshotId;
+        return result;
       }
       Log.info(
-          "waiting for another process's lock on %s to add the counts to snapshot %s",
-          repository.displayLocation(), snapshotId.substring(0, Math.min(8, snapshotId.length())));
+          "waiting for another process's lock on %s to %s", repository.displayLocation(), purpose);
       try {
         Thread.sleep(wait.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return snapshotId;
+        return result;
       }
       wait =
           wait.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0

@@ -105,9 +105,10 @@ public final class StreamingBackup {
           throw resticFailedFirst(restic, resticBackup, meter);
         }
         if (retries.exhausted(meter.bytes(), Instant.now())) {
+          RunFailure failure = storageFailed(restic, retries, meter);
           dump.terminate();
           resticBackup.interrupt();
-          throw storageFailed(restic, retries, meter);
+          throw failure;
         }
         if (Instant.now().isAfter(deadline)) {
           dump.terminate();
@@ -151,8 +152,9 @@ public final class StreamingBackup {
       pipe.release();
       while (resticBackup.awaitExit(POLL).isEmpty()) {
         if (retries.exhausted(meter.bytes(), Instant.now())) {
+          RunFailure failure = storageFailed(restic, retries, meter);
           resticBackup.interrupt();
-          throw storageFailed(restic, retries, meter);
+          throw failure;
         }
         if (Instant.now().isAfter(deadline)) {
           resticBackup.interrupt();
@@ -165,15 +167,12 @@ public final class StreamingBackup {
         }
       }
       int resticExit = resticBackup.exit().join();
+      if (resticExit == INCOMPLETE_SNAPSHOT) {
+        throw incompleteSnapshot(request, restic, resticBackup, output);
+      }
       if (resticExit != 0 && resticBackup.stderrTail().contains("snapshot is empty")) {
-        // restic 0.14 refuses to store an empty stream ("snapshot is empty"); say what that means
-        // here.
-        throw new RunFailure(
-            "EmptyDump",
-            "the dump command "
-                + commandName(request.dumpCommand())
-                + " exited 0 but wrote nothing"
-                + " (is the database empty?); restic stores no empty stream, so no snapshot was written and earlier ones are untouched");
+        // restic 0.14 refuses to store an empty stream ("snapshot is empty").
+        throw emptyDump(request, "");
       }
       if (resticExit != 0) {
         ResticFailure failure =
@@ -254,6 +253,55 @@ public final class StreamingBackup {
             + describeExit(exit)
             + "), so the dump was stopped and no snapshot was written: "
             + failure.message());
+  }
+
+  /**
+   * restic's exit code (from 0.17) for a snapshot it saved although it could not read all its
+   * input; an empty stream is such input.
+   */
+  static final int INCOMPLETE_SNAPSHOT = 3;
+
+  /** A snapshot of a stream restic could not read is no backup: it is removed again. */
+  private static RunFailure incompleteSnapshot(
+      Request request, Restic restic, ExternalProgram resticBackup, BackupOutput output) {
+    Optional<BackupSummary> summary = output.summary();
+    String removal =
+        summary
+            .map(BackupSummary::snapshotId)
+            .filter(id -> id != null && !id.isBlank())
+            .map(
+                id ->
+                    restic.forgetSnapshot(id)
+                        ? "; the incomplete snapshot " + shortId(id) + " restic saved was removed"
+                        : "; restic saved an incomplete snapshot "
+                            + shortId(id)
+                            + " that could not be removed: forget it before restoring")
+            .orElse("");
+    String stderr = resticBackup.stderrTail();
+    if (stderr.contains("no data read")
+        || summary.map(BackupSummary::bytesProcessed).orElse(-1L) == 0) {
+      return emptyDump(request, removal);
+    }
+    return new RunFailure(
+        "ResticFailed",
+        "restic backup could not read all of the stream (exit code 3)"
+            + removal
+            + "; earlier snapshots are untouched"
+            + lastLines("restic", restic.redactor().redact(stderr)));
+  }
+
+  private static RunFailure emptyDump(Request request, String removal) {
+    return new RunFailure(
+        "EmptyDump",
+        "the dump command "
+            + commandName(request.dumpCommand())
+            + " exited 0 but wrote nothing (is the database empty?); no snapshot was kept"
+            + removal
+            + ", and earlier ones are untouched");
+  }
+
+  private static String shortId(String id) {
+    return id.substring(0, Math.min(8, id.length()));
   }
 
   /** The storage stopped answering: restic is stopped rather than left retrying for 15 minutes. */

@@ -79,20 +79,22 @@ public final class StreamingRestore {
               restic, request, restore, meter, "stopped reading before the end of the snapshot");
         }
         if (retries.exhausted(meter.bytes(), Instant.now())) {
+          RunFailure failure =
+              new RunFailure(
+                  ResticFailure.Reason.EndpointUnreachable.name(),
+                  "the repository's storage ("
+                      + restic.repository().displayLocation()
+                      + ") stopped answering after "
+                      + Bytes.human(meter.bytes())
+                      + " of the snapshot had streamed: "
+                      + restic.redactor().redact(retries.describe(Instant.now()))
+                      + ". The restore was stopped after "
+                      + Durations.human(retries.patience())
+                      + " of this; the restore command was stopped before the end of input and the"
+                      + " target may hold a partial restore");
           dump.interrupt();
           restore.terminate();
-          throw new RunFailure(
-              ResticFailure.Reason.EndpointUnreachable.name(),
-              "the repository's storage ("
-                  + restic.repository().displayLocation()
-                  + ") stopped answering after "
-                  + Bytes.human(meter.bytes())
-                  + " of the snapshot had streamed: "
-                  + restic.redactor().redact(retries.describe(Instant.now()))
-                  + ". The restore was stopped after "
-                  + Durations.human(retries.patience())
-                  + " of this; the restore command was stopped before the end of input and the"
-                  + " target may hold a partial restore");
+          throw failure;
         }
         if (Instant.now().isAfter(deadline)) {
           stop(restic, dump);
