@@ -254,20 +254,7 @@ class OperatorFaultsTest {
 
         int frozen = proxy.freezeOpenConnections();
         Instant died = Instant.now();
-        new RedisScenario(client, namespace.name())
-            .apply(
-                """
-                apiVersion: keepsake.dev/v1alpha1
-                kind: BackupConfiguration
-                metadata: {name: after-the-drop}
-                spec:
-                  schedule: "0 0 1 1 *"
-                  repository: {name: %s}
-                  target:
-                    ref: {apiGroup: keepsake.dev, kind: AppBinding, name: app}
-                  task: {name: quick-1}
-                """
-                    .formatted(RedisScenario.REPOSITORY));
+        quickConfiguration(new RedisScenario(client, namespace.name()), "after-the-drop");
 
         // Without pings the watches would wait on the dead connections for good.
         eventually(
@@ -379,21 +366,26 @@ class OperatorFaultsTest {
         """
             .formatted(step));
     for (int i = 0; i < configurations; i++) {
-      scenario.apply(
-          """
-          apiVersion: keepsake.dev/v1alpha1
-          kind: BackupConfiguration
-          metadata: {name: quick-%d}
-          spec:
-            schedule: "0 0 1 1 *"
-            repository: {name: %s}
-            target:
-              ref: {apiGroup: keepsake.dev, kind: AppBinding, name: app}
-            task: {name: quick-1}
-            backupHistoryLimit: 1000
-          """
-              .formatted(i, RedisScenario.REPOSITORY));
+      quickConfiguration(scenario, "quick-" + i);
     }
+  }
+
+  /** A configuration of the quick Task that never fires by itself (sessions are made by hand). */
+  private static void quickConfiguration(RedisScenario scenario, String name) throws ApiException {
+    scenario.apply(
+        """
+        apiVersion: keepsake.dev/v1alpha1
+        kind: BackupConfiguration
+        metadata: {name: %s}
+        spec:
+          schedule: "0 0 1 1 *"
+          repository: {name: %s}
+          target:
+            ref: {apiGroup: keepsake.dev, kind: AppBinding, name: app}
+          task: {name: quick-1}
+          backupHistoryLimit: 1000
+        """
+            .formatted(name, RedisScenario.REPOSITORY));
   }
 
   private static void createSession(

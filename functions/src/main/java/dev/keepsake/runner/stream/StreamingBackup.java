@@ -304,20 +304,39 @@ public final class StreamingBackup {
     return id.substring(0, Math.min(8, id.length()));
   }
 
-  /** The storage stopped answering: restic is stopped rather than left retrying for 15 minutes. */
   private static RunFailure storageFailed(
       Restic restic, BackendRetries retries, ProgressMeter meter) {
+    return storageStopped(
+        restic,
+        retries,
+        Bytes.human(meter.bytes()) + " had streamed",
+        "The backup was stopped",
+        "no snapshot was written and earlier ones are untouched");
+  }
+
+  /**
+   * The storage stopped answering: restic is stopped rather than left retrying for 15 minutes.
+   *
+   * @param streamed how far the stream had come ("12 MiB had streamed")
+   * @param stopped what was stopped ("The backup was stopped")
+   * @param aftermath what that leaves behind
+   */
+  static RunFailure storageStopped(
+      Restic restic, BackendRetries retries, String streamed, String stopped, String aftermath) {
     return new RunFailure(
         ResticFailure.Reason.EndpointUnreachable.name(),
         "the repository's storage ("
             + restic.repository().displayLocation()
             + ") stopped answering after "
-            + Bytes.human(meter.bytes())
-            + " had streamed: "
+            + streamed
+            + ": "
             + restic.redactor().redact(retries.describe(Instant.now()))
-            + ". The backup was stopped after "
+            + ". "
+            + stopped
+            + " after "
             + Durations.human(retries.patience())
-            + " of this; no snapshot was written and earlier ones are untouched");
+            + " of this; "
+            + aftermath);
   }
 
   private static String storageWasFailing(Restic restic, BackendRetries retries) {

@@ -1,7 +1,6 @@
 package dev.keepsake.runner.stream;
 
 import dev.keepsake.api.Bytes;
-import dev.keepsake.api.Durations;
 import dev.keepsake.runner.Log;
 import dev.keepsake.runner.RunFailure;
 import dev.keepsake.runner.inventory.Inventory;
@@ -80,18 +79,13 @@ public final class StreamingRestore {
         }
         if (retries.exhausted(meter.bytes(), Instant.now())) {
           RunFailure failure =
-              new RunFailure(
-                  ResticFailure.Reason.EndpointUnreachable.name(),
-                  "the repository's storage ("
-                      + restic.repository().displayLocation()
-                      + ") stopped answering after "
-                      + Bytes.human(meter.bytes())
-                      + " of the snapshot had streamed: "
-                      + restic.redactor().redact(retries.describe(Instant.now()))
-                      + ". The restore was stopped after "
-                      + Durations.human(retries.patience())
-                      + " of this; the restore command was stopped before the end of input and the"
-                      + " target may hold a partial restore");
+              StreamingBackup.storageStopped(
+                  restic,
+                  retries,
+                  Bytes.human(meter.bytes()) + " of the snapshot had streamed",
+                  "The restore was stopped",
+                  "the restore command was stopped before the end of input and the target may hold"
+                      + " a partial restore");
           dump.interrupt();
           restore.terminate();
           throw failure;
