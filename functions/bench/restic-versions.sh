@@ -7,8 +7,8 @@
 #
 #   bash functions/bench/restic-versions.sh [RUNS=3] [SIZE_MIB=1024] [VERSIONS="v0.17.3 v0.18.1"]
 #
-# Needs restic (Debian's), Go (for the others, built once into the per-user cache) and about 4 GiB
-# free in $TMPDIR.
+# Measures the restic on PATH too, when there is one (Debian 12's is 0.14.0); needs Go (for the
+# others, built once into the per-user cache) and about 4 GiB free in $TMPDIR.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 runs="${1:-3}"
@@ -18,7 +18,8 @@ keepsake="$root/functions/bin/keepsake"
 if ! ls "$root"/functions/target/keepsake-functions-*-runner.jar >/dev/null 2>&1; then
   (cd "$root" && mvn -q -B -pl functions -am package -DskipTests)
 fi
-binaries=("$(command -v restic)")
+binaries=()
+if command -v restic >/dev/null; then binaries+=("$(command -v restic)"); fi
 for v in $versions; do binaries+=("$(bash "$root/test/scripts/build-restic.sh" "$v")"); done
 work="$(mktemp -d "${TMPDIR:-/tmp}/keepsake-bench-XXXXXX")"
 trap 'rm -rf "$work"' EXIT
