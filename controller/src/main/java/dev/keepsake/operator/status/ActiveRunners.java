@@ -6,8 +6,10 @@ import io.kubernetes.client.openapi.models.V1JobStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.Comparator;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -40,22 +42,29 @@ public final class ActiveRunners {
    */
   public static RunnerPeers at(
       Instant now, List<V1Job> jobsOnRepository, String namespace, String name) {
-    List<V1Job> others =
-        jobsOnRepository.stream().filter(job -> !isJob(job, namespace, name)).toList();
+    Map<String, Instant> ended = new HashMap<>();
+    List<String> active = new ArrayList<>();
+    for (V1Job job : jobsOnRepository) {
+      if (isJob(job, namespace, name)) {
+        continue;
+      }
+      String jobName = job.getMetadata().getName();
+      endedAt(job, now)
+          .ifPresentOrElse(
+              at -> {
+                if (at.plus(RECENTLY).isAfter(now)) {
+                  ended.merge(jobName, at, (a, b) -> a.isAfter(b) ? a : b);
+                }
+              },
+              () -> active.add(jobName));
+    }
     return new RunnerPeers(
         now,
-        others.stream()
-            .filter(job -> endedAt(job, now).isEmpty())
-            .map(job -> job.getMetadata().getName())
-            .toList(),
-        others.stream()
-            .filter(
-                job -> endedAt(job, now).filter(at -> at.plus(RECENTLY).isAfter(now)).isPresent())
-            .sorted(
-                Comparator.comparing(
-                    (V1Job job) -> endedAt(job, now).orElseThrow(), Comparator.reverseOrder()))
+        active,
+        ended.entrySet().stream()
+            .sorted(Map.Entry.<String, Instant>comparingByValue().reversed())
             .limit(MOST_ENDED)
-            .map(job -> job.getMetadata().getName())
+            .map(Map.Entry::getKey)
             .toList());
   }
 

@@ -12,6 +12,7 @@ import dev.keepsake.runner.inventory.Inventory;
 import dev.keepsake.runner.restic.BackupSummary;
 import dev.keepsake.runner.restic.Restic;
 import dev.keepsake.runner.restic.ResticException;
+import dev.keepsake.runner.restic.Snapshot;
 import dev.keepsake.runner.stream.FileBackup;
 import dev.keepsake.runner.stream.ProgressMeter;
 import dev.keepsake.runner.stream.StreamingBackup;
@@ -177,7 +178,7 @@ final class BackupCommand implements Callable<Integer> {
       throw new RunFailure(
           "IncompleteSnapshot",
           "snapshot "
-              + shortId(summary.snapshotId())
+              + Snapshot.shortId(summary.snapshotId())
               + " is incomplete: "
               + comparison
               + "; it is kept, but do not rely on it");
@@ -188,10 +189,6 @@ final class BackupCommand implements Callable<Integer> {
             null)
         .write(inventoryFile);
     return summary;
-  }
-
-  private static String shortId(String snapshotId) {
-    return snapshotId == null ? "?" : snapshotId.substring(0, Math.min(8, snapshotId.length()));
   }
 
   private List<Pattern> errorPatterns() {

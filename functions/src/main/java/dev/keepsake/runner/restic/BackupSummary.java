@@ -26,12 +26,10 @@ public record BackupSummary(
    * restic 0.14 gives the short id, 0.17 the whole one; sessions show the short one, as restic's
    * listings and the Repository's status do.
    */
-  static final int SHORT_ID = 8;
-
   static BackupSummary from(JsonObject summary) {
     String id = summary.has("snapshot_id") ? summary.get("snapshot_id").getAsString() : null;
     return new BackupSummary(
-        id == null ? null : id.substring(0, Math.min(SHORT_ID, id.length())),
+        id == null ? null : Snapshot.shortId(id),
         number(summary, "total_bytes_processed"),
         number(summary, "data_added"),
         number(summary, "files_new"),

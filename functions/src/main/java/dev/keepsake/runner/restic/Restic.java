@@ -401,10 +401,7 @@ public final class Restic {
     tags.forEach(tag -> args.addAll(List.of("--add", tag)));
     args.add(snapshotId);
     Result tagged =
-        runWaitingOutLocks(
-            args,
-            "add the counts to snapshot "
-                + snapshotId.substring(0, Math.min(8, snapshotId.length())));
+        runWaitingOutLocks(args, "add the counts to snapshot " + Snapshot.shortId(snapshotId));
     if (!tagged.succeeded()) {
       Log.warn(
           "could not add the counts to snapshot %s as tags: %s",
@@ -432,8 +429,7 @@ public final class Restic {
     Result forgot =
         runWaitingOutLocks(
             List.of("forget", snapshotId),
-            "remove the incomplete snapshot "
-                + snapshotId.substring(0, Math.min(8, snapshotId.length())));
+            "remove the incomplete snapshot " + Snapshot.shortId(snapshotId));
     if (!forgot.succeeded()) {
       Log.warn(
           "could not remove the incomplete snapshot %s: %s",
@@ -448,7 +444,7 @@ public final class Restic {
    */
   private Result runWaitingOutLocks(List<String> args, String purpose) {
     Duration wait = Duration.ofSeconds(2);
-    java.time.Instant giveUp = java.time.Instant.now().plus(TAG_LOCK_PATIENCE);
+    java.time.Instant giveUp = java.time.Instant.now().plus(LOCK_PATIENCE);
     while (true) {
       Result result = run(args);
       if (result.succeeded()
@@ -472,7 +468,7 @@ public final class Restic {
     }
   }
 
-  private static final Duration TAG_LOCK_PATIENCE = Duration.ofMinutes(5);
+  private static final Duration LOCK_PATIENCE = Duration.ofMinutes(5);
 
   /** The newest snapshot of this host and tags, never another target's. */
   public Optional<Snapshot> latest(String host, List<String> tags) {

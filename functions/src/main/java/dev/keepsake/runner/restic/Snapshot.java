@@ -13,4 +13,10 @@ public record Snapshot(
     String hostname,
     List<String> tags,
     List<String> paths,
-    String original) {}
+    String original) {
+
+  /** The first 8 characters, as restic's listings show an id; "?" for none. */
+  public static String shortId(String id) {
+    return id == null ? "?" : id.substring(0, Math.min(8, id.length()));
+  }
+}

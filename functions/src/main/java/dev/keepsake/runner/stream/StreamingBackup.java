@@ -11,6 +11,7 @@ import dev.keepsake.runner.restic.BackupOutput;
 import dev.keepsake.runner.restic.BackupSummary;
 import dev.keepsake.runner.restic.Restic;
 import dev.keepsake.runner.restic.ResticFailure;
+import dev.keepsake.runner.restic.Snapshot;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -272,9 +273,11 @@ public final class StreamingBackup {
             .map(
                 id ->
                     restic.forgetSnapshot(id)
-                        ? "; the incomplete snapshot " + shortId(id) + " restic saved was removed"
+                        ? "; the incomplete snapshot "
+                            + Snapshot.shortId(id)
+                            + " restic saved was removed"
                         : "; restic saved an incomplete snapshot "
-                            + shortId(id)
+                            + Snapshot.shortId(id)
                             + " that could not be removed: forget it before restoring")
             .orElse("");
     String stderr = resticBackup.stderrTail();
@@ -298,10 +301,6 @@ public final class StreamingBackup {
             + " exited 0 but wrote nothing (is the database empty?); no snapshot was kept"
             + removal
             + ", and earlier ones are untouched");
-  }
-
-  private static String shortId(String id) {
-    return id.substring(0, Math.min(8, id.length()));
   }
 
   private static RunFailure storageFailed(
