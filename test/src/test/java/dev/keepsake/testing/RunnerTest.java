@@ -121,6 +121,9 @@ class RunnerTest {
     assertThat(backup.message()).contains("snapshot", "24.0 MiB");
     assertThat(backup.log()).contains("backup: ").contains("MiB/s");
     assertThat(restore.exit()).as(restore.log()).isZero();
+    // The size comes with the snapshot (restic keeps a summary in it), so progress has a
+    // percentage.
+    assertThat(restore.log()).contains("of 24.0 MiB (100%)");
     assertThat(Files.mismatch(dump, restored)).isEqualTo(-1L);
     assertThat(runner.snapshots()).hasSize(1);
   }

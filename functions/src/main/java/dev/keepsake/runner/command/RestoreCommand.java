@@ -95,8 +95,8 @@ final class RestoreCommand implements Callable<Integer> {
     try (ProgressMeter meter =
         new ProgressMeter("restore", report.progressInterval(), run::progress)) {
       // Each restic call opens the repository again (a key derivation, about half a second): the
-      // snapshot lookup also tells whether the repository is there, and locks are looked at only
-      // when one is in the way.
+      // snapshot lookup also tells whether the repository is there and, under restic's shared lock,
+      // whether one is in the way; locks are looked at only then.
       Restic restic = repository.openAsIs(System.getenv());
       Log.useRedactor(restic.redactor());
       Snapshot chosen = chooseRemovingStaleLocks(restic);
@@ -191,7 +191,7 @@ final class RestoreCommand implements Callable<Integer> {
                           + "; nothing was restored"
                           + otherHosts(restic)));
     }
-    return restic.snapshots(null, List.of()).stream()
+    return restic.snapshotsLocked(null, List.of()).stream()
         .filter(s -> s.id().startsWith(snapshot))
         .findFirst()
         .orElseThrow(
@@ -259,9 +259,12 @@ final class RestoreCommand implements Callable<Integer> {
         stdinFilename != null && !stdinFilename.isBlank()
             ? stdinFilename
             : chosen.paths().isEmpty() ? "dump" : chosen.paths().get(0);
-    // The size is for the progress percentage only: it is looked up while the data already flows.
+    // The size is for the progress percentage only. Snapshots since restic 0.17 carry it; for older
+    // ones it is looked up while the data already flows.
     CompletableFuture<OptionalLong> size =
-        CompletableFuture.supplyAsync(() -> restic.restoreSize(chosen.id()));
+        chosen.bytesProcessed() >= 0
+            ? CompletableFuture.completedFuture(OptionalLong.of(chosen.bytesProcessed()))
+            : CompletableFuture.supplyAsync(() -> restic.restoreSize(chosen.id()));
     size.thenAccept(known -> known.ifPresent(meter::total));
     Map<String, String> environment = new HashMap<>(System.getenv());
     ResticRepository.SECRET_KEYS.forEach(environment::remove);

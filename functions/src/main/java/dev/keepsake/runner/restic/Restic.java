@@ -360,8 +360,28 @@ public final class Restic {
     return (int) list.stdout().lines().filter(line -> !line.isBlank()).count();
   }
 
+  /**
+   * The snapshots of a host and tags (null and empty: all), oldest first. A listing changes
+   * nothing, so it takes no lock (restic waits a moment after taking one, to see concurrent
+   * lockers).
+   */
   public List<Snapshot> snapshots(String host, List<String> tags) {
+    return snapshots(host, tags, false);
+  }
+
+  /**
+   * The same listing under restic's shared lock, for a caller about to read data: an exclusive lock
+   * (a prune running, or one left behind) fails it before anything has started.
+   */
+  public List<Snapshot> snapshotsLocked(String host, List<String> tags) {
+    return snapshots(host, tags, true);
+  }
+
+  private List<Snapshot> snapshots(String host, List<String> tags, boolean locked) {
     List<String> args = new ArrayList<>(List.of("snapshots", "--json"));
+    if (!locked) {
+      args.add("--no-lock");
+    }
     if (host != null) {
       args.addAll(List.of("--host", host));
     }
@@ -381,10 +401,21 @@ public final class Restic {
               s.has("hostname") ? s.get("hostname").getAsString() : "",
               strings(s.get("tags")),
               strings(s.get("paths")),
-              s.has("original") ? s.get("original").getAsString() : null));
+              s.has("original") ? s.get("original").getAsString() : null,
+              bytesProcessed(s)));
     }
     snapshots.sort(Comparator.comparing(Snapshot::time));
     return snapshots;
+  }
+
+  private static long bytesProcessed(JsonObject snapshot) {
+    if (!snapshot.has("summary") || !snapshot.get("summary").isJsonObject()) {
+      return -1;
+    }
+    JsonObject summary = snapshot.getAsJsonObject("summary");
+    return summary.has("total_bytes_processed")
+        ? summary.get("total_bytes_processed").getAsLong()
+        : -1;
   }
 
   /**
@@ -470,9 +501,9 @@ public final class Restic {
 
   private static final Duration LOCK_PATIENCE = Duration.ofMinutes(5);
 
-  /** The newest snapshot of this host and tags, never another target's. */
+  /** The newest snapshot of this host and tags, never another target's; under the shared lock. */
   public Optional<Snapshot> latest(String host, List<String> tags) {
-    List<Snapshot> snapshots = snapshots(host, tags);
+    List<Snapshot> snapshots = snapshotsLocked(host, tags);
     return snapshots.isEmpty()
         ? Optional.empty()
         : Optional.of(snapshots.get(snapshots.size() - 1));
@@ -481,7 +512,7 @@ public final class Restic {
   /** How many snapshots the whole repository holds and how many bytes it stores (all hosts). */
   public RepositoryStats repositoryStats() {
     Result stats =
-        run(List.of("stats", "--mode", "raw-data", "--json"))
+        run(List.of("stats", "--mode", "raw-data", "--json", "--no-lock"))
             .orThrow("restic stats", repository.displayLocation());
     JsonObject parsed = JsonParser.parseString(stats.stdout().trim()).getAsJsonObject();
     return new RepositoryStats(
@@ -493,7 +524,8 @@ public final class Restic {
 
   /** The size of a snapshot's files once restored, for a restore's progress percentage. */
   public java.util.OptionalLong restoreSize(String snapshotId) {
-    Result stats = run(List.of("stats", snapshotId, "--mode", "restore-size", "--json"));
+    Result stats =
+        run(List.of("stats", snapshotId, "--mode", "restore-size", "--json", "--no-lock"));
     if (!stats.succeeded() || stats.stdout().isBlank()) {
       return java.util.OptionalLong.empty();
     }

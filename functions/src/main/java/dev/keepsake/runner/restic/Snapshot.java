@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * A snapshot as `restic snapshots --json` lists it; {@code original} is the id it had before its
- * tags were changed (restic writes a new snapshot then), or null.
+ * tags were changed (restic writes a new snapshot then), or null. {@code bytesProcessed} is what
+ * the backup read, from the summary restic keeps in snapshots since 0.17; -1 for older snapshots.
  */
 public record Snapshot(
     String id,
@@ -13,7 +14,8 @@ public record Snapshot(
     String hostname,
     List<String> tags,
     List<String> paths,
-    String original) {
+    String original,
+    long bytesProcessed) {
 
   /** The first 8 characters, as restic's listings show an id; "?" for none. */
   public static String shortId(String id) {
