@@ -119,6 +119,45 @@ class EndedRunnerLocksTest {
     assertThat(runner.locks()).isZero();
   }
 
+  /**
+   * The race the re-listing narrows but cannot close: a restic process locks the repository between
+   * the last listing and `unlock --remove-all`. Here a wrapper around restic adds that lock just
+   * before the removal; restic then says it removed two locks where one was judged, and the
+   * retention leaves its prune for a later run rather than delete data of the process that lost its
+   * lock.
+   */
+  @Test
+  void aLockTakenJustBeforeTheRemovalStopsThePrune() throws IOException {
+    killWhileHoldingALock(DEAD_POD);
+    Path wrapper = work.resolve("restic-with-a-late-locker");
+    java.nio.file.Files.writeString(
+        wrapper,
+        """
+        #!/bin/sh
+        case "$*" in
+          *"unlock --remove-all"*)
+            for lock in "$RESTIC_REPOSITORY"/locks/*; do
+              cp "$lock" "$RESTIC_REPOSITORY/locks/$(printf '%064d' 7)"
+              break
+            done ;;
+        esac
+        exec restic "$@"
+        """);
+    wrapper.toFile().setExecutable(true);
+
+    RunnerProcess.Result retention =
+        retention(createdLater("").with("KEEPSAKE_RESTIC", wrapper.toString()));
+
+    assertThat(retention.exit()).as(retention.log()).isZero();
+    assertThat(retention.log())
+        .contains(
+            "restic removed 2 locks", "1 more than were judged", "so this run does not prune");
+    assertThat(retention.message())
+        .contains("kept 1 snapshots of " + HOST, "the prune was left for a later run")
+        .doesNotContain("pruned unused data");
+    assertThat(runner.locks()).isZero();
+  }
+
   @Test
   void aLockRefreshedWithinTenMinutesStaysEvenWhenNoKnownJobOwnsIt() {
     killWhileHoldingALock(DEAD_POD);

@@ -82,7 +82,8 @@ final class ForgetCommand implements Callable<Integer> {
       List<String> args = new ArrayList<>(List.of("forget", "--json", "--host", target.host));
       target.tags().forEach(tag -> args.addAll(List.of("--tag", tag)));
       args.addAll(policy);
-      if (prune) {
+      boolean pruning = prune && !restic.removedUnjudgedLocks();
+      if (pruning) {
         args.add("--prune");
       }
       if (dryRun) {
@@ -97,7 +98,7 @@ final class ForgetCommand implements Callable<Integer> {
                   new RetentionResult()
                       .kept(keptRemoved[0])
                       .removed(dryRun ? 0 : keptRemoved[1])
-                      .pruned(prune && !dryRun));
+                      .pruned(pruning && !dryRun));
       RepositoryUsageReport.add(results, restic, repository.name, report, target.host);
       run.metrics()
           .gauge(
@@ -115,7 +116,11 @@ final class ForgetCommand implements Callable<Integer> {
               + keptRemoved[0]
               + " snapshots of "
               + target.host
-              + (prune && !dryRun ? ", and pruned unused data" : "")
+              + (pruning && !dryRun ? ", and pruned unused data" : "")
+              + (prune && !pruning
+                  ? "; the prune was left for a later run: a lock removed as an ended runner's"
+                      + " turned out to include one taken meanwhile"
+                  : "")
               + (policyName == null ? "" : " (retention policy " + policyName + ")"),
           results);
     } catch (RuntimeException failure) {

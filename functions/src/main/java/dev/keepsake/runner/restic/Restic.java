@@ -25,7 +25,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** Runs restic against one repository, with the repository's environment and flags. */
@@ -36,6 +39,7 @@ public final class Restic {
   private final String executable;
   private final Redactor redactor;
   private final Optional<RunnerPeers> peers;
+  private volatile boolean removedUnjudgedLocks;
 
   private Restic(
       ResticRepository repository,
@@ -300,7 +304,35 @@ public final class Restic {
     Log.info(
         "removed %d lock(s) of Keepsake runners that have ended from %s (hosts: %s)",
         judged.size(), location, hosts(judged));
-    return judged.size();
+    OptionalInt removed = removedCount(removeAll.stdout());
+    if (removed.isPresent() && removed.getAsInt() > judged.size()) {
+      removedUnjudgedLocks = true;
+      Log.warn(
+          "restic removed %d locks from %s, %d more than were judged: a restic process that began"
+              + " in the meantime lost its lock (it takes a new one when it refreshes it, within"
+              + " 5 minutes), so this run does not prune",
+          removed.getAsInt(), location, removed.getAsInt() - judged.size());
+    }
+    return Math.max(judged.size(), removed.orElse(0));
+  }
+
+  private static final Pattern REMOVED_LOCKS = Pattern.compile("successfully removed (\\d+) locks");
+
+  /** How many locks `restic unlock` says it removed; restic before 0.17 does not say. */
+  static OptionalInt removedCount(String unlockOutput) {
+    Matcher matcher = REMOVED_LOCKS.matcher(unlockOutput);
+    return matcher.find()
+        ? OptionalInt.of(Integer.parseInt(matcher.group(1)))
+        : OptionalInt.empty();
+  }
+
+  /**
+   * Whether locks were removed that were not judged (a process locked the repository between the
+   * last listing and the removal): its data is then unprotected, and a prune must wait for a later
+   * run.
+   */
+  public boolean removedUnjudgedLocks() {
+    return removedUnjudgedLocks;
   }
 
   private LockJudgement judge(RunnerPeers peers, String id) {
