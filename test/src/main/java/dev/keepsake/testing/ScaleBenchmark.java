@@ -129,7 +129,22 @@ public final class ScaleBenchmark {
           requests(operator, null) - allBefore);
 
       changeLatency(namespaces.get(7), 7);
+      double mutatingBeforeBurst = mutating(operator);
+      String metricsBeforeBurst = operator.metrics();
+      Map<String, Double> cpuBeforeBurst = cpuSeconds(operator.pid());
       sessionLatencies(namespaces);
+      System.out.println(burstDelta(metricsBeforeBurst, operator.metrics()));
+      Map<String, Double> cpuAfterBurst = cpuSeconds(operator.pid());
+      StringBuilder cpu = new StringBuilder("CPU seconds used during the burst:");
+      cpuAfterBurst.forEach(
+          (who, seconds) ->
+              cpu.append(
+                  String.format(
+                      " %s %.1f,", who, seconds - cpuBeforeBurst.getOrDefault(who, 0.0))));
+      System.out.println(cpu.substring(0, cpu.length() - 1));
+      System.out.printf(
+          "operator writes until every session had its Job: %.1f per session%n",
+          (mutating(operator) - mutatingBeforeBurst) / SESSIONS);
       System.out.printf("operator at the end: %s%n", memory(operator.pid()));
     } finally {
       operator.close();
@@ -339,6 +354,56 @@ public final class ScaleBenchmark {
         latencies.get(latencies.size() / 2),
         latencies.get((int) Math.ceil(latencies.size() * 0.99) - 1),
         latencies.get(latencies.size() - 1));
+  }
+
+  /** CPU time so far of the control plane's processes, the operator and this benchmark. */
+  private static Map<String, Double> cpuSeconds(long operatorPid) {
+    Map<String, Double> used = new java.util.TreeMap<>();
+    ProcessHandle.allProcesses()
+        .forEach(
+            process -> {
+              String command = process.info().command().orElse("");
+              String who =
+                  process.pid() == operatorPid
+                      ? "operator"
+                      : process.pid() == ProcessHandle.current().pid()
+                          ? "benchmark"
+                          : command.endsWith("/kube-apiserver")
+                              ? "kube-apiserver"
+                              : command.endsWith("/etcd")
+                                  ? "etcd"
+                                  : command.endsWith("/kube-controller-manager")
+                                      ? "kube-controller-manager"
+                                      : null;
+              if (who != null) {
+                process
+                    .info()
+                    .totalCpuDuration()
+                    .ifPresent(cpu -> used.merge(who, cpu.toMillis() / 1000.0, Double::sum));
+              }
+            });
+    return used;
+  }
+
+  /** What the operator did during the burst, by request kind and resource, and its reconciles. */
+  private static String burstDelta(String before, String after) {
+    Pattern line =
+        Pattern.compile(
+            "(?m)^(keepsake_operator_(?:api_requests_total|reconcile_duration_seconds_(?:sum|count))\\{[^}]*\\}) (\\S+)$");
+    Map<String, Double> start = new java.util.HashMap<>();
+    Matcher m = line.matcher(before);
+    while (m.find()) {
+      start.put(m.group(1), Double.parseDouble(m.group(2)));
+    }
+    StringBuilder text = new StringBuilder("during the burst:");
+    m = line.matcher(after);
+    while (m.find()) {
+      double delta = Double.parseDouble(m.group(2)) - start.getOrDefault(m.group(1), 0.0);
+      if (delta > 0) {
+        text.append(String.format("%n  %s %.2f", m.group(1), delta));
+      }
+    }
+    return text.toString();
   }
 
   private static final Pattern REQUESTS =
