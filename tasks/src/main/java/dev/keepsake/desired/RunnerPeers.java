@@ -34,8 +34,21 @@ public record RunnerPeers(Instant jobCreated, List<String> activeJobs, List<Stri
     this(jobCreated, activeJobs, List.of());
   }
 
-  /** The runner's variables; an empty list of Jobs is still said, as "none". */
+  /**
+   * More Jobs than a variable may name: Linux refuses to start a program with one value over 128
+   * KiB (Job names take up to 64 bytes each here).
+   */
+  static final int MOST_ACTIVE = 1000;
+
+  /**
+   * The runner's variables; an empty list of Jobs is still said, as "none". When too many Jobs run
+   * to name them all, none is said: a list cut short would make a live runner's lock look like an
+   * ended one's, and without the variables the runner keeps to restic's own rule.
+   */
   List<V1EnvVar> environment() {
+    if (activeJobs.size() > MOST_ACTIVE) {
+      return List.of();
+    }
     return List.of(
         SessionJob.env(JOB_CREATED_ENV, jobCreated.toString()),
         SessionJob.env(ACTIVE_RUNNERS_ENV, String.join(",", activeJobs)),
