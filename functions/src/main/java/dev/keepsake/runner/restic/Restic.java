@@ -267,25 +267,37 @@ public final class Restic {
    */
   private int removeEndedRunnersLocks(RunnerPeers peers, List<String> ids) {
     String location = repository.displayLocation();
-    List<LockJudgement> judged = ids.stream().map(id -> judge(peers, id)).toList();
-    List<LockJudgement> live = judged.stream().filter(judgement -> !judgement.ended()).toList();
-    if (!live.isEmpty()) {
-      Instant now = Instant.now();
-      live.forEach(
-          judgement ->
-              Log.info("%s on %s stays: %s", judgement.describe(now), location, judgement.why()));
-      int ended = judged.size() - live.size();
+    // Each lock is read by a restic call of its own (a repository open), and one live lock keeps
+    // them all: the reading stops at the first that stays.
+    List<LockJudgement> judged = new ArrayList<>();
+    LockJudgement live = null;
+    for (String id : ids) {
+      LockJudgement judgement = judge(peers, id);
+      judged.add(judgement);
+      if (!judgement.ended()) {
+        live = judgement;
+        break;
+      }
+    }
+    if (live != null) {
+      Log.info("%s on %s stays: %s", live.describe(Instant.now()), location, live.why());
+      int ended = judged.size() - 1;
+      int unread = ids.size() - judged.size();
       Log.info(
-          "%d lock(s) remain on %s and were left alone%s",
-          judged.size(),
+          "%d lock(s) remain on %s and were left alone%s%s",
+          ids.size(),
           location,
-          ended == 0
+          ids.size() == 1
               ? ""
-              : "; restic removes locks only all at once, so the "
-                  + ended
-                  + " of ended runners ("
-                  + hosts(judged.stream().filter(LockJudgement::ended).toList())
-                  + ") stay too");
+              : ": restic removes locks only all at once, so one live lock keeps them all",
+          (ended == 0
+                  ? ""
+                  : "; "
+                      + ended
+                      + " of ended runners ("
+                      + hosts(judged.subList(0, ended))
+                      + ") stay too")
+              + (unread == 0 ? "" : "; " + unread + " more were not read"));
       return 0;
     }
     // A runner that began while the locks were read would lose its lock to --remove-all, and a
