@@ -149,6 +149,45 @@ public final class ScaleBenchmark {
     } finally {
       operator.close();
     }
+    restart(controlPlane, operatorHeap);
+  }
+
+  private static final Pattern CONFIGURATION_RECONCILES =
+      Pattern.compile(
+          "(?m)^keepsake_operator_reconciles_total\\{kind=\"BackupConfiguration\",?\\} (\\S+)$");
+
+  /**
+   * A new operator process with every configuration already there: how long until it has looked at
+   * each once, and what it writes meanwhile (nothing changed, so the goal is nothing).
+   */
+  private void restart(LocalControlPlane controlPlane, String operatorHeap) throws Exception {
+    Instant start = Instant.now();
+    try (OperatorProcess operator =
+        OperatorProcess.start(controlPlane, "scale-restart", operatorHeap, Map.of())) {
+      operator.awaitReady(Duration.ofMinutes(5));
+      Instant ready = Instant.now();
+      awaitUntil(
+          Duration.ofMinutes(30),
+          () -> {
+            try {
+              Matcher matcher = CONFIGURATION_RECONCILES.matcher(operator.metrics());
+              return matcher.find() && Double.parseDouble(matcher.group(1)) >= configurations;
+            } catch (IOException e) {
+              return false;
+            }
+          });
+      Instant synced = Instant.now();
+      System.out.printf(
+          "a new operator process with %,d configurations there: ready in %.1f s, every"
+              + " configuration reconciled %.1f s after start; %.0f mutating requests, %,.0f in"
+              + " all (%s)%n",
+          configurations,
+          seconds(start, ready),
+          seconds(start, synced),
+          mutating(operator),
+          requests(operator, null),
+          requestsByMethod(operator));
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.keepsake.api.RuntimeSettings;
 import dev.keepsake.operator.desired.JobIdentity;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Role;
 import io.kubernetes.client.openapi.models.V1RoleBinding;
 import io.kubernetes.client.openapi.models.V1RoleBindingList;
@@ -11,6 +12,8 @@ import io.kubernetes.client.openapi.models.V1RoleList;
 import io.kubernetes.client.openapi.models.V1ServiceAccount;
 import io.kubernetes.client.openapi.models.V1ServiceAccountList;
 import io.kubernetes.client.util.generic.GenericKubernetesApi;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -56,10 +59,45 @@ public final class JobIdentities {
     if (shared.contains(namespace + "/" + name)) {
       return;
     }
-    apply.apply(serviceAccounts, JobIdentity.serviceAccount(namespace, name));
-    apply.apply(roles, JobIdentity.role(namespace, name));
-    apply.apply(roleBindings, JobIdentity.roleBinding(namespace, name));
+    // A restarted operator finds them in place in every namespace: reading costs no write.
+    if (!sharedInPlace(namespace, name)) {
+      apply.apply(serviceAccounts, JobIdentity.serviceAccount(namespace, name));
+      apply.apply(roles, JobIdentity.role(namespace, name));
+      apply.apply(roleBindings, JobIdentity.roleBinding(namespace, name));
+    }
     shared.add(namespace + "/" + name);
+  }
+
+  private boolean sharedInPlace(String namespace, String name) {
+    V1ServiceAccount account = serviceAccounts.get(namespace, name).getObject();
+    V1Role role = roles.get(namespace, name).getObject();
+    V1RoleBinding binding = roleBindings.get(namespace, name).getObject();
+    if (account == null || role == null || binding == null) {
+      return false;
+    }
+    V1Role desiredRole = JobIdentity.role(namespace, name);
+    V1RoleBinding desiredBinding = JobIdentity.roleBinding(namespace, name);
+    return labelled(account.getMetadata(), desiredRole.getMetadata())
+        && labelled(role.getMetadata(), desiredRole.getMetadata())
+        && labelled(binding.getMetadata(), desiredRole.getMetadata())
+        && desiredRole.getRules().equals(role.getRules())
+        && desiredBinding.getRoleRef().equals(binding.getRoleRef())
+        && subjects(desiredBinding).equals(subjects(binding));
+  }
+
+  private static boolean labelled(V1ObjectMeta found, V1ObjectMeta desired) {
+    Map<String, String> labels = found.getLabels() == null ? Map.of() : found.getLabels();
+    return desired.getLabels() == null
+        || labels.entrySet().containsAll(desired.getLabels().entrySet());
+  }
+
+  /** Kind, name and namespace: the server fills in the rest. */
+  private static List<String> subjects(V1RoleBinding binding) {
+    return binding.getSubjects() == null
+        ? List.of()
+        : binding.getSubjects().stream()
+            .map(s -> s.getKind() + "/" + s.getNamespace() + "/" + s.getName())
+            .toList();
   }
 
   /**
