@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -96,11 +97,26 @@ public final class OperatorProcess implements AutoCloseable {
     Instant deadline = Instant.now().plus(atMost);
     while (readiness() != 200) {
       if (!process.isAlive() || Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException("the operator did not become ready; its log is " + log);
+        throw new IllegalStateException(
+            "the operator did not become ready ("
+                + (process.isAlive() ? "still running" : "exited " + process.exitValue())
+                + "); the end of its log "
+                + log
+                + ":\n"
+                + logTail(40));
       }
       Ports.pause();
     }
     return this;
+  }
+
+  private String logTail(int lines) {
+    try {
+      List<String> all = java.nio.file.Files.readAllLines(log);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return "(unreadable: " + e.getMessage() + ")";
+    }
   }
 
   /** SIGKILL, as a node's out-of-memory killer or an evicted pod's end: no shutdown hook runs. */

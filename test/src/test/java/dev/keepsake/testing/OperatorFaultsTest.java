@@ -271,6 +271,49 @@ class OperatorFaultsTest {
     }
   }
 
+  /**
+   * The operator reads its lists a page at a time (500 objects), so a restart with thousands of
+   * configurations fits its heap. 1,201 configurations made before it starts take three pages: each
+   * gets its CronJob, and a second process, reading three pages of CronJobs too, finds everything
+   * in place and writes nothing.
+   */
+  @Test
+  void anOperatorStartingAmongMoreObjectsThanAPageSeesThemAll(
+      LocalControlPlane controlPlane, TestNamespace namespace) throws Exception {
+    int configurations = 2 * 500 + 201;
+    quickBackups(controlPlane.client(), namespace.name(), configurations, "true");
+    BatchV1Api batch = new BatchV1Api(controlPlane.client());
+
+    try (OperatorProcess operator = OperatorProcess.start(controlPlane, "pages", HEAP, Map.of())) {
+      operator.awaitReady(Duration.ofMinutes(2));
+      eventually(
+          Duration.ofMinutes(5),
+          () ->
+              assertThat(batch.listNamespacedCronJob(namespace.name()).execute().getItems())
+                  .hasSize(configurations));
+    }
+    try (OperatorProcess restarted =
+        OperatorProcess.start(controlPlane, "pages-again", HEAP, Map.of())) {
+      restarted.awaitReady(Duration.ofMinutes(2));
+      eventually(
+          Duration.ofMinutes(3),
+          () ->
+              assertThat(configurationReconciles(restarted))
+                  .isGreaterThanOrEqualTo(configurations));
+      assertThat(restarted.metrics())
+          .doesNotContainPattern(
+              "keepsake_operator_api_requests_total\\{method=\"(POST|PUT|PATCH|DELETE)\"");
+    }
+  }
+
+  private static double configurationReconciles(OperatorProcess operator) throws Exception {
+    java.util.regex.Matcher matcher =
+        java.util.regex.Pattern.compile(
+                "(?m)^keepsake_operator_reconciles_total\\{kind=\"BackupConfiguration\",?\\} (\\S+)$")
+            .matcher(operator.metrics());
+    return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
+  }
+
   @Test
   void theSecondReplicaTakesOverFromAKilledLeader(
       LocalControlPlane controlPlane, TestNamespace namespace) throws Exception {

@@ -27,13 +27,28 @@ final class LabelSelectedListerWatcher<T extends KubernetesObject, L extends Kub
     this.labelSelector = labelSelector;
   }
 
+  /** Page by page (see {@link Paging}): one answer with every Job at once would be large. */
   @Override
+  @SuppressWarnings("unchecked")
   public L list(CallGeneratorParams params) throws ApiException {
-    return (namespace == null
-            ? api.list(options(params, false))
-            : api.list(namespace, options(params, false)))
-        .throwsApiException()
-        .getObject();
+    L list = null;
+    String next = null;
+    do {
+      ListOptions options = Paging.page(params, next);
+      options.setLabelSelector(labelSelector);
+      L page =
+          (namespace == null ? api.list(options) : api.list(namespace, options))
+              .throwsApiException()
+              .getObject();
+      if (list == null) {
+        list = page;
+      } else {
+        ((java.util.List<T>) list.getItems()).addAll((java.util.List<T>) page.getItems());
+      }
+      next = Paging.next(page.getMetadata());
+    } while (next != null);
+    list.getMetadata().setContinue(null);
+    return list;
   }
 
   @Override

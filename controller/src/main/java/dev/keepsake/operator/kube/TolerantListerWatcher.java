@@ -45,21 +45,33 @@ final class TolerantListerWatcher<T extends Resource<?, ?, T>, L extends Resourc
     this.undecodable = undecodable;
   }
 
+  /**
+   * Page by page: a list of 10,000 configurations read in one piece is held as raw JSON and decoded
+   * objects at once, more than a 256 MiB heap has room for.
+   */
   @Override
   public L list(CallGeneratorParams params) throws ApiException {
-    DynamicKubernetesListObject listed =
-        (namespace == null ? raw.list(options(params)) : raw.list(namespace, options(params)))
-            .throwsApiException()
-            .getObject();
-    JsonObject empty = new JsonObject();
-    empty.addProperty("apiVersion", Resource.API_VERSION);
-    empty.addProperty("kind", kind.kind() + "List");
-    empty.add("metadata", Manifests.toJson(listed.getMetadata()));
-    empty.add("items", new com.google.gson.JsonArray());
-    L list = Manifests.toModel(empty, kind.listType());
-    for (DynamicKubernetesObject item : listed.getItems()) {
-      decode(item).ifPresent(list.getItems()::add);
-    }
+    L list = null;
+    String next = null;
+    do {
+      ListOptions options = Paging.page(params, next);
+      DynamicKubernetesListObject page =
+          (namespace == null ? raw.list(options) : raw.list(namespace, options))
+              .throwsApiException()
+              .getObject();
+      if (list == null) {
+        JsonObject empty = new JsonObject();
+        empty.addProperty("apiVersion", Resource.API_VERSION);
+        empty.addProperty("kind", kind.kind() + "List");
+        empty.add("metadata", Manifests.toJson(page.getMetadata()._continue(null)));
+        empty.add("items", new com.google.gson.JsonArray());
+        list = Manifests.toModel(empty, kind.listType());
+      }
+      for (DynamicKubernetesObject item : page.getItems()) {
+        decode(item).ifPresent(list.getItems()::add);
+      }
+      next = Paging.next(page.getMetadata());
+    } while (next != null);
     return list;
   }
 
