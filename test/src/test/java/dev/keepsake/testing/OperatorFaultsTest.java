@@ -300,10 +300,28 @@ class OperatorFaultsTest {
           () ->
               assertThat(configurationReconciles(restarted))
                   .isGreaterThanOrEqualTo(configurations));
-      assertThat(restarted.metrics())
-          .doesNotContainPattern(
-              "keepsake_operator_api_requests_total\\{method=\"(POST|PUT|PATCH|DELETE)\"");
+      throughout(
+          Duration.ofSeconds(5),
+          () ->
+              assertThat(restarted.metrics())
+                  .doesNotContainPattern(
+                      "keepsake_operator_api_requests_total\\{method=\"(POST|PUT|PATCH|DELETE)\""));
+      // Three pages of configurations and their watch: read in one piece it would be two requests.
+      assertThat(requests(restarted, "GET", "backupconfigurations")).isGreaterThanOrEqualTo(4);
     }
+  }
+
+  private static double requests(OperatorProcess operator, String method, String resource)
+      throws Exception {
+    java.util.regex.Matcher matcher =
+        java.util.regex.Pattern.compile(
+                "(?m)^keepsake_operator_api_requests_total\\{method=\""
+                    + method
+                    + "\",resource=\""
+                    + resource
+                    + "\",?\\} (\\S+)$")
+            .matcher(operator.metrics());
+    return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
   }
 
   private static double configurationReconciles(OperatorProcess operator) throws Exception {

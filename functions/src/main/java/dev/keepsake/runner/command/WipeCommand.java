@@ -64,7 +64,9 @@ final class WipeCommand implements Callable<Integer> {
       List<Snapshot> snapshots;
       try {
         restic.prepare(false);
-        snapshots = restic.snapshots(null, List.of());
+        // Under the shared lock: a prune or backup running now fails the wipe before anything is
+        // deleted (a local repository's folder goes at once).
+        snapshots = restic.snapshotsLocked(null, List.of());
       } catch (ResticException e) {
         if (e.failure().reason() == ResticFailure.Reason.RepositoryNotFound
             || e.failure().reason() == ResticFailure.Reason.BucketNotFound) {

@@ -317,13 +317,15 @@ public final class Restic {
         "removed %d lock(s) of Keepsake runners that have ended from %s (hosts: %s)",
         judged.size(), location, hosts(judged));
     OptionalInt removed = removedCount(removeAll.stdout());
-    if (removed.isPresent() && removed.getAsInt() > judged.size()) {
+    // Any other count means the locks changed after the last listing: another runner may have
+    // removed the judged ones, and a process that locked meanwhile lost its lock.
+    if (removed.isPresent() && removed.getAsInt() != judged.size()) {
       removedUnjudgedLocks = true;
       Log.warn(
-          "restic removed %d locks from %s, %d more than were judged: a restic process that began"
-              + " in the meantime lost its lock (it takes a new one when it refreshes it, within"
-              + " 5 minutes), so this run does not prune",
-          removed.getAsInt(), location, removed.getAsInt() - judged.size());
+          "restic removed %d locks from %s (%d judged): the locks changed in the meantime, and a"
+              + " restic process that began then may have lost its lock (it takes a new one when it"
+              + " refreshes it, within 5 minutes), so this run does not prune",
+          removed.getAsInt(), location, judged.size());
     }
     return Math.max(judged.size(), removed.orElse(0));
   }
@@ -339,9 +341,9 @@ public final class Restic {
   }
 
   /**
-   * Whether locks were removed that were not judged (a process locked the repository between the
-   * last listing and the removal): its data is then unprotected, and a prune must wait for a later
-   * run.
+   * Whether the locks restic removed were not the ones judged (a process may have locked the
+   * repository between the last listing and the removal): its data may then be unprotected, and a
+   * prune must wait for a later run.
    */
   public boolean removedUnjudgedLocks() {
     return removedUnjudgedLocks;
