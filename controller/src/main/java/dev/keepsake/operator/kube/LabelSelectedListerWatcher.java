@@ -31,34 +31,32 @@ final class LabelSelectedListerWatcher<T extends KubernetesObject, L extends Kub
   @Override
   @SuppressWarnings("unchecked")
   public L list(CallGeneratorParams params) throws ApiException {
-    L list = null;
-    String next = null;
-    do {
-      ListOptions options = Paging.page(params, next);
-      options.setLabelSelector(labelSelector);
-      L page =
-          (namespace == null ? api.list(options) : api.list(namespace, options))
+    java.util.concurrent.atomic.AtomicReference<L> list =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Paging.readAll(
+        params,
+        options -> {
+          options.setLabelSelector(labelSelector);
+          return (namespace == null ? api.list(options) : api.list(namespace, options))
               .throwsApiException()
               .getObject();
-      if (list == null) {
-        list = page;
-      } else {
-        ((java.util.List<T>) list.getItems()).addAll((java.util.List<T>) page.getItems());
-      }
-      next = Paging.next(page.getMetadata());
-    } while (next != null);
-    list.getMetadata().setContinue(null);
-    return list;
+        },
+        L::getMetadata,
+        page -> {
+          if (!list.compareAndSet(null, page)) {
+            ((java.util.List<T>) list.get().getItems()).addAll((java.util.List<T>) page.getItems());
+          }
+        });
+    list.get().getMetadata().setContinue(null);
+    return list.get();
   }
 
   @Override
   public Watchable<T> watch(CallGeneratorParams params) throws ApiException {
-    return namespace == null
-        ? api.watch(options(params, true))
-        : api.watch(namespace, options(params, true));
+    return namespace == null ? api.watch(options(params)) : api.watch(namespace, options(params));
   }
 
-  private ListOptions options(CallGeneratorParams params, boolean watch) {
+  private ListOptions options(CallGeneratorParams params) {
     ListOptions options = new ListOptions();
     options.setLabelSelector(labelSelector);
     options.setResourceVersion(params.resourceVersion);

@@ -1,8 +1,11 @@
 package dev.keepsake.operator.kube;
 
+import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1ListMeta;
 import io.kubernetes.client.util.CallGeneratorParams;
 import io.kubernetes.client.util.generic.options.ListOptions;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The informers' lists, a page at a time. The API server honours a page size only for a list read
@@ -14,21 +17,33 @@ final class Paging {
 
   private Paging() {}
 
-  /** The options for one page: the first when {@code next} is null. */
-  static ListOptions page(CallGeneratorParams params, String next) {
-    ListOptions options = new ListOptions();
-    options.setTimeoutSeconds(params.timeoutSeconds);
-    options.setLimit(PAGE_SIZE);
-    if (next != null) {
-      options.setContinue(next);
-    }
-    return options;
+  /** One request of a list, with the options of its page. */
+  interface PageRequest<P> {
+    P send(ListOptions options) throws ApiException;
   }
 
-  /** The token of the page after this one, or null when this was the last. */
-  static String next(V1ListMeta metadata) {
-    return metadata == null || metadata.getContinue() == null || metadata.getContinue().isEmpty()
-        ? null
-        : metadata.getContinue();
+  /** Reads every page in turn and hands each to {@code take}. */
+  static <P> void readAll(
+      CallGeneratorParams params,
+      PageRequest<P> request,
+      Function<P, V1ListMeta> metadata,
+      Consumer<P> take)
+      throws ApiException {
+    String next = null;
+    do {
+      ListOptions options = new ListOptions();
+      options.setTimeoutSeconds(params.timeoutSeconds);
+      options.setLimit(PAGE_SIZE);
+      if (next != null) {
+        options.setContinue(next);
+      }
+      P page = request.send(options);
+      take.accept(page);
+      V1ListMeta meta = metadata.apply(page);
+      next =
+          meta == null || meta.getContinue() == null || meta.getContinue().isEmpty()
+              ? null
+              : meta.getContinue();
+    } while (next != null);
   }
 }

@@ -51,28 +51,33 @@ final class TolerantListerWatcher<T extends Resource<?, ?, T>, L extends Resourc
    */
   @Override
   public L list(CallGeneratorParams params) throws ApiException {
-    L list = null;
-    String next = null;
-    do {
-      ListOptions options = Paging.page(params, next);
-      DynamicKubernetesListObject page =
-          (namespace == null ? raw.list(options) : raw.list(namespace, options))
-              .throwsApiException()
-              .getObject();
-      if (list == null) {
-        JsonObject empty = new JsonObject();
-        empty.addProperty("apiVersion", Resource.API_VERSION);
-        empty.addProperty("kind", kind.kind() + "List");
-        empty.add("metadata", Manifests.toJson(page.getMetadata()._continue(null)));
-        empty.add("items", new com.google.gson.JsonArray());
-        list = Manifests.toModel(empty, kind.listType());
-      }
-      for (DynamicKubernetesObject item : page.getItems()) {
-        decode(item).ifPresent(list.getItems()::add);
-      }
-      next = Paging.next(page.getMetadata());
-    } while (next != null);
-    return list;
+    java.util.concurrent.atomic.AtomicReference<L> list =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Paging.readAll(
+        params,
+        options ->
+            (namespace == null ? raw.list(options) : raw.list(namespace, options))
+                .throwsApiException()
+                .getObject(),
+        DynamicKubernetesListObject::getMetadata,
+        page -> {
+          if (list.get() == null) {
+            list.set(emptyList(page.getMetadata()._continue(null)));
+          }
+          for (DynamicKubernetesObject item : page.getItems()) {
+            decode(item).ifPresent(list.get().getItems()::add);
+          }
+        });
+    return list.get();
+  }
+
+  private L emptyList(io.kubernetes.client.openapi.models.V1ListMeta metadata) {
+    JsonObject empty = new JsonObject();
+    empty.addProperty("apiVersion", Resource.API_VERSION);
+    empty.addProperty("kind", kind.kind() + "List");
+    empty.add("metadata", Manifests.toJson(metadata));
+    empty.add("items", new com.google.gson.JsonArray());
+    return Manifests.toModel(empty, kind.listType());
   }
 
   @Override

@@ -118,8 +118,8 @@ final class ForgetCommand implements Callable<Integer> {
               + target.host
               + (pruning && !dryRun ? ", and pruned unused data" : "")
               + (prune && !pruning
-                  ? "; the prune was left for a later run: a lock removed as an ended runner's"
-                      + " turned out to include one taken meanwhile"
+                  ? "; the prune was left for a later run: the locks changed while those of"
+                      + " ended runners were removed, and a restic process may have lost its lock"
                   : "")
               + (policyName == null ? "" : " (retention policy " + policyName + ")"),
           results);
