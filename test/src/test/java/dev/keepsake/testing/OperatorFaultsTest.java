@@ -186,6 +186,18 @@ class OperatorFaultsTest {
             () ->
                 assertThat(backupSessions(client, namespace))
                     .allMatch(s -> phase(s) == SessionPhase.Running));
+        // Their containers started too: a container made while the API server is away cannot get
+        // its account's token, and would fail for a reason that is not the operator's.
+        eventually(
+            Duration.ofMinutes(1),
+            () ->
+                assertThat(
+                        new io.kubernetes.client.openapi.apis.CoreV1Api(client)
+                            .listNamespacedPod(namespace)
+                            .execute()
+                            .getItems())
+                    .filteredOn(pod -> "Running".equals(pod.getStatus().getPhase()))
+                    .hasSize(5));
 
         controlPlane.stopApiServer();
         Instant stopped = Instant.now();
