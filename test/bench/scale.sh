@@ -4,7 +4,9 @@
 # (KEEPSAKE_BENCH_OPERATOR_HEAP), a quiet period (KEEPSAKE_BENCH_IDLE, default 600s) and a burst of 100
 # BackupSessions. Prints the time until every configuration is Ready with its CronJob, the operator's
 # API requests, its memory at rest, the writes it makes while nothing changes, how fast one change
-# reaches its CronJob, and session-to-Job latencies.
+# reaches its CronJob, and session-to-Job latencies. With KEEPSAKE_BENCH_CREATE=before the
+# configurations are all made first and the operator starts among them: its own pace, apart from the
+# pace at which the benchmark can create them.
 #
 #   bash test/bench/scale.sh 1000
 #   bash test/bench/scale.sh 10000
