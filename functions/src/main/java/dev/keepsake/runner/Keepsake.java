@@ -7,6 +7,6 @@ public final class Keepsake {
   private Keepsake() {}
 
   public static void main(String[] args) {
-    System.exit(Commands.line().execute(args));
+    System.exit(Commands.line(args).execute(args));
   }
 }

@@ -8,6 +8,7 @@ import dev.keepsake.runner.Log;
 import dev.keepsake.runner.RunFailure;
 import dev.keepsake.runner.files.ExcludePatterns;
 import dev.keepsake.runner.files.FileCensus;
+import dev.keepsake.runner.files.ScratchFiles;
 import dev.keepsake.runner.inventory.Inventory;
 import dev.keepsake.runner.restic.BackupSummary;
 import dev.keepsake.runner.restic.Restic;
@@ -24,7 +25,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -94,7 +94,7 @@ final class BackupCommand implements Callable<Integer> {
             "backupsessions");
     try (ProgressMeter meter =
         new ProgressMeter("backup", report.progressInterval(), run::progress)) {
-      Path inventoryFile = repository.scratch.resolve("inventory-" + UUID.randomUUID() + ".json");
+      Path inventoryFile = ScratchFiles.unique(repository.scratch, "inventory-", ".json");
       BackupSummary summary =
           dumpCommand.isEmpty()
               ? backUpFiles(meter, inventoryFile)

@@ -7,6 +7,7 @@ import dev.keepsake.restic.ResticRepository;
 import dev.keepsake.runner.Log;
 import dev.keepsake.runner.RunFailure;
 import dev.keepsake.runner.files.RestoredFiles;
+import dev.keepsake.runner.files.ScratchFiles;
 import dev.keepsake.runner.inventory.Inventory;
 import dev.keepsake.runner.restic.Restic;
 import dev.keepsake.runner.restic.ResticException;
@@ -25,7 +26,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -112,7 +112,7 @@ final class RestoreCommand implements Callable<Integer> {
       if (restoreCommand.isEmpty()) {
         message = restoreFiles(restic, chosen, results);
       } else {
-        Path report = repository.scratch.resolve("inventory-" + UUID.randomUUID() + ".json");
+        Path report = ScratchFiles.unique(repository.scratch, "inventory-", ".json");
         long bytes = restoreStream(restic, chosen, meter, report);
         meter.settle(bytes);
         results.bytesRestored(bytes);

@@ -1,5 +1,6 @@
 package dev.keepsake.runner.stream;
 
+import dev.keepsake.runner.files.ScratchFiles;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -7,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,7 +30,7 @@ final class HeldPipe implements AutoCloseable {
   static HeldPipe create(Path dir) {
     try {
       Files.createDirectories(dir);
-      Path path = dir.resolve("stream-" + UUID.randomUUID() + ".fifo");
+      Path path = ScratchFiles.unique(dir, "stream-", ".fifo");
       Process mkfifo =
           new ProcessBuilder("mkfifo", "-m", "600", path.toString())
               .redirectErrorStream(true)
