@@ -145,6 +145,7 @@ class OperatorTest {
     assertThat(configuration.getStatus().getScheduleDescription())
         .isEqualTo("at 02:30 (Europe/Paris)");
     assertThat(configuration.getStatus().getNextBackupTime()).isAfter(OffsetDateTime.now());
+    assertThat(eventReasons(client, namespace, "redis-nightly")).doesNotContain("Scheduled");
 
     configuration.getSpec().schedule("@hourly").timeZone(null);
     ApiKind.BACKUP_CONFIGURATION.api(client).update(configuration).throwsApiException();
@@ -251,6 +252,13 @@ class OperatorTest {
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> "True".equals(ready(configuration(client, namespace)).getStatus()));
+    // Not Ready, then Ready: each change leaves an Event (a configuration Ready from the start has
+    // only its condition).
+    Eventually.eventually(
+        Duration.ofSeconds(30),
+        () ->
+            assertThat(eventReasons(client, namespace, "redis-nightly"))
+                .contains("RepositoryNotFound", "Scheduled"));
   }
 
   @Test
