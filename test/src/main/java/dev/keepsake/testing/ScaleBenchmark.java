@@ -344,6 +344,8 @@ public final class ScaleBenchmark {
   private static final int QUIET_MONTH =
       (java.time.LocalDate.now(java.time.ZoneOffset.UTC).getMonthValue() + 5) % 12 + 1;
 
+  private static final String CHANGED_SCHEDULE = "59 23 1 " + QUIET_MONTH + " *";
+
   private void configuration(String namespace, int index) {
     try {
       new RedisScenario(client, namespace)
@@ -378,9 +380,9 @@ public final class ScaleBenchmark {
             namespace,
             name,
             V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-            new V1Patch("{\"spec\":{\"schedule\":\"59 23 * * *\"}}"))
+            new V1Patch("{\"spec\":{\"schedule\":\"" + CHANGED_SCHEDULE + "\"}}"))
         .throwsApiException();
-    awaitUntil(Duration.ofMinutes(5), () -> "59 23 * * *".equals(cronJobSchedules.get(key)));
+    awaitUntil(Duration.ofMinutes(5), () -> CHANGED_SCHEDULE.equals(cronJobSchedules.get(key)));
     System.out.printf(
         "a changed schedule reached its CronJob in %.2f s, with %,d configurations there%n",
         seconds(start, Instant.now()), configurations);

@@ -145,7 +145,6 @@ class OperatorTest {
     assertThat(configuration.getStatus().getScheduleDescription())
         .isEqualTo("at 02:30 (Europe/Paris)");
     assertThat(configuration.getStatus().getNextBackupTime()).isAfter(OffsetDateTime.now());
-    assertThat(eventReasons(client, namespace, "redis-nightly")).doesNotContain("Scheduled");
 
     configuration.getSpec().schedule("@hourly").timeZone(null);
     ApiKind.BACKUP_CONFIGURATION.api(client).update(configuration).throwsApiException();
@@ -185,6 +184,57 @@ class OperatorTest {
         .atMost(Duration.ofSeconds(30))
         .until(() -> "Paused".equals(ready(configuration(client, namespace)).getReason()));
     assertThat(configuration(client, namespace).getStatus().getNextBackupTime()).isNull();
+    // Ready from the start, Ready after a change, paused: the condition says so, no Event.
+    assertThat(eventReasons(client, namespace, "redis-nightly")).doesNotContain("Scheduled");
+  }
+
+  @Test
+  void aNamespaceMadeAgainUnderItsNameGetsTheRunnersIdentityAgain(
+      ApiClient client, TestNamespace namespace) throws Exception {
+    CoreV1Api core = new CoreV1Api(client);
+    applyScenario(client, namespace);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(
+            () -> core.readNamespacedServiceAccount("keepsake-job", namespace.name()).execute(),
+            account -> account != null);
+
+    core.deleteNamespace(namespace.name()).execute();
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .until(
+            () -> {
+              try {
+                core.readNamespace(namespace.name()).execute();
+                return false;
+              } catch (ApiException e) {
+                return e.getCode() == 404;
+              }
+            });
+    core.createNamespace(
+            new io.kubernetes.client.openapi.models.V1Namespace()
+                .metadata(
+                    new io.kubernetes.client.openapi.models.V1ObjectMeta().name(namespace.name())))
+        .execute();
+    applyScenario(client, namespace);
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> ready(configuration(client, namespace)) != null);
+    assertThat(ready(configuration(client, namespace)).getStatus()).isEqualTo("True");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(
+            () -> core.readNamespacedServiceAccount("keepsake-job", namespace.name()).execute(),
+            account -> account != null);
+    assertThat(
+            new io.kubernetes.client.openapi.apis.RbacAuthorizationV1Api(client)
+                .readNamespacedRoleBinding("keepsake-job", namespace.name())
+                .execute()
+                .getSubjects())
+        .isNotEmpty();
   }
 
   @Test

@@ -368,6 +368,15 @@ public final class Cluster {
     return watched.isEmpty() || watched.contains(namespace);
   }
 
+  /** The uid of a namespace, or null when namespaces are not read or it is not there. */
+  public String namespaceUid(String namespace) {
+    if (namespaces == null) {
+      return null;
+    }
+    V1Namespace found = namespaces.getIndexer().getByKey(namespace);
+    return found == null ? null : found.getMetadata().getUid();
+  }
+
   /**
    * The labels of a namespace, or null when namespaces are not read (only a list of them is
    * watched).

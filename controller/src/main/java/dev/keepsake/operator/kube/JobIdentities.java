@@ -15,6 +15,8 @@ import io.kubernetes.client.util.generic.GenericKubernetesApi;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The ServiceAccounts, Roles and RoleBindings the Jobs run as. */
@@ -24,7 +26,7 @@ public final class JobIdentities {
   private final GenericKubernetesApi<V1Role, V1RoleList> roles;
   private final GenericKubernetesApi<V1RoleBinding, V1RoleBindingList> roleBindings;
   private final Set<String> shared = ConcurrentHashMap.newKeySet();
-  private final Map<String, Object> sharing = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<Void>> sharing = new ConcurrentHashMap<>();
 
   JobIdentities(ApiClient client, ServerSideApply apply) {
     this.apply = apply;
@@ -51,30 +53,56 @@ public final class JobIdentities {
 
   /**
    * Makes sure the namespace has the shared ServiceAccount, Role and RoleBinding that the
-   * schedules' triggers and the repository Jobs run as. Applied once per namespace and process;
-   * server-side apply makes repeats harmless.
+   * schedules' triggers and the repository Jobs run as. Done once per namespace and process: the
+   * namespace's uid is part of what is remembered, so a namespace deleted and made again under the
+   * same name gets them again (null when namespaces are not read: then only the name).
    */
-  public void ensureShared(String namespace, String name) throws ApiException {
-    // Marked done only once applied: a worker that finds it marked may rely on the account being
-    // there.
-    String key = namespace + "/" + name;
+  public void ensureShared(String namespace, String namespaceUid, String name) throws ApiException {
+    String key = namespace + "/" + namespaceUid + "/" + name;
     if (shared.contains(key)) {
       return;
     }
-    // One worker per namespace does it while the others wait: an operator starting among many
-    // configurations reconciles a namespace's all at once, and each read and applied the three
-    // again (6 requests per configuration instead of per namespace).
-    synchronized (sharing.computeIfAbsent(key, k -> new Object())) {
-      if (shared.contains(key)) {
-        return;
+    // One worker per namespace reads and applies while the others wait for its outcome, success
+    // or failure: an operator starting among many configurations reconciles a namespace's all at
+    // once, and each read and applied the three again.
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    CompletableFuture<Void> running = sharing.putIfAbsent(key, mine);
+    if (running != null) {
+      awaitOutcome(running);
+      return;
+    }
+    try {
+      // Marked done only once applied: a worker that finds it marked may rely on the account
+      // being there. A restarted operator finds them in place in every namespace: reading costs
+      // no write.
+      if (!shared.contains(key)) {
+        if (!sharedInPlace(namespace, name)) {
+          apply.apply(serviceAccounts, JobIdentity.serviceAccount(namespace, name));
+          apply.apply(roles, JobIdentity.role(namespace, name));
+          apply.apply(roleBindings, JobIdentity.roleBinding(namespace, name));
+        }
+        shared.add(key);
       }
-      // A restarted operator finds them in place in every namespace: reading costs no write.
-      if (!sharedInPlace(namespace, name)) {
-        apply.apply(serviceAccounts, JobIdentity.serviceAccount(namespace, name));
-        apply.apply(roles, JobIdentity.role(namespace, name));
-        apply.apply(roleBindings, JobIdentity.roleBinding(namespace, name));
+      mine.complete(null);
+    } catch (ApiException | RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      sharing.remove(key, mine);
+    }
+  }
+
+  private static void awaitOutcome(CompletableFuture<Void> attempt) throws ApiException {
+    try {
+      attempt.join();
+    } catch (CompletionException failed) {
+      if (failed.getCause() instanceof ApiException api) {
+        throw api;
       }
-      shared.add(key);
+      if (failed.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw failed;
     }
   }
 

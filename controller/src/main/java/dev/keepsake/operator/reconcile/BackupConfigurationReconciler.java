@@ -118,7 +118,9 @@ public final class BackupConfigurationReconciler implements Reconciler {
       throws ApiException {
     String namespace = configuration.getMetadata().getNamespace();
     try {
-      writes.identities().ensureShared(namespace, settings.jobServiceAccount());
+      writes
+          .identities()
+          .ensureShared(namespace, cluster.namespaceUid(namespace), settings.jobServiceAccount());
       writes
           .apply()
           .cronJob(

@@ -110,7 +110,12 @@ public final class RepositoryReconciler implements Reconciler {
                 ? Results.done()
                 : Results.conflict();
           }
-          writes.identities().ensureShared(request.getNamespace(), settings.jobServiceAccount());
+          writes
+              .identities()
+              .ensureShared(
+                  request.getNamespace(),
+                  cluster.namespaceUid(request.getNamespace()),
+                  settings.jobServiceAccount());
           writes.jobs().create(wipe);
           writes
               .events()
@@ -209,7 +214,9 @@ public final class RepositoryReconciler implements Reconciler {
       refusal = "spec.check.schedule: " + invalid.message();
     } else {
       try {
-        writes.identities().ensureShared(namespace, settings.jobServiceAccount());
+        writes
+            .identities()
+            .ensureShared(namespace, cluster.namespaceUid(namespace), settings.jobServiceAccount());
         writes
             .apply()
             .cronJob(

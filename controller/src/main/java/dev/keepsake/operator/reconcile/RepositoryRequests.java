@@ -187,7 +187,10 @@ final class RepositoryRequests {
     }
     writes
         .identities()
-        .ensureShared(repository.getMetadata().getNamespace(), settings.jobServiceAccount());
+        .ensureShared(
+            repository.getMetadata().getNamespace(),
+            cluster.namespaceUid(repository.getMetadata().getNamespace()),
+            settings.jobServiceAccount());
     writes.jobs().create(job);
     RepositoryOperation running =
         RepositoryOperations.started(request, jobName, OffsetDateTime.now());

@@ -34,7 +34,10 @@ class CommandsTest {
       assertEquals(Commands.SUBCOMMANDS.keySet(), line.getSubcommands().keySet());
       for (String name : Commands.SUBCOMMANDS.keySet()) {
         assertTrue(
-            out.toString().contains(name),
+            java.util.regex.Pattern.compile(
+                    "(?m)^\\s+" + java.util.regex.Pattern.quote(name) + "\\s")
+                .matcher(out.toString())
+                .find(),
             "usage of " + String.join(" ", args) + " names " + name + ":\n" + out);
       }
       assertEquals(2 - 2 * args.length, exit, out.toString());
