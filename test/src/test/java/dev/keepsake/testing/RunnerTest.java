@@ -324,6 +324,62 @@ class RunnerTest {
   }
 
   @Test
+  void aRestoreMeetingAStaleExclusiveLockRemovesItAndRestoresEveryByte() throws Exception {
+    RunnerProcess runner = localRepository();
+    Path dump = randomFile("dump.bin", 3 * 1024 * 1024 + 5);
+    backUp(runner, HOST, "cat", dump.toString());
+    Process check = startResticHoldingAnExclusiveLock(runner);
+    check.destroyForcibly();
+    check.waitFor();
+    assertThat(runner.locks()).isEqualTo(1);
+    Path restored = work.resolve("restored-after-stale-lock.bin");
+
+    RunnerProcess.Result restore =
+        runner.run("restore", "--host", HOST, "--tag", TAG, "--", "sh", "-c", "cat > " + restored);
+
+    assertThat(restore.exit()).as(restore.log()).isZero();
+    assertThat(restore.log()).contains("removed 1 stale lock(s) of dead processes");
+    // restic 0.16+ tells of a lock in its way on stdout, the restore command's input: the dump runs
+    // quiet, and the target holds the snapshot's bytes and nothing else.
+    assertThat(Files.mismatch(dump, restored)).isEqualTo(-1L);
+    assertThat(runner.locks()).isZero();
+  }
+
+  @Test
+  void aRestoreMeetingALiveExclusiveLockNeverStartsItsCommand() throws Exception {
+    RunnerProcess runner = localRepository();
+    backUp(runner, HOST, "echo", "first");
+    Process check = startResticHoldingAnExclusiveLock(runner);
+    Path started = work.resolve("restore-command-started");
+    try {
+      RunnerProcess.Result restore =
+          runner.run(
+              "restore",
+              "--host",
+              HOST,
+              "--tag",
+              TAG,
+              "--",
+              "sh",
+              "-c",
+              "touch " + started + "; cat > /dev/null");
+
+      assertThat(restore.exit()).isEqualTo(1);
+      assertThat(restore.reason()).isEqualTo("RepositoryLocked");
+      assertThat(restore.message())
+          .contains(
+              "before the restore command was started; the target is untouched",
+              "locked by a live process (PID " + check.pid(),
+              "the lock was left alone");
+      assertThat(started).doesNotExist();
+      assertThat(runner.locks()).isEqualTo(1);
+    } finally {
+      check.destroyForcibly();
+      check.waitFor();
+    }
+  }
+
+  @Test
   void aLiveLockIsRespectedAndReported() {
     RunnerProcess runner = localRepository();
     backUp(runner, HOST, "echo", "first");
@@ -491,6 +547,45 @@ class RunnerTest {
     assertThat(wipe.reason()).isEqualTo("NotARepository");
     assertThat(wipe.message()).contains("notes.txt", "nothing was deleted");
     assertThat(runner.snapshots()).hasSize(1);
+  }
+
+  /**
+   * A restic check (which locks the repository exclusively) stopped by SIGSTOP as soon as its lock
+   * is written: a live process holding an exclusive lock, until the test kills it (then a stale
+   * lock).
+   */
+  private static Process startResticHoldingAnExclusiveLock(RunnerProcess runner)
+      throws IOException, InterruptedException {
+    Path locks = Path.of(runner.environmentValue("RESTIC_REPOSITORY"), "locks");
+    for (int attempt = 0; attempt < 5; attempt++) {
+      ProcessBuilder builder =
+          new ProcessBuilder("restic", "check")
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(ProcessBuilder.Redirect.DISCARD);
+      builder.environment().put("RESTIC_REPOSITORY", runner.environmentValue("RESTIC_REPOSITORY"));
+      builder.environment().put("RESTIC_PASSWORD", PASSWORD);
+      Process check = builder.start();
+      // restic waits 200 ms after writing its lock before it goes on: time enough to let it finish
+      // writing the lock file, then stop it.
+      while (check.isAlive() && isEmpty(locks)) {
+        Thread.sleep(2);
+      }
+      Thread.sleep(60);
+      if (check.isAlive()) {
+        new ProcessBuilder("kill", "-STOP", Long.toString(check.pid())).start().waitFor();
+        return check;
+      }
+    }
+    throw new IllegalStateException("restic check never held its lock long enough to be stopped");
+  }
+
+  private static boolean isEmpty(Path folder) throws IOException {
+    if (!Files.isDirectory(folder)) {
+      return true;
+    }
+    try (var entries = Files.list(folder)) {
+      return entries.findAny().isEmpty();
+    }
   }
 
   /**

@@ -10,8 +10,6 @@ import dev.keepsake.runner.files.RestoredFiles;
 import dev.keepsake.runner.files.ScratchFiles;
 import dev.keepsake.runner.inventory.Inventory;
 import dev.keepsake.runner.restic.Restic;
-import dev.keepsake.runner.restic.ResticException;
-import dev.keepsake.runner.restic.ResticFailure;
 import dev.keepsake.runner.restic.Snapshot;
 import dev.keepsake.runner.stream.FileRestore;
 import dev.keepsake.runner.stream.ProgressMeter;
@@ -95,11 +93,12 @@ final class RestoreCommand implements Callable<Integer> {
     try (ProgressMeter meter =
         new ProgressMeter("restore", report.progressInterval(), run::progress)) {
       // Each restic call opens the repository again (a key derivation, about half a second): the
-      // snapshot lookup also tells whether the repository is there and, under restic's shared lock,
-      // whether one is in the way; locks are looked at only then.
+      // snapshot lookup also tells whether the repository is there. It takes no lock (restic 0.16
+      // waits 200 ms after taking one); the restore itself does, and locks are looked at only when
+      // one is in the way.
       Restic restic = repository.openAsIs(System.getenv());
       Log.useRedactor(restic.redactor());
-      Snapshot chosen = chooseRemovingStaleLocks(restic);
+      Snapshot chosen = choose(restic);
       Log.info(
           "restoring snapshot %s (%s, host %s) from %s",
           chosen.shortId(),
@@ -145,18 +144,6 @@ final class RestoreCommand implements Callable<Integer> {
    */
   static final String ALLOWED_HOST_PREFIX = "KEEPSAKE_ALLOWED_HOST_PREFIX";
 
-  private Snapshot chooseRemovingStaleLocks(Restic restic) {
-    try {
-      return choose(restic);
-    } catch (ResticException locked) {
-      if (locked.failure().reason() == ResticFailure.Reason.RepositoryLocked
-          && restic.repair(locked.failure(), false)) {
-        return choose(restic);
-      }
-      throw locked;
-    }
-  }
-
   private Snapshot choose(Restic restic) {
     Snapshot chosen = chooseAny(restic);
     String allowed = System.getenv(ALLOWED_HOST_PREFIX);
@@ -191,7 +178,7 @@ final class RestoreCommand implements Callable<Integer> {
                           + "; nothing was restored"
                           + otherHosts(restic)));
     }
-    return restic.snapshotsLocked(null, List.of()).stream()
+    return restic.snapshots(null, List.of()).stream()
         .filter(s -> s.id().startsWith(snapshot))
         .findFirst()
         .orElseThrow(

@@ -547,9 +547,9 @@ public final class Restic {
 
   private static final Duration LOCK_PATIENCE = Duration.ofMinutes(5);
 
-  /** The newest snapshot of this host and tags, never another target's; under the shared lock. */
+  /** The newest snapshot of this host and tags, never another target's; read without a lock. */
   public Optional<Snapshot> latest(String host, List<String> tags) {
-    List<Snapshot> snapshots = snapshotsLocked(host, tags);
+    List<Snapshot> snapshots = snapshots(host, tags);
     return snapshots.isEmpty()
         ? Optional.empty()
         : Optional.of(snapshots.get(snapshots.size() - 1));

@@ -20,7 +20,29 @@ public final class FileRestore {
       List<String> exclude,
       Duration timeout) {}
 
+  /**
+   * restic takes its lock before it writes a file: one refused by a stale lock is started again
+   * once the lock is removed.
+   */
   public static void run(Restic restic, Request request) {
+    ResticFailure failure = attempt(restic, request);
+    if (failure != null
+        && failure.reason() == ResticFailure.Reason.RepositoryLocked
+        && restic.repair(failure, false)) {
+      failure = attempt(restic, request);
+    }
+    if (failure != null) {
+      throw new RunFailure(
+          failure.reason().name(),
+          "restic restore failed; "
+              + request.targetPath()
+              + " may hold part of the snapshot: "
+              + failure.message());
+    }
+  }
+
+  /** Runs restic restore once: null when it succeeded, else why it failed. */
+  private static ResticFailure attempt(Restic restic, Request request) {
     List<String> args =
         new ArrayList<>(
             List.of("restore", request.snapshot().id(), "--target", request.targetPath()));
@@ -41,19 +63,12 @@ public final class FileRestore {
               + " may hold part of the snapshot");
     }
     int exit = restore.exit().join();
-    if (exit != 0) {
-      ResticFailure failure =
-          ResticFailure.of(
-              "restic restore",
-              exit,
-              restic.redactor().redact(restore.stderrTail()),
-              restic.repository().displayLocation());
-      throw new RunFailure(
-          failure.reason().name(),
-          "restic restore failed; "
-              + request.targetPath()
-              + " may hold part of the snapshot: "
-              + failure.message());
-    }
+    return exit == 0
+        ? null
+        : ResticFailure.of(
+            "restic restore",
+            exit,
+            restic.redactor().redact(restore.stderrTail()),
+            restic.repository().displayLocation());
   }
 }

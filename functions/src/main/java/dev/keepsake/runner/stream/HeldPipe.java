@@ -1,6 +1,7 @@
 package dev.keepsake.runner.stream;
 
 import dev.keepsake.runner.files.ScratchFiles;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -22,12 +23,29 @@ final class HeldPipe implements AutoCloseable {
   private final Path path;
   private RandomAccessFile held;
 
-  private HeldPipe(Path path, RandomAccessFile held) {
+  /**
+   * A reading end the runner never reads from: the kernel tells through it how many bytes wait in
+   * the pipe. Closed once the consumer runs, so that a consumer that dies leaves the producer
+   * without a reader, as in a plain pipe.
+   */
+  private FileInputStream looking;
+
+  private HeldPipe(Path path, RandomAccessFile held, FileInputStream looking) {
     this.path = path;
     this.held = held;
+    this.looking = looking;
   }
 
   static HeldPipe create(Path dir) {
+    return create(dir, false);
+  }
+
+  /** A pipe that can tell whether the producer has written ({@link #holdsData()}). */
+  static HeldPipe createWatched(Path dir) {
+    return create(dir, true);
+  }
+
+  private static HeldPipe create(Path dir, boolean watched) {
     try {
       Files.createDirectories(dir);
       Path path = ScratchFiles.unique(dir, "stream-", ".fifo");
@@ -39,8 +57,10 @@ final class HeldPipe implements AutoCloseable {
       if (!mkfifo.waitFor(10, TimeUnit.SECONDS) || mkfifo.exitValue() != 0) {
         throw new IOException("mkfifo " + path + " failed: " + output.trim());
       }
-      // Read-write: on Linux opening a FIFO this way never blocks, and it counts as a writer.
-      return new HeldPipe(path, new RandomAccessFile(path.toFile(), "rw"));
+      // Read-write: on Linux opening a FIFO this way never blocks, and it counts as a writer;
+      // with a writer there, opening it for reading does not block either.
+      RandomAccessFile held = new RandomAccessFile(path.toFile(), "rw");
+      return new HeldPipe(path, held, watched ? new FileInputStream(path.toFile()) : null);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the stream pipe in " + dir, e);
     } catch (InterruptedException e) {
@@ -72,6 +92,27 @@ final class HeldPipe implements AutoCloseable {
     return command;
   }
 
+  /** Whether the producer has written bytes that no one has read yet. */
+  synchronized boolean holdsData() {
+    try {
+      return looking != null && looking.available() > 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Closes the reading end that {@link #holdsData()} looks through. */
+  synchronized void stopLooking() {
+    if (looking != null) {
+      try {
+        looking.close();
+      } catch (IOException ignored) {
+        // nothing was read through it
+      }
+      looking = null;
+    }
+  }
+
   /**
    * Lets go of the runner's end: once the producer is gone too, the consumer reads end of input.
    */
@@ -88,6 +129,7 @@ final class HeldPipe implements AutoCloseable {
 
   @Override
   public void close() {
+    stopLooking();
     release();
     try {
       Files.deleteIfExists(path);

@@ -24,6 +24,9 @@ import java.util.Optional;
 public final class StreamingRestore {
   private static final Duration POLL = Duration.ofMillis(200);
 
+  /** Until restic's first byte, which the restore command then waits for. */
+  private static final Duration FIRST_BYTE_POLL = Duration.ofMillis(5);
+
   private StreamingRestore() {}
 
   public record Request(
@@ -35,82 +38,64 @@ public final class StreamingRestore {
       Path scratch,
       Path restoreReport) {}
 
-  /** Streams the snapshot's file into the restore command; returns the bytes it received. */
+  /**
+   * Streams the snapshot's file into the restore command; returns the bytes it received. The
+   * restore command starts only once restic dump has written into the pipe (or finished an empty
+   * file): whatever stops restic before its first byte (a lock, a password, a file the snapshot
+   * does not hold, storage that does not answer) leaves the target untouched, with its command
+   * never started. restic takes its lock before it reads anything, so a dump refused by a stale
+   * lock is started again once the lock is removed.
+   */
   public static long run(Restic restic, Request request, ProgressMeter meter) {
     Instant deadline = Instant.now().plus(request.timeout());
     String path =
         request.fileName().startsWith("/") ? request.fileName() : "/" + request.fileName();
-    try (HeldPipe pipe = HeldPipe.create(request.scratch())) {
-      ExternalProgram restore =
-          ExternalProgram.start(
-              "restore",
-              pipe.reading(request.restoreCommand()),
-              request.restoreEnvironment(),
-              null,
-              null);
-      restore.closeStdin();
-      BackendRetries retries = BackendRetries.fromEnvironment(restic.environment());
-      ExternalProgram dump =
-          ExternalProgram.start(
-              "restic dump",
-              pipe.writing(restic.command(List.of("dump", request.snapshot().id(), path))),
-              restic.environment(),
-              null,
-              line -> retries.line(line, meter.bytes(), Instant.now()));
-      dump.closeStdin();
-      // What restic wrote is what the restore command was given: its own read count would also hold
-      // what it read besides its stdin (a JVM reads its jars).
-      meter.follow(ProcessIo.written(dump.pid()));
-      meter.start();
-      Log.info(
-          "streaming %s of snapshot %s (pid %d) into %s (pid %d)",
-          path,
-          request.snapshot().shortId(),
-          dump.pid(),
-          request.restoreCommand().get(0),
-          restore.pid());
-
-      while (dump.awaitExit(POLL).isEmpty()) {
-        meter.bytes(); // sample restic's count while its /proc entry exists
-        if (!restore.isRunning()) {
-          stop(restic, dump);
-          throw restoreFailed(
-              restic, request, restore, meter, "stopped reading before the end of the snapshot");
+    BackendRetries retries = BackendRetries.fromEnvironment(restic.environment());
+    try (HeldPipe pipe = HeldPipe.createWatched(request.scratch())) {
+      ExternalProgram restore = null;
+      boolean locksRemoved = false;
+      while (true) {
+        ExternalProgram dump =
+            ExternalProgram.start(
+                "restic dump",
+                // Quiet: restic 0.16+ writes "repo already locked, waiting..." to stdout, which
+                // here is the restore command's input.
+                pipe.writing(
+                    restic.command(List.of("dump", "--quiet", request.snapshot().id(), path))),
+                restic.environment(),
+                null,
+                line -> retries.line(line, meter.bytes(), Instant.now()));
+        dump.closeStdin();
+        // What restic wrote is what the restore command was given: its own read count would also
+        // hold what it read besides its stdin (a JVM reads its jars).
+        meter.follow(ProcessIo.written(dump.pid()));
+        meter.start();
+        restore = follow(restic, request, pipe, dump, restore, retries, meter, deadline, path);
+        int dumpExit = dump.exit().join();
+        if (dumpExit == 0) {
+          break;
         }
-        if (retries.exhausted(meter.bytes(), Instant.now())) {
-          RunFailure failure =
-              StreamingBackup.storageStopped(
-                  restic,
-                  retries,
-                  Bytes.human(meter.bytes()) + " of the snapshot had streamed",
-                  "The restore was stopped",
-                  "the restore command was stopped before the end of input and the target may hold"
-                      + " a partial restore");
-          dump.interrupt();
-          restore.terminate();
-          throw failure;
-        }
-        if (Instant.now().isAfter(deadline)) {
-          stop(restic, dump);
-          restore.terminate();
-          throw new RunFailure(
-              "DeadlineExceeded",
-              "the restore ran out of time ("
-                  + request.timeout()
-                  + ") after "
-                  + Bytes.human(meter.bytes())
-                  + "; the restore command was stopped and the target may hold a partial restore");
-        }
-      }
-      int dumpExit = dump.exit().join();
-      if (dumpExit != 0) {
-        restore.terminate();
         ResticFailure failure =
             ResticFailure.of(
                 "restic dump",
                 dumpExit,
                 restic.redactor().redact(dump.stderrTail()),
                 restic.repository().displayLocation());
+        if (restore == null
+            && !locksRemoved
+            && failure.reason() == ResticFailure.Reason.RepositoryLocked
+            && restic.repair(failure, false)) {
+          locksRemoved = true;
+          continue;
+        }
+        if (restore == null) {
+          throw new RunFailure(
+              failure.reason().name(),
+              "restic dump failed before the restore command was started; the target is"
+                  + " untouched: "
+                  + failure.message());
+        }
+        restore.terminate();
         throw new RunFailure(
             failure.reason().name(),
             "restic dump failed after streaming "
@@ -131,6 +116,87 @@ public final class StreamingRestore {
             restic, request, restore, meter, "failed after receiving the whole snapshot");
       }
       return meter.bytes();
+    }
+  }
+
+  /**
+   * Watches restic dump until it exits, starting the restore command (when not yet started) as soon
+   * as the pipe holds data or the dump is done; returns the restore command, null when it was not
+   * started.
+   */
+  private static ExternalProgram follow(
+      Restic restic,
+      Request request,
+      HeldPipe pipe,
+      ExternalProgram dump,
+      ExternalProgram started,
+      BackendRetries retries,
+      ProgressMeter meter,
+      Instant deadline,
+      String path) {
+    ExternalProgram restore = started;
+    while (true) {
+      Optional<Integer> exit = dump.awaitExit(restore == null ? FIRST_BYTE_POLL : POLL);
+      meter.bytes(); // sample restic's count while its /proc entry exists
+      if (restore == null && (exit.isPresent() ? exit.get() == 0 : pipe.holdsData())) {
+        restore =
+            ExternalProgram.start(
+                "restore",
+                pipe.reading(request.restoreCommand()),
+                request.restoreEnvironment(),
+                null,
+                null);
+        restore.closeStdin();
+        pipe.stopLooking();
+        Log.info(
+            "streaming %s of snapshot %s (pid %d) into %s (pid %d)",
+            path,
+            request.snapshot().shortId(),
+            dump.pid(),
+            request.restoreCommand().get(0),
+            restore.pid());
+      }
+      if (exit.isPresent()) {
+        return restore;
+      }
+      if (restore != null && !restore.isRunning()) {
+        stop(restic, dump);
+        throw restoreFailed(
+            restic, request, restore, meter, "stopped reading before the end of the snapshot");
+      }
+      if (retries.exhausted(meter.bytes(), Instant.now())) {
+        RunFailure failure =
+            StreamingBackup.storageStopped(
+                restic,
+                retries,
+                Bytes.human(meter.bytes()) + " of the snapshot had streamed",
+                "The restore was stopped",
+                restore == null
+                    ? "the restore command was not started and the target is untouched"
+                    : "the restore command was stopped before the end of input and the target may"
+                        + " hold a partial restore");
+        dump.interrupt();
+        if (restore != null) {
+          restore.terminate();
+        }
+        throw failure;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        stop(restic, dump);
+        if (restore != null) {
+          restore.terminate();
+        }
+        throw new RunFailure(
+            "DeadlineExceeded",
+            "the restore ran out of time ("
+                + request.timeout()
+                + ") after "
+                + Bytes.human(meter.bytes())
+                + (restore == null
+                    ? "; the restore command was not started and the target is untouched"
+                    : "; the restore command was stopped and the target may hold a partial"
+                        + " restore"));
+      }
     }
   }
 
