@@ -324,6 +324,23 @@ class RunnerTest {
   }
 
   @Test
+  void aDumpSmallEnoughToBeAllInThePipeBeforeTheRestoreCommandOpensItArrivesWhole()
+      throws IOException {
+    RunnerProcess runner = localRepository();
+    backUp(runner, HOST, "echo", "first");
+    for (int i = 0; i < 5; i++) {
+      Path restored = work.resolve("small-" + i);
+
+      RunnerProcess.Result restore =
+          runner.run(
+              "restore", "--host", HOST, "--tag", TAG, "--", "sh", "-c", "cat > " + restored);
+
+      assertThat(restore.exit()).as(restore.log()).isZero();
+      assertThat(Files.readString(restored)).isEqualTo("first\n");
+    }
+  }
+
+  @Test
   void aRestoreMeetingAStaleExclusiveLockRemovesItAndRestoresEveryByte() throws Exception {
     RunnerProcess runner = localRepository();
     Path dump = randomFile("dump.bin", 3 * 1024 * 1024 + 5);
@@ -338,7 +355,10 @@ class RunnerTest {
         runner.run("restore", "--host", HOST, "--tag", TAG, "--", "sh", "-c", "cat > " + restored);
 
     assertThat(restore.exit()).as(restore.log()).isZero();
-    assertThat(restore.log()).contains("removed 1 stale lock(s) of dead processes");
+    assertThat(restore.log())
+        .contains(
+            "removed 1 stale lock(s) of dead processes",
+            "restic dump met a stale lock, now removed: started again");
     // restic 0.16+ tells of a lock in its way on stdout, the restore command's input: the dump runs
     // quiet, and the target holds the snapshot's bytes and nothing else.
     assertThat(Files.mismatch(dump, restored)).isEqualTo(-1L);
@@ -565,26 +585,29 @@ class RunnerTest {
       builder.environment().put("RESTIC_REPOSITORY", runner.environmentValue("RESTIC_REPOSITORY"));
       builder.environment().put("RESTIC_PASSWORD", PASSWORD);
       Process check = builder.start();
-      // restic waits 200 ms after writing its lock before it goes on: time enough to let it finish
-      // writing the lock file, then stop it.
-      while (check.isAlive() && isEmpty(locks)) {
+      // restic writes its lock under a temporary name, then renames it, and waits 200 ms before it
+      // goes on: time enough to stop it with its lock in place.
+      while (check.isAlive() && !holdsALock(locks)) {
         Thread.sleep(2);
       }
-      Thread.sleep(60);
       if (check.isAlive()) {
         new ProcessBuilder("kill", "-STOP", Long.toString(check.pid())).start().waitFor();
-        return check;
+        if (holdsALock(locks)) {
+          return check;
+        }
       }
+      check.destroyForcibly();
+      check.waitFor();
     }
     throw new IllegalStateException("restic check never held its lock long enough to be stopped");
   }
 
-  private static boolean isEmpty(Path folder) throws IOException {
-    if (!Files.isDirectory(folder)) {
-      return true;
+  private static boolean holdsALock(Path locks) throws IOException {
+    if (!Files.isDirectory(locks)) {
+      return false;
     }
-    try (var entries = Files.list(folder)) {
-      return entries.findAny().isEmpty();
+    try (var entries = Files.list(locks)) {
+      return entries.anyMatch(f -> f.getFileName().toString().matches("[0-9a-f]{64}"));
     }
   }
 

@@ -1,11 +1,13 @@
 package dev.keepsake.runner.stream;
 
+import dev.keepsake.runner.Log;
 import dev.keepsake.runner.RunFailure;
 import dev.keepsake.runner.process.ExternalProgram;
 import dev.keepsake.runner.restic.Restic;
 import dev.keepsake.runner.restic.ResticFailure;
 import dev.keepsake.runner.restic.Snapshot;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,24 +27,27 @@ public final class FileRestore {
    * once the lock is removed.
    */
   public static void run(Restic restic, Request request) {
-    ResticFailure failure = attempt(restic, request);
+    Instant deadline = Instant.now().plus(request.timeout());
+    ResticFailure failure = attempt(restic, request, deadline);
     if (failure != null
         && failure.reason() == ResticFailure.Reason.RepositoryLocked
         && restic.repair(failure, false)) {
-      failure = attempt(restic, request);
+      Log.info("restic restore met a stale lock, now removed: started again");
+      failure = attempt(restic, request, deadline);
     }
     if (failure != null) {
       throw new RunFailure(
           failure.reason().name(),
           "restic restore failed; "
-              + request.targetPath()
-              + " may hold part of the snapshot: "
+              + (failure.reason() == ResticFailure.Reason.RepositoryLocked
+                  ? request.targetPath() + " is untouched: "
+                  : request.targetPath() + " may hold part of the snapshot: ")
               + failure.message());
     }
   }
 
   /** Runs restic restore once: null when it succeeded, else why it failed. */
-  private static ResticFailure attempt(Restic restic, Request request) {
+  private static ResticFailure attempt(Restic restic, Request request, Instant deadline) {
     List<String> args =
         new ArrayList<>(
             List.of("restore", request.snapshot().id(), "--target", request.targetPath()));
@@ -52,7 +57,8 @@ public final class FileRestore {
         ExternalProgram.start(
             "restic restore", restic.command(args), restic.environment(), null, null);
     restore.closeStdin();
-    if (restore.awaitExit(request.timeout()).isEmpty()) {
+    Duration left = Duration.between(Instant.now(), deadline);
+    if (restore.awaitExit(left.isNegative() ? Duration.ZERO : left).isEmpty()) {
       restore.interrupt();
       throw new RunFailure(
           "DeadlineExceeded",

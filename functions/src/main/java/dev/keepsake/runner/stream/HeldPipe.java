@@ -25,8 +25,7 @@ final class HeldPipe implements AutoCloseable {
 
   /**
    * A reading end the runner never reads from: the kernel tells through it how many bytes wait in
-   * the pipe. Closed once the consumer runs, so that a consumer that dies leaves the producer
-   * without a reader, as in a plain pipe.
+   * the pipe. Closed once the consumer runs.
    */
   private FileInputStream looking;
 
@@ -98,6 +97,30 @@ final class HeldPipe implements AutoCloseable {
       return looking != null && looking.available() > 0;
     } catch (IOException e) {
       return false;
+    }
+  }
+
+  /**
+   * Waits until the process has the pipe open as its stdin (or has ended, or the deadline passed).
+   * Before that, letting go of the runner's end could leave the pipe with no end open, and the
+   * kernel would drop the bytes it holds.
+   */
+  void awaitReader(long pid, java.time.Instant deadline) {
+    Path stdin = Path.of("/proc", Long.toString(pid), "fd", "0");
+    while (java.time.Instant.now().isBefore(deadline)) {
+      try {
+        if (Files.readSymbolicLink(stdin).equals(path)) {
+          return;
+        }
+      } catch (IOException processGone) {
+        return;
+      }
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 

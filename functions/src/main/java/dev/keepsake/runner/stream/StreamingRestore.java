@@ -24,8 +24,13 @@ import java.util.Optional;
 public final class StreamingRestore {
   private static final Duration POLL = Duration.ofMillis(200);
 
-  /** Until restic's first byte, which the restore command then waits for. */
+  /**
+   * Until restic's first byte, which the restore command then waits for: often in the first
+   * seconds, while restic opens the repository.
+   */
   private static final Duration FIRST_BYTE_POLL = Duration.ofMillis(5);
+
+  private static final Duration FIRST_BYTE_SOON = Duration.ofSeconds(3);
 
   private StreamingRestore() {}
 
@@ -41,10 +46,10 @@ public final class StreamingRestore {
   /**
    * Streams the snapshot's file into the restore command; returns the bytes it received. The
    * restore command starts only once restic dump has written into the pipe (or finished an empty
-   * file): whatever stops restic before its first byte (a lock, a password, a file the snapshot
-   * does not hold, storage that does not answer) leaves the target untouched, with its command
-   * never started. restic takes its lock before it reads anything, so a dump refused by a stale
-   * lock is started again once the lock is removed.
+   * file): whatever stops restic before its first byte (a lock, a file the snapshot does not hold,
+   * storage that stops answering) leaves the target untouched, with its command never started.
+   * restic takes its lock before it reads anything, so a dump refused by a stale lock is started
+   * again once the lock is removed.
    */
   public static long run(Restic restic, Request request, ProgressMeter meter) {
     Instant deadline = Instant.now().plus(request.timeout());
@@ -83,9 +88,11 @@ public final class StreamingRestore {
                 restic.repository().displayLocation());
         if (restore == null
             && !locksRemoved
+            && !pipe.holdsData()
             && failure.reason() == ResticFailure.Reason.RepositoryLocked
             && restic.repair(failure, false)) {
           locksRemoved = true;
+          Log.info("restic dump met a stale lock, now removed: started again");
           continue;
         }
         if (restore == null) {
@@ -103,6 +110,9 @@ public final class StreamingRestore {
                 + "; the restore command was stopped before the end of input and the target may hold a partial restore: "
                 + failure.message());
       }
+      // Once the last end is closed the kernel drops what the pipe holds: the runner lets go only
+      // after the restore command has opened it (a small file is all in the pipe before that).
+      pipe.awaitReader(restore.pid(), deadline);
       pipe.release();
       Duration left = Duration.between(Instant.now(), deadline);
       if (restore.awaitExit(left.isNegative() ? Duration.ZERO : left).isEmpty()) {
@@ -135,8 +145,10 @@ public final class StreamingRestore {
       Instant deadline,
       String path) {
     ExternalProgram restore = started;
+    Instant dumpStarted = Instant.now();
     while (true) {
-      Optional<Integer> exit = dump.awaitExit(restore == null ? FIRST_BYTE_POLL : POLL);
+      boolean soon = Duration.between(dumpStarted, Instant.now()).compareTo(FIRST_BYTE_SOON) < 0;
+      Optional<Integer> exit = dump.awaitExit(restore == null && soon ? FIRST_BYTE_POLL : POLL);
       meter.bytes(); // sample restic's count while its /proc entry exists
       if (restore == null && (exit.isPresent() ? exit.get() == 0 : pipe.holdsData())) {
         restore =
@@ -201,9 +213,9 @@ public final class StreamingRestore {
   }
 
   /**
-   * Stops restic dump. When its reader is gone it may die of the broken pipe before it can remove
-   * its lock; that lock is then stale (its process is gone), and is removed so the repository is
-   * left as found.
+   * Stops restic dump (an interrupt: restic removes its lock as it ends). Should it end without
+   * doing so, that lock is stale (its process is gone), and is removed so the repository is left as
+   * found.
    */
   private static void stop(Restic restic, ExternalProgram dump) {
     dump.interrupt();
