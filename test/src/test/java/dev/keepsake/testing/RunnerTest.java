@@ -366,6 +366,30 @@ class RunnerTest {
   }
 
   @Test
+  void aFileRestoreMeetingAStaleExclusiveLockRemovesItAndRestoresTheFiles() throws Exception {
+    RunnerProcess runner = localRepository();
+    Path volume = Files.createDirectories(work.resolve("volume/data"));
+    Files.writeString(volume.resolve("users.db"), "alice\nbob\n");
+    RunnerProcess.Result backup =
+        runner.run("backup", "--host", "demo/files", "--path", volume.toString());
+    assertThat(backup.exit()).as(backup.log()).isZero();
+    Process check = startResticHoldingAnExclusiveLock(runner);
+    check.destroyForcibly();
+    check.waitFor();
+    Path target = work.resolve("restored-files");
+
+    RunnerProcess.Result restore =
+        runner.run("restore", "--host", "demo/files", "--target", target.toString());
+
+    assertThat(restore.exit()).as(restore.log()).isZero();
+    assertThat(restore.log())
+        .contains("restic restore met a stale lock, now removed: started again");
+    assertThat(Files.readString(target.resolve(volume.toString().substring(1)).resolve("users.db")))
+        .isEqualTo("alice\nbob\n");
+    assertThat(runner.locks()).isZero();
+  }
+
+  @Test
   void aRestoreMeetingALiveExclusiveLockNeverStartsItsCommand() throws Exception {
     RunnerProcess runner = localRepository();
     backUp(runner, HOST, "echo", "first");
