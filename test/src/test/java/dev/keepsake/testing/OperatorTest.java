@@ -193,12 +193,7 @@ class OperatorTest {
       ApiClient client, TestNamespace namespace) throws Exception {
     CoreV1Api core = new CoreV1Api(client);
     applyScenario(client, namespace);
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .ignoreExceptions()
-        .until(
-            () -> core.readNamespacedServiceAccount("keepsake-job", namespace.name()).execute(),
-            account -> account != null);
+    awaitRunnersServiceAccount(core, namespace);
 
     core.deleteNamespace(namespace.name()).execute();
     await()
@@ -223,12 +218,7 @@ class OperatorTest {
         .atMost(Duration.ofSeconds(30))
         .until(() -> ready(configuration(client, namespace)) != null);
     assertThat(ready(configuration(client, namespace)).getStatus()).isEqualTo("True");
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .ignoreExceptions()
-        .until(
-            () -> core.readNamespacedServiceAccount("keepsake-job", namespace.name()).execute(),
-            account -> account != null);
+    awaitRunnersServiceAccount(core, namespace);
     assertThat(
             new io.kubernetes.client.openapi.apis.RbacAuthorizationV1Api(client)
                 .readNamespacedRoleBinding("keepsake-job", namespace.name())
@@ -810,6 +800,15 @@ class OperatorTest {
             .filter(c -> "WipedOut".equals(c.getType()))
             .findFirst()
             .orElse(null);
+  }
+
+  private static void awaitRunnersServiceAccount(CoreV1Api core, TestNamespace namespace) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(
+            () -> core.readNamespacedServiceAccount("keepsake-job", namespace.name()).execute(),
+            account -> account != null);
   }
 
   private static List<String> eventReasons(ApiClient client, TestNamespace namespace, String name)

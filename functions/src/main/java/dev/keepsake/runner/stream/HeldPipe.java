@@ -7,6 +7,7 @@ import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -105,9 +106,9 @@ final class HeldPipe implements AutoCloseable {
    * Before that, letting go of the runner's end could leave the pipe with no end open, and the
    * kernel would drop the bytes it holds.
    */
-  void awaitReader(long pid, java.time.Instant deadline) {
+  void awaitReader(long pid, Instant deadline) {
     Path stdin = Path.of("/proc", Long.toString(pid), "fd", "0");
-    while (java.time.Instant.now().isBefore(deadline)) {
+    while (Instant.now().isBefore(deadline)) {
       try {
         if (Files.readSymbolicLink(stdin).equals(path)) {
           return;

@@ -75,7 +75,7 @@ public final class StreamingRestore {
         // hold what it read besides its stdin (a JVM reads its jars).
         meter.follow(ProcessIo.written(dump.pid()));
         meter.start();
-        restore = follow(restic, request, pipe, dump, restore, retries, meter, deadline, path);
+        restore = follow(restic, request, pipe, dump, retries, meter, deadline, path);
         int dumpExit = dump.exit().join();
         if (dumpExit == 0) {
           break;
@@ -130,21 +130,19 @@ public final class StreamingRestore {
   }
 
   /**
-   * Watches restic dump until it exits, starting the restore command (when not yet started) as soon
-   * as the pipe holds data or the dump is done; returns the restore command, null when it was not
-   * started.
+   * Watches restic dump until it exits, starting the restore command as soon as the pipe holds data
+   * or the dump is done; returns the restore command, null when it was not started.
    */
   private static ExternalProgram follow(
       Restic restic,
       Request request,
       HeldPipe pipe,
       ExternalProgram dump,
-      ExternalProgram started,
       BackendRetries retries,
       ProgressMeter meter,
       Instant deadline,
       String path) {
-    ExternalProgram restore = started;
+    ExternalProgram restore = null;
     Instant dumpStarted = Instant.now();
     while (true) {
       boolean soon = Duration.between(dumpStarted, Instant.now()).compareTo(FIRST_BYTE_SOON) < 0;
