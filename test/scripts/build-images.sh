@@ -145,7 +145,7 @@ config_json() {
     runner)
       entrypoint='["keepsake"]'; user='65532:65532'
       env='"PATH=/opt/keepsake/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"' ;;
-    operator) entrypoint='["java","-XX:MaxRAMPercentage=75","-jar","/opt/keepsake/keepsake-operator.jar"]'; user='65532:65532' ;;
+    operator) entrypoint='["java","-XX:MaxRAMPercentage=75","-XX:TieredStopAtLevel=1","-jar","/opt/keepsake/keepsake-operator.jar"]'; user='65532:65532' ;;
     server) entrypoint='null'; user='65532:65532' ;;
   esac
   printf '{"architecture":"amd64","os":"linux","created":"1970-01-01T00:00:00Z","config":{"User":"%s","Env":[%s],"Entrypoint":%s,"WorkingDir":"/"},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \

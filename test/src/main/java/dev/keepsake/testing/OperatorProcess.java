@@ -37,17 +37,27 @@ public final class OperatorProcess implements AutoCloseable {
       LocalControlPlane controlPlane, String name, String heap, Map<String, String> environment) {
     int healthPort = Ports.free();
     Path log = controlPlane.workDir().resolve("operator-" + name + "-" + healthPort + ".log");
-    ProcessBuilder builder =
-        new ProcessBuilder(
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + heap,
                 "-XX:+UseSerialGC",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.keepsake.operator.app.Operator")
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
+                // As the operator image starts it.
+                "-XX:TieredStopAtLevel=1",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+    // For profiling the operator alone, e.g.
+    // -XX:StartFlightRecording=filename=operator-{port}.jfr ({port}: the process's health port).
+    String extra = System.getenv("KEEPSAKE_OPERATOR_JAVA_OPTIONS");
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(
+          List.of(extra.replace("{port}", Integer.toString(healthPort)).trim().split("\\s+")));
+    }
+    command.addAll(
+        List.of(
+            "-cp", System.getProperty("java.class.path"), "dev.keepsake.operator.app.Operator"));
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     Map<String, String> env = new HashMap<>();
     env.put("KUBECONFIG", controlPlane.kubeconfig().toString());
     env.put("KEEPSAKE_LEADER_ELECTION", "false");

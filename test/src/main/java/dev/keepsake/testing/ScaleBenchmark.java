@@ -424,9 +424,13 @@ public final class ScaleBenchmark {
     createdAt.forEach((job, at) -> latencies.add(Math.max(0, seconds(at, jobsSeen.get(job)))));
     Collections.sort(latencies);
     System.out.printf(
-        "%d BackupSessions at once, session to Job: p50 %.2f s, p99 %.2f s, slowest %.2f s%n",
+        "%d BackupSessions at once, session to Job: fastest %.2f s, p10 %.2f s, p50 %.2f s,"
+            + " p90 %.2f s, p99 %.2f s, slowest %.2f s%n",
         SESSIONS,
+        latencies.get(0),
+        latencies.get(latencies.size() / 10),
         latencies.get(latencies.size() / 2),
+        latencies.get((int) Math.ceil(latencies.size() * 0.9) - 1),
         latencies.get((int) Math.ceil(latencies.size() * 0.99) - 1),
         latencies.get(latencies.size() - 1));
   }

@@ -146,12 +146,27 @@ public final class JobIdentities {
   public void ensureForSession(JobIdentity.SessionIdentity identity, RuntimeSettings runtime)
       throws ApiException {
     String named = runtime == null ? null : runtime.getServiceAccountName();
+    // A binding may name an account and a Role that do not exist yet: the three go at once.
+    List<Concurrently.Call<Void>> writes = new java.util.ArrayList<>();
     if (named == null) {
-      apply.apply(serviceAccounts, JobIdentity.sessionServiceAccount(identity));
+      writes.add(
+          () -> {
+            apply.createOrApply(serviceAccounts, JobIdentity.sessionServiceAccount(identity));
+            return null;
+          });
     }
-    apply.apply(roles, JobIdentity.sessionRole(identity));
-    apply.apply(
-        roleBindings,
-        JobIdentity.sessionRoleBinding(identity, named != null ? named : identity.name()));
+    writes.add(
+        () -> {
+          apply.createOrApply(roles, JobIdentity.sessionRole(identity));
+          return null;
+        });
+    writes.add(
+        () -> {
+          apply.createOrApply(
+              roleBindings,
+              JobIdentity.sessionRoleBinding(identity, named != null ? named : identity.name()));
+          return null;
+        });
+    Concurrently.all(writes);
   }
 }

@@ -7,6 +7,7 @@ import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1OwnerReference;
+import io.kubernetes.client.util.generic.KubernetesApiResponse;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,8 +42,12 @@ public final class MetadataWriter {
     return patch(kind, object, metadata);
   }
 
-  /** Adds a (non-controller) owner reference. False on a conflict: read again. */
-  public <T extends Resource<?, ?, T>> boolean addOwner(
+  /**
+   * Adds a (non-controller) owner reference and returns the object as written, so the caller can go
+   * on with it rather than wait for the update to come round; null on a conflict (read again) or
+   * when the object is gone.
+   */
+  public <T extends Resource<?, ?, T>> T withOwner(
       ApiKind<T, ?> kind, T object, Resource<?, ?, ?> owner) throws ApiException {
     List<V1OwnerReference> owners =
         new ArrayList<>(
@@ -57,7 +62,12 @@ public final class MetadataWriter {
             .uid(owner.getMetadata().getUid()));
     JsonObject metadata = new JsonObject();
     metadata.add("ownerReferences", client.getJSON().getGson().toJsonTree(owners));
-    return patch(kind, object, metadata);
+    var response = send(kind, object, metadata);
+    if (response.getHttpStatusCode() == 409 || response.getHttpStatusCode() == 404) {
+      return null;
+    }
+    response.throwsApiException();
+    return response.getObject();
   }
 
   public <T extends Resource<?, ?, T>> void delete(
@@ -71,20 +81,24 @@ public final class MetadataWriter {
    */
   private <T extends Resource<?, ?, T>> boolean patch(
       ApiKind<T, ?> kind, T object, JsonObject metadata) throws ApiException {
-    metadata.addProperty("resourceVersion", object.getMetadata().getResourceVersion());
-    JsonObject patch = new JsonObject();
-    patch.add("metadata", metadata);
-    var response =
-        kind.api(client)
-            .patch(
-                object.getMetadata().getNamespace(),
-                object.getMetadata().getName(),
-                V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-                new V1Patch(patch.toString()));
+    var response = send(kind, object, metadata);
     if (response.getHttpStatusCode() == 409 || response.getHttpStatusCode() == 404) {
       return response.getHttpStatusCode() == 404;
     }
     response.throwsApiException();
     return true;
+  }
+
+  private <T extends Resource<?, ?, T>> KubernetesApiResponse<T> send(
+      ApiKind<T, ?> kind, T object, JsonObject metadata) {
+    metadata.addProperty("resourceVersion", object.getMetadata().getResourceVersion());
+    JsonObject patch = new JsonObject();
+    patch.add("metadata", metadata);
+    return kind.api(client)
+        .patch(
+            object.getMetadata().getNamespace(),
+            object.getMetadata().getName(),
+            V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+            new V1Patch(patch.toString()));
   }
 }

@@ -168,10 +168,16 @@ public final class SecretAccess {
 
   /** Those of these Secrets that do not exist in the namespace. */
   public Set<String> missing(String namespace, Collection<String> names) throws ApiException {
+    List<String> asked = List.copyOf(names);
+    List<Boolean> found =
+        Concurrently.all(
+            asked.stream()
+                .<Concurrently.Call<Boolean>>map(name -> () -> exists(namespace, name))
+                .toList());
     Set<String> missing = new TreeSet<>();
-    for (String name : names) {
-      if (!exists(namespace, name)) {
-        missing.add(name);
+    for (int i = 0; i < asked.size(); i++) {
+      if (!found.get(i)) {
+        missing.add(asked.get(i));
       }
     }
     return missing;

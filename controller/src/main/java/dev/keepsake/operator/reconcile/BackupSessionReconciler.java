@@ -70,15 +70,19 @@ public final class BackupSessionReconciler implements Reconciler {
     }
   }
 
-  private Result reconcile(Request request, BackupSession session) {
-    BackupConfiguration configuration = configurationOf(session);
-    SessionPhase phase = session.getStatus() == null ? null : session.getStatus().getPhase();
+  private Result reconcile(Request request, BackupSession cached) {
+    BackupConfiguration configuration = configurationOf(cached);
+    SessionPhase phase = cached.getStatus() == null ? null : cached.getStatus().getPhase();
     try {
+      BackupSession session = cached;
       if (configuration != null && !ownedBy(session, configuration)) {
-        // Sessions go with their configuration: the garbage collector follows this reference.
-        return writes.metadata().addOwner(ApiKind.BACKUP_SESSION, session, configuration)
-            ? Results.done()
-            : Results.conflict();
+        // Sessions go with their configuration: the garbage collector follows this reference. The
+        // session goes on as written: waiting for the update to come round put every new session
+        // of a burst behind all the others before its Job was made.
+        session = writes.metadata().withOwner(ApiKind.BACKUP_SESSION, session, configuration);
+        if (session == null) {
+          return Results.conflict();
+        }
       }
       if (phase != null && phase.isFinished()) {
         keepHistory(configuration);
