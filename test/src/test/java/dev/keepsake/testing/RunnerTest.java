@@ -390,6 +390,36 @@ class RunnerTest {
   }
 
   @Test
+  void aRestoreOfAFileTheSnapshotDoesNotHoldNeverStartsItsCommand() {
+    RunnerProcess runner = localRepository();
+    backUp(runner, HOST, "echo", "first");
+    Path started = work.resolve("restore-command-started-for-no-such-file");
+
+    RunnerProcess.Result restore =
+        runner.run(
+            "restore",
+            "--host",
+            HOST,
+            "--tag",
+            TAG,
+            "--stdin-filename",
+            "no-such-dump.sql",
+            "--",
+            "sh",
+            "-c",
+            "touch " + started + "; cat > /dev/null");
+
+    assertThat(restore.exit()).isEqualTo(1);
+    assertThat(restore.message())
+        .contains(
+            "before the restore command was started; the target is untouched",
+            "\"/no-such-dump.sql\" not found in snapshot");
+    assertThat(started).doesNotExist();
+    // restic's error on stderr is not a restored byte.
+    assertThat(restore.log()).doesNotContainPattern("restore: [1-9]");
+  }
+
+  @Test
   void aRestoreMeetingALiveExclusiveLockNeverStartsItsCommand() throws Exception {
     RunnerProcess runner = localRepository();
     backUp(runner, HOST, "echo", "first");

@@ -125,6 +125,17 @@ final class HeldPipe implements AutoCloseable {
     }
   }
 
+  /**
+   * How many bytes wait in the pipe, as {@link #holdsData()} sees them; 0 once it stopped looking.
+   */
+  synchronized long bytesHeld() {
+    try {
+      return looking == null ? 0 : looking.available();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
   /** Closes the reading end that {@link #holdsData()} looks through. */
   synchronized void stopLooking() {
     if (looking != null) {

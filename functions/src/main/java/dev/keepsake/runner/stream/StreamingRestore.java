@@ -9,12 +9,15 @@ import dev.keepsake.runner.restic.BackendRetries;
 import dev.keepsake.runner.restic.Restic;
 import dev.keepsake.runner.restic.ResticFailure;
 import dev.keepsake.runner.restic.Snapshot;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * restic dump snapshot file | restore command, through a pipe of which the runner holds one end.
@@ -60,22 +63,27 @@ public final class StreamingRestore {
       ExternalProgram restore = null;
       boolean locksRemoved = false;
       while (true) {
+        AtomicLong told = new AtomicLong();
         ExternalProgram dump =
             ExternalProgram.start(
                 "restic dump",
                 // Quiet: restic 0.16+ writes "repo already locked, waiting..." to stdout, which
-                // here is the restore command's input.
+                // here is the restore command's input. No cache: a Job starts with an empty one,
+                // and what restic writes into it would count as restored.
                 pipe.writing(
-                    restic.command(List.of("dump", "--quiet", request.snapshot().id(), path))),
+                    restic.command(
+                        List.of("dump", "--quiet", "--no-cache", request.snapshot().id(), path))),
                 restic.environment(),
                 null,
-                line -> retries.line(line, meter.bytes(), Instant.now()));
+                line -> {
+                  told.addAndGet(line.getBytes(StandardCharsets.UTF_8).length + 1L);
+                  retries.line(line, meter.bytes(), Instant.now());
+                });
         dump.closeStdin();
-        // What restic wrote is what the restore command was given: its own read count would also
-        // hold what it read besides its stdin (a JVM reads its jars).
-        meter.follow(ProcessIo.written(dump.pid()));
+        DumpCount count = new DumpCount(ProcessIo.written(dump.pid()), told);
+        meter.follow(count);
         meter.start();
-        restore = follow(restic, request, pipe, dump, retries, meter, deadline, path);
+        restore = follow(restic, request, pipe, dump, retries, meter, count, deadline, path);
         int dumpExit = dump.exit().join();
         if (dumpExit == 0) {
           break;
@@ -140,6 +148,7 @@ public final class StreamingRestore {
       ExternalProgram dump,
       BackendRetries retries,
       ProgressMeter meter,
+      DumpCount count,
       Instant deadline,
       String path) {
     ExternalProgram restore = null;
@@ -149,6 +158,7 @@ public final class StreamingRestore {
       Optional<Integer> exit = dump.awaitExit(restore == null && soon ? FIRST_BYTE_POLL : POLL);
       meter.bytes(); // sample restic's count while its /proc entry exists
       if (restore == null && (exit.isPresent() ? exit.get() == 0 : pipe.holdsData())) {
+        count.dataArrived(pipe.bytesHeld());
         restore =
             ExternalProgram.start(
                 "restore",
@@ -243,5 +253,33 @@ public final class StreamingRestore {
             + " received); the repository is untouched and the target may hold a partial restore"
             + StreamingBackup.lastLines(
                 "restore command", restic.redactor().redact(restore.stderrTail())));
+  }
+
+  /**
+   * The bytes restic gave the restore command. What it wrote in all also holds what it told on
+   * stderr and what it wrote before its first byte of data (its lock file, requests to the
+   * storage): the command's own read count would hold what it read besides its stdin (a JVM reads
+   * its jars), and nothing else sees the pipe.
+   */
+  private static final class DumpCount implements LongSupplier {
+    private final LongSupplier written;
+    private final AtomicLong told;
+    private volatile long beforeData = -1;
+
+    DumpCount(LongSupplier written, AtomicLong told) {
+      this.written = written;
+      this.told = told;
+    }
+
+    /** The data so far is what the pipe holds: no one has read from it yet. */
+    void dataArrived(long inPipe) {
+      beforeData = Math.max(0, written.getAsLong() - told.get() - inPipe);
+    }
+
+    @Override
+    public long getAsLong() {
+      long all = written.getAsLong() - told.get();
+      return beforeData < 0 ? 0 : Math.max(0, all - beforeData);
+    }
   }
 }
