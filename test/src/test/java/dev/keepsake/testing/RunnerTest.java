@@ -337,6 +337,8 @@ class RunnerTest {
 
       assertThat(restore.exit()).as(restore.log()).isZero();
       assertThat(Files.readString(restored)).isEqualTo("first\n");
+      // restic had ended before the restore command started: its bytes are counted from the pipe.
+      assertThat(restore.message()).contains("restored 6 B of snapshot");
     }
   }
 

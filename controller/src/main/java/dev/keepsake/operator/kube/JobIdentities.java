@@ -146,27 +146,24 @@ public final class JobIdentities {
   public void ensureForSession(JobIdentity.SessionIdentity identity, RuntimeSettings runtime)
       throws ApiException {
     String named = runtime == null ? null : runtime.getServiceAccountName();
-    // A binding may name an account and a Role that do not exist yet: the three go at once.
-    List<Concurrently.Call<Void>> writes = new java.util.ArrayList<>();
+    // The account and the Role go at once; the binding after them: without the bind verb, the API
+    // server checks the operator holds what the Role grants, and a Role not there yet is refused.
+    List<Concurrently.Call<Void>> first = new java.util.ArrayList<>();
     if (named == null) {
-      writes.add(
+      first.add(
           () -> {
             apply.createOrApply(serviceAccounts, JobIdentity.sessionServiceAccount(identity));
             return null;
           });
     }
-    writes.add(
+    first.add(
         () -> {
           apply.createOrApply(roles, JobIdentity.sessionRole(identity));
           return null;
         });
-    writes.add(
-        () -> {
-          apply.createOrApply(
-              roleBindings,
-              JobIdentity.sessionRoleBinding(identity, named != null ? named : identity.name()));
-          return null;
-        });
-    Concurrently.all(writes);
+    Concurrently.all(first);
+    apply.createOrApply(
+        roleBindings,
+        JobIdentity.sessionRoleBinding(identity, named != null ? named : identity.name()));
   }
 }

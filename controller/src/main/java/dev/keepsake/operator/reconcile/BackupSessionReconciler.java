@@ -27,6 +27,8 @@ import io.kubernetes.client.openapi.ApiException;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -41,6 +43,12 @@ public final class BackupSessionReconciler implements Reconciler {
   private final OperatorSettings settings;
   private final SessionLifecycle<BackupSessionSpec, BackupSessionStatus, BackupSession> lifecycle;
 
+  /**
+   * Sessions (namespace/name → uid) whose first status this process wrote in the pass that added
+   * their owner reference, until the cache shows a status.
+   */
+  private final Map<String, String> aheadOfCache = new ConcurrentHashMap<>();
+
   public BackupSessionReconciler(
       Cluster cluster, KubeWrites writes, OperatorSettings settings, HookRunner hooks) {
     this.cluster = cluster;
@@ -54,6 +62,7 @@ public final class BackupSessionReconciler implements Reconciler {
   public Result reconcile(Request request) {
     BackupSession session = cluster.backupSession(request.getNamespace(), request.getName());
     if (session == null) {
+      aheadOfCache.remove(request.getNamespace() + "/" + request.getName());
       return Results.done();
     }
     try {
@@ -73,8 +82,18 @@ public final class BackupSessionReconciler implements Reconciler {
   private Result reconcile(Request request, BackupSession cached) {
     BackupConfiguration configuration = configurationOf(cached);
     SessionPhase phase = cached.getStatus() == null ? null : cached.getStatus().getPhase();
+    String key = request.getNamespace() + "/" + request.getName();
+    String uid = cached.getMetadata().getUid();
+    if (phase != null) {
+      aheadOfCache.remove(key);
+    } else if (uid != null && uid.equals(aheadOfCache.get(key))) {
+      // The owner reference's update came round before the status written after it: this copy
+      // knows nothing of the Job made. The status's own update brings the session back.
+      return Results.done();
+    }
+    BackupSession session = cached;
     try {
-      BackupSession session = cached;
+      boolean ownerAdded = false;
       if (configuration != null && !ownedBy(session, configuration)) {
         // Sessions go with their configuration: the garbage collector follows this reference. The
         // session goes on as written: waiting for the update to come round put every new session
@@ -83,18 +102,31 @@ public final class BackupSessionReconciler implements Reconciler {
         if (session == null) {
           return Results.conflict();
         }
+        ownerAdded = true;
       }
       if (phase != null && phase.isFinished()) {
         keepHistory(configuration);
         return Results.done();
       }
       SessionLifecycle.Outcome outcome = lifecycle.reconcile(session);
+      if (ownerAdded && phase == null && outcome.phase() != null && uid != null) {
+        aheadOfCache.put(key, uid);
+      }
       if (outcome.phase() != null && outcome.phase().isFinished()) {
         keepHistory(configuration);
       }
       return outcome.result();
     } catch (ApiException e) {
       return Results.failed("BackupSession " + request, e);
+    } catch (RuntimeException e) {
+      return SessionRecorder.broken(
+          writes,
+          ApiKind.BACKUP_SESSION,
+          session,
+          BackupSessionStatus.class,
+          BackupSessionStatus::new,
+          Names.backupJob(request.getName()),
+          e);
     }
   }
 

@@ -158,7 +158,7 @@ public final class StreamingRestore {
       Optional<Integer> exit = dump.awaitExit(restore == null && soon ? FIRST_BYTE_POLL : POLL);
       meter.bytes(); // sample restic's count while its /proc entry exists
       if (restore == null && (exit.isPresent() ? exit.get() == 0 : pipe.holdsData())) {
-        count.dataArrived(pipe.bytesHeld());
+        count.dataArrived(pipe.bytesHeld(), exit.isPresent());
         restore =
             ExternalProgram.start(
                 "restore",
@@ -265,19 +265,30 @@ public final class StreamingRestore {
     private final LongSupplier written;
     private final AtomicLong told;
     private volatile long beforeData = -1;
+    private volatile long whole = -1;
 
     DumpCount(LongSupplier written, AtomicLong told) {
       this.written = written;
       this.told = told;
     }
 
-    /** The data so far is what the pipe holds: no one has read from it yet. */
-    void dataArrived(long inPipe) {
-      beforeData = Math.max(0, written.getAsLong() - told.get() - inPipe);
+    /**
+     * The data so far is what the pipe holds: no one has read from it yet. A dump that ended before
+     * that put all it had in the pipe; its last count may predate its last writes.
+     */
+    void dataArrived(long inPipe, boolean dumpEnded) {
+      if (dumpEnded) {
+        whole = inPipe;
+      } else {
+        beforeData = Math.max(0, written.getAsLong() - told.get() - inPipe);
+      }
     }
 
     @Override
     public long getAsLong() {
+      if (whole >= 0) {
+        return whole;
+      }
       long all = written.getAsLong() - told.get();
       return beforeData < 0 ? 0 : Math.max(0, all - beforeData);
     }
