@@ -68,14 +68,7 @@ public final class BackupSessionReconciler implements Reconciler {
     try {
       return reconcile(request, session);
     } catch (RuntimeException e) {
-      return SessionRecorder.broken(
-          writes,
-          ApiKind.BACKUP_SESSION,
-          session,
-          BackupSessionStatus.class,
-          BackupSessionStatus::new,
-          Names.backupJob(request.getName()),
-          e);
+      return broken(request, session, e);
     }
   }
 
@@ -119,15 +112,20 @@ public final class BackupSessionReconciler implements Reconciler {
     } catch (ApiException e) {
       return Results.failed("BackupSession " + request, e);
     } catch (RuntimeException e) {
-      return SessionRecorder.broken(
-          writes,
-          ApiKind.BACKUP_SESSION,
-          session,
-          BackupSessionStatus.class,
-          BackupSessionStatus::new,
-          Names.backupJob(request.getName()),
-          e);
+      return broken(request, session, e);
     }
+  }
+
+  /** A failure nothing else classifies, recorded on the session as last read or written. */
+  private Result broken(Request request, BackupSession session, RuntimeException e) {
+    return SessionRecorder.broken(
+        writes,
+        ApiKind.BACKUP_SESSION,
+        session,
+        BackupSessionStatus.class,
+        BackupSessionStatus::new,
+        Names.backupJob(request.getName()),
+        e);
   }
 
   private BackupConfiguration configurationOf(BackupSession session) {
