@@ -3,10 +3,10 @@ package dev.keepsake.operator.kube;
 import io.kubernetes.client.openapi.ApiException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -15,19 +15,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * identity in seven round trips, one after the other.
  */
 final class Concurrently {
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
   /** Bounded: a burst of reconciles queues its requests here rather than opening without end. */
   private static final ExecutorService REQUESTS =
       Executors.newFixedThreadPool(
           16,
-          new java.util.concurrent.ThreadFactory() {
-            private final AtomicInteger count = new AtomicInteger();
-
-            @Override
-            public Thread newThread(Runnable task) {
-              Thread thread = new Thread(task, "keepsake-requests-" + count.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            }
+          task -> {
+            Thread thread = new Thread(task, "keepsake-requests-" + THREADS.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
           });
 
   private Concurrently() {}
@@ -38,52 +35,28 @@ final class Concurrently {
 
   /** The answers in the order of the calls; the first failure (in that order) is thrown. */
   static <T> List<T> all(List<Call<T>> calls) throws ApiException {
-    if (calls.size() < 2) {
-      List<T> answers = new ArrayList<>();
-      for (Call<T> call : calls) {
-        answers.add(call.call());
-      }
-      return answers;
+    if (calls.size() == 1) {
+      return List.of(calls.get(0).call());
     }
-    List<CompletableFuture<T>> sent =
-        calls.stream()
-            .map(call -> CompletableFuture.supplyAsync(() -> unchecked(call), REQUESTS))
-            .toList();
+    List<Future<T>> sent = new ArrayList<>();
+    calls.forEach(call -> sent.add(REQUESTS.submit(call::call)));
     List<T> answers = new ArrayList<>();
-    for (CompletableFuture<T> answer : sent) {
+    for (Future<T> answer : sent) {
       try {
-        answers.add(answer.join());
-      } catch (CompletionException failed) {
-        Throwable cause = failed.getCause();
-        if (cause instanceof Unchecked wrapped) {
-          throw wrapped.api;
+        answers.add(answer.get());
+      } catch (ExecutionException failed) {
+        if (failed.getCause() instanceof ApiException api) {
+          throw api;
         }
-        if (cause instanceof RuntimeException runtime) {
+        if (failed.getCause() instanceof RuntimeException runtime) {
           throw runtime;
         }
-        if (cause instanceof Error error) {
-          throw error;
-        }
-        throw failed;
+        throw new IllegalStateException(failed.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for the API server", e);
       }
     }
     return answers;
-  }
-
-  private static <T> T unchecked(Call<T> call) {
-    try {
-      return call.call();
-    } catch (ApiException e) {
-      throw new Unchecked(e);
-    }
-  }
-
-  private static final class Unchecked extends RuntimeException {
-    private final ApiException api;
-
-    Unchecked(ApiException api) {
-      super(api.getMessage(), api, false, false);
-      this.api = api;
-    }
   }
 }
