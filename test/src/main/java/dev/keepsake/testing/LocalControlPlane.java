@@ -248,7 +248,9 @@ public final class LocalControlPlane implements AutoCloseable {
                 "--service-cluster-ip-range=" + SERVICE_CIDR,
                 "--allow-privileged=true",
                 "--enable-priority-and-fairness=false",
-                "--profiling=false",
+                // Off unless a benchmark asks: KEEPSAKE_APISERVER_PROFILING=true serves
+                // /debug/pprof to the admin client.
+                "--profiling=" + "true".equals(System.getenv("KEEPSAKE_APISERVER_PROFILING")),
                 "--shutdown-delay-duration=0s",
                 "--v=1"));
     if (realNode) {

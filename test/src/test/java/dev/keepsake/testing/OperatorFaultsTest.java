@@ -240,6 +240,64 @@ class OperatorFaultsTest {
   }
 
   @Test
+  void anOperatorStartedWhileTheApiServerIsAwayWorksOnceItIsBack() throws Exception {
+    // Longer away than the 30 s the client's controllers wait for their caches before giving up
+    // for good: the process would live on, say it is ready, and reconcile nothing.
+    Duration away = Duration.ofSeconds(40);
+    try (LocalControlPlane controlPlane = LocalControlPlane.start()) {
+      ApiClient client = controlPlane.client();
+      String namespace = controlPlane.createNamespace("late");
+      quickBackups(client, namespace, 1, "true");
+      controlPlane.stopApiServer();
+      Instant stopped = Instant.now();
+      try (OperatorProcess operator = OperatorProcess.start(controlPlane, "late", HEAP, Map.of())) {
+        eventually(Duration.ofSeconds(20), () -> assertThat(operator.readiness()).isEqualTo(503));
+        throughout(
+            away.minus(Duration.between(stopped, Instant.now())),
+            () -> {
+              assertThat(operator.isAlive()).isTrue();
+              assertThat(operator.readiness()).isEqualTo(503);
+            });
+        controlPlane.startApiServer();
+        Instant started = Instant.now();
+        eventually(Duration.ofMinutes(1), () -> assertThat(operator.readiness()).isEqualTo(200));
+        eventually(
+            Duration.ofMinutes(1),
+            () -> assertThat(readyStatus(client, namespace, "quick-0")).isEqualTo("True"));
+        System.out.printf(
+            "started %d s before its API server: configuration Ready %.1f s after the server"
+                + " came back%n",
+            away.toSeconds(), Duration.between(started, Instant.now()).toMillis() / 1000.0);
+        quickConfiguration(new RedisScenario(client, namespace), "quick-after");
+        eventually(
+            Duration.ofMinutes(1),
+            () -> assertThat(readyStatus(client, namespace, "quick-after")).isEqualTo("True"));
+        assertThat(
+                new BatchV1Api(client).listNamespacedCronJob(namespace).execute().getItems().size())
+            .isEqualTo(2);
+      }
+    }
+  }
+
+  private static String readyStatus(ApiClient client, String namespace, String name)
+      throws ApiException {
+    var status =
+        ApiKind.BACKUP_CONFIGURATION
+            .api(client)
+            .get(namespace, name)
+            .throwsApiException()
+            .getObject()
+            .getStatus();
+    return status == null || status.getConditions() == null
+        ? null
+        : status.getConditions().stream()
+            .filter(c -> "Ready".equals(c.getType()))
+            .map(c -> c.getStatus())
+            .findFirst()
+            .orElse(null);
+  }
+
+  @Test
   void aWatchWhoseConnectionDiesWithoutAWordIsReplaced(
       LocalControlPlane controlPlane, TestNamespace namespace) throws Exception {
     ApiClient client = controlPlane.client();

@@ -58,7 +58,7 @@ final class Controllers {
    * does.
    */
   Controller backupConfigurations() {
-    Controller controller =
+    StartWhenSynced controller =
         controller(
             "backup-configurations",
             "BackupConfiguration",
@@ -85,7 +85,7 @@ final class Controllers {
                                             session.getMetadata().getNamespace(),
                                             invokerOf(session)))
                                 .build()));
-    var queue = ((DefaultController) controller).getWorkQueue();
+    var queue = controller.workQueue();
     cluster.whenConfigurationInputsChange(
         configuration ->
             queue.add(
@@ -158,7 +158,7 @@ final class Controllers {
                             .build()));
   }
 
-  private Controller controller(
+  private StartWhenSynced controller(
       String name,
       String kind,
       Reconciler reconciler,
@@ -169,13 +169,15 @@ final class Controllers {
             .withWorkQueue(
                 metrics.track(
                     name, new DefaultRateLimitingQueue<>(Executors.newSingleThreadExecutor())));
-    return watches
-        .apply(builder)
-        .withName(name)
-        .withReconciler(metrics.instrument(kind, reconciler))
-        .withReadyFunc(cluster::synced)
-        .withWorkerCount(WORKERS)
-        .build();
+    return new StartWhenSynced(
+        (DefaultController)
+            watches
+                .apply(builder)
+                .withName(name)
+                .withReconciler(metrics.instrument(kind, reconciler))
+                .withWorkerCount(WORKERS)
+                .build(),
+        cluster::synced);
   }
 
   /**

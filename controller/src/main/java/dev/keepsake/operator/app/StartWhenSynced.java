@@ -1,0 +1,57 @@
+package dev.keepsake.operator.app;
+
+import io.kubernetes.client.extended.controller.Controller;
+import io.kubernetes.client.extended.controller.DefaultController;
+import io.kubernetes.client.extended.controller.reconciler.Request;
+import io.kubernetes.client.extended.workqueue.WorkQueue;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Starts a controller once every informer has listed, however long that takes.
+ *
+ * <p>The client's own wait (a controller's ready function) gives up after 30 s: the controller then
+ * never runs while the process goes on and, its informers synced at last, says it is ready. That
+ * wait also spins a core until the lists arrive, which is when the lists' decoding needs the cores
+ * most.
+ */
+final class StartWhenSynced implements Controller {
+  static final Duration CHECK = Duration.ofMillis(25);
+  private final DefaultController controller;
+  private final BooleanSupplier synced;
+  private volatile boolean stopped;
+
+  StartWhenSynced(DefaultController controller, BooleanSupplier synced) {
+    this.controller = controller;
+    this.synced = synced;
+  }
+
+  /** The controller's queue: requests added before it starts wait there. */
+  WorkQueue<Request> workQueue() {
+    return controller.getWorkQueue();
+  }
+
+  @Override
+  public void run() {
+    try {
+      while (!synced.getAsBoolean()) {
+        if (stopped) {
+          return;
+        }
+        Thread.sleep(CHECK.toMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    if (!stopped) {
+      controller.run();
+    }
+  }
+
+  @Override
+  public void shutdown() {
+    stopped = true;
+    controller.shutdown();
+  }
+}
