@@ -241,22 +241,23 @@ class OperatorFaultsTest {
 
   @Test
   void anOperatorStartedWhileTheApiServerIsAwayWorksOnceItIsBack() throws Exception {
-    // Longer away than the 30 s the client's controllers wait for their caches before giving up
-    // for good: the process would live on, say it is ready, and reconcile nothing.
-    Duration away = Duration.ofSeconds(40);
+    // Longer away than the 30 s the client's controllers waited for their caches, counted from
+    // when the operator answers: they then gave up for good, and the process lived on, said it was
+    // ready, and reconciled nothing.
+    Duration away = Duration.ofSeconds(45);
     try (LocalControlPlane controlPlane = LocalControlPlane.start()) {
       ApiClient client = controlPlane.client();
       String namespace = controlPlane.createNamespace("late");
       quickBackups(client, namespace, 1, "true");
       controlPlane.stopApiServer();
-      Instant stopped = Instant.now();
       try (OperatorProcess operator = OperatorProcess.start(controlPlane, "late", HEAP, Map.of())) {
-        eventually(Duration.ofSeconds(20), () -> assertThat(operator.readiness()).isEqualTo(503));
+        eventually(Duration.ofSeconds(30), () -> assertThat(operator.readiness()).isEqualTo(503));
+        // 0: no answer within the probe's timeout, on a busy machine.
         throughout(
-            away.minus(Duration.between(stopped, Instant.now())),
+            away,
             () -> {
               assertThat(operator.isAlive()).isTrue();
-              assertThat(operator.readiness()).isEqualTo(503);
+              assertThat(operator.readiness()).isIn(0, 503);
             });
         controlPlane.startApiServer();
         Instant started = Instant.now();
@@ -265,8 +266,8 @@ class OperatorFaultsTest {
             Duration.ofMinutes(1),
             () -> assertThat(readyStatus(client, namespace, "quick-0")).isEqualTo("True"));
         System.out.printf(
-            "started %d s before its API server: configuration Ready %.1f s after the server"
-                + " came back%n",
+            "answering %d s before its API server came back: configuration Ready %.1f s after"
+                + " it did%n",
             away.toSeconds(), Duration.between(started, Instant.now()).toMillis() / 1000.0);
         quickConfiguration(new RedisScenario(client, namespace), "quick-after");
         eventually(

@@ -143,11 +143,13 @@ public final class Operator implements AutoCloseable {
 
   @Override
   public void close() {
+    // The controllers stop first: closing the elector waits for its thread and may release the
+    // Lease, and a lost leader must not reconcile on meanwhile.
+    manager.shutdown();
     if (elector != null) {
       // A follower's elector keeps trying for the Lease until it is closed.
       elector.close();
     }
-    manager.shutdown();
     hooks.close();
     if (janitor != null) {
       janitor.close();

@@ -5,6 +5,7 @@ import io.kubernetes.client.extended.controller.DefaultController;
 import io.kubernetes.client.extended.controller.reconciler.Request;
 import io.kubernetes.client.extended.workqueue.WorkQueue;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -20,6 +21,7 @@ final class StartWhenSynced implements Controller {
   private final DefaultController controller;
   private final BooleanSupplier synced;
   private volatile boolean stopped;
+  private volatile Thread running;
 
   StartWhenSynced(DefaultController controller, BooleanSupplier synced) {
     this.controller = controller;
@@ -33,6 +35,7 @@ final class StartWhenSynced implements Controller {
 
   @Override
   public void run() {
+    running = Thread.currentThread();
     try {
       while (!synced.getAsBoolean()) {
         if (stopped) {
@@ -40,18 +43,29 @@ final class StartWhenSynced implements Controller {
         }
         Thread.sleep(CHECK.toMillis());
       }
+      if (!stopped) {
+        controller.run();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return;
-    }
-    if (!stopped) {
-      controller.run();
+    } catch (RejectedExecutionException e) {
+      // Shut down between the look at stopped and the start of its workers.
+    } finally {
+      running = null;
     }
   }
 
+  /**
+   * Stops the controller; a start caught half way (its workers queued, not yet running) is
+   * interrupted instead of waiting for them forever.
+   */
   @Override
   public void shutdown() {
     stopped = true;
     controller.shutdown();
+    Thread thread = running;
+    if (thread != null) {
+      thread.interrupt();
+    }
   }
 }
