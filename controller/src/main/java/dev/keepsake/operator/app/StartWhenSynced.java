@@ -5,7 +5,9 @@ import io.kubernetes.client.extended.controller.DefaultController;
 import io.kubernetes.client.extended.controller.reconciler.Request;
 import io.kubernetes.client.extended.workqueue.WorkQueue;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -18,6 +20,7 @@ import java.util.function.BooleanSupplier;
  */
 final class StartWhenSynced implements Controller {
   static final Duration CHECK = Duration.ofMillis(25);
+  private static final Duration STUCK_AFTER = Duration.ofSeconds(1);
   private final DefaultController controller;
   private final BooleanSupplier synced;
   private volatile boolean stopped;
@@ -56,16 +59,21 @@ final class StartWhenSynced implements Controller {
   }
 
   /**
-   * Stops the controller; a start caught half way (its workers queued, not yet running) is
-   * interrupted instead of waiting for them forever.
+   * Stops the controller. A start caught half way (its workers queued, then cancelled with the
+   * pool) would wait for them for ever: still running a second later, it is interrupted. A
+   * controller that stops as it should is not, since it would log the interruption as an error.
    */
   @Override
   public void shutdown() {
     stopped = true;
     controller.shutdown();
-    Thread thread = running;
-    if (thread != null) {
-      thread.interrupt();
-    }
+    CompletableFuture.delayedExecutor(STUCK_AFTER.toMillis(), TimeUnit.MILLISECONDS)
+        .execute(
+            () -> {
+              Thread thread = running;
+              if (thread != null) {
+                thread.interrupt();
+              }
+            });
   }
 }
