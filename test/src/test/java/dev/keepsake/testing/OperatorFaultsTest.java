@@ -354,6 +354,9 @@ class OperatorFaultsTest {
     int configurations = 2 * 500 + 201;
     quickBackups(controlPlane.client(), namespace.name(), configurations, "true");
     BatchV1Api batch = new BatchV1Api(controlPlane.client());
+    // The request counts are the whole process's: a namespace of an earlier test still being
+    // deleted would add the refused apply of its own identity.
+    awaitNoOtherNamespaceBeingDeleted(controlPlane.client(), namespace.name());
 
     try (OperatorProcess operator = OperatorProcess.start(controlPlane, "pages", HEAP, Map.of())) {
       operator.awaitReady(Duration.ofMinutes(2));
@@ -385,6 +388,25 @@ class OperatorFaultsTest {
       // Three pages of configurations and their watch: read in one piece it would be two requests.
       assertThat(requests(restarted, "GET", "backupconfigurations")).isGreaterThanOrEqualTo(4);
     }
+  }
+
+  private static void awaitNoOtherNamespaceBeingDeleted(ApiClient client, String ours) {
+    Instant from = Instant.now();
+    eventually(
+        Duration.ofMinutes(3),
+        () ->
+            assertThat(
+                    new io.kubernetes.client.openapi.apis.CoreV1Api(client)
+                        .listNamespace().execute().getItems().stream()
+                            .filter(n -> n.getMetadata().getDeletionTimestamp() != null)
+                            .map(n -> n.getMetadata().getName())
+                            .filter(name -> !name.equals(ours))
+                            .toList())
+                .as("namespaces of earlier tests still being deleted")
+                .isEmpty());
+    System.out.printf(
+        "earlier tests' namespaces gone after %.1f s%n",
+        Duration.between(from, Instant.now()).toMillis() / 1000.0);
   }
 
   private static double requests(OperatorProcess operator, String method, String resource)

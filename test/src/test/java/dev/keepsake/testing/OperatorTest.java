@@ -765,6 +765,77 @@ class OperatorTest {
         .until(() -> repositories.get(namespace.name(), "redis-local").getHttpStatusCode() == 404);
   }
 
+  /**
+   * No Job can be made in a namespace being deleted, and its Secret goes with it: a Repository with
+   * wipeOut there lets go of its data instead of holding the namespace in Terminating for good.
+   */
+  @Test
+  void aNamespaceDeletedWithAWipeOutRepositoryIsNotHeldForever(
+      ApiClient client, TestNamespace namespace) throws Exception {
+    applyScenario(client, namespace);
+    patchSpec(client, namespace, "redis-local", "{\"spec\":{\"wipeOut\":true}}");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> finalizers(client, namespace, "redis-local").contains("keepsake.dev/wipe-out"));
+
+    List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler log =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord record) {
+            said.add(record.getMessage());
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    java.util.logging.Logger reconciler =
+        java.util.logging.Logger.getLogger(
+            dev.keepsake.operator.reconcile.RepositoryReconciler.class.getName());
+    reconciler.addHandler(log);
+    try {
+      CoreV1Api core = new CoreV1Api(client);
+      core.deleteNamespace(namespace.name()).execute();
+
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(
+              () ->
+                  ApiKind.REPOSITORY
+                          .api(client)
+                          .get(namespace.name(), "redis-local")
+                          .getHttpStatusCode()
+                      == 404);
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .ignoreExceptions()
+          .until(
+              () -> {
+                try {
+                  core.readNamespace(namespace.name()).execute();
+                  return false;
+                } catch (ApiException gone) {
+                  return gone.getCode() == 404;
+                }
+              });
+      assertThat(said)
+          .as("the operator's log says the data was kept, and where")
+          .anySatisfy(
+              line ->
+                  assertThat(line)
+                      .contains(
+                          namespace.name() + "/redis-local is not wiped",
+                          "namespace is being deleted",
+                          "left in place at local:"));
+    } finally {
+      reconciler.removeHandler(log);
+    }
+  }
+
   private static void patchSpec(
       ApiClient client, TestNamespace namespace, String repository, String patch)
       throws ApiException {

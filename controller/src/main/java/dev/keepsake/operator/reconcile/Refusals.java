@@ -33,6 +33,31 @@ final class Refusals {
     }
   }
 
+  /**
+   * Whether the API server refused to create something because its namespace is being deleted (the
+   * NamespaceLifecycle admission's cause).
+   */
+  static boolean namespaceTerminating(ApiException e) {
+    if (e.getCode() != 403 || e.getResponseBody() == null) {
+      return false;
+    }
+    try {
+      var details = JsonParser.parseString(e.getResponseBody()).getAsJsonObject().get("details");
+      if (details == null || !details.isJsonObject() || !details.getAsJsonObject().has("causes")) {
+        return false;
+      }
+      for (var cause : details.getAsJsonObject().getAsJsonArray("causes")) {
+        var reason = cause.getAsJsonObject().get("reason");
+        if (reason != null && "NamespaceTerminating".equals(reason.getAsString())) {
+          return true;
+        }
+      }
+      return false;
+    } catch (RuntimeException notAStatus) {
+      return false;
+    }
+  }
+
   /** A value in the object that the operator's own code could not use, in a sentence. */
   static String describe(RuntimeException e) {
     String message = e.getMessage() == null ? "" : e.getMessage();

@@ -30,12 +30,14 @@ import io.kubernetes.client.openapi.models.V1Job;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.logging.Logger;
 
 /**
  * Repository → its status, from its Secret's presence and the sessions that back up into it; and,
  * with wipeOut, the finalizer and the Job that deletes its data when the Repository is deleted.
  */
 public final class RepositoryReconciler implements Reconciler {
+  private static final Logger LOG = Logger.getLogger(RepositoryReconciler.class.getName());
   static final String CHECK_SCHEDULED = "CheckScheduled";
   private final Cluster cluster;
   private final KubeWrites writes;
@@ -84,46 +86,10 @@ public final class RepositoryReconciler implements Reconciler {
               : Results.conflict();
         }
         case CREATE_JOB -> {
-          V1Job wipe;
-          try {
-            wipe =
-                RepositoryJobs.wipe(
-                    repository,
-                    settings,
-                    ActiveRunners.at(
-                        Instant.now(),
-                        cluster.jobsUsing(repository),
-                        request.getNamespace(),
-                        jobName));
-          } catch (ResolutionException refused) {
-            // No Job may touch this repository: its data stays where it is, and the delete goes on.
-            writes
-                .events()
-                .record(
-                    repository,
-                    true,
-                    "WipeOutRefused",
-                    refused.getMessage() + "; the repository's data is left in place");
-            return writes
-                    .metadata()
-                    .setFinalizer(ApiKind.REPOSITORY, repository, WipeOut.FINALIZER, false)
-                ? Results.done()
-                : Results.conflict();
+          Result ended = startWipe(request, repository, jobName);
+          if (ended != null) {
+            return ended;
           }
-          writes
-              .identities()
-              .ensureShared(
-                  request.getNamespace(),
-                  cluster.namespaceUid(request.getNamespace()),
-                  settings.jobServiceAccount());
-          writes.jobs().create(wipe);
-          writes
-              .events()
-              .record(
-                  repository,
-                  false,
-                  "WipingOut",
-                  "created Job " + jobName + " to delete the repository's data");
         }
         default -> {}
       }
@@ -167,6 +133,72 @@ public final class RepositoryReconciler implements Reconciler {
     } catch (ApiException e) {
       return Results.failed("Repository " + request, e);
     }
+  }
+
+  /**
+   * Creates the Job that wipes a deleted Repository's data; or, where no Job may run or can be
+   * made, lets the Repository go with its data in place. Null once the Job is created.
+   */
+  private Result startWipe(Request request, Repository repository, String jobName)
+      throws ApiException {
+    V1Job wipe;
+    try {
+      wipe =
+          RepositoryJobs.wipe(
+              repository,
+              settings,
+              ActiveRunners.at(
+                  Instant.now(), cluster.jobsUsing(repository), request.getNamespace(), jobName));
+    } catch (ResolutionException refused) {
+      // No Job may touch this repository: its data stays where it is, and the delete goes on.
+      writes
+          .events()
+          .record(
+              repository,
+              true,
+              "WipeOutRefused",
+              refused.getMessage() + "; the repository's data is left in place");
+      return letGo(repository);
+    }
+    try {
+      writes
+          .identities()
+          .ensureShared(
+              request.getNamespace(),
+              cluster.namespaceUid(request.getNamespace()),
+              settings.jobServiceAccount());
+      writes.jobs().create(wipe);
+    } catch (ApiException e) {
+      if (!Refusals.namespaceTerminating(e)) {
+        throw e;
+      }
+      // The namespace is being deleted: nothing can be created in it, and the Secret the wipe
+      // needs goes with it. Holding the finalizer would hold the namespace in Terminating for good;
+      // an Event there would be refused too, so the log is where this is said.
+      LOG.warning(
+          "Repository "
+              + request.getNamespace()
+              + "/"
+              + request.getName()
+              + " is not wiped: its namespace is being deleted, so no Job can run there; the data"
+              + " is left in place at "
+              + RepositoryStatuses.backend(repository));
+      return letGo(repository);
+    }
+    writes
+        .events()
+        .record(
+            repository,
+            false,
+            "WipingOut",
+            "created Job " + jobName + " to delete the repository's data");
+    return null;
+  }
+
+  private Result letGo(Repository repository) throws ApiException {
+    return writes.metadata().setFinalizer(ApiKind.REPOSITORY, repository, WipeOut.FINALIZER, false)
+        ? Results.done()
+        : Results.conflict();
   }
 
   /**

@@ -18,6 +18,14 @@ public final class RepositoryStatuses {
 
   private RepositoryStatuses() {}
 
+  /** The backend and where in it the data lives, without credentials: local:/data/shop. */
+  public static String backend(Repository repository) {
+    ResticRepository restic = ResticRepository.of(repository.getSpec());
+    return restic.type()
+        + ":"
+        + restic.displayLocation().replaceFirst("^" + restic.type() + ":", "");
+  }
+
   /**
    * @param sessions backup sessions of every configuration that uses this repository
    */
@@ -28,15 +36,11 @@ public final class RepositoryStatuses {
       OffsetDateTime now) {
     RepositoryStatus previous =
         repository.getStatus() == null ? new RepositoryStatus() : repository.getStatus();
-    ResticRepository restic = ResticRepository.of(repository.getSpec());
     String secret = repository.getSpec().getSecret().getName();
     RepositoryStatus status =
         new RepositoryStatus()
             .observedGeneration(repository.getMetadata().getGeneration())
-            .backend(
-                restic.type()
-                    + ":"
-                    + restic.displayLocation().replaceFirst("^" + restic.type() + ":", ""))
+            .backend(backend(repository))
             .conditions(
                 Conditions.set(
                     previous.getConditions(),
