@@ -830,7 +830,7 @@ class OperatorTest {
                       .contains(
                           namespace.name() + "/redis-local is not wiped",
                           "namespace is being deleted",
-                          "left in place at local:"));
+                          "the data stays at local:"));
     } finally {
       reconciler.removeHandler(log);
     }

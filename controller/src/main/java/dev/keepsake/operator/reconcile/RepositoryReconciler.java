@@ -180,8 +180,8 @@ public final class RepositoryReconciler implements Reconciler {
               + request.getNamespace()
               + "/"
               + request.getName()
-              + " is not wiped: its namespace is being deleted, so no Job can run there; the data"
-              + " is left in place at "
+              + " is not wiped: its namespace is being deleted, so no Job can run there (a wipe"
+              + " Job already running went with the namespace); what is left of the data stays at "
               + RepositoryStatuses.backend(repository));
       return letGo(repository);
     }

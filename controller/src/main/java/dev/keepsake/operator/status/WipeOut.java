@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * Whether a Repository's data goes with it. Only a Repository with {@code wipeOut: true} carries
  * the finalizer; deleting it runs one wipe Job, and the finalizer goes only once that Job succeeded
- * (or the user turned wipeOut off), so the object never disappears while its data silently stays.
+ * (or the user turned wipeOut off). It goes without a wipe only where no Job can run (the
+ * installation's policy refuses one, or the namespace is being deleted), and says so.
  */
 public final class WipeOut {
   public static final String FINALIZER = "keepsake.dev/wipe-out";
