@@ -56,6 +56,9 @@ public record RunnerPeers(
    */
   static final int JOB_NAME_IN_HOSTNAME = 57;
 
+  /** The random characters Kubernetes appends to a Job's pods' names. */
+  private static final int POD_SUFFIX = 5;
+
   /** A DNS subdomain, as Kubernetes requires of a Job's name. */
   private static final Pattern JOB_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
 
@@ -139,7 +142,7 @@ public record RunnerPeers(
       return LockJudgement.kept(
           lock, "Job " + running.get() + " had not finished when this Job was made");
     }
-    Optional<String> ended = jobOwning(endedJobs, host);
+    Optional<String> ended = endedJobOwning(host);
     if (ended.isPresent()) {
       return LockJudgement.ended(
           lock,
@@ -161,6 +164,25 @@ public record RunnerPeers(
     }
     return LockJudgement.ended(
         lock, "older than this Job, and no Job running when this Job was made can own it");
+  }
+
+  /**
+   * The ended Job whose pod has the hostname {@code host} for certain: its whole name, "-" and the
+   * 5 characters Kubernetes adds. A prefix would not do: the ended keepsake-backup-orders would
+   * claim the live keepsake-backup-orders-eu-x7k2p. A name too long to be whole in the hostname
+   * owns none.
+   */
+  private Optional<String> endedJobOwning(String host) {
+    return endedJobs.stream()
+        .filter(job -> job.length() <= JOB_NAME_IN_HOSTNAME)
+        .filter(
+            job ->
+                host.length() == job.length() + 1 + POD_SUFFIX
+                    && host.startsWith(job + "-")
+                    && host.substring(job.length() + 1)
+                        .chars()
+                        .allMatch(Character::isLetterOrDigit))
+        .findFirst();
   }
 
   /** The first of {@code jobs} whose pods may have the hostname {@code host}. */

@@ -122,6 +122,46 @@ class RunnerPeersTest {
         .isEqualTo(false);
   }
 
+  /**
+   * Job names may be prefixes of each other: a configuration "orders" and another "orders-eu" on
+   * the same repository. Only the ended Job's own pods' locks are ended.
+   */
+  @Test
+  void anEndedJobDoesNotClaimTheLocksOfAJobWhoseNameItBegins() {
+    RunnerPeers peers =
+        new RunnerPeers(
+            CREATED, List.of(), List.of("keepsake-backup-orders"), Duration.ofMinutes(10));
+    Instant justAfter = CREATED.plusSeconds(5);
+
+    assertThat(
+            peers
+                .judge(lock("keepsake-backup-orders-eu-x7k2p", Duration.ofSeconds(20)), justAfter)
+                .ended())
+        .as("the live orders-eu runner's fresh lock")
+        .isFalse();
+    assertThat(peers.judge(lock("keepsake-backup-orders-x7k2p", Duration.ofSeconds(20)), justAfter))
+        .extracting(LockJudgement::ended)
+        .isEqualTo(true);
+    assertThat(peers.judge(lock("keepsake-backup-orders-x7k2", Duration.ofSeconds(20)), justAfter))
+        .extracting(LockJudgement::ended)
+        .isEqualTo(false);
+  }
+
+  /** Past 57 characters only a prefix of the Job's name is in its pods' names: never certain. */
+  @Test
+  void anEndedJobWithANameTooLongForItsPodsNamesClaimsNoFreshLock() {
+    String longJob = "keepsake-backup-a-configuration-name-long-enough-to-be-cut-x1";
+    String pod = (longJob + "-").substring(0, 58) + "q2w3e";
+    RunnerPeers peers =
+        new RunnerPeers(CREATED, List.of(), List.of(longJob), Duration.ofMinutes(10));
+
+    assertThat(peers.judge(lock(pod, Duration.ofSeconds(20)), CREATED.plusSeconds(5)).ended())
+        .isFalse();
+    assertThat(peers.judge(lock(pod, Duration.ofHours(1)), CREATED.plusSeconds(5)).ended())
+        .as("an old lock still goes by the refresh window")
+        .isTrue();
+  }
+
   @Test
   void aLockOfANameBothEndedAndRunningIsKept() {
     RunnerPeers peers =
