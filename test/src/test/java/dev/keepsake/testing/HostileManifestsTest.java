@@ -21,6 +21,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Objects the API server accepts but the operator cannot carry out, as a careless user writes them:
@@ -105,13 +107,15 @@ class HostileManifestsTest {
                         }));
   }
 
-  @Test
-  void aNameTooLongToBeALabelIsRefusedByTheSchema(ApiClient client, TestNamespace namespace) {
-    JsonObject configuration = Examples.get("BackupConfiguration", "redis-nightly");
-    String name = "a-configuration-name-that-is-fine-for-etcd-but-not-for-a-label-value";
-    Examples.with(configuration, "metadata.name", "\"" + name + "\"");
+  @ParameterizedTest
+  @CsvSource({"BackupConfiguration, redis-nightly", "Repository, redis-local"})
+  void aNameTooLongToBeALabelIsRefusedByTheSchema(
+      String kind, String example, ApiClient client, TestNamespace namespace) {
+    JsonObject object = Examples.get(kind, example);
+    String name = "a-name-that-is-fine-for-etcd-but-not-for-a-label-value-of-its-jobs";
+    Examples.with(object, "metadata.name", "\"" + name + "\"");
 
-    assertThatThrownBy(() -> Examples.createStrict(client, namespace.name(), configuration))
+    assertThatThrownBy(() -> Examples.createStrict(client, namespace.name(), object))
         .isInstanceOfSatisfying(
             ApiException.class,
             refused -> {
