@@ -766,6 +766,83 @@ class OperatorTest {
   }
 
   /**
+   * A quota with no room for Jobs: a requested check ends Failed with the API server's words, and a
+   * deleted Repository with wipeOut stays, says why in its WipedOut condition and an Event, and
+   * lets go once wipeOut is turned off.
+   */
+  @Test
+  void jobsTheApiServerRefusesAreToldOnTheRepository(ApiClient client, TestNamespace namespace)
+      throws Exception {
+    applyScenario(client, namespace);
+    patchSpec(client, namespace, "redis-local", "{\"spec\":{\"wipeOut\":true}}");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> finalizers(client, namespace, "redis-local").contains("keepsake.dev/wipe-out"));
+    CoreV1Api core = new CoreV1Api(client);
+    core.createNamespacedResourceQuota(
+            namespace.name(),
+            new io.kubernetes.client.openapi.models.V1ResourceQuota()
+                .metadata(new io.kubernetes.client.openapi.models.V1ObjectMeta().name("no-jobs"))
+                .spec(
+                    new io.kubernetes.client.openapi.models.V1ResourceQuotaSpec()
+                        .hard(
+                            java.util.Map.of(
+                                "count/jobs.batch",
+                                io.kubernetes.client.custom.Quantity.fromString("0")))))
+        .execute();
+    var repositories = ApiKind.REPOSITORY.api(client);
+
+    ApiKind.REPOSITORY
+        .api(client)
+        .patch(
+            namespace.name(),
+            "redis-local",
+            io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+            new io.kubernetes.client.custom.V1Patch(
+                "{\"metadata\":{\"annotations\":{\"keepsake.dev/request\":"
+                    + "\"{\\\"id\\\":\\\"q1\\\",\\\"operation\\\":\\\"check\\\"}\"}}}"))
+        .throwsApiException();
+    var operation =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> {
+                  var status = repositories.get(namespace.name(), "redis-local").getObject();
+                  return status == null || status.getStatus() == null
+                      ? null
+                      : status.getStatus().getLastOperation();
+                },
+                last -> last != null && "q1".equals(last.getId()) && last.getPhase() != null);
+    assertThat(operation.getPhase()).isEqualTo(SessionPhase.Failed);
+    assertThat(operation.getReason()).isEqualTo("JobRefused");
+    assertThat(operation.getMessage()).contains("the API server refused Job", "quota");
+
+    repositories.delete(namespace.name(), "redis-local").throwsApiException();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                wipedOut(repositories.get(namespace.name(), "redis-local").getObject()) != null
+                    && "WipeOutJobRefused"
+                        .equals(
+                            wipedOut(repositories.get(namespace.name(), "redis-local").getObject())
+                                .getReason()));
+    assertThat(wipedOut(repositories.get(namespace.name(), "redis-local").getObject()).getMessage())
+        .contains("keepsake-wipe-redis-local", "quota", "set spec.wipeOut to false");
+    Eventually.eventually(
+        Duration.ofSeconds(30),
+        () ->
+            assertThat(eventReasons(client, namespace, "redis-local"))
+                .contains("JobRefused", "WipeOutJobRefused"));
+
+    patchSpec(client, namespace, "redis-local", "{\"spec\":{\"wipeOut\":false}}");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> repositories.get(namespace.name(), "redis-local").getHttpStatusCode() == 404);
+  }
+
+  /**
    * No Job can be made in a namespace being deleted, and its Secret goes with it: a Repository with
    * wipeOut there lets go of its data instead of holding the namespace in Terminating for good.
    */

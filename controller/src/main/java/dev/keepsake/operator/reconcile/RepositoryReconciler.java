@@ -39,6 +39,10 @@ import java.util.logging.Logger;
 public final class RepositoryReconciler implements Reconciler {
   private static final Logger LOG = Logger.getLogger(RepositoryReconciler.class.getName());
   static final String CHECK_SCHEDULED = "CheckScheduled";
+
+  /** A refused wipe Job is tried again this often: a quota may have room by then. */
+  private static final java.time.Duration WIPE_RETRY = java.time.Duration.ofMinutes(1);
+
   private final Cluster cluster;
   private final KubeWrites writes;
   private final OperatorSettings settings;
@@ -61,6 +65,7 @@ public final class RepositoryReconciler implements Reconciler {
       String jobName = Names.wipeJob(repository.getMetadata().getName());
       V1Job wipeJob = cluster.job(request.getNamespace(), jobName);
       WipeOut.Step step = WipeOut.next(repository, wipeJob);
+      String wipeRefused = null;
       switch (step) {
         case ADD_FINALIZER -> {
           return writes
@@ -86,10 +91,11 @@ public final class RepositoryReconciler implements Reconciler {
               : Results.conflict();
         }
         case CREATE_JOB -> {
-          Result ended = startWipe(request, repository, jobName);
-          if (ended != null) {
-            return ended;
+          WipeStart started = startWipe(request, repository, jobName);
+          if (started.ended() != null) {
+            return started.ended();
           }
+          wipeRefused = started.refusal();
         }
         default -> {}
       }
@@ -104,7 +110,20 @@ public final class RepositoryReconciler implements Reconciler {
       status = scheduleChecks(repository, status);
       status = lastCheck(repository, status);
       status = requests.apply(repository, status);
-      if (step == WipeOut.Step.CREATE_JOB
+      if (wipeRefused != null) {
+        status =
+            RepositoryStatuses.wipeRefused(
+                status, repository, jobName, wipeRefused, OffsetDateTime.now());
+        if (!alreadySaid(repository, RepositoryStatuses.WIPE_JOB_REFUSED)) {
+          writes
+              .events()
+              .record(
+                  repository,
+                  true,
+                  RepositoryStatuses.WIPE_JOB_REFUSED,
+                  "the API server refused Job " + jobName + ": " + wipeRefused);
+        }
+      } else if (step == WipeOut.Step.CREATE_JOB
           || step == WipeOut.Step.WAIT_FOR_JOB
           || step == WipeOut.Step.JOB_FAILED) {
         String failure =
@@ -126,6 +145,9 @@ public final class RepositoryReconciler implements Reconciler {
           == StatusWriter.Outcome.CONFLICT) {
         return Results.conflict();
       }
+      if (wipeRefused != null) {
+        return Results.after(WIPE_RETRY);
+      }
       if (RepositoryRequests.running(status)) {
         return Results.after(RepositoryRequests.RUNNING_RECHECK);
       }
@@ -136,10 +158,19 @@ public final class RepositoryReconciler implements Reconciler {
   }
 
   /**
-   * Creates the Job that wipes a deleted Repository's data; or, where no Job may run or can be
-   * made, lets the Repository go with its data in place. Null once the Job is created.
+   * How creating the wipe Job went: the reconcile ended (the Repository let go), the API server
+   * refused the Job for what it is (a quota, an admission policy: said in the status, tried again),
+   * or neither (created).
    */
-  private Result startWipe(Request request, Repository repository, String jobName)
+  private record WipeStart(Result ended, String refusal) {
+    static final WipeStart CREATED = new WipeStart(null, null);
+  }
+
+  /**
+   * Creates the Job that wipes a deleted Repository's data; or, where no Job may run or can be
+   * made, lets the Repository go with its data in place.
+   */
+  private WipeStart startWipe(Request request, Repository repository, String jobName)
       throws ApiException {
     V1Job wipe;
     try {
@@ -158,7 +189,7 @@ public final class RepositoryReconciler implements Reconciler {
               true,
               "WipeOutRefused",
               refused.getMessage() + "; the repository's data is left in place");
-      return letGo(repository);
+      return new WipeStart(letGo(repository), null);
     }
     try {
       writes
@@ -170,7 +201,7 @@ public final class RepositoryReconciler implements Reconciler {
       writes.jobs().create(wipe);
     } catch (ApiException e) {
       if (!Refusals.namespaceTerminating(e)) {
-        throw e;
+        return new WipeStart(null, Refusals.of(e).orElseThrow(() -> e));
       }
       // The namespace is being deleted: nothing can be created in it, and the Secret the wipe
       // needs goes with it. Holding the finalizer would hold the namespace in Terminating for good;
@@ -183,7 +214,7 @@ public final class RepositoryReconciler implements Reconciler {
               + " is not wiped: its namespace is being deleted, so no Job can run there (a wipe"
               + " Job already running went with the namespace); what is left of the data stays at "
               + RepositoryStatuses.backend(repository));
-      return letGo(repository);
+      return new WipeStart(letGo(repository), null);
     }
     writes
         .events()
@@ -192,7 +223,7 @@ public final class RepositoryReconciler implements Reconciler {
             false,
             "WipingOut",
             "created Job " + jobName + " to delete the repository's data");
-    return null;
+    return WipeStart.CREATED;
   }
 
   private Result letGo(Repository repository) throws ApiException {

@@ -32,6 +32,8 @@ final class RepositoryRequests {
   /** While a request's Job runs: how often to look at its pod, which no watch reports. */
   static final Duration RUNNING_RECHECK = Duration.ofSeconds(5);
 
+  static final String JOB_REFUSED = "JobRefused";
+
   private final Cluster cluster;
   private final KubeWrites writes;
   private final OperatorSettings settings;
@@ -185,13 +187,29 @@ final class RepositoryRequests {
               refused.getMessage(),
               OffsetDateTime.now()));
     }
-    writes
-        .identities()
-        .ensureShared(
-            repository.getMetadata().getNamespace(),
-            cluster.namespaceUid(repository.getMetadata().getNamespace()),
-            settings.jobServiceAccount());
-    writes.jobs().create(job);
+    try {
+      writes
+          .identities()
+          .ensureShared(
+              repository.getMetadata().getNamespace(),
+              cluster.namespaceUid(repository.getMetadata().getNamespace()),
+              settings.jobServiceAccount());
+      writes.jobs().create(job);
+    } catch (ApiException e) {
+      // A quota or an admission policy: asking again with a new id, once it has room, is the cure.
+      String refusal = Refusals.of(e).orElseThrow(() -> e);
+      String message = "the API server refused Job " + jobName + ": " + refusal;
+      writes
+          .events()
+          .record(
+              repository,
+              true,
+              JOB_REFUSED,
+              request.getOperation() + " " + request.getId() + ": " + message);
+      return status.lastOperation(
+          RepositoryOperations.refused(
+              request.getId(), request.getOperation(), JOB_REFUSED, message, OffsetDateTime.now()));
+    }
     RepositoryOperation running =
         RepositoryOperations.started(request, jobName, OffsetDateTime.now());
     writes.events().record(repository, false, "OperationStarted", running.getMessage());

@@ -105,6 +105,31 @@ public final class RepositoryStatuses {
     return status;
   }
 
+  public static final String WIPE_JOB_REFUSED = "WipeOutJobRefused";
+
+  /** The API server refused the wipe Job: the Repository stays, and the Job is tried again. */
+  public static RepositoryStatus wipeRefused(
+      RepositoryStatus status,
+      Repository repository,
+      String jobName,
+      String refusal,
+      OffsetDateTime now) {
+    return status.conditions(
+        Conditions.set(
+            status.getConditions(),
+            WIPED_OUT,
+            false,
+            WIPE_JOB_REFUSED,
+            "the API server refused Job "
+                + jobName
+                + " that would wipe the repository: "
+                + refusal
+                + ". The Repository stays and the Job is tried again every minute;"
+                + " set spec.wipeOut to false to delete the Repository and keep its data",
+            repository.getMetadata().getGeneration(),
+            now));
+  }
+
   /**
    * While a Repository with wipeOut is deleted: how the wipe goes, where `kubectl describe` shows
    * it.
