@@ -593,6 +593,53 @@ class OperatorTest {
     assertThat(session(client, namespace, "orphan").getStatus().getReason()).isEqualTo("JobLost");
   }
 
+  /**
+   * The operator suspends the Job of a pod that cannot start, then writes Failed; killed in
+   * between, it left the session Running for ever (the Job controller removes the pod, a suspended
+   * Job never ends). The stop now carries its reason on the Job, and the session ends with it.
+   */
+  @Test
+  void aSessionWhoseJobWasStoppedFailsWithTheReasonTheStopCarried(
+      ApiClient client, TestNamespace namespace) throws Exception {
+    applyScenario(client, namespace);
+    createSession(client, namespace, "stopped");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                session(client, namespace, "stopped").getStatus() != null
+                    && session(client, namespace, "stopped").getStatus().getPhase()
+                        == SessionPhase.Running);
+
+    // What the stop writes, as an operator killed right after it would have left it.
+    BatchV1Api batch = new BatchV1Api(client);
+    io.kubernetes.client.util.PatchUtils.patch(
+        V1Job.class,
+        () ->
+            batch
+                .patchNamespacedJob(
+                    "keepsake-backup-stopped",
+                    namespace.name(),
+                    new io.kubernetes.client.custom.V1Patch(
+                        "{\"metadata\":{\"annotations\":{\"keepsake.dev/stopped-reason\":\"ImagePullBackOff\","
+                            + "\"keepsake.dev/stopped-message\":\"image keepsake/runner:nope cannot be pulled\"}},"
+                            + "\"spec\":{\"suspend\":true}}"))
+                .buildCall(null),
+        io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH,
+        client);
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                session(client, namespace, "stopped").getStatus().getPhase()
+                    == SessionPhase.Failed);
+    assertThat(session(client, namespace, "stopped").getStatus().getReason())
+        .isEqualTo("ImagePullBackOff");
+    assertThat(session(client, namespace, "stopped").getStatus().getMessage())
+        .contains("keepsake/runner:nope cannot be pulled");
+  }
+
   @Test
   void aSessionPastItsTimeoutFailsWithDeadlineExceeded(ApiClient client, TestNamespace namespace)
       throws Exception {

@@ -1,5 +1,6 @@
 package dev.keepsake.operator.kube;
 
+import dev.keepsake.operator.status.SessionPhases;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
@@ -47,15 +48,26 @@ public final class JobControl {
 
   /**
    * Stops a Job whose pod cannot start: suspended, the Job controller removes its pod, and the Job
-   * stays (until its TTL) for the user to look at.
+   * stays (until its TTL) for the user to look at. Why goes on the Job in the same write.
    */
-  public void stop(String namespace, String name) throws ApiException {
+  public void stop(String namespace, String name, SessionPhases.Termination why)
+      throws ApiException {
+    com.google.gson.JsonObject annotations = new com.google.gson.JsonObject();
+    annotations.addProperty(SessionPhases.STOPPED_REASON, why.reason());
+    annotations.addProperty(SessionPhases.STOPPED_MESSAGE, cut(why.message()));
+    com.google.gson.JsonObject metadata = new com.google.gson.JsonObject();
+    metadata.add("annotations", annotations);
+    com.google.gson.JsonObject spec = new com.google.gson.JsonObject();
+    spec.addProperty("suspend", true);
+    com.google.gson.JsonObject patch = new com.google.gson.JsonObject();
+    patch.add("metadata", metadata);
+    patch.add("spec", spec);
     try {
       PatchUtils.patch(
           V1Job.class,
           () ->
               batch
-                  .patchNamespacedJob(name, namespace, new V1Patch("{\"spec\":{\"suspend\":true}}"))
+                  .patchNamespacedJob(name, namespace, new V1Patch(patch.toString()))
                   .buildCall(null),
           V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH,
           client);
@@ -64,6 +76,12 @@ public final class JobControl {
         throw e;
       }
     }
+  }
+
+  /** A pod's message can be long; a status message is cut at 1,024 characters too. */
+  private static String cut(String message) {
+    String text = message == null ? "" : message;
+    return text.length() <= 1024 ? text : text.substring(0, 1021) + "...";
   }
 
   /** True when the Job is truly absent, not just missing from a cache that lags behind. */

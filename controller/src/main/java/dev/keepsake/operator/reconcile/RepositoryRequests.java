@@ -104,9 +104,14 @@ final class RepositoryRequests {
     if (ended.isEmpty()) {
       SessionPhases.Termination stuck = writes.pods().outcome(namespace, jobName, false);
       if (stuck == null) {
+        stuck = SessionPhases.stoppedBecause(job);
+      }
+      if (stuck == null) {
         return status.lastOperation(running);
       }
-      writes.jobs().stop(namespace, jobName);
+      writes
+          .jobs()
+          .stop(namespace, jobName, new SessionPhases.Termination(stuck.reason(), stuck.message()));
       return end(
           repository,
           status,

@@ -157,7 +157,11 @@ final class SessionLifecycle<P, S extends SessionStatus<S>, T extends Resource<P
         && !SessionPhases.isFinished(job)) {
       // Before the status: should the stop fail, the session stays Running and the next try stops
       // it.
-      writes.jobs().stop(namespace, jobName);
+      SessionPhases.Next failed = next.phase() == SessionPhase.Failed ? next : core;
+      writes
+          .jobs()
+          .stop(
+              namespace, jobName, new SessionPhases.Termination(failed.reason(), failed.message()));
     }
     if (!SessionRecorder.record(
         writes,

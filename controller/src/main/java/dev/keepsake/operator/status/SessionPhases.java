@@ -45,6 +45,34 @@ public final class SessionPhases {
   /** The runner's termination message: a reason and a message. */
   public record Termination(String reason, String message) {}
 
+  /**
+   * Why the operator stopped a Job, on the Job itself, written with the stop: should the operator
+   * die before the session's status says it, the next one reads it there (the stopped Job's pod is
+   * gone, and a suspended Job never ends).
+   */
+  public static final String STOPPED_REASON = "keepsake.dev/stopped-reason";
+
+  public static final String STOPPED_MESSAGE = "keepsake.dev/stopped-message";
+
+  /** Why a Job the operator stopped was stopped, or null when it was not stopped. */
+  public static Termination stoppedBecause(V1Job job) {
+    if (job == null
+        || job.getSpec() == null
+        || !Boolean.TRUE.equals(job.getSpec().getSuspend())
+        || isFinished(job)) {
+      return null;
+    }
+    java.util.Map<String, String> annotations =
+        job.getMetadata() == null || job.getMetadata().getAnnotations() == null
+            ? java.util.Map.of()
+            : job.getMetadata().getAnnotations();
+    return new Termination(
+        annotations.getOrDefault(STOPPED_REASON, "JobStopped"),
+        annotations.getOrDefault(
+            STOPPED_MESSAGE,
+            "the Job was suspended before it finished, so its work did not finish"));
+  }
+
   private SessionPhases() {}
 
   public static Next next(Observed seen) {
@@ -127,9 +155,12 @@ public final class SessionPhases {
           failed.getMessage() == null ? "the Job failed" : failed.getMessage(),
           false);
     }
-    if (seen.termination() != null && seen.termination().reason() != null) {
-      return new Next(
-          SessionPhase.Failed, seen.termination().reason(), seen.termination().message(), false);
+    Termination why =
+        seen.termination() != null && seen.termination().reason() != null
+            ? seen.termination()
+            : stoppedBecause(job);
+    if (why != null) {
+      return new Next(SessionPhase.Failed, why.reason(), why.message(), false);
     }
     return seen.phase() == SessionPhase.Running
         ? Next.stay(SessionPhase.Running)

@@ -141,6 +141,57 @@ class SessionPhasesTest {
         .isEqualTo("JobLost");
   }
 
+  /**
+   * The operator stops a Job whose pod cannot start, then writes Failed. Killed in between, the
+   * next one finds the Job suspended with no pod: it reads why from the Job, not Running for ever.
+   */
+  @Test
+  void aJobStoppedBeforeTheSessionSaidSoFailsItWithTheStoredReason() {
+    V1Job stopped = job(null, null);
+    stopped.getSpec().suspend(true);
+    stopped.metadata(
+        new io.kubernetes.client.openapi.models.V1ObjectMeta()
+            .putAnnotationsItem(SessionPhases.STOPPED_REASON, "ImagePullBackOff")
+            .putAnnotationsItem(
+                SessionPhases.STOPPED_MESSAGE, "image keepsake/nope cannot be pulled"));
+
+    SessionPhases.Next next =
+        SessionPhases.next(seen(SessionPhase.Running, null, false, null, stopped, false, null));
+
+    assertThat(next.phase()).isEqualTo(SessionPhase.Failed);
+    assertThat(next.reason()).isEqualTo("ImagePullBackOff");
+    assertThat(next.message()).isEqualTo("image keepsake/nope cannot be pulled");
+
+    V1Job suspendedByHand = job(null, null);
+    suspendedByHand.getSpec().suspend(true);
+    assertThat(
+            SessionPhases.next(
+                seen(SessionPhase.Running, null, false, null, suspendedByHand, false, null)))
+        .extracting(SessionPhases.Next::phase, SessionPhases.Next::reason)
+        .containsExactly(SessionPhase.Failed, "JobStopped");
+
+    V1Job running = job(null, null);
+    running.getSpec().suspend(false);
+    assertThat(
+            SessionPhases.next(seen(SessionPhase.Running, null, false, null, running, false, null))
+                .phase())
+        .isEqualTo(SessionPhase.Running);
+    V1Job finishedThenSuspended = job("Complete", null);
+    finishedThenSuspended.getSpec().suspend(true);
+    assertThat(
+            SessionPhases.next(
+                    seen(
+                        SessionPhase.Running,
+                        null,
+                        false,
+                        null,
+                        finishedThenSuspended,
+                        false,
+                        null))
+                .phase())
+        .isEqualTo(SessionPhase.Succeeded);
+  }
+
   @Test
   void aFinishedSessionNeverMoves() {
     assertThat(
