@@ -10,8 +10,13 @@ import io.kubernetes.client.util.PatchUtils;
 
 /** Creating, stopping and looking for the Jobs of sessions and repositories. */
 public final class JobControl {
+  /** Longer than any informer lags behind a create. */
+  private static final java.time.Duration REMEMBERED = java.time.Duration.ofMinutes(5);
+
   private final ApiClient client;
   private final BatchV1Api batch;
+  private final java.util.Map<String, java.time.Instant> createdHere =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   JobControl(ApiClient client) {
     this.client = client;
@@ -22,6 +27,9 @@ public final class JobControl {
   public void create(V1Job job) throws ApiException {
     try {
       batch.createNamespacedJob(job.getMetadata().getNamespace(), job).execute();
+      java.time.Instant now = java.time.Instant.now();
+      createdHere.values().removeIf(created -> created.isBefore(now.minus(REMEMBERED)));
+      createdHere.put(job.getMetadata().getNamespace() + "/" + job.getMetadata().getName(), now);
     } catch (ApiException e) {
       if (e.getCode() != 409) {
         throw e;
@@ -82,6 +90,15 @@ public final class JobControl {
   private static String cut(String message) {
     String text = message == null ? "" : message;
     return text.length() <= 1024 ? text : text.substring(0, 1021) + "...";
+  }
+
+  /**
+   * Whether this process created the Job in the last minutes: the informer may not show it yet, and
+   * a session deciding whether a sibling runs must not miss it.
+   */
+  public boolean createdRecently(String namespace, String name) {
+    java.time.Instant created = createdHere.get(namespace + "/" + name);
+    return created != null && created.isAfter(java.time.Instant.now().minus(REMEMBERED));
   }
 
   /** True when the Job is truly absent, not just missing from a cache that lags behind. */

@@ -49,6 +49,9 @@ public final class BackupSessionReconciler implements Reconciler {
    */
   private final Map<String, String> aheadOfCache = new ConcurrentHashMap<>();
 
+  /** One lock per configuration, for its sessions that are still to start. */
+  private final Map<String, Object> starting = new ConcurrentHashMap<>();
+
   public BackupSessionReconciler(
       Cluster cluster, KubeWrites writes, OperatorSettings settings, HookRunner hooks) {
     this.cluster = cluster;
@@ -101,7 +104,7 @@ public final class BackupSessionReconciler implements Reconciler {
         keepHistory(configuration);
         return Results.done();
       }
-      SessionLifecycle.Outcome outcome = lifecycle.reconcile(session);
+      SessionLifecycle.Outcome outcome = reconcileAlone(session);
       if (ownerAdded && phase == null && outcome.phase() != null && uid != null) {
         aheadOfCache.put(key, uid);
       }
@@ -113,6 +116,24 @@ public final class BackupSessionReconciler implements Reconciler {
       return Results.failed("BackupSession " + request, e);
     } catch (RuntimeException e) {
       return broken(request, session, e);
+    }
+  }
+
+  /**
+   * A session still to start is reconciled alone among its configuration's: the look at its
+   * siblings and the making of its Job are one step, so two sessions created in the same second
+   * (their order then by name) never both start.
+   */
+  private SessionLifecycle.Outcome reconcileAlone(BackupSession session) throws ApiException {
+    if (session.getStatus() != null && session.getStatus().getPhase() == SessionPhase.Running) {
+      return lifecycle.reconcile(session);
+    }
+    Object configuration =
+        starting.computeIfAbsent(
+            session.getMetadata().getNamespace() + "/" + session.getSpec().getInvoker().getName(),
+            key -> new Object());
+    synchronized (configuration) {
+      return lifecycle.reconcile(session);
     }
   }
 
@@ -263,10 +284,20 @@ public final class BackupSessionReconciler implements Reconciler {
         .sessionsOf(session.getMetadata().getNamespace(), session.getSpec().getInvoker().getName())
         .stream()
         .filter(s -> !s.getMetadata().getName().equals(session.getMetadata().getName()))
-        .filter(s -> phaseOf(s) == SessionPhase.Running || (unfinished(s) && isOlder(s, session)))
+        .filter(
+            s ->
+                phaseOf(s) == SessionPhase.Running
+                    || (unfinished(s) && (started(s) || isOlder(s, session))))
         .map(s -> s.getMetadata().getName())
         .findFirst()
         .orElse(null);
+  }
+
+  /** Its Job is made, though its Running status may not have come round yet. */
+  private boolean started(BackupSession session) {
+    String namespace = session.getMetadata().getNamespace();
+    String job = Names.backupJob(session.getMetadata().getName());
+    return cluster.job(namespace, job) != null || writes.jobs().createdRecently(namespace, job);
   }
 
   private static SessionPhase phaseOf(BackupSession session) {
