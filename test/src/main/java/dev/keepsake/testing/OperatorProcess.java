@@ -98,6 +98,11 @@ public final class OperatorProcess implements AutoCloseable {
     }
   }
 
+  /** What /readyz says: "ok", or why the operator is not ready. */
+  public String readinessText() throws IOException {
+    return get("/readyz").body();
+  }
+
   public String metrics() throws IOException {
     return get("/metrics").body();
   }

@@ -201,10 +201,16 @@ class OperatorFaultsTest {
 
         controlPlane.stopApiServer();
         Instant stopped = Instant.now();
-        eventually(Duration.ofSeconds(20), () -> assertThat(operator.readiness()).isEqualTo(503));
+        eventually(Duration.ofSeconds(5), () -> assertThat(operator.readiness()).isEqualTo(503));
         System.out.printf(
             "API server stopped: /readyz answered 503 after %.1f s%n",
             Duration.between(stopped, Instant.now()).toMillis() / 1000.0);
+        eventually(
+            Duration.ofSeconds(20),
+            () ->
+                assertThat(operator.readinessText())
+                    .as("what /readyz says")
+                    .containsPattern("(listing|watching) .+ (failed|broke off): "));
         throughout(
             Duration.ofSeconds(30).minus(Duration.between(stopped, Instant.now())),
             () -> assertThat(operator.readiness()).isEqualTo(503));
