@@ -35,8 +35,8 @@ public final class Labels {
   private Labels() {}
 
   /**
-   * A label's value for a name: label values have at most 63 characters, and a Repository's name
-   * may be longer.
+   * A label's value for a name: label values have at most 63 characters, and the names of objects
+   * whose schema does not bound them (a Task, an AppBinding) may be longer.
    */
   public static String value(String name) {
     return Names.fit(name, Names.JOB_MAX);

@@ -24,6 +24,7 @@ import io.kubernetes.client.extended.controller.reconciler.Reconciler;
 import io.kubernetes.client.extended.controller.reconciler.Request;
 import io.kubernetes.client.extended.controller.reconciler.Result;
 import io.kubernetes.client.openapi.ApiException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -51,6 +52,11 @@ public final class BackupSessionReconciler implements Reconciler {
 
   /** One lock per configuration, for its sessions that are still to start. */
   private final Map<String, Object> starting = new ConcurrentHashMap<>();
+
+  /** Sessions (namespace/name) this process took to Running, for longer than the cache lags. */
+  private final Map<String, Instant> startedHere = new ConcurrentHashMap<>();
+
+  private static final Duration REMEMBERED = Duration.ofMinutes(5);
 
   public BackupSessionReconciler(
       Cluster cluster, KubeWrites writes, OperatorSettings settings, HookRunner hooks) {
@@ -120,20 +126,27 @@ public final class BackupSessionReconciler implements Reconciler {
   }
 
   /**
-   * A session still to start is reconciled alone among its configuration's: the look at its
-   * siblings and the making of its Job are one step, so two sessions created in the same second
-   * (their order then by name) never both start.
+   * A session without its Job yet is reconciled alone among its configuration's: the look at its
+   * siblings and its start (pre hooks, Job) are one step, and what this process started is
+   * remembered until the cache shows it, so two sessions created in the same second (their order
+   * then by name) never both start.
    */
   private SessionLifecycle.Outcome reconcileAlone(BackupSession session) throws ApiException {
-    if (session.getStatus() != null && session.getStatus().getPhase() == SessionPhase.Running) {
+    String namespace = session.getMetadata().getNamespace();
+    if (cluster.job(namespace, Names.backupJob(session.getMetadata().getName())) != null) {
       return lifecycle.reconcile(session);
     }
     Object configuration =
         starting.computeIfAbsent(
-            session.getMetadata().getNamespace() + "/" + session.getSpec().getInvoker().getName(),
-            key -> new Object());
+            namespace + "/" + session.getSpec().getInvoker().getName(), key -> new Object());
     synchronized (configuration) {
-      return lifecycle.reconcile(session);
+      SessionLifecycle.Outcome outcome = lifecycle.reconcile(session);
+      if (outcome.phase() == SessionPhase.Running) {
+        Instant now = Instant.now();
+        startedHere.values().removeIf(at -> at.isBefore(now.minus(REMEMBERED)));
+        startedHere.put(namespace + "/" + session.getMetadata().getName(), now);
+      }
+      return outcome;
     }
   }
 
@@ -297,7 +310,10 @@ public final class BackupSessionReconciler implements Reconciler {
   private boolean started(BackupSession session) {
     String namespace = session.getMetadata().getNamespace();
     String job = Names.backupJob(session.getMetadata().getName());
-    return cluster.job(namespace, job) != null || writes.jobs().createdRecently(namespace, job);
+    Instant startedAt = startedHere.get(namespace + "/" + session.getMetadata().getName());
+    return cluster.job(namespace, job) != null
+        || writes.jobs().createdRecently(namespace, job)
+        || (startedAt != null && startedAt.isAfter(Instant.now().minus(REMEMBERED)));
   }
 
   private static SessionPhase phaseOf(BackupSession session) {

@@ -121,7 +121,10 @@ public final class RepositoryReconciler implements Reconciler {
                   repository,
                   true,
                   RepositoryStatuses.WIPE_JOB_REFUSED,
-                  "the API server refused Job " + jobName + ": " + wipeRefused);
+                  "the API server refused Job "
+                      + jobName
+                      + " or the account it runs as: "
+                      + wipeRefused);
         }
       } else if (step == WipeOut.Step.CREATE_JOB
           || step == WipeOut.Step.WAIT_FOR_JOB

@@ -203,7 +203,8 @@ final class RepositoryRequests {
     } catch (ApiException e) {
       // A quota or an admission policy: asking again with a new id, once it has room, is the cure.
       String refusal = Refusals.of(e).orElseThrow(() -> e);
-      String message = "the API server refused Job " + jobName + ": " + refusal;
+      String message =
+          "the API server refused Job " + jobName + " or the account it runs as: " + refusal;
       writes
           .events()
           .record(

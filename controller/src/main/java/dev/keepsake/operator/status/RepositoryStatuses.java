@@ -122,7 +122,7 @@ public final class RepositoryStatuses {
             WIPE_JOB_REFUSED,
             "the API server refused Job "
                 + jobName
-                + " that would wipe the repository: "
+                + " that would wipe the repository, or the account it runs as: "
                 + refusal
                 + ". The Repository stays and the Job is tried again every minute;"
                 + " set spec.wipeOut to false to delete the Repository and keep its data",

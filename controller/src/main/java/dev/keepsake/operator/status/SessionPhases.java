@@ -54,23 +54,24 @@ public final class SessionPhases {
 
   public static final String STOPPED_MESSAGE = "keepsake.dev/stopped-message";
 
-  /** Why a Job the operator stopped was stopped, or null when it was not stopped. */
+  /**
+   * Why the operator stopped a Job, or null when it did not. A Job suspended by someone else (a
+   * queue that admits Jobs later, a user) is waiting, not stopped.
+   */
   public static Termination stoppedBecause(V1Job job) {
     if (job == null
         || job.getSpec() == null
         || !Boolean.TRUE.equals(job.getSpec().getSuspend())
-        || isFinished(job)) {
+        || isFinished(job)
+        || job.getMetadata() == null
+        || job.getMetadata().getAnnotations() == null
+        || !job.getMetadata().getAnnotations().containsKey(STOPPED_REASON)) {
       return null;
     }
-    java.util.Map<String, String> annotations =
-        job.getMetadata() == null || job.getMetadata().getAnnotations() == null
-            ? java.util.Map.of()
-            : job.getMetadata().getAnnotations();
+    java.util.Map<String, String> annotations = job.getMetadata().getAnnotations();
     return new Termination(
-        annotations.getOrDefault(STOPPED_REASON, "JobStopped"),
-        annotations.getOrDefault(
-            STOPPED_MESSAGE,
-            "the Job was suspended before it finished, so its work did not finish"));
+        annotations.get(STOPPED_REASON),
+        annotations.getOrDefault(STOPPED_MESSAGE, "the operator stopped the Job"));
   }
 
   private SessionPhases() {}

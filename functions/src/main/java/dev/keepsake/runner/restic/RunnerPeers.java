@@ -169,12 +169,12 @@ public record RunnerPeers(
   /**
    * The ended Job whose pod has the hostname {@code host} for certain: its whole name, "-" and the
    * 5 characters Kubernetes adds. A prefix would not do: the ended keepsake-backup-orders would
-   * claim the live keepsake-backup-orders-eu-x7k2p. A name too long to be whole in the hostname
-   * owns none.
+   * claim the live keepsake-backup-orders-eu-x7k2p. A hostname of 63 characters may be any longer
+   * Job's cut name, so a Job whose pods get one (a name of 57 characters or more) owns none.
    */
   private Optional<String> endedJobOwning(String host) {
     return endedJobs.stream()
-        .filter(job -> job.length() <= JOB_NAME_IN_HOSTNAME)
+        .filter(job -> job.length() < JOB_NAME_IN_HOSTNAME)
         .filter(
             job ->
                 host.length() == job.length() + 1 + POD_SUFFIX

@@ -160,6 +160,24 @@ class RunnerPeersTest {
     assertThat(peers.judge(lock(pod, Duration.ofHours(1)), CREATED.plusSeconds(5)).ended())
         .as("an old lock still goes by the refresh window")
         .isTrue();
+
+    // 57 characters: its pods' names are whole, but 63 long, as are those of any longer Job that
+    // begins with it and "-".
+    String job57 = "keepsake-backup-" + "n".repeat(41);
+    assertThat(job57).hasSize(57);
+    RunnerPeers ended57 =
+        new RunnerPeers(CREATED, List.of(), List.of(job57), Duration.ofMinutes(10));
+    assertThat(
+            ended57
+                .judge(lock(job57 + "-q2w3e", Duration.ofSeconds(20)), CREATED.plusSeconds(5))
+                .ended())
+        .isFalse();
+    String job56 = job57.substring(0, 56);
+    assertThat(
+            new RunnerPeers(CREATED, List.of(), List.of(job56), Duration.ofMinutes(10))
+                .judge(lock(job56 + "-q2w3e", Duration.ofSeconds(20)), CREATED.plusSeconds(5))
+                .ended())
+        .isTrue();
   }
 
   @Test
