@@ -96,6 +96,15 @@ class OperatorTest {
         .getObject();
   }
 
+  private static void awaitPhase(
+      ApiClient client, TestNamespace namespace, String name, SessionPhase phase, int seconds) {
+    await()
+        .atMost(Duration.ofSeconds(seconds))
+        .until(
+            () -> session(client, namespace, name).getStatus(),
+            status -> status != null && status.getPhase() == phase);
+  }
+
   private static BackupSession createSession(ApiClient client, TestNamespace namespace, String name)
       throws ApiException {
     JsonObject session = Examples.get("BackupSession", "redis-nightly-manual");
@@ -473,23 +482,11 @@ class OperatorTest {
       throws Exception {
     applyScenario(client, namespace);
     createSession(client, namespace, "first");
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                session(client, namespace, "first").getStatus() != null
-                    && session(client, namespace, "first").getStatus().getPhase()
-                        == SessionPhase.Running);
+    awaitPhase(client, namespace, "first", SessionPhase.Running, 30);
 
     createSession(client, namespace, "second");
 
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                session(client, namespace, "second").getStatus() != null
-                    && session(client, namespace, "second").getStatus().getPhase()
-                        == SessionPhase.Skipped);
+    awaitPhase(client, namespace, "second", SessionPhase.Skipped, 30);
     assertThat(session(client, namespace, "second").getStatus().getReason())
         .isEqualTo("AnotherSessionRunning");
     assertThat(session(client, namespace, "second").getStatus().getMessage())
@@ -572,13 +569,7 @@ class OperatorTest {
       ApiClient client, TestNamespace namespace) throws Exception {
     applyScenario(client, namespace);
     createSession(client, namespace, "orphan");
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                session(client, namespace, "orphan").getStatus() != null
-                    && session(client, namespace, "orphan").getStatus().getPhase()
-                        == SessionPhase.Running);
+    awaitPhase(client, namespace, "orphan", SessionPhase.Running, 30);
 
     new BatchV1Api(client)
         .deleteNamespacedJob("keepsake-backup-orphan", namespace.name())
@@ -603,13 +594,7 @@ class OperatorTest {
       ApiClient client, TestNamespace namespace) throws Exception {
     applyScenario(client, namespace);
     createSession(client, namespace, "stopped");
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                session(client, namespace, "stopped").getStatus() != null
-                    && session(client, namespace, "stopped").getStatus().getPhase()
-                        == SessionPhase.Running);
+    awaitPhase(client, namespace, "stopped", SessionPhase.Running, 30);
 
     // What the stop writes, as an operator killed right after it would have left it.
     BatchV1Api batch = new BatchV1Api(client);
@@ -650,13 +635,7 @@ class OperatorTest {
 
     createSession(client, namespace, "slow");
 
-    await()
-        .atMost(Duration.ofSeconds(90))
-        .until(
-            () ->
-                session(client, namespace, "slow").getStatus() != null
-                    && session(client, namespace, "slow").getStatus().getPhase()
-                        == SessionPhase.Failed);
+    awaitPhase(client, namespace, "slow", SessionPhase.Failed, 90);
     assertThat(session(client, namespace, "slow").getStatus().getReason())
         .isEqualTo("DeadlineExceeded");
     assertThat(session(client, namespace, "slow").getStatus().getMessage())
@@ -669,13 +648,7 @@ class OperatorTest {
     ApiClient client = controlPlane.client();
     applyScenario(client, namespace);
     createSession(client, namespace, "survivor");
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                session(client, namespace, "survivor").getStatus() != null
-                    && session(client, namespace, "survivor").getStatus().getPhase()
-                        == SessionPhase.Running);
+    awaitPhase(client, namespace, "survivor", SessionPhase.Running, 30);
 
     operator.close();
     operator =
@@ -791,16 +764,7 @@ class OperatorTest {
         1,
         "{\"reason\":\"RepositoryLocked\",\"message\":\"the repository is locked by a live process\"}");
 
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () ->
-                wipedOut(repositories.get(namespace.name(), "redis-local").getObject()) != null
-                    && "WipeOutFailed"
-                        .equals(
-                            wipedOut(repositories.get(namespace.name(), "redis-local").getObject())
-                                .getReason()));
-    assertThat(wipedOut(repositories.get(namespace.name(), "redis-local").getObject()).getMessage())
+    assertThat(awaitWipedOut(client, namespace, "WipeOutFailed").getMessage())
         .contains("locked by a live process", "set spec.wipeOut to false");
     Eventually.eventually(
         Duration.ofSeconds(30),
@@ -866,16 +830,7 @@ class OperatorTest {
     assertThat(operation.getMessage()).contains("the API server refused Job", "quota");
 
     repositories.delete(namespace.name(), "redis-local").throwsApiException();
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                wipedOut(repositories.get(namespace.name(), "redis-local").getObject()) != null
-                    && "WipeOutJobRefused"
-                        .equals(
-                            wipedOut(repositories.get(namespace.name(), "redis-local").getObject())
-                                .getReason()));
-    assertThat(wipedOut(repositories.get(namespace.name(), "redis-local").getObject()).getMessage())
+    assertThat(awaitWipedOut(client, namespace, "WipeOutJobRefused").getMessage())
         .contains("keepsake-wipe-redis-local", "quota", "set spec.wipeOut to false");
     Eventually.eventually(
         Duration.ofSeconds(30),
@@ -984,6 +939,21 @@ class OperatorTest {
             .getMetadata()
             .getFinalizers();
     return finalizers == null ? List.of() : finalizers;
+  }
+
+  /** The WipedOut condition of redis-local, once it has {@code reason}. */
+  private static V1Condition awaitWipedOut(
+      ApiClient client, TestNamespace namespace, String reason) {
+    return await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                wipedOut(
+                    ApiKind.REPOSITORY
+                        .api(client)
+                        .get(namespace.name(), "redis-local")
+                        .getObject()),
+            condition -> condition != null && reason.equals(condition.getReason()));
   }
 
   private static V1Condition wipedOut(dev.keepsake.api.Repository repository) {
