@@ -37,13 +37,16 @@ public final class Events implements AutoCloseable {
   }
 
   public void record(Resource<?, ?, ?> object, boolean warning, String reason, String message) {
-    String shown =
-        message.length() > MESSAGE_LIMIT
-            ? message.substring(0, MESSAGE_LIMIT - 3) + "..."
-            : message;
+    String shown = shortened(message);
     // The recorder formats its message: a message of ours goes in as an argument, never as the
     // format.
     recorder.event(object, warning ? EventType.Warning : EventType.Normal, reason, "%s", shown);
+  }
+
+  /** A message cut to the length the API server takes in an Event, 1,024 characters. */
+  static String shortened(String message) {
+    String text = message == null ? "" : message;
+    return text.length() > MESSAGE_LIMIT ? text.substring(0, MESSAGE_LIMIT - 3) + "..." : text;
   }
 
   @Override

@@ -60,23 +60,25 @@ public final class JobControl {
    */
   public void stop(String namespace, String name, SessionPhases.Termination why)
       throws ApiException {
-    com.google.gson.JsonObject annotations = new com.google.gson.JsonObject();
-    annotations.addProperty(SessionPhases.STOPPED_REASON, why.reason());
-    annotations.addProperty(SessionPhases.STOPPED_MESSAGE, cut(why.message()));
-    com.google.gson.JsonObject metadata = new com.google.gson.JsonObject();
-    metadata.add("annotations", annotations);
-    com.google.gson.JsonObject spec = new com.google.gson.JsonObject();
-    spec.addProperty("suspend", true);
-    com.google.gson.JsonObject patch = new com.google.gson.JsonObject();
-    patch.add("metadata", metadata);
-    patch.add("spec", spec);
+    String patch =
+        client
+            .getJSON()
+            .serialize(
+                java.util.Map.of(
+                    "metadata",
+                    java.util.Map.of(
+                        "annotations",
+                        java.util.Map.of(
+                            SessionPhases.STOPPED_REASON,
+                            why.reason(),
+                            SessionPhases.STOPPED_MESSAGE,
+                            Events.shortened(why.message()))),
+                    "spec",
+                    java.util.Map.of("suspend", true)));
     try {
       PatchUtils.patch(
           V1Job.class,
-          () ->
-              batch
-                  .patchNamespacedJob(name, namespace, new V1Patch(patch.toString()))
-                  .buildCall(null),
+          () -> batch.patchNamespacedJob(name, namespace, new V1Patch(patch)).buildCall(null),
           V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH,
           client);
     } catch (ApiException e) {
@@ -84,12 +86,6 @@ public final class JobControl {
         throw e;
       }
     }
-  }
-
-  /** A pod's message can be long; a status message is cut at 1,024 characters too. */
-  private static String cut(String message) {
-    String text = message == null ? "" : message;
-    return text.length() <= 1024 ? text : text.substring(0, 1021) + "...";
   }
 
   /**

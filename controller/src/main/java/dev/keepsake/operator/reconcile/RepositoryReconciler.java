@@ -195,13 +195,7 @@ public final class RepositoryReconciler implements Reconciler {
       return new WipeStart(letGo(repository), null);
     }
     try {
-      writes
-          .identities()
-          .ensureShared(
-              request.getNamespace(),
-              cluster.namespaceUid(request.getNamespace()),
-              settings.jobServiceAccount());
-      writes.jobs().create(wipe);
+      requests.createJob(wipe);
     } catch (ApiException e) {
       if (!Refusals.namespaceTerminating(e)) {
         return new WipeStart(null, Refusals.of(e).orElseThrow(() -> e));

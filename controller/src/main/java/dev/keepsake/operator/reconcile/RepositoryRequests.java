@@ -78,6 +78,15 @@ final class RepositoryRequests {
     return start(repository, status, asked.get(), jobName);
   }
 
+  /** Creates a Job of the Repository's own, with the namespace's shared account it runs as. */
+  void createJob(V1Job job) throws ApiException {
+    String namespace = job.getMetadata().getNamespace();
+    writes
+        .identities()
+        .ensureShared(namespace, cluster.namespaceUid(namespace), settings.jobServiceAccount());
+    writes.jobs().create(job);
+  }
+
   static boolean running(RepositoryStatus status) {
     return status.getLastOperation() != null
         && status.getLastOperation().getPhase() == SessionPhase.Running;
@@ -193,13 +202,7 @@ final class RepositoryRequests {
               OffsetDateTime.now()));
     }
     try {
-      writes
-          .identities()
-          .ensureShared(
-              repository.getMetadata().getNamespace(),
-              cluster.namespaceUid(repository.getMetadata().getNamespace()),
-              settings.jobServiceAccount());
-      writes.jobs().create(job);
+      createJob(job);
     } catch (ApiException e) {
       // A quota or an admission policy: asking again with a new id, once it has room, is the cure.
       String refusal = Refusals.of(e).orElseThrow(() -> e);
