@@ -24,6 +24,7 @@ import io.kubernetes.client.extended.workqueue.DefaultRateLimitingQueue;
 import io.kubernetes.client.openapi.models.V1CronJob;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -39,6 +40,12 @@ final class Controllers {
    * raise throughput (test/bench/scale.sh: 2 workers made 50 configurations Ready per second).
    */
   private static final int WORKERS = 8;
+
+  /**
+   * How long the statuses that sum up sessions and Jobs (a configuration's, a Repository's) wait
+   * for a burst of their events to settle.
+   */
+  private static final Duration SETTLE = Duration.ofSeconds(1);
 
   private final Cluster cluster;
   private final KubeWrites writes;
@@ -78,7 +85,8 @@ final class Controllers {
                                 .build())
                     .watch(
                         queue ->
-                            ControllerBuilder.controllerWatchBuilder(BackupSession.class, queue)
+                            ControllerBuilder.controllerWatchBuilder(
+                                    BackupSession.class, SettlingQueue.of(queue, SETTLE))
                                 .withWorkQueueKeyFunc(
                                     session ->
                                         new Request(
@@ -143,13 +151,15 @@ final class Controllers {
                         ControllerBuilder.controllerWatchBuilder(Repository.class, queue).build())
                 .watch(
                     queue ->
-                        ControllerBuilder.controllerWatchBuilder(V1Job.class, queue)
+                        ControllerBuilder.controllerWatchBuilder(
+                                V1Job.class, SettlingQueue.of(queue, SETTLE))
                             .withWorkQueueKeyFunc(
                                 job -> byLabel(job.getMetadata(), Labels.REPOSITORY))
                             .build())
                 .watch(
                     queue ->
-                        ControllerBuilder.controllerWatchBuilder(BackupSession.class, queue)
+                        ControllerBuilder.controllerWatchBuilder(
+                                BackupSession.class, SettlingQueue.of(queue, SETTLE))
                             // Progress patches arrive every few seconds; a Repository's status
                             // changes only when a session ends.
                             .withOnUpdateFilter(
