@@ -44,7 +44,8 @@ public record Schedule(String expression, ZoneId zone, Cron cron) {
     } catch (DateTimeException e) {
       return new Invalid("unknown time zone " + timeZone + ": " + e.getMessage());
     }
-    String cronText = MACROS.getOrDefault(expression.trim(), expression.trim());
+    // A CronJob takes ? for * in any field; cron-utils' UNIX definition refuses it.
+    String cronText = MACROS.getOrDefault(expression.trim(), expression.trim()).replace('?', '*');
     try {
       Cron cron = PARSER.parse(cronText).validate();
       return new Valid(new Schedule(expression, zone, cron));

@@ -95,7 +95,7 @@ public final class HookSequence {
       boolean started) {
     List<HookStatus> results = recorded == null ? List.of() : recorded;
     if (outcome != null) {
-      return post(plan, results, outcome);
+      return post(plan, results, List.of(), outcome);
     }
     boolean preHooksRan = results.stream().anyMatch(r -> plan.pre().name().equals(r.getStage()));
     if (preHooksRan
@@ -107,6 +107,7 @@ public final class HookSequence {
       return post(
           plan,
           results,
+          List.of(),
           new SessionPhases.Next(
               SessionPhase.Failed,
               core.reason(),
@@ -115,14 +116,32 @@ public final class HookSequence {
               false));
     }
     if (core.createJob()) {
+      List<HookStatus> notRun = new ArrayList<>();
       for (int i = 0; i < plan.preHooks().size(); i++) {
         Hook hook = plan.preHooks().get(i);
-        if (!finished(find(results, plan.pre(), hook.getName()))) {
+        if (finished(find(results, plan.pre(), hook.getName()))) {
+          continue;
+        }
+        HookStatus earlier = firstFatal(plan.preHooks().subList(0, i), results, plan.pre());
+        if (earlier == null) {
           return new Decision(
               running(plan, plan.pre(), hook, i, "running"),
               new Call(plan.pre(), hook, i, plan.preHooks().size(), null),
               List.of());
         }
+        // The first fatal failure stops the pre stage: a later hook (one that pauses writes, say)
+        // is not run for a backup that will not happen.
+        notRun.add(
+            new HookStatus()
+                .name(hook.getName())
+                .stage(plan.pre().name())
+                .phase(SKIPPED)
+                .message(
+                    "not run: "
+                        + plan.pre().field()
+                        + " hook '"
+                        + earlier.getName()
+                        + "' before it failed"));
       }
       HookStatus stopper = firstFatal(plan.preHooks(), results, plan.pre());
       if (stopper == null) {
@@ -131,6 +150,7 @@ public final class HookSequence {
       return post(
           plan,
           results,
+          notRun,
           new SessionPhases.Next(
               SessionPhase.Failed,
               HOOK_FAILED,
@@ -145,7 +165,7 @@ public final class HookSequence {
               false));
     }
     if (core.phase().isFinished() && (started || !results.isEmpty())) {
-      return post(plan, results, core);
+      return post(plan, results, List.of(), core);
     }
     return new Decision(core, null, List.of());
   }
@@ -156,8 +176,10 @@ public final class HookSequence {
     return decide(plan, recorded, null, core, started);
   }
 
-  private static Decision post(Plan plan, List<HookStatus> results, SessionPhases.Next outcome) {
-    List<HookStatus> skipped = new ArrayList<>();
+  /** The post stage; {@code notRun} are pre hooks a fatal failure before them kept from running. */
+  private static Decision post(
+      Plan plan, List<HookStatus> results, List<HookStatus> notRun, SessionPhases.Next outcome) {
+    List<HookStatus> skipped = new ArrayList<>(notRun);
     for (int i = 0; i < plan.postHooks().size(); i++) {
       Hook hook = plan.postHooks().get(i);
       if (finished(find(results, plan.post(), hook.getName()))) {

@@ -53,6 +53,15 @@ class ScheduleTest {
   }
 
   @Test
+  void aQuestionMarkStandsForAnyValueAsInACronJob() {
+    Schedule schedule = ((Schedule.Valid) Schedule.parse("0 3 ? * ?", null)).schedule();
+
+    assertThat(schedule.nextAfter(ZonedDateTime.parse("2026-11-22T10:40:00Z")).orElseThrow())
+        .isEqualTo(ZonedDateTime.parse("2026-11-23T03:00:00Z"));
+    assertThat(schedule.expression()).isEqualTo("0 3 ? * ?");
+  }
+
+  @Test
   void anUnknownTimeZoneIsExplained() {
     assertThat(((Schedule.Invalid) Schedule.parse("@daily", "Mars/Olympus")).message())
         .contains("unknown time zone Mars/Olympus");

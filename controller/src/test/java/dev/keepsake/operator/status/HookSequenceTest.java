@@ -107,6 +107,40 @@ class HookSequenceTest {
   }
 
   @Test
+  void aFatalPreHookFailureStopsTheLaterPreHooks() {
+    HookSequence.Plan plan =
+        plan(
+            List.of(hook("health-check", "Always", "Fail"), hook("pause-writes", "Always", "Fail")),
+            List.of(hook("resume-writes", "Always", "Fail")));
+    List<HookStatus> failed =
+        List.of(
+            result(
+                HookSequence.Stage.PreBackup, "health-check", "Failed", "curl exited with code 7"));
+
+    HookSequence.Decision decision = HookSequence.decide(plan, failed, START_JOB, true);
+
+    assertThat(decision.next().createJob()).isFalse();
+    assertThat(decision.call().stage()).isEqualTo(HookSequence.Stage.PostBackup);
+    assertThat(decision.call().hook().getName()).isEqualTo("resume-writes");
+    assertThat(decision.skipped())
+        .extracting(HookStatus::getName, HookStatus::getPhase, HookStatus::getMessage)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "pause-writes",
+                "Skipped",
+                "not run: preBackup hook 'health-check' before it failed"));
+
+    List<HookStatus> all = new ArrayList<>(failed);
+    all.addAll(decision.skipped());
+    all.add(result(HookSequence.Stage.PostBackup, "resume-writes", "Succeeded", "ok"));
+    SessionPhases.Next end = HookSequence.decide(plan, all, START_JOB, true).next();
+    assertThat(end.phase()).isEqualTo(SessionPhase.Failed);
+    assertThat(end.message())
+        .isEqualTo(
+            "preBackup hook 'health-check' failed: curl exited with code 7; so no backup was run");
+  }
+
+  @Test
   void aPreHookThatMayFailLetsTheBackupRunAndIsToldAtTheEnd() {
     HookSequence.Plan plan = plan(List.of(hook("flush", "Always", "Continue")), null);
     List<HookStatus> failed =
