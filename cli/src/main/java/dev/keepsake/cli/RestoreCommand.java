@@ -36,7 +36,7 @@ import picocli.CommandLine.Parameters;
       "Examples:",
       "  kubectl keepsake restore redis-backup --snapshot latest -n shop",
       "  kubectl keepsake restore redis-backup --snapshot 1a2b3c4d --to redis-copy -n shop",
-      "  kubectl keepsake restore pvc/uploads --snapshot latest --path /invoices --target-path /restored --yes"
+      "  kubectl keepsake restore pvc/uploads --snapshot latest --include /target/invoices --yes"
     })
 final class RestoreCommand extends KeepsakeCommand {
   private static final String LATEST = "latest";
@@ -62,10 +62,11 @@ final class RestoreCommand extends KeepsakeCommand {
   String to;
 
   @Option(
-      names = "--path",
-      paramLabel = "PATH",
-      description = "Volume targets: restore only this path of the snapshot (repeatable).")
-  List<String> paths;
+      names = "--include",
+      paramLabel = "PATTERN",
+      description =
+          "Volume targets: restore only files matching this restic pattern, matched against the paths inside the snapshot, under /target for the built-in volume Tasks (repeatable).")
+  List<String> include;
 
   @Option(
       names = "--target-path",
@@ -134,8 +135,8 @@ final class RestoreCommand extends KeepsakeCommand {
 
     RestoreTarget target = new RestoreTarget();
     target.ref(into);
-    if (paths != null) {
-      target.paths(paths);
+    if (include != null) {
+      target.include(include);
     }
     if (targetPath != null) {
       target.targetPath(targetPath);

@@ -169,6 +169,49 @@ class RunnerTest {
   }
 
   @Test
+  void aRestoreWhoseIncludeMatchesNoFileFailsRatherThanRestoringNothing() throws IOException {
+    RunnerProcess runner = localRepository();
+    Path volume = Files.createDirectories(work.resolve("claim/data"));
+    Files.writeString(volume.resolve("users.db"), "alice\nbob\n");
+    assertThat(runner.run("backup", "--host", "demo/files", "--path", volume.toString()).exit())
+        .isZero();
+    Path target = work.resolve("restored");
+
+    // The claim's own path, as a user thinks of it, not the path inside the snapshot.
+    RunnerProcess.Result missed =
+        runner.run(
+            "restore", "--host", "demo/files", "--target", target.toString(), "--include", "/data");
+    RunnerProcess.Result again =
+        runner.run(
+            "restore",
+            "--host",
+            "demo/files",
+            "--target",
+            target.toString(),
+            "--include",
+            volume.toString());
+    RunnerProcess.Result inPlace =
+        runner.run(
+            "restore",
+            "--host",
+            "demo/files",
+            "--target",
+            target.toString(),
+            "--include",
+            volume.toString());
+
+    assertThat(missed.exit()).as(missed.log()).isNotZero();
+    assertThat(missed.reason()).isEqualTo("NothingMatched");
+    assertThat(missed.message())
+        .startsWith("the include patterns [/data] match no file of snapshot ")
+        .contains("so nothing was restored into " + target);
+    assertThat(again.exit()).as(again.log()).isZero();
+    assertThat(target.resolve(volume.toString().substring(1)).resolve("users.db")).exists();
+    // Files already in place with the same content still count as matched.
+    assertThat(inPlace.exit()).as(inPlace.log()).isZero();
+  }
+
+  @Test
   void aDumpThatExitsOneMidwayLeavesNoSnapshotAndNamesTheDump() throws IOException {
     RunnerProcess runner = localRepository();
     Path dump = randomFile("dump.bin", 8 * 1024 * 1024);

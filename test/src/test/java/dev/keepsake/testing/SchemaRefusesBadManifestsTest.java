@@ -371,6 +371,25 @@ class SchemaRefusesBadManifestsTest {
                     + " \"targetPath\": \"/restored/../../etc\"}"),
             "a path must not contain a .. segment"),
         refused(
+            "restore paths, which restores do not use",
+            "RestoreSession",
+            "redis-restore",
+            set(
+                "spec.target",
+                "{\"ref\": {\"kind\": \"PersistentVolumeClaim\", \"name\": \"uploads\"},"
+                    + " \"paths\": [\"/invoices\"]}"),
+            "spec.target.paths does not apply to restores: choose the files to restore with"
+                + " spec.target.include"),
+        refused(
+            "a restore with both include and exclude patterns",
+            "RestoreSession",
+            "redis-restore",
+            set(
+                "spec.target",
+                "{\"ref\": {\"kind\": \"PersistentVolumeClaim\", \"name\": \"uploads\"},"
+                    + " \"include\": [\"/target/photos\"], \"exclude\": [\"*.log\"]}"),
+            "spec.target.include and spec.target.exclude cannot both be given"),
+        refused(
             "a backup path that climbs out of the volume",
             "BackupConfiguration",
             "redis-nightly",

@@ -285,9 +285,23 @@ final class RestoreCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "nothing to restore into: give a restore command after -- or --target");
     }
-    FileRestore.run(
-        restic,
-        new FileRestore.Request(chosen, targetPath, include, exclude, Durations.parse(timeout)));
+    FileRestore.Counts counts =
+        FileRestore.run(
+            restic,
+            new FileRestore.Request(
+                chosen, targetPath, include, exclude, Durations.parse(timeout)));
+    if (!include.isEmpty() && counts != null && counts.nothingSelected()) {
+      throw new RunFailure(
+          "NothingMatched",
+          "the include patterns "
+              + include
+              + " match no file of snapshot "
+              + chosen.shortId()
+              + ", so nothing was restored into "
+              + targetPath
+              + " (restic matches them against the paths inside the snapshot: the built-in"
+              + " volume Tasks keep a claim's files under /target, for example /target/photos)");
+    }
     String restored =
         "restored snapshot "
             + chosen.shortId()
