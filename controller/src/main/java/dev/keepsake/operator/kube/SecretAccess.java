@@ -166,6 +166,11 @@ public final class SecretAccess {
     return b.entrySet().stream().allMatch(e -> Arrays.equals(e.getValue(), left.get(e.getKey())));
   }
 
+  /** False once the API server refused this operator a Secret: existence is then not checked. */
+  public boolean readable() {
+    return readable;
+  }
+
   /** Those of these Secrets that do not exist in the namespace. */
   public Set<String> missing(String namespace, Collection<String> names) throws ApiException {
     List<String> asked = List.copyOf(names);

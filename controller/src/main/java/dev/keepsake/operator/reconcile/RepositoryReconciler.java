@@ -105,7 +105,14 @@ public final class RepositoryReconciler implements Reconciler {
               .exists(request.getNamespace(), repository.getSpec().getSecret().getName());
       RepositoryStatus status =
           RepositoryStatuses.from(
-              repository, secretExists, sessionsInto(repository), OffsetDateTime.now());
+              repository,
+              !writes.secrets().readable()
+                  ? RepositoryStatuses.SecretLookup.NOT_CHECKED
+                  : secretExists
+                      ? RepositoryStatuses.SecretLookup.FOUND
+                      : RepositoryStatuses.SecretLookup.MISSING,
+              sessionsInto(repository),
+              OffsetDateTime.now());
       status = refusedByPolicy(repository, status);
       status = scheduleChecks(repository, status);
       status = lastCheck(repository, status);

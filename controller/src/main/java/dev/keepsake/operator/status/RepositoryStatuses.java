@@ -26,17 +26,25 @@ public final class RepositoryStatuses {
         + restic.displayLocation().replaceFirst("^" + restic.type() + ":", "");
   }
 
+  /** What the operator knows of the Repository's Secret. */
+  public enum SecretLookup {
+    FOUND,
+    MISSING,
+    /** The operator may not read Secrets. */
+    NOT_CHECKED
+  }
+
   /**
    * @param sessions backup sessions of every configuration that uses this repository
    */
   public static RepositoryStatus from(
       Repository repository,
-      boolean secretExists,
+      SecretLookup secret,
       List<BackupSession> sessions,
       OffsetDateTime now) {
     RepositoryStatus previous =
         repository.getStatus() == null ? new RepositoryStatus() : repository.getStatus();
-    String secret = repository.getSpec().getSecret().getName();
+    String name = repository.getSpec().getSecret().getName();
     RepositoryStatus status =
         new RepositoryStatus()
             .observedGeneration(repository.getMetadata().getGeneration())
@@ -45,14 +53,28 @@ public final class RepositoryStatuses {
                 Conditions.set(
                     previous.getConditions(),
                     Conditions.READY,
-                    secretExists,
-                    secretExists ? "SecretFound" : "SecretNotFound",
-                    secretExists
-                        ? "Secret " + secret + " is there; its keys are checked by each backup"
-                        : "Secret "
-                            + secret
-                            + " does not exist in namespace "
-                            + repository.getMetadata().getNamespace(),
+                    secret != SecretLookup.MISSING,
+                    switch (secret) {
+                      case FOUND -> "SecretFound";
+                      case MISSING -> "SecretNotFound";
+                      case NOT_CHECKED -> "SecretNotChecked";
+                    },
+                    switch (secret) {
+                      case FOUND ->
+                          "Secret " + name + " is there; its keys are checked by each backup";
+                      case MISSING ->
+                          "Secret "
+                              + name
+                              + " does not exist in namespace "
+                              + repository.getMetadata().getNamespace();
+                      case NOT_CHECKED ->
+                          "Secret "
+                              + name
+                              + " is not checked: the operator may not read Secrets (the chart"
+                              + " grants it that only with sharedRepositories.enabled); a missing"
+                              + " Secret or key shows on the first session, as a pod that cannot"
+                              + " start";
+                    },
                     repository.getMetadata().getGeneration(),
                     now))
             .initialized(previous.getInitialized())
