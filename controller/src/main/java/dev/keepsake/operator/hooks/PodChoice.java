@@ -8,7 +8,12 @@ import dev.keepsake.api.TargetRef;
  * or the ones that mount the PersistentVolumeClaim. {@code why} says what is missing when neither.
  */
 public record PodChoice(String serviceName, String claimName, String why) {
-  public static PodChoice forTarget(TargetRef ref, AppBinding appBinding) {
+  /**
+   * The pods a hook runs in when it names none: those of the target in the session's {@code
+   * namespace}, never another namespace's (a session there would otherwise run commands in pods its
+   * own namespace has no say over).
+   */
+  public static PodChoice forTarget(String namespace, TargetRef ref, AppBinding appBinding) {
     if (ref == null) {
       return new PodChoice(null, null, "the session has no target");
     }
@@ -27,6 +32,17 @@ public record PodChoice(String serviceName, String claimName, String why) {
               + ref.getName()
               + " names no Service (spec.clientConfig.service) whose pods"
               + " could be the target's");
+    }
+    if (service.getNamespace() != null && !service.getNamespace().equals(namespace)) {
+      return new PodChoice(
+          null,
+          null,
+          "the Service of AppBinding "
+              + ref.getName()
+              + " is in namespace "
+              + service.getNamespace()
+              + ", and hooks run only in pods of the session's namespace "
+              + namespace);
     }
     return new PodChoice(service.getName(), null, null);
   }

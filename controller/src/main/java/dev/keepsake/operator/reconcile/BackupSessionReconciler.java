@@ -251,7 +251,9 @@ public final class BackupSessionReconciler implements Reconciler {
           ref == null ? null : ref.getName(),
           spec == null ? null : spec.getRepository().getName(),
           PodChoice.forTarget(
-              ref, spec == null ? null : references.appBinding(namespace, spec.getTarget())));
+              namespace,
+              ref,
+              spec == null ? null : references.appBinding(namespace, spec.getTarget())));
     }
   }
 

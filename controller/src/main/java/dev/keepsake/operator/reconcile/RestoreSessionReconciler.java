@@ -157,7 +157,9 @@ public final class RestoreSessionReconciler implements Reconciler {
           ref.getName(),
           spec.getRepository().getName(),
           PodChoice.forTarget(
-              ref, references.appBinding(session.getMetadata().getNamespace(), spec.getTarget())));
+              session.getMetadata().getNamespace(),
+              ref,
+              references.appBinding(session.getMetadata().getNamespace(), spec.getTarget())));
     }
   }
 }
