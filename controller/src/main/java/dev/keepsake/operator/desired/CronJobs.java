@@ -4,6 +4,7 @@ import dev.keepsake.api.BackupConfiguration;
 import dev.keepsake.desired.Labels;
 import dev.keepsake.desired.Names;
 import dev.keepsake.desired.OperatorSettings;
+import dev.keepsake.operator.schedule.Schedule;
 import io.kubernetes.client.openapi.models.V1Capabilities;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1CronJob;
@@ -80,7 +81,7 @@ public final class CronJobs {
         .spec(
             new V1CronJobSpec()
                 .schedule(configuration.getSpec().getSchedule())
-                .timeZone(configuration.getSpec().getTimeZone())
+                .timeZone(Schedule.zoneOf(configuration.getSpec().getTimeZone()))
                 .suspend(Boolean.TRUE.equals(configuration.getSpec().getPaused()))
                 // Overlap is handled per session (Skipped, with a reason); the trigger itself never
                 // overlaps.
@@ -119,7 +120,7 @@ public final class CronJobs {
         .spec(
             new V1CronJobSpec()
                 .schedule(repository.getSpec().getCheck().getSchedule())
-                .timeZone(repository.getSpec().getCheck().getTimeZone())
+                .timeZone(Schedule.zoneOf(repository.getSpec().getCheck().getTimeZone()))
                 .concurrencyPolicy("Forbid")
                 .startingDeadlineSeconds(300L)
                 .successfulJobsHistoryLimit(1)

@@ -37,10 +37,21 @@ public record Schedule(String expression, ZoneId zone, Cron cron) {
 
   public record Invalid(String message) implements Parsed {}
 
+  /**
+   * The zone of a schedule that names none, given to its CronJob too: left unset there, the CronJob
+   * would follow the controller-manager's own zone, which next-run times here cannot know.
+   */
+  public static final String ZONE_WHEN_UNSET = "UTC";
+
+  /** The zone a CronJob is given for a schedule's {@code timeZone} field. */
+  public static String zoneOf(String timeZone) {
+    return timeZone == null || timeZone.isBlank() ? ZONE_WHEN_UNSET : timeZone;
+  }
+
   public static Parsed parse(String expression, String timeZone) {
     ZoneId zone;
     try {
-      zone = timeZone == null || timeZone.isBlank() ? ZoneId.of("UTC") : ZoneId.of(timeZone);
+      zone = ZoneId.of(zoneOf(timeZone));
     } catch (DateTimeException e) {
       return new Invalid("unknown time zone " + timeZone + ": " + e.getMessage());
     }

@@ -33,6 +33,14 @@ class CronJobsTest {
   }
 
   @Test
+  void aScheduleWithoutATimeZoneRunsInUtcWhateverTheControllerManagersZone() {
+    BackupConfiguration utc = nightly(false);
+    utc.getSpec().timeZone(null);
+
+    assertThat(CronJobs.forConfiguration(utc, SETTINGS).getSpec().getTimeZone()).isEqualTo("UTC");
+  }
+
+  @Test
   void aConfigurationsCronJobOnlyTriggersSessionsAsTheTriggersIdentityOnItsSchedule() {
     V1CronJob cronJob = CronJobs.forConfiguration(nightly(false), SETTINGS);
 
