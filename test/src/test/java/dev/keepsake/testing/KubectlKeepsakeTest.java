@@ -346,6 +346,8 @@ class KubectlKeepsakeTest {
     Repository repository =
         ApiKind.REPOSITORY.api(client).get(ns, RedisScenario.REPOSITORY).getObject();
     assertThat(repository.getStatus().getLastOperation().getOperation()).isEqualTo("check");
+    // A check asked for once is not the scheduled check that lastCheck* and Checked tell of.
+    assertThat(repository.getStatus().getLastCheckResult()).isNull();
     Eventually.eventually(
         Duration.ofSeconds(30),
         () ->

@@ -335,7 +335,10 @@ public final class RepositoryReconciler implements Reconciler {
             OffsetDateTime.now()));
   }
 
-  /** The newest check Job's result into the status, once, with an Event. */
+  /**
+   * The newest scheduled check Job's result into the status, once, with an Event. A check asked for
+   * once (kubectl keepsake check) is told in lastOperation instead.
+   */
   private RepositoryStatus lastCheck(Repository repository, RepositoryStatus status)
       throws ApiException {
     String namespace = repository.getMetadata().getNamespace();
@@ -344,8 +347,8 @@ public final class RepositoryReconciler implements Reconciler {
         cluster.jobsLabelled(namespace, Labels.REPOSITORY, name).stream()
             .filter(
                 job ->
-                    RepositoryJobs.CHECK.equals(
-                        job.getMetadata().getLabels().get(Labels.OPERATION)))
+                    RepositoryJobs.CHECK.equals(job.getMetadata().getLabels().get(Labels.OPERATION))
+                        && !job.getMetadata().getLabels().containsKey(Labels.REQUEST))
             .toList();
     var ended = CheckResults.newest(checks);
     if (ended.isEmpty() || !CheckResults.isNew(ended.get(), status)) {
