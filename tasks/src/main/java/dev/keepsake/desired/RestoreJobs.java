@@ -115,13 +115,21 @@ public final class RestoreJobs {
             .set("SNAPSHOT", snapshot)
             .set("SNAPSHOT_HOST", host)
             .list("SNAPSHOT_TAGS", tags)
-            .set(
-                "RESTORE_TARGET",
-                spec.getTarget().getTargetPath() != null ? spec.getTarget().getTargetPath() : "/")
+            .set("RESTORE_TARGET", restoreTarget(spec.getTarget().getTargetPath()))
             .set("TARGET_SUBPATH", subPath(spec.getTarget().getTargetPath()));
     RepositoryVariables.add(variables, in.repository());
     TargetVariables.add(variables, namespace, spec.getTarget(), in.appBinding());
     return variables;
+  }
+
+  /**
+   * Where restic restore writes, for the built-in volume Task whose snapshots hold the claim's
+   * files under /target: "/" puts them back in place; a targetPath is a folder of the claim, never
+   * of the Job's read-only root file system (the files then keep their /target prefix below it).
+   */
+  static String restoreTarget(String targetPath) {
+    String subPath = subPath(targetPath);
+    return subPath.isEmpty() ? "/" : TargetVariables.TARGET_MOUNT + subPath;
   }
 
   /** A folder inside the target volume, as "/photos", or "" for its root. */

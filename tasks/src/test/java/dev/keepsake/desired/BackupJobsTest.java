@@ -372,6 +372,14 @@ class BackupJobsTest {
   }
 
   @Test
+  void aVolumeRestoreIntoAFolderWritesIntoTheClaimNotTheJobsRootFileSystem() {
+    assertThat(RestoreJobs.restoreTarget(null)).isEqualTo("/");
+    assertThat(RestoreJobs.restoreTarget("/")).isEqualTo("/");
+    assertThat(RestoreJobs.restoreTarget("/restored")).isEqualTo("/target/restored");
+    assertThat(RestoreJobs.restoreTarget("restored/2026/")).isEqualTo("/target/restored/2026");
+  }
+
+  @Test
   void aRestoreJobPicksTheTargetsOwnSnapshotsAndMountsTheLocalRepository() throws Exception {
     RestoreSession restore = example("RestoreSession", "redis-restore", RestoreSession.class);
 
