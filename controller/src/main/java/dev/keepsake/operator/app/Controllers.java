@@ -42,8 +42,9 @@ final class Controllers {
   private static final int WORKERS = 8;
 
   /**
-   * How long the statuses that sum up sessions and Jobs (a configuration's, a Repository's) wait
-   * for a burst of their events to settle.
+   * How long an event of a session or Job waits before the status that sums it up (a
+   * configuration's, a Repository's) is looked at again; the object's other events of that second
+   * go with it.
    */
   private static final Duration SETTLE = Duration.ofSeconds(1);
 
@@ -86,7 +87,7 @@ final class Controllers {
                     .watch(
                         queue ->
                             ControllerBuilder.controllerWatchBuilder(
-                                    BackupSession.class, SettlingQueue.of(queue, SETTLE))
+                                    BackupSession.class, new SettlingQueue<>(queue, SETTLE))
                                 .withWorkQueueKeyFunc(
                                     session ->
                                         new Request(
@@ -152,14 +153,14 @@ final class Controllers {
                 .watch(
                     queue ->
                         ControllerBuilder.controllerWatchBuilder(
-                                V1Job.class, SettlingQueue.of(queue, SETTLE))
+                                V1Job.class, new SettlingQueue<>(queue, SETTLE))
                             .withWorkQueueKeyFunc(
                                 job -> byLabel(job.getMetadata(), Labels.REPOSITORY))
                             .build())
                 .watch(
                     queue ->
                         ControllerBuilder.controllerWatchBuilder(
-                                BackupSession.class, SettlingQueue.of(queue, SETTLE))
+                                BackupSession.class, new SettlingQueue<>(queue, SETTLE))
                             // Progress patches arrive every few seconds; a Repository's status
                             // changes only when a session ends.
                             .withOnUpdateFilter(

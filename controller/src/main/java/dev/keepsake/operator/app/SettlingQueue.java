@@ -1,34 +1,49 @@
 package dev.keepsake.operator.app;
 
-import io.kubernetes.client.extended.workqueue.DelayingQueue;
 import io.kubernetes.client.extended.workqueue.WorkQueue;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A controller's queue as a watch of other objects sees it: what the watch adds is reconciled once
- * the events have settled for a moment, and all of an object's adds within that moment are one
- * reconcile. For statuses that sum up many objects: a burst of 100 sessions made 326 Repository
- * reconciles, each with its Secret looked up, while the sessions still waited for their Jobs.
+ * A controller's queue as a watch of other objects sees it: the first add of an object is handed on
+ * after a moment, and every add of it in that moment goes with it. For statuses that sum up many
+ * objects: a burst of 100 sessions made 326 Repository reconciles, each with its Secret looked up,
+ * while the sessions still waited for their Jobs. Nothing is dropped: an object waits here once,
+ * however many events name it.
  */
 final class SettlingQueue<T> implements WorkQueue<T> {
-  private final DelayingQueue<T> queue;
-  private final Duration settle;
+  private static final ScheduledExecutorService TIMER =
+      Executors.newSingleThreadScheduledExecutor(
+          task -> {
+            Thread thread = new Thread(task, "keepsake-settling");
+            thread.setDaemon(true);
+            return thread;
+          });
 
-  private SettlingQueue(DelayingQueue<T> queue, Duration settle) {
+  private final WorkQueue<T> queue;
+  private final Duration settle;
+  private final Set<T> waiting = ConcurrentHashMap.newKeySet();
+
+  SettlingQueue(WorkQueue<T> queue, Duration settle) {
     this.queue = queue;
     this.settle = settle;
   }
 
-  static <T> WorkQueue<T> of(WorkQueue<T> queue, Duration settle) {
-    if (queue instanceof DelayingQueue<T> delaying) {
-      return new SettlingQueue<>(delaying, settle);
-    }
-    throw new IllegalArgumentException("a settling queue needs a delaying queue");
-  }
-
   @Override
   public void add(T item) {
-    queue.addAfter(item, settle);
+    if (waiting.add(item)) {
+      TIMER.schedule(
+          () -> {
+            waiting.remove(item);
+            queue.add(item);
+          },
+          settle.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
   }
 
   @Override
