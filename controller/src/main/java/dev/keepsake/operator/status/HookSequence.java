@@ -97,6 +97,27 @@ public final class HookSequence {
     if (outcome != null) {
       return post(plan, results, List.of(), outcome);
     }
+    HookStatus stopper = firstFatal(plan.preHooks(), results, plan.pre());
+    if (stopper != null) {
+      // The first fatal failure ends the pre stage, whatever the inputs say by now: a later hook
+      // (one that pauses writes, say) is not run for a backup that will not happen.
+      return post(
+          plan,
+          results,
+          notRunAfter(plan, results, stopper),
+          new SessionPhases.Next(
+              SessionPhase.Failed,
+              HOOK_FAILED,
+              plan.pre().field()
+                  + " hook '"
+                  + stopper.getName()
+                  + "' failed: "
+                  + stopper.getMessage()
+                  + "; so no "
+                  + plan.work()
+                  + " was run",
+              false));
+    }
     boolean preHooksRan = results.stream().anyMatch(r -> plan.pre().name().equals(r.getStage()));
     if (preHooksRan
         && !core.createJob()
@@ -116,53 +137,16 @@ public final class HookSequence {
               false));
     }
     if (core.createJob()) {
-      List<HookStatus> notRun = new ArrayList<>();
       for (int i = 0; i < plan.preHooks().size(); i++) {
         Hook hook = plan.preHooks().get(i);
-        if (finished(find(results, plan.pre(), hook.getName()))) {
-          continue;
-        }
-        HookStatus earlier = firstFatal(plan.preHooks().subList(0, i), results, plan.pre());
-        if (earlier == null) {
+        if (!finished(find(results, plan.pre(), hook.getName()))) {
           return new Decision(
               running(plan, plan.pre(), hook, i, "running"),
               new Call(plan.pre(), hook, i, plan.preHooks().size(), null),
               List.of());
         }
-        // The first fatal failure stops the pre stage: a later hook (one that pauses writes, say)
-        // is not run for a backup that will not happen.
-        notRun.add(
-            new HookStatus()
-                .name(hook.getName())
-                .stage(plan.pre().name())
-                .phase(SKIPPED)
-                .message(
-                    "not run: "
-                        + plan.pre().field()
-                        + " hook '"
-                        + earlier.getName()
-                        + "' before it failed"));
       }
-      HookStatus stopper = firstFatal(plan.preHooks(), results, plan.pre());
-      if (stopper == null) {
-        return new Decision(core, null, List.of());
-      }
-      return post(
-          plan,
-          results,
-          notRun,
-          new SessionPhases.Next(
-              SessionPhase.Failed,
-              HOOK_FAILED,
-              plan.pre().field()
-                  + " hook '"
-                  + stopper.getName()
-                  + "' failed: "
-                  + stopper.getMessage()
-                  + "; so no "
-                  + plan.work()
-                  + " was run",
-              false));
+      return new Decision(core, null, List.of());
     }
     if (core.phase().isFinished() && (started || !results.isEmpty())) {
       return post(plan, results, List.of(), core);
@@ -174,6 +158,28 @@ public final class HookSequence {
   public static Decision decide(
       Plan plan, List<HookStatus> recorded, SessionPhases.Next core, boolean started) {
     return decide(plan, recorded, null, core, started);
+  }
+
+  /** The pre hooks after {@code stopper} that have no result yet, as Skipped. */
+  private static List<HookStatus> notRunAfter(
+      Plan plan, List<HookStatus> results, HookStatus stopper) {
+    List<HookStatus> notRun = new ArrayList<>();
+    for (Hook hook : plan.preHooks()) {
+      if (find(results, plan.pre(), hook.getName()) == null) {
+        notRun.add(
+            new HookStatus()
+                .name(hook.getName())
+                .stage(plan.pre().name())
+                .phase(SKIPPED)
+                .message(
+                    "not run: "
+                        + plan.pre().field()
+                        + " hook '"
+                        + stopper.getName()
+                        + "' before it failed"));
+      }
+    }
+    return notRun;
   }
 
   /** The post stage; {@code notRun} are pre hooks a fatal failure before them kept from running. */

@@ -141,6 +141,34 @@ class HookSequenceTest {
   }
 
   @Test
+  void aFatalPreHookFailureDecidesEvenWhenTheInputsChangedSince() {
+    HookSequence.Plan plan =
+        plan(
+            List.of(hook("health-check", "Always", "Fail"), hook("pause-writes", "Always", "Fail")),
+            null);
+    List<HookStatus> failed =
+        List.of(result(HookSequence.Stage.PreBackup, "health-check", "Failed", "refused"));
+    SessionPhases.Next paused =
+        new SessionPhases.Next(
+            SessionPhase.Skipped, "Paused", "the configuration is paused", false);
+    SessionPhases.Next inputGone =
+        new SessionPhases.Next(
+            SessionPhase.Pending, "SecretNotFound", "Secret creds does not exist", false);
+
+    for (SessionPhases.Next core : List.of(paused, inputGone)) {
+      HookSequence.Decision decision = HookSequence.decide(plan, failed, core, true);
+
+      assertThat(decision.next().phase()).isEqualTo(SessionPhase.Failed);
+      assertThat(decision.next().reason()).isEqualTo("HookFailed");
+      assertThat(decision.next().message())
+          .isEqualTo("preBackup hook 'health-check' failed: refused; so no backup was run");
+      assertThat(decision.skipped())
+          .extracting(HookStatus::getName, HookStatus::getPhase)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("pause-writes", "Skipped"));
+    }
+  }
+
+  @Test
   void aPreHookThatMayFailLetsTheBackupRunAndIsToldAtTheEnd() {
     HookSequence.Plan plan = plan(List.of(hook("flush", "Always", "Continue")), null);
     List<HookStatus> failed =
