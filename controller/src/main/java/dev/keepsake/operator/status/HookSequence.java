@@ -167,19 +167,21 @@ public final class HookSequence {
     for (Hook hook : plan.preHooks()) {
       if (find(results, plan.pre(), hook.getName()) == null) {
         notRun.add(
-            new HookStatus()
-                .name(hook.getName())
-                .stage(plan.pre().name())
-                .phase(SKIPPED)
-                .message(
-                    "not run: "
-                        + plan.pre().field()
-                        + " hook '"
-                        + stopper.getName()
-                        + "' before it failed"));
+            skipped(
+                hook,
+                plan.pre(),
+                "not run: "
+                    + plan.pre().field()
+                    + " hook '"
+                    + stopper.getName()
+                    + "' before it failed"));
       }
     }
     return notRun;
+  }
+
+  private static HookStatus skipped(Hook hook, Stage stage, String why) {
+    return new HookStatus().name(hook.getName()).stage(stage.name()).phase(SKIPPED).message(why);
   }
 
   /** The post stage; {@code notRun} are pre hooks a fatal failure before them kept from running. */
@@ -193,17 +195,15 @@ public final class HookSequence {
       }
       if (!policyMatches(hook, outcome.phase())) {
         skipped.add(
-            new HookStatus()
-                .name(hook.getName())
-                .stage(plan.post().name())
-                .phase(SKIPPED)
-                .message(
-                    "executionPolicy is "
-                        + hook.getExecutionPolicy()
-                        + " and the "
-                        + plan.work()
-                        + " ended "
-                        + outcome.phase()));
+            skipped(
+                hook,
+                plan.post(),
+                "executionPolicy is "
+                    + hook.getExecutionPolicy()
+                    + " and the "
+                    + plan.work()
+                    + " ended "
+                    + outcome.phase()));
         continue;
       }
       return new Decision(
