@@ -106,11 +106,7 @@ public final class RepositoryReconciler implements Reconciler {
       RepositoryStatus status =
           RepositoryStatuses.from(
               repository,
-              !writes.secrets().readable()
-                  ? RepositoryStatuses.SecretLookup.NOT_CHECKED
-                  : secretExists
-                      ? RepositoryStatuses.SecretLookup.FOUND
-                      : RepositoryStatuses.SecretLookup.MISSING,
+              RepositoryStatuses.SecretLookup.of(writes.secrets().readable(), secretExists),
               sessionsInto(repository),
               OffsetDateTime.now());
       status = refusedByPolicy(repository, status);

@@ -31,7 +31,11 @@ public final class RepositoryStatuses {
     FOUND,
     MISSING,
     /** The operator may not read Secrets. */
-    NOT_CHECKED
+    NOT_CHECKED;
+
+    public static SecretLookup of(boolean readable, boolean exists) {
+      return !readable ? NOT_CHECKED : exists ? FOUND : MISSING;
+    }
   }
 
   /**
