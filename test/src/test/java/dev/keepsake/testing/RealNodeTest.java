@@ -648,8 +648,8 @@ class RealNodeTest {
 
   @Test
   @Order(8)
-  void aVolumeMountedByARunningAppIsBackedUpAndRestoredFileForFile(@TempDir Path volumes)
-      throws Exception {
+  void aVolumeMountedByARunningAppIsBackedUpAndRestoredFileForFileByTheCatalogAndBuiltInTasks(
+      @TempDir Path volumes) throws Exception {
     String namespace = cluster.createNamespace("uploads");
     Path volume = Files.createDirectories(volumes.resolve("uploads"));
     Processes.output(List.of("chown", "65532:65532", volume.toString()), Map.of());
@@ -759,6 +759,67 @@ class RealNodeTest {
                 .getPhase())
         .as("the app ran throughout")
         .isEqualTo("Running");
+
+    // The built-in volume Tasks: their snapshots keep the claim's files under /target.
+    ApiKind.BACKUP_CONFIGURATION
+        .api(client)
+        .patch(
+            namespace,
+            CONFIGURATION,
+            io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+            new io.kubernetes.client.custom.V1Patch(
+                "{\"spec\":{\"task\":{\"name\":\"keepsake-volume-backup\"}}}"))
+        .throwsApiException();
+    objects.apply(
+        """
+        apiVersion: keepsake.dev/v1alpha1
+        kind: BackupSession
+        metadata: {name: uploads-built-in}
+        spec:
+          invoker: {apiGroup: keepsake.dev, kind: BackupConfiguration, name: %s}
+        """
+            .formatted(CONFIGURATION));
+    BackupSession builtIn = awaitFinished(namespace, "uploads-built-in");
+    assertThat(builtIn.getStatus().getPhase())
+        .as(builtIn.getStatus().getMessage())
+        .isEqualTo(SessionPhase.Succeeded);
+    Processes.output(List.of("rm", "-rf", volume.resolve("photos").toString()), Map.of());
+
+    RestoreSession photos =
+        restore(
+            objects,
+            namespace,
+            "photos-in-place",
+            "{ref: {kind: PersistentVolumeClaim, name: uploads}, include: [\"/target/photos\"]}",
+            "keepsake-volume-restore",
+            builtIn.getStatus().getSnapshotId());
+    assertThat(photos.getStatus().getPhase())
+        .as(photos.getStatus().getMessage())
+        .isEqualTo(SessionPhase.Succeeded);
+    assertThat(digests(volume)).as("the photos back in place").isEqualTo(before);
+
+    RestoreSession docs =
+        restore(
+            objects,
+            namespace,
+            "docs-elsewhere",
+            "{ref: {kind: PersistentVolumeClaim, name: uploads}, include: [\"/target/docs\"],"
+                + " targetPath: /recovered}",
+            "keepsake-volume-restore",
+            builtIn.getStatus().getSnapshotId());
+    assertThat(docs.getStatus().getPhase())
+        .as(docs.getStatus().getMessage())
+        .isEqualTo(SessionPhase.Succeeded);
+    Map<String, String> withRecoveredDocs = new java.util.TreeMap<>(before);
+    before.forEach(
+        (path, digest) -> {
+          if (path.startsWith("docs/")) {
+            withRecoveredDocs.put("recovered/target/" + path, digest);
+          }
+        });
+    assertThat(digests(volume))
+        .as("the docs again below /recovered, in the snapshot's layout, and nothing else moved")
+        .isEqualTo(withRecoveredDocs);
   }
 
   @Test
@@ -929,19 +990,30 @@ class RealNodeTest {
   private static RestoreSession restore(
       RedisScenario objects, String namespace, String target, String task, String snapshot)
       throws ApiException {
+    return restore(objects, namespace, "restore", target, task, snapshot);
+  }
+
+  private static RestoreSession restore(
+      RedisScenario objects,
+      String namespace,
+      String name,
+      String target,
+      String task,
+      String snapshot)
+      throws ApiException {
     objects.apply(
         """
         apiVersion: keepsake.dev/v1alpha1
         kind: RestoreSession
-        metadata: {name: restore}
+        metadata: {name: %s}
         spec:
           repository: {name: %s}
           snapshot: "%s"
           target: %s
           task: {name: %s}
         """
-            .formatted(RedisScenario.REPOSITORY, snapshot, target, task));
-    return Eventually.restored(client, namespace, "restore", SESSION_TIMEOUT);
+            .formatted(name, RedisScenario.REPOSITORY, snapshot, target, task));
+    return Eventually.restored(client, namespace, name, SESSION_TIMEOUT);
   }
 
   private static String s3InCluster() {
