@@ -78,7 +78,8 @@ public final class BackupJobs {
             spec.getTarget(),
             true,
             spec.getRuntimeSettings(),
-            spec.getTimeout(),
+            java.util.Objects.requireNonNullElse(
+                spec.getTimeout(), SessionJob.DEFAULT_SESSION_TIMEOUT),
             runnerEnvironment,
             Names.backupJob(
                 sessionName), // each session's Job has an identity of its own: it may write that

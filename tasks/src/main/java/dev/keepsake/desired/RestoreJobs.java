@@ -84,7 +84,8 @@ public final class RestoreJobs {
             spec.getTarget(),
             false,
             spec.getRuntimeSettings(),
-            spec.getTimeout(),
+            java.util.Objects.requireNonNullElse(
+                spec.getTimeout(), SessionJob.DEFAULT_SESSION_TIMEOUT),
             runnerEnvironment,
             Names.restoreJob(
                 sessionName), // each session's Job has an identity of its own: it may write that

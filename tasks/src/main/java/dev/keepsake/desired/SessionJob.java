@@ -46,6 +46,13 @@ import java.util.Map;
  * environment, a non-root read-only default, no retry (a retried pod would make another snapshot).
  */
 final class SessionJob {
+  /**
+   * A backup's or restore's deadline when its spec sets none, as the runner's own. Without one a
+   * pod that never starts for a reason no check knows would hold the session Running, and every
+   * later backup of its configuration Skipped behind it, for ever.
+   */
+  static final String DEFAULT_SESSION_TIMEOUT = "24h";
+
   static final String SCRATCH_VOLUME = "keepsake-scratch";
   static final String SCRATCH_PATH = "/keepsake/scratch";
   static final String REPOSITORY_VOLUME = "keepsake-repository";

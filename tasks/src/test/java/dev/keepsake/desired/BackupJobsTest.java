@@ -79,6 +79,18 @@ class BackupJobsTest {
   }
 
   @Test
+  void aBackupWithoutATimeoutStillHasTheDocumentedDayAsItsJobsDeadline() throws Exception {
+    BackupJobs.Inputs inputs = redisInputs();
+    inputs.configuration().getSpec().timeout(null);
+
+    V1Job job = BackupJobs.forSession(inputs);
+
+    assertThat(job.getSpec().getActiveDeadlineSeconds())
+        .as("a pod that never starts must not hold the session Running for ever")
+        .isEqualTo(86_400L);
+  }
+
+  @Test
   void theRedisBackupTaskBecomesADumpInitContainerAndARetentionMainContainer() throws Exception {
     V1Job job = BackupJobs.forSession(redisInputs());
 

@@ -820,6 +820,32 @@ class RealNodeTest {
     assertThat(digests(volume))
         .as("the docs again below /recovered, in the snapshot's layout, and nothing else moved")
         .isEqualTo(withRecoveredDocs);
+
+    // A claim that does not exist: no node takes the pod, and the session says why.
+    ApiKind.BACKUP_CONFIGURATION
+        .api(client)
+        .patch(
+            namespace,
+            CONFIGURATION,
+            io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+            new io.kubernetes.client.custom.V1Patch(
+                "{\"spec\":{\"target\":{\"ref\":{\"name\":\"uploads-typo\"}}}}"))
+        .throwsApiException();
+    objects.apply(
+        """
+        apiVersion: keepsake.dev/v1alpha1
+        kind: BackupSession
+        metadata: {name: uploads-typo}
+        spec:
+          invoker: {apiGroup: keepsake.dev, kind: BackupConfiguration, name: %s}
+        """
+            .formatted(CONFIGURATION));
+    BackupSession typo = awaitFinished(namespace, "uploads-typo");
+    System.err.println("[real-node] a missing claim: " + typo.getStatus().getMessage());
+    assertThat(typo.getStatus().getPhase()).isEqualTo(SessionPhase.Failed);
+    assertThat(typo.getStatus().getReason()).isEqualTo("ClaimNotFound");
+    assertThat(typo.getStatus().getMessage())
+        .contains("PersistentVolumeClaim uploads-typo does not exist in namespace " + namespace);
   }
 
   @Test

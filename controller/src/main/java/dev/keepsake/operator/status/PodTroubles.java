@@ -4,6 +4,7 @@ import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1ContainerStatus;
 import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodCondition;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -13,11 +14,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * What the kubelet says about a session's pod that the Job does not: a container that cannot start
- * (its image is missing or cannot be pulled, a Secret it needs is gone) and would leave the session
+ * What the scheduler and the kubelet say about a session's pod that the Job does not: a pod no node
+ * can take because a claim it mounts does not exist, a container that cannot start (its image is
+ * missing or cannot be pulled, a Secret it needs is gone), either of which would leave the session
  * Running for ever, and a container the kernel killed for its memory limit, which writes no
  * termination message of its own.
  */
@@ -36,15 +40,29 @@ public final class PodTroubles {
           "CreateContainerError", Duration.ofSeconds(20),
           "RunContainerError", Duration.ofSeconds(20));
 
+  /** How long a pod may wait for a claim it mounts: one made a moment after the session is fine. */
+  private static final Duration CLAIM_GRACE = Duration.ofSeconds(20);
+
+  /** The scheduler's words for a claim that does not exist, in a PodScheduled=False condition. */
+  private static final Pattern MISSING_CLAIM =
+      Pattern.compile("persistentvolumeclaim \"([^\"]+)\" not found");
+
   private PodTroubles() {}
 
-  /** A container of these pods that cannot start and has waited past its grace, or null. */
+  /**
+   * A pod that cannot be scheduled for want of a claim, or a container that cannot start, that has
+   * waited past its grace; or null.
+   */
   public static SessionPhases.Termination stuck(List<V1Pod> pods, Instant now) {
     for (V1Pod pod : pods) {
       Instant created =
           Optional.ofNullable(pod.getMetadata().getCreationTimestamp())
               .map(OffsetDateTime::toInstant)
               .orElse(now);
+      SessionPhases.Termination unschedulable = missingClaim(pod, created, now);
+      if (unschedulable != null) {
+        return unschedulable;
+      }
       for (V1ContainerStatus status : statuses(pod)) {
         var waiting = status.getState() == null ? null : status.getState().getWaiting();
         if (waiting == null
@@ -64,6 +82,34 @@ public final class PodTroubles {
                 quotable(pod, status.getName(), waiting.getReason())
                     ? waiting.getMessage()
                     : null));
+      }
+    }
+    return null;
+  }
+
+  private static SessionPhases.Termination missingClaim(V1Pod pod, Instant created, Instant now) {
+    if (pod.getStatus() == null
+        || pod.getStatus().getConditions() == null
+        || Duration.between(created, now).compareTo(CLAIM_GRACE) < 0) {
+      return null;
+    }
+    for (V1PodCondition condition : pod.getStatus().getConditions()) {
+      if (!"PodScheduled".equals(condition.getType())
+          || !"False".equals(condition.getStatus())
+          || condition.getMessage() == null) {
+        continue;
+      }
+      Matcher missing = MISSING_CLAIM.matcher(condition.getMessage());
+      if (missing.find()) {
+        return new SessionPhases.Termination(
+            "ClaimNotFound",
+            "the pod cannot be scheduled: PersistentVolumeClaim "
+                + missing.group(1)
+                + " does not exist in namespace "
+                + pod.getMetadata().getNamespace()
+                + " (the scheduler says: "
+                + condition.getMessage().trim()
+                + "); check the target's claim (spec.target.ref.name) and the Task's volumes");
       }
     }
     return null;

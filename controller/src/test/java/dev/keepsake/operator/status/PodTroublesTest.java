@@ -86,6 +86,53 @@ class PodTroublesTest {
     assertThat(stuck.message()).contains("secret \"redis-auth\" not found", "may be missing");
   }
 
+  private static V1Pod unschedulable(String message, long ageSeconds) {
+    return new V1Pod()
+        .metadata(
+            new V1ObjectMeta()
+                .name("keepsake-backup-1-abcde")
+                .namespace("shop")
+                .creationTimestamp(
+                    OffsetDateTime.ofInstant(NOW.minusSeconds(ageSeconds), ZoneOffset.UTC)))
+        .status(
+            new V1PodStatus()
+                .phase("Pending")
+                .conditions(
+                    List.of(
+                        new io.kubernetes.client.openapi.models.V1PodCondition()
+                            .type("PodScheduled")
+                            .status("False")
+                            .reason("Unschedulable")
+                            .message(message))));
+  }
+
+  @Test
+  void aPodWhoseClaimDoesNotExistFailsAfterItsGraceNamingTheClaim() {
+    String scheduler =
+        "0/1 nodes are available: persistentvolumeclaim \"uploads-typo\" not found. preemption: 0/1"
+            + " nodes are available: 1 Preemption is not helpful for scheduling.";
+
+    assertThat(PodTroubles.stuck(List.of(unschedulable(scheduler, 10)), NOW))
+        .as("a claim may be made a moment after the session")
+        .isNull();
+    SessionPhases.Termination stuck = PodTroubles.stuck(List.of(unschedulable(scheduler, 21)), NOW);
+    assertThat(stuck.reason()).isEqualTo("ClaimNotFound");
+    assertThat(stuck.message())
+        .startsWith(
+            "the pod cannot be scheduled: PersistentVolumeClaim uploads-typo does not exist in"
+                + " namespace shop (the scheduler says: 0/1 nodes are available:")
+        .endsWith("check the target's claim (spec.target.ref.name) and the Task's volumes");
+  }
+
+  @Test
+  void aPodWaitingForRoomOnANodeIsNoTrouble() {
+    assertThat(
+            PodTroubles.stuck(
+                List.of(unschedulable("0/1 nodes are available: 1 Insufficient cpu.", 3600)), NOW))
+        .as("room may come: the Job's deadline is the limit")
+        .isNull();
+  }
+
   @Test
   void containersThatStartOrPullNormallyAreNoTrouble() {
     assertThat(
