@@ -1,5 +1,7 @@
 package dev.keepsake.resolve;
 
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -48,7 +50,47 @@ public final class ReservedVariables {
           "INCLUDE_FLAGS",
           "EXCLUDE_FLAGS");
 
+  private static final String WITH_ADDRESS =
+      "the target is an AppBinding whose spec.clientConfig names a service, or a url with a host";
+
+  /**
+   * When the operator sets the names that some Jobs lack, for a message that tells the user which
+   * input to change rather than to define a name that would then be refused as reserved.
+   */
+  private static final Map<String, String> SET_WHEN =
+      Map.ofEntries(
+          Map.entry("TARGET_TYPE", "the target is an AppBinding"),
+          Map.entry("TARGET_VERSION", "the target is an AppBinding with spec.version"),
+          Map.entry("TARGET_SECRET", "the target is an AppBinding with spec.secret"),
+          Map.entry("TARGET_TLS_SECRET", "the target is an AppBinding with spec.tlsSecret"),
+          Map.entry("TARGET_HOST", WITH_ADDRESS),
+          Map.entry("TARGET_SCHEME", WITH_ADDRESS + " and a scheme"),
+          Map.entry(
+              "TARGET_PORT",
+              "the target is an AppBinding whose spec.clientConfig names a service with a port,"
+                  + " or a url with a port"),
+          Map.entry("TARGET_URL", "the target is an AppBinding whose spec.clientConfig has a url"),
+          Map.entry("TARGET_PATHS", "the target is a PersistentVolumeClaim"),
+          Map.entry("PATH_FLAGS", "the target is a PersistentVolumeClaim"),
+          Map.entry("RELATIVE_PATH_FLAGS", "the target is a PersistentVolumeClaim"),
+          Map.entry("INCLUDE_FLAGS", "the target is a PersistentVolumeClaim"),
+          Map.entry("EXCLUDE_FLAGS", "the target is a PersistentVolumeClaim"),
+          Map.entry("PUSHGATEWAY_URL", "the operator is given a Pushgateway (pushgateway.url)"),
+          Map.entry("BACKUP_SESSION", "a backup runs"),
+          Map.entry("RETENTION_FLAGS", "a backup runs"),
+          Map.entry("RESTORE_SESSION", "a restore runs"),
+          Map.entry("RESTORE_TARGET", "a restore runs"),
+          Map.entry("TARGET_SUBPATH", "a restore runs"),
+          Map.entry("SNAPSHOT", "a restore runs"),
+          Map.entry("SNAPSHOT_HOST", "a restore runs"),
+          Map.entry("SNAPSHOT_TAGS", "a restore runs"));
+
   private ReservedVariables() {}
+
+  /** When the operator sets this reserved name, for a name that some Jobs lack. */
+  public static Optional<String> setWhen(String name) {
+    return Optional.ofNullable(SET_WHEN.get(name));
+  }
 
   public static boolean isReserved(String name) {
     return NAMES.contains(name) || name.startsWith("KEEPSAKE_");

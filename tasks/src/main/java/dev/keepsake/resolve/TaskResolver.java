@@ -40,6 +40,7 @@ public final class TaskResolver {
     List<V1Container> containers = new ArrayList<>();
     Set<String> usedNames = new HashSet<>();
     List<String> problems = new ArrayList<>();
+    Set<String> undefined = new java.util.TreeSet<>();
     refuseReserved(sessionParams, "spec.task.params", "");
     for (int i = 0; i < steps.size(); i++) {
       refuseReserved(
@@ -65,6 +66,7 @@ public final class TaskResolver {
       V1Container container =
           container(uniqueName(step.getName(), usedNames), function.getSpec(), substitution);
       if (!substitution.undefined().isEmpty()) {
+        undefined.addAll(substitution.undefined());
         problems.add(
             "Function "
                 + step.getName()
@@ -82,9 +84,37 @@ public final class TaskResolver {
               + taskName
               + " cannot run: "
               + String.join("; ", problems)
-              + ". Define them as params of the Task's step or of the task reference, or give a default: ${NAME:=value}");
+              + ". "
+              + whatToDo(undefined));
     }
     return containers;
+  }
+
+  /**
+   * The operator's own names cannot be defined as params (they are refused as reserved): for them,
+   * the input that makes the operator set them.
+   */
+  private static String whatToDo(Set<String> undefined) {
+    List<String> advice = new ArrayList<>();
+    for (String name : undefined) {
+      if (ReservedVariables.isReserved(name)) {
+        advice.add(
+            "The operator sets ${"
+                + name
+                + "} only when "
+                + ReservedVariables.setWhen(name).orElse("its Job needs it")
+                + ": change that input, or choose a Task made for this target");
+      }
+    }
+    List<String> own = undefined.stream().filter(n -> !ReservedVariables.isReserved(n)).toList();
+    if (!own.isEmpty()) {
+      advice.add(
+          "Define "
+              + String.join(", ", own.stream().map(n -> "${" + n + "}").toList())
+              + " as params of the Task's step or of the task reference, or give a default:"
+              + " ${NAME:=value}");
+    }
+    return String.join(". ", advice);
   }
 
   /**

@@ -203,7 +203,26 @@ class BackupJobsTest {
     assertThat(refusal.reason()).isEqualTo("UndefinedVariable");
     assertThat(refusal.getMessage())
         .contains("Function redis-backup-7 (step 1) uses the undefined variable ${COMPRESSION}")
+        .contains("Define ${COMPRESSION} as params of the Task's step")
         .doesNotContain("LEVEL");
+  }
+
+  @Test
+  void anAppBindingWithoutTheSecretItsTaskNeedsIsNamedAsTheInputToChange() throws Exception {
+    BackupJobs.Inputs inputs = redisInputs();
+    inputs.appBinding().getSpec().secret(null);
+
+    ResolutionException refusal =
+        catchThrowableOfType(ResolutionException.class, () -> BackupJobs.forSession(inputs));
+
+    assertThat(refusal.reason()).isEqualTo("UndefinedVariable");
+    assertThat(refusal.getMessage())
+        .contains("uses the undefined variable ${TARGET_SECRET}")
+        .contains(
+            "The operator sets ${TARGET_SECRET} only when the target is an AppBinding with"
+                + " spec.secret: change that input")
+        .as("a param of that name would be refused as reserved")
+        .doesNotContain("Define");
   }
 
   @Test
