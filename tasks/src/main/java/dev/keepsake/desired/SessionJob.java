@@ -7,6 +7,7 @@ import dev.keepsake.api.PodSecurity;
 import dev.keepsake.api.Repository;
 import dev.keepsake.api.RuntimeSettings;
 import dev.keepsake.api.Target;
+import dev.keepsake.resolve.ResolutionException;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1Capabilities;
 import io.kubernetes.client.openapi.models.V1ConfigMapProjection;
@@ -35,6 +36,7 @@ import io.kubernetes.client.openapi.models.V1ServiceAccountTokenProjection;
 import io.kubernetes.client.openapi.models.V1Volume;
 import io.kubernetes.client.openapi.models.V1VolumeMount;
 import io.kubernetes.client.openapi.models.V1VolumeProjection;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -126,6 +128,7 @@ final class SessionJob {
     if (containers.stream().anyMatch(SessionJob::isRunner)) {
       volumes.add(serviceAccountTokenVolume());
     }
+    checkMounts(containers, volumes);
     RuntimeSettings runtime = parts.runtime() == null ? new RuntimeSettings() : parts.runtime();
     V1PodSpec pod =
         new V1PodSpec()
@@ -163,6 +166,52 @@ final class SessionJob {
                 .labels(labels)
                 .ownerReferences(List.of(parts.owner())))
         .spec(job);
+  }
+
+  /**
+   * What the API server would refuse only when a session makes the Job: a mount of a volume the
+   * Task does not declare, two mounts at one path. Found here, the configuration says so before any
+   * session runs.
+   */
+  private static void checkMounts(List<V1Container> containers, List<V1Volume> volumes) {
+    java.util.Set<String> declared =
+        volumes.stream().map(V1Volume::getName).collect(java.util.stream.Collectors.toSet());
+    for (int i = 0; i < containers.size(); i++) {
+      V1Container container = containers.get(i);
+      String where = "step " + (i + 1) + " (" + container.getName() + ")";
+      Map<String, String> byPath = new java.util.HashMap<>();
+      for (V1VolumeMount mount :
+          container.getVolumeMounts() == null
+              ? List.<V1VolumeMount>of()
+              : container.getVolumeMounts()) {
+        if (!declared.contains(mount.getName())) {
+          throw new ResolutionException(
+              "UnknownVolume",
+              where
+                  + " mounts volume "
+                  + mount.getName()
+                  + " (its Function's spec.volumeMounts), which its Task does not declare in"
+                  + " spec.volumes");
+        }
+        String path = Path.of(mount.getMountPath()).normalize().toString();
+        String earlier = byPath.putIfAbsent(path, mount.getName());
+        if (earlier != null) {
+          throw new ResolutionException(
+              "MountPathTaken",
+              where
+                  + " mounts both "
+                  + earlier
+                  + " and "
+                  + mount.getName()
+                  + " at "
+                  + path
+                  + (earlier.startsWith("keepsake-") || mount.getName().startsWith("keepsake-")
+                      ? ", where the operator mounts its own volume; choose another mountPath in"
+                          + " the Function's spec.volumeMounts"
+                      : "; choose another mountPath in the Function's spec.volumeMounts"));
+        }
+      }
+    }
   }
 
   /** The Job's own labels and those that name the repository its runner opens. */

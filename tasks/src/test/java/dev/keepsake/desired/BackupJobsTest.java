@@ -226,6 +226,53 @@ class BackupJobsTest {
   }
 
   @Test
+  void aMountOfAVolumeTheTaskDoesNotDeclareIsRefusedBeforeAnyJobIsMade() throws Exception {
+    BackupJobs.Inputs inputs = redisInputs();
+    inputs
+        .functions()
+        .get("redis-backup-7")
+        .getSpec()
+        .getVolumeMounts()
+        .add(
+            new io.kubernetes.client.openapi.models.V1VolumeMount()
+                .name("data")
+                .mountPath("/tmp/data"));
+
+    ResolutionException refusal =
+        catchThrowableOfType(ResolutionException.class, () -> BackupJobs.forSession(inputs));
+
+    assertThat(refusal.reason()).isEqualTo("UnknownVolume");
+    assertThat(refusal.getMessage())
+        .isEqualTo(
+            "step 1 (redis-backup-7) mounts volume data (its Function's spec.volumeMounts), which"
+                + " its Task does not declare in spec.volumes");
+  }
+
+  @Test
+  void aMountWhereTheOperatorMountsItsOwnVolumeIsRefused() throws Exception {
+    BackupJobs.Inputs inputs = redisInputs();
+    inputs
+        .functions()
+        .get("redis-backup-7")
+        .getSpec()
+        .getVolumeMounts()
+        .add(
+            new io.kubernetes.client.openapi.models.V1VolumeMount()
+                .name("scratch")
+                .mountPath("/keepsake/scratch/"));
+
+    ResolutionException refusal =
+        catchThrowableOfType(ResolutionException.class, () -> BackupJobs.forSession(inputs));
+
+    assertThat(refusal.reason()).isEqualTo("MountPathTaken");
+    assertThat(refusal.getMessage())
+        .isEqualTo(
+            "step 1 (redis-backup-7) mounts both scratch and keepsake-scratch at /keepsake/scratch,"
+                + " where the operator mounts its own volume; choose another mountPath in the"
+                + " Function's spec.volumeMounts");
+  }
+
+  @Test
   void aConfigurationParamFillsAVariableAndWinsOverTheStep() throws Exception {
     BackupJobs.Inputs inputs = redisInputs();
     inputs
