@@ -25,8 +25,15 @@ public final class RestoreReadiness {
       OperatorSettings settings) {
     var spec = session.getSpec();
     String namespace = session.getMetadata().getNamespace();
+    String repositoryNamespace =
+        spec.getRepository().getNamespace() == null
+            ? namespace
+            : spec.getRepository().getNamespace();
     return InputReadiness.repository(
-            repository, spec.getRepository().getName(), namespace, namespaceLabels)
+            repository,
+            repositoryNamespace + "/" + spec.getRepository().getName(),
+            namespace,
+            namespaceLabels)
         .or(() -> sourceAllowed(session, repository))
         .or(
             () ->

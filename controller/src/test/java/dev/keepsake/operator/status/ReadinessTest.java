@@ -107,6 +107,22 @@ class ReadinessTest {
   }
 
   @Test
+  void aRestoreWaitingForItsRepositoryNamesTheNamespaceItLooksIn() {
+    Readiness waiting =
+        RestoreReadiness.assess(
+            restore(null),
+            null,
+            Map.of(),
+            BuiltIns.task("keepsake-volume-restore").orElseThrow(),
+            BuiltIns.functions(),
+            null,
+            SETTINGS);
+
+    assertThat(waiting.reason()).isEqualTo("RepositoryNotFound");
+    assertThat(waiting.message()).isEqualTo("Repository storage/backups does not exist (yet)");
+  }
+
+  @Test
   void aRestoreFromASharedRepositoryRestoresOnlyItsNamespacesOwnTargets() {
     Repository shared = repository("storage");
     shared
