@@ -121,6 +121,15 @@ public final class BackupConfigurationReconciler implements Reconciler {
       writes
           .identities()
           .ensureShared(namespace, cluster.namespaceUid(namespace), settings.jobServiceAccount());
+    } catch (ApiException e) {
+      String refusal = Refusals.of(e).orElseThrow(() -> e);
+      return Readiness.invalid(
+          "IdentityRefused",
+          "the API server refused the ServiceAccount, Role or RoleBinding the scheduled runs of"
+              + " this configuration run as: "
+              + refusal);
+    }
+    try {
       writes
           .apply()
           .cronJob(
