@@ -160,6 +160,40 @@ public final class RepositoryReconciler implements Reconciler {
       return secretExists ? Results.done() : Results.after(Readiness.MISSING_INPUT_RECHECK);
     } catch (ApiException e) {
       return Results.failed("Repository " + request, e);
+    } catch (RuntimeException e) {
+      return broken(repository, e);
+    }
+  }
+
+  /** What the operator cannot work with in a Repository still ends in its status and an Event. */
+  private Result broken(Repository repository, RuntimeException e) {
+    String name =
+        repository.getMetadata().getNamespace() + "/" + repository.getMetadata().getName();
+    LOG.log(java.util.logging.Level.WARNING, "Repository " + name + " could not be reconciled", e);
+    String message = "the operator could not process this Repository: " + Refusals.describe(e);
+    Long generation = repository.getMetadata().getGeneration();
+    RepositoryStatus status =
+        new RepositoryStatus()
+            .observedGeneration(generation)
+            .conditions(
+                Conditions.set(
+                    repository.getStatus() == null ? null : repository.getStatus().getConditions(),
+                    Conditions.READY,
+                    false,
+                    "InvalidSpec",
+                    message,
+                    generation,
+                    OffsetDateTime.now()));
+    try {
+      if (!alreadySaid(repository, Conditions.READY, "InvalidSpec")) {
+        writes.events().record(repository, true, "InvalidSpec", message);
+      }
+      return writes.statuses().writeIfChanged(ApiKind.REPOSITORY, repository, status)
+              == StatusWriter.Outcome.CONFLICT
+          ? Results.conflict()
+          : Results.after(Readiness.MISSING_INPUT_RECHECK);
+    } catch (ApiException write) {
+      return Results.failed("Repository " + name, write);
     }
   }
 

@@ -59,6 +59,14 @@ public record Schedule(String expression, ZoneId zone, Cron cron) {
     String cronText = MACROS.getOrDefault(expression.trim(), expression.trim()).replace('?', '*');
     try {
       Cron cron = PARSER.parse(cronText).validate();
+      if (ExecutionTime.forCron(cron).nextExecution(ZonedDateTime.now(zone)).isEmpty()) {
+        // A CronJob takes it too, and then never runs: no backup, and nothing says why.
+        return new Invalid(
+            "invalid schedule '"
+                + expression
+                + "': it never fires, no date has the day of the month it names in the months it"
+                + " names");
+      }
       return new Valid(new Schedule(expression, zone, cron));
     } catch (IllegalArgumentException e) {
       return new Invalid("invalid schedule '" + expression + "': " + e.getMessage());

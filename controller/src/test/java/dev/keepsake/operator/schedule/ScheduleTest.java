@@ -42,7 +42,14 @@ class ScheduleTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(
       delimiter = '|',
-      value = {"61 2 * * *|61", "* * 32 * *|32", "every day|every", "0 0 * * * *|0 0 * * * *"})
+      value = {
+        "61 2 * * *|61",
+        "* * 32 * *|32",
+        "every day|every",
+        "0 0 * * * *|0 0 * * * *",
+        "0 0 30 2 *|never fires",
+        "0 3 31 4,6,9,11 *|never fires"
+      })
   void anInvalidScheduleIsExplained(String expression, String fragment) {
     Schedule.Parsed parsed = Schedule.parse(expression, null);
 
@@ -59,6 +66,14 @@ class ScheduleTest {
     assertThat(schedule.nextAfter(ZonedDateTime.parse("2026-11-22T10:40:00Z")).orElseThrow())
         .isEqualTo(ZonedDateTime.parse("2026-11-23T03:00:00Z"));
     assertThat(schedule.expression()).isEqualTo("0 3 ? * ?");
+  }
+
+  @Test
+  void theTwentyNinthOfFebruaryFiresInLeapYears() {
+    Schedule schedule = ((Schedule.Valid) Schedule.parse("0 0 29 2 *", null)).schedule();
+
+    assertThat(schedule.nextAfter(ZonedDateTime.parse("2026-11-22T10:40:00Z")).orElseThrow())
+        .isEqualTo(ZonedDateTime.parse("2028-02-29T00:00:00Z"));
   }
 
   @Test
