@@ -51,7 +51,8 @@ public final class ReservedVariables {
           "EXCLUDE_FLAGS");
 
   private static final String WITH_ADDRESS =
-      "the target is an AppBinding whose spec.clientConfig names a service, or a url with a host";
+      "the target is an AppBinding whose spec.clientConfig names a service, or a url with a host"
+          + " name of letters, digits, - and . only";
 
   /**
    * When the operator sets the names that some Jobs lack, for a message that tells the user which
