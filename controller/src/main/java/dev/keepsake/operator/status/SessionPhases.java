@@ -134,7 +134,7 @@ public final class SessionPhases {
             "DeadlineExceeded",
             "the session did not finish within its timeout ("
                 + job.getSpec().getActiveDeadlineSeconds()
-                + " s) and was stopped",
+                + " s: spec.timeout, 24h when unset) and was stopped",
             false);
       }
       if (seen.termination() != null && seen.termination().reason() != null) {
