@@ -78,8 +78,7 @@ public final class BackupJobs {
             spec.getTarget(),
             true,
             spec.getRuntimeSettings(),
-            java.util.Objects.requireNonNullElse(
-                spec.getTimeout(), SessionJob.DEFAULT_SESSION_TIMEOUT),
+            spec.getTimeout(),
             runnerEnvironment,
             Names.backupJob(
                 sessionName), // each session's Job has an identity of its own: it may write that

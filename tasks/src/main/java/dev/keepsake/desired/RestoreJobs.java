@@ -84,8 +84,7 @@ public final class RestoreJobs {
             spec.getTarget(),
             false,
             spec.getRuntimeSettings(),
-            java.util.Objects.requireNonNullElse(
-                spec.getTimeout(), SessionJob.DEFAULT_SESSION_TIMEOUT),
+            spec.getTimeout(),
             runnerEnvironment,
             Names.restoreJob(
                 sessionName), // each session's Job has an identity of its own: it may write that

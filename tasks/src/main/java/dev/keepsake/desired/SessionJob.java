@@ -36,7 +36,6 @@ import io.kubernetes.client.openapi.models.V1ServiceAccountTokenProjection;
 import io.kubernetes.client.openapi.models.V1Volume;
 import io.kubernetes.client.openapi.models.V1VolumeMount;
 import io.kubernetes.client.openapi.models.V1VolumeProjection;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,11 +48,13 @@ import java.util.Map;
  */
 final class SessionJob {
   /**
-   * A backup's or restore's deadline when its spec sets none, as the runner's own. Without one a
-   * pod that never starts for a reason no check knows would hold the session Running, and every
-   * later backup of its configuration Skipped behind it, for ever.
+   * The deadline of a backup's or restore's Job when its spec sets no timeout. Without one a pod
+   * that never starts, for a reason no check knows, would hold the session Running and every later
+   * backup of its configuration Skipped behind it, for ever. It is the runner's own 24h and ten
+   * minutes more, so that a runner that started runs out of time first and says how far it came.
    */
-  static final String DEFAULT_SESSION_TIMEOUT = "24h";
+  static final java.time.Duration DEFAULT_SESSION_DEADLINE =
+      java.time.Duration.ofHours(24).plusMinutes(10);
 
   static final String SCRATCH_VOLUME = "keepsake-scratch";
   static final String SCRATCH_PATH = "/keepsake/scratch";
@@ -128,7 +129,9 @@ final class SessionJob {
     if (containers.stream().anyMatch(SessionJob::isRunner)) {
       volumes.add(serviceAccountTokenVolume());
     }
-    checkMounts(containers, volumes);
+    if (parts.target() != null) {
+      checkMounts(containers, volumes);
+    }
     RuntimeSettings runtime = parts.runtime() == null ? new RuntimeSettings() : parts.runtime();
     V1PodSpec pod =
         new V1PodSpec()
@@ -155,6 +158,8 @@ final class SessionJob {
                 new V1PodTemplateSpec().metadata(new V1ObjectMeta().labels(labels)).spec(pod));
     if (parts.timeout() != null) {
       job.activeDeadlineSeconds(Durations.parse(parts.timeout()).getSeconds());
+    } else if (parts.target() != null) {
+      job.activeDeadlineSeconds(DEFAULT_SESSION_DEADLINE.getSeconds());
     }
     return new V1Job()
         .apiVersion("batch/v1")
@@ -193,7 +198,7 @@ final class SessionJob {
                   + " (its Function's spec.volumeMounts), which its Task does not declare in"
                   + " spec.volumes");
         }
-        String path = Path.of(mount.getMountPath()).normalize().toString();
+        String path = mount.getMountPath().replaceAll("/+", "/").replaceAll("(?<=.)/$", "");
         String earlier = byPath.putIfAbsent(path, mount.getName());
         if (earlier != null) {
           throw new ResolutionException(
@@ -205,13 +210,24 @@ final class SessionJob {
                   + mount.getName()
                   + " at "
                   + path
-                  + (earlier.startsWith("keepsake-") || mount.getName().startsWith("keepsake-")
-                      ? ", where the operator mounts its own volume; choose another mountPath in"
-                          + " the Function's spec.volumeMounts"
-                      : "; choose another mountPath in the Function's spec.volumeMounts"));
+                  + "; choose another path in "
+                  + whereChosen(earlier, mount.getName()));
         }
       }
     }
+  }
+
+  /** Where the user chose the paths of two mounts that collide. */
+  private static String whereChosen(String oneVolume, String otherVolume) {
+    boolean repository =
+        oneVolume.equals(REPOSITORY_VOLUME) || otherVolume.equals(REPOSITORY_VOLUME);
+    boolean function = !oneVolume.startsWith("keepsake-") || !otherVolume.startsWith("keepsake-");
+    if (repository && function) {
+      return "the Function's spec.volumeMounts or the Repository's spec.backend.local.mountPath";
+    }
+    return repository
+        ? "the Repository's spec.backend.local.mountPath"
+        : "the Function's spec.volumeMounts";
   }
 
   /** The Job's own labels and those that name the repository its runner opens. */

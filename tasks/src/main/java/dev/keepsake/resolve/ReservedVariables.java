@@ -71,11 +71,6 @@ public final class ReservedVariables {
               "the target is an AppBinding whose spec.clientConfig names a service with a port,"
                   + " or a url with a port"),
           Map.entry("TARGET_URL", "the target is an AppBinding whose spec.clientConfig has a url"),
-          Map.entry("TARGET_PATHS", "the target is a PersistentVolumeClaim"),
-          Map.entry("PATH_FLAGS", "the target is a PersistentVolumeClaim"),
-          Map.entry("RELATIVE_PATH_FLAGS", "the target is a PersistentVolumeClaim"),
-          Map.entry("INCLUDE_FLAGS", "the target is a PersistentVolumeClaim"),
-          Map.entry("EXCLUDE_FLAGS", "the target is a PersistentVolumeClaim"),
           Map.entry("PUSHGATEWAY_URL", "the operator is given a Pushgateway (pushgateway.url)"),
           Map.entry("BACKUP_SESSION", "a backup runs"),
           Map.entry("RETENTION_FLAGS", "a backup runs"),

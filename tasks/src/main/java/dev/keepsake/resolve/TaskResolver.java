@@ -97,7 +97,13 @@ public final class TaskResolver {
   private static String whatToDo(Set<String> undefined) {
     List<String> advice = new ArrayList<>();
     for (String name : undefined) {
-      if (ReservedVariables.isReserved(name)) {
+      if (name.startsWith("KEEPSAKE_")) {
+        advice.add(
+            "${"
+                + name
+                + "} is no variable of a Task: names beginning KEEPSAKE_ are kept for the runner's"
+                + " own environment");
+      } else if (ReservedVariables.isReserved(name)) {
         advice.add(
             "The operator sets ${"
                 + name
@@ -149,7 +155,9 @@ public final class TaskResolver {
           "Task "
               + task.getMetadata().getName()
               + " cannot run: its volumes use "
-              + describe(substitution.undefined()));
+              + describe(substitution.undefined())
+              + ". "
+              + whatToDo(substitution.undefined()));
     }
     return volumes;
   }

@@ -87,7 +87,7 @@ class BackupJobsTest {
 
     assertThat(job.getSpec().getActiveDeadlineSeconds())
         .as("a pod that never starts must not hold the session Running for ever")
-        .isEqualTo(86_400L);
+        .isEqualTo(24 * 3600L + 600L);
   }
 
   @Test
@@ -226,6 +226,32 @@ class BackupJobsTest {
   }
 
   @Test
+  void aTaskVolumeNamingTheTlsSecretOfAnAppBindingWithoutOneSaysWhatToSet() throws Exception {
+    BackupJobs.Inputs inputs = redisInputs();
+    inputs.appBinding().getSpec().tlsSecret(null);
+    inputs
+        .task()
+        .getSpec()
+        .getVolumes()
+        .add(
+            new io.kubernetes.client.openapi.models.V1Volume()
+                .name("tls")
+                .secret(
+                    new io.kubernetes.client.openapi.models.V1SecretVolumeSource()
+                        .secretName("${TARGET_TLS_SECRET}")));
+
+    ResolutionException refusal =
+        catchThrowableOfType(ResolutionException.class, () -> BackupJobs.forSession(inputs));
+
+    assertThat(refusal.getMessage())
+        .isEqualTo(
+            "Task redis-backup-7 cannot run: its volumes use the undefined variable"
+                + " ${TARGET_TLS_SECRET}. The operator sets ${TARGET_TLS_SECRET} only when the"
+                + " target is an AppBinding with spec.tlsSecret: change that input, or choose a"
+                + " Task made for this target");
+  }
+
+  @Test
   void aMountOfAVolumeTheTaskDoesNotDeclareIsRefusedBeforeAnyJobIsMade() throws Exception {
     BackupJobs.Inputs inputs = redisInputs();
     inputs
@@ -267,9 +293,8 @@ class BackupJobsTest {
     assertThat(refusal.reason()).isEqualTo("MountPathTaken");
     assertThat(refusal.getMessage())
         .isEqualTo(
-            "step 1 (redis-backup-7) mounts both scratch and keepsake-scratch at /keepsake/scratch,"
-                + " where the operator mounts its own volume; choose another mountPath in the"
-                + " Function's spec.volumeMounts");
+            "step 1 (redis-backup-7) mounts both scratch and keepsake-scratch at /keepsake/scratch;"
+                + " choose another path in the Function's spec.volumeMounts");
   }
 
   @Test

@@ -172,8 +172,9 @@ public final class RepositoryReconciler implements Reconciler {
     LOG.log(java.util.logging.Level.WARNING, "Repository " + name + " could not be reconciled", e);
     String message = "the operator could not process this Repository: " + Refusals.describe(e);
     Long generation = repository.getMetadata().getGeneration();
+    // The rest of the status stays: lastOperation keeps a one-off request from running twice.
     RepositoryStatus status =
-        new RepositoryStatus()
+        RepositoryStatuses.copy(repository.getStatus())
             .observedGeneration(generation)
             .conditions(
                 Conditions.set(

@@ -59,14 +59,6 @@ public record Schedule(String expression, ZoneId zone, Cron cron) {
     String cronText = MACROS.getOrDefault(expression.trim(), expression.trim()).replace('?', '*');
     try {
       Cron cron = PARSER.parse(cronText).validate();
-      if (ExecutionTime.forCron(cron).nextExecution(ZonedDateTime.now(zone)).isEmpty()) {
-        // A CronJob takes it too, and then never runs: no backup, and nothing says why.
-        return new Invalid(
-            "invalid schedule '"
-                + expression
-                + "': it never fires, no date has the day of the month it names in the months it"
-                + " names");
-      }
       return new Valid(new Schedule(expression, zone, cron));
     } catch (IllegalArgumentException e) {
       return new Invalid("invalid schedule '" + expression + "': " + e.getMessage());
@@ -80,6 +72,14 @@ public record Schedule(String expression, ZoneId zone, Cron cron) {
   /** The last scheduled time strictly before {@code time}. */
   public Optional<ZonedDateTime> lastBefore(ZonedDateTime time) {
     return ExecutionTime.forCron(cron).lastExecution(time.withZoneSameInstant(zone));
+  }
+
+  /**
+   * Whether no date ever matches, as "0 0 31 2 *": the usual way to ask for backups started only by
+   * hand, so it is valid, and said.
+   */
+  public boolean neverFires() {
+    return ExecutionTime.forCron(cron).nextExecution(ZonedDateTime.now(zone)).isEmpty();
   }
 
   /** The schedule in words, with its zone: "at 02:30 (Europe/Paris)". */

@@ -34,8 +34,8 @@ public final class ConfigurationReadiness {
       BackupConfiguration configuration, Observed observed, OperatorSettings settings) {
     var spec = configuration.getSpec();
     String namespace = configuration.getMetadata().getNamespace();
-    if (Schedule.parse(spec.getSchedule(), spec.getTimeZone())
-        instanceof Schedule.Invalid invalid) {
+    Schedule.Parsed schedule = Schedule.parse(spec.getSchedule(), spec.getTimeZone());
+    if (schedule instanceof Schedule.Invalid invalid) {
       return Readiness.invalid("InvalidSchedule", invalid.message());
     }
     String repositoryNamespace =
@@ -77,10 +77,16 @@ public final class ConfigurationReadiness {
         paused ? "Paused" : "Scheduled",
         paused
             ? "paused: no backups are started until spec.paused is false"
-            : "backups run on schedule '"
-                + spec.getSchedule()
-                + "' into Repository "
-                + spec.getRepository().getName());
+            : ((Schedule.Valid) schedule).schedule().neverFires()
+                ? "schedule '"
+                    + spec.getSchedule()
+                    + "' names a date that never comes: backups into Repository "
+                    + spec.getRepository().getName()
+                    + " start only when a BackupSession is made (kubectl keepsake trigger)"
+                : "backups run on schedule '"
+                    + spec.getSchedule()
+                    + "' into Repository "
+                    + spec.getRepository().getName());
   }
 
   /** A session as the schedule would make it, to resolve the Task before any backup runs. */

@@ -40,8 +40,11 @@ public final class PodTroubles {
           "CreateContainerError", Duration.ofSeconds(20),
           "RunContainerError", Duration.ofSeconds(20));
 
-  /** How long a pod may wait for a claim it mounts: one made a moment after the session is fine. */
-  private static final Duration CLAIM_GRACE = Duration.ofSeconds(20);
+  /**
+   * How long a pod may wait for a claim it mounts: a restore is often applied together with the
+   * claim it fills, and the claim may come a little after it.
+   */
+  static final Duration CLAIM_GRACE = Duration.ofMinutes(2);
 
   /** The scheduler's words for a claim that does not exist, in a PodScheduled=False condition. */
   private static final Pattern MISSING_CLAIM =
@@ -107,12 +110,39 @@ public final class PodTroubles {
                 + missing.group(1)
                 + " does not exist in namespace "
                 + pod.getMetadata().getNamespace()
-                + " (the scheduler says: "
+                + " after "
+                + CLAIM_GRACE.toMinutes()
+                + " minutes (the scheduler says: "
                 + condition.getMessage().trim()
-                + "); check the target's claim (spec.target.ref.name) and the Task's volumes");
+                + "); check "
+                + whoNamesClaim(pod, missing.group(1)));
       }
     }
     return null;
+  }
+
+  /** The field that gave the pod a claim, by the volume that mounts it. */
+  private static String whoNamesClaim(V1Pod pod, String claim) {
+    String volume =
+        pod.getSpec() == null || pod.getSpec().getVolumes() == null
+            ? null
+            : pod.getSpec().getVolumes().stream()
+                .filter(
+                    v ->
+                        v.getPersistentVolumeClaim() != null
+                            && claim.equals(v.getPersistentVolumeClaim().getClaimName()))
+                .map(io.kubernetes.client.openapi.models.V1Volume::getName)
+                .findFirst()
+                .orElse(null);
+    if (volume == null) {
+      return "the claims the Job mounts";
+    }
+    return switch (volume) {
+      case "keepsake-target" -> "the target's claim name (spec.target.ref.name)";
+      case "keepsake-repository" ->
+          "the Repository's spec.backend.local.persistentVolumeClaim.claimName";
+      default -> "volume " + volume + " of the Task (spec.volumes)";
+    };
   }
 
   /** A container of these pods that was killed for exceeding its memory limit, or null. */

@@ -38,6 +38,14 @@ public final class RepositoryStatuses {
     }
   }
 
+  /** A copy of a status to change, never the informer cache's own object; empty for none. */
+  public static RepositoryStatus copy(RepositoryStatus status) {
+    return status == null
+        ? new RepositoryStatus()
+        : dev.keepsake.api.Manifests.toModel(
+            dev.keepsake.api.Manifests.toJson(status), RepositoryStatus.class);
+  }
+
   /**
    * @param sessions backup sessions of every configuration that uses this repository
    */

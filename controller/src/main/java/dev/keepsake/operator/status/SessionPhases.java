@@ -134,7 +134,8 @@ public final class SessionPhases {
             "DeadlineExceeded",
             "the session did not finish within its timeout ("
                 + job.getSpec().getActiveDeadlineSeconds()
-                + " s: spec.timeout, 24h when unset) and was stopped",
+                + " s: spec.timeout, or 24h and 10 minutes for the pod when unset) and was"
+                + " stopped",
             false);
       }
       if (seen.termination() != null && seen.termination().reason() != null) {

@@ -42,14 +42,7 @@ class ScheduleTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(
       delimiter = '|',
-      value = {
-        "61 2 * * *|61",
-        "* * 32 * *|32",
-        "every day|every",
-        "0 0 * * * *|0 0 * * * *",
-        "0 0 30 2 *|never fires",
-        "0 3 31 4,6,9,11 *|never fires"
-      })
+      value = {"61 2 * * *|61", "* * 32 * *|32", "every day|every", "0 0 * * * *|0 0 * * * *"})
   void anInvalidScheduleIsExplained(String expression, String fragment) {
     Schedule.Parsed parsed = Schedule.parse(expression, null);
 
@@ -69,11 +62,19 @@ class ScheduleTest {
   }
 
   @Test
-  void theTwentyNinthOfFebruaryFiresInLeapYears() {
-    Schedule schedule = ((Schedule.Valid) Schedule.parse("0 0 29 2 *", null)).schedule();
-
-    assertThat(schedule.nextAfter(ZonedDateTime.parse("2026-11-22T10:40:00Z")).orElseThrow())
+  void aScheduleOfAnImpossibleDateIsValidAndNeverFires() {
+    assertThat(((Schedule.Valid) Schedule.parse("0 0 31 2 *", null)).schedule().neverFires())
+        .as("the usual way to ask for backups started by hand only")
+        .isTrue();
+    assertThat(((Schedule.Valid) Schedule.parse("0 3 31 4,6,9,11 *", null)).schedule().neverFires())
+        .isTrue();
+    Schedule leapDay = ((Schedule.Valid) Schedule.parse("0 0 29 2 *", null)).schedule();
+    assertThat(leapDay.neverFires()).isFalse();
+    assertThat(leapDay.nextAfter(ZonedDateTime.parse("2026-11-22T10:40:00Z")).orElseThrow())
         .isEqualTo(ZonedDateTime.parse("2028-02-29T00:00:00Z"));
+    assertThat(((Schedule.Valid) Schedule.parse("0 0 31 2 1", null)).schedule().neverFires())
+        .as("with both day fields restricted, either matches, as in a CronJob")
+        .isFalse();
   }
 
   @Test

@@ -103,7 +103,17 @@ class PodTroublesTest {
                             .type("PodScheduled")
                             .status("False")
                             .reason("Unschedulable")
-                            .message(message))));
+                            .message(message))))
+        .spec(
+            new V1PodSpec()
+                .volumes(
+                    List.of(
+                        new io.kubernetes.client.openapi.models.V1Volume()
+                            .name("keepsake-target")
+                            .persistentVolumeClaim(
+                                new io.kubernetes.client.openapi.models
+                                        .V1PersistentVolumeClaimVolumeSource()
+                                    .claimName("uploads-typo")))));
   }
 
   @Test
@@ -112,16 +122,17 @@ class PodTroublesTest {
         "0/1 nodes are available: persistentvolumeclaim \"uploads-typo\" not found. preemption: 0/1"
             + " nodes are available: 1 Preemption is not helpful for scheduling.";
 
-    assertThat(PodTroubles.stuck(List.of(unschedulable(scheduler, 10)), NOW))
-        .as("a claim may be made a moment after the session")
+    assertThat(PodTroubles.stuck(List.of(unschedulable(scheduler, 110)), NOW))
+        .as("a claim may be made a little after the restore that fills it")
         .isNull();
-    SessionPhases.Termination stuck = PodTroubles.stuck(List.of(unschedulable(scheduler, 21)), NOW);
+    SessionPhases.Termination stuck =
+        PodTroubles.stuck(List.of(unschedulable(scheduler, 121)), NOW);
     assertThat(stuck.reason()).isEqualTo("ClaimNotFound");
     assertThat(stuck.message())
         .startsWith(
             "the pod cannot be scheduled: PersistentVolumeClaim uploads-typo does not exist in"
-                + " namespace shop (the scheduler says: 0/1 nodes are available:")
-        .endsWith("check the target's claim (spec.target.ref.name) and the Task's volumes");
+                + " namespace shop after 2 minutes (the scheduler says: 0/1 nodes are available:")
+        .endsWith("check the target's claim name (spec.target.ref.name)");
   }
 
   @Test

@@ -70,6 +70,21 @@ class ReadinessTest {
   }
 
   @Test
+  void aScheduleThatNeverFiresIsReadyForBackupsStartedByHand() {
+    Readiness ready =
+        ConfigurationReadiness.assess(
+            configuration("0 0 31 2 *", null),
+            observed(repository("shop"), "keepsake-volume-backup"),
+            SETTINGS);
+
+    assertThat(ready.ready()).isTrue();
+    assertThat(ready.message())
+        .isEqualTo(
+            "schedule '0 0 31 2 *' names a date that never comes: backups into Repository backups"
+                + " start only when a BackupSession is made (kubectl keepsake trigger)");
+  }
+
+  @Test
   void aConfigurationSaysTheFirstThingThatIsMissingOrWrong() {
     assertThat(
             ConfigurationReadiness.assess(

@@ -6,6 +6,7 @@ import dev.keepsake.api.Backend;
 import dev.keepsake.api.NamedRef;
 import dev.keepsake.api.Repository;
 import dev.keepsake.api.RepositorySpec;
+import dev.keepsake.api.RepositoryStatus;
 import dev.keepsake.api.S3Backend;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import java.time.OffsetDateTime;
@@ -31,6 +32,21 @@ class RepositoryStatusesTest {
         .filter(c -> c.getType().equals("Ready"))
         .findFirst()
         .orElseThrow();
+  }
+
+  @Test
+  void aCopyOfAStatusKeepsWhatStopsARequestFromRunningTwiceAndLeavesTheCacheAlone() {
+    RepositoryStatus cached =
+        new RepositoryStatus()
+            .snapshotCount(4)
+            .lastOperation(new dev.keepsake.api.RepositoryOperation().id("unlock-1"));
+
+    RepositoryStatus copy = RepositoryStatuses.copy(cached);
+    copy.snapshotCount(5);
+
+    assertThat(copy.getLastOperation().getId()).isEqualTo("unlock-1");
+    assertThat(cached.getSnapshotCount()).isEqualTo(4);
+    assertThat(RepositoryStatuses.copy(null)).isNotNull();
   }
 
   @Test
