@@ -251,21 +251,22 @@ class BackupJobsTest {
                 + " Task made for this target");
   }
 
-  @Test
-  void aMountOfAVolumeTheTaskDoesNotDeclareIsRefusedBeforeAnyJobIsMade() throws Exception {
+  /** Why the Job cannot be made once the Redis backup's Function also has this mount. */
+  private static ResolutionException refusalWithExtraMount(String volume, String path)
+      throws Exception {
     BackupJobs.Inputs inputs = redisInputs();
     inputs
         .functions()
         .get("redis-backup-7")
         .getSpec()
         .getVolumeMounts()
-        .add(
-            new io.kubernetes.client.openapi.models.V1VolumeMount()
-                .name("data")
-                .mountPath("/tmp/data"));
+        .add(new io.kubernetes.client.openapi.models.V1VolumeMount().name(volume).mountPath(path));
+    return catchThrowableOfType(ResolutionException.class, () -> BackupJobs.forSession(inputs));
+  }
 
-    ResolutionException refusal =
-        catchThrowableOfType(ResolutionException.class, () -> BackupJobs.forSession(inputs));
+  @Test
+  void aMountOfAVolumeTheTaskDoesNotDeclareIsRefusedBeforeAnyJobIsMade() throws Exception {
+    ResolutionException refusal = refusalWithExtraMount("data", "/tmp/data");
 
     assertThat(refusal.reason()).isEqualTo("UnknownVolume");
     assertThat(refusal.getMessage())
@@ -276,19 +277,7 @@ class BackupJobsTest {
 
   @Test
   void aMountWhereTheOperatorMountsItsOwnVolumeIsRefused() throws Exception {
-    BackupJobs.Inputs inputs = redisInputs();
-    inputs
-        .functions()
-        .get("redis-backup-7")
-        .getSpec()
-        .getVolumeMounts()
-        .add(
-            new io.kubernetes.client.openapi.models.V1VolumeMount()
-                .name("scratch")
-                .mountPath("/keepsake/scratch/"));
-
-    ResolutionException refusal =
-        catchThrowableOfType(ResolutionException.class, () -> BackupJobs.forSession(inputs));
+    ResolutionException refusal = refusalWithExtraMount("scratch", "/keepsake/scratch/");
 
     assertThat(refusal.reason()).isEqualTo("MountPathTaken");
     assertThat(refusal.getMessage())

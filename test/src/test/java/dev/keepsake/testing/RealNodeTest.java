@@ -761,25 +761,12 @@ class RealNodeTest {
         .isEqualTo("Running");
 
     // The built-in volume Tasks: their snapshots keep the claim's files under /target.
-    ApiKind.BACKUP_CONFIGURATION
-        .api(client)
-        .patch(
+    BackupSession builtIn =
+        backUpAfterChanging(
+            objects,
             namespace,
-            CONFIGURATION,
-            io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-            new io.kubernetes.client.custom.V1Patch(
-                "{\"spec\":{\"task\":{\"name\":\"keepsake-volume-backup\"}}}"))
-        .throwsApiException();
-    objects.apply(
-        """
-        apiVersion: keepsake.dev/v1alpha1
-        kind: BackupSession
-        metadata: {name: uploads-built-in}
-        spec:
-          invoker: {apiGroup: keepsake.dev, kind: BackupConfiguration, name: %s}
-        """
-            .formatted(CONFIGURATION));
-    BackupSession builtIn = awaitFinished(namespace, "uploads-built-in");
+            "{\"spec\":{\"task\":{\"name\":\"keepsake-volume-backup\"}}}",
+            "uploads-built-in");
     assertThat(builtIn.getStatus().getPhase())
         .as(builtIn.getStatus().getMessage())
         .isEqualTo(SessionPhase.Succeeded);
@@ -822,25 +809,12 @@ class RealNodeTest {
         .isEqualTo(withRecoveredDocs);
 
     // A claim that does not exist: no node takes the pod, and the session says why.
-    ApiKind.BACKUP_CONFIGURATION
-        .api(client)
-        .patch(
+    BackupSession typo =
+        backUpAfterChanging(
+            objects,
             namespace,
-            CONFIGURATION,
-            io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-            new io.kubernetes.client.custom.V1Patch(
-                "{\"spec\":{\"target\":{\"ref\":{\"name\":\"uploads-typo\"}}}}"))
-        .throwsApiException();
-    objects.apply(
-        """
-        apiVersion: keepsake.dev/v1alpha1
-        kind: BackupSession
-        metadata: {name: uploads-typo}
-        spec:
-          invoker: {apiGroup: keepsake.dev, kind: BackupConfiguration, name: %s}
-        """
-            .formatted(CONFIGURATION));
-    BackupSession typo = awaitFinished(namespace, "uploads-typo");
+            "{\"spec\":{\"target\":{\"ref\":{\"name\":\"uploads-typo\"}}}}",
+            "uploads-typo");
     System.err.println("[real-node] a missing claim: " + typo.getStatus().getMessage());
     assertThat(typo.getStatus().getPhase()).isEqualTo(SessionPhase.Failed);
     assertThat(typo.getStatus().getReason()).isEqualTo("ClaimNotFound");
@@ -1011,6 +985,30 @@ class RealNodeTest {
         .throwsApiException();
     assertThat(scheduled.getSpec().getTrigger()).hasToString("Scheduled");
     return scheduled;
+  }
+
+  /** Merges {@code patch} into the configuration, then runs a session of it to its end. */
+  private static BackupSession backUpAfterChanging(
+      RedisScenario objects, String namespace, String patch, String sessionName)
+      throws ApiException {
+    ApiKind.BACKUP_CONFIGURATION
+        .api(client)
+        .patch(
+            namespace,
+            CONFIGURATION,
+            io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+            new io.kubernetes.client.custom.V1Patch(patch))
+        .throwsApiException();
+    objects.apply(
+        """
+        apiVersion: keepsake.dev/v1alpha1
+        kind: BackupSession
+        metadata: {name: %s}
+        spec:
+          invoker: {apiGroup: keepsake.dev, kind: BackupConfiguration, name: %s}
+        """
+            .formatted(sessionName, CONFIGURATION));
+    return awaitFinished(namespace, sessionName);
   }
 
   private static RestoreSession restore(
