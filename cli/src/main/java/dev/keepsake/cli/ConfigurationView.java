@@ -105,7 +105,7 @@ record ConfigurationView(
       return Optional.empty();
     }
     Optional<Schedule> schedule = schedule();
-    if (schedule.isEmpty()) {
+    if (schedule.isEmpty() || schedule.get().neverFires()) {
       return Optional.empty();
     }
     Optional<ZonedDateTime> latest = schedule.get().lastBefore(now.toZonedDateTime());

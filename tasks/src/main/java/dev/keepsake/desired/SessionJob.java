@@ -47,14 +47,6 @@ import java.util.Map;
  * environment, a non-root read-only default, no retry (a retried pod would make another snapshot).
  */
 final class SessionJob {
-  /**
-   * The deadline of a backup's or restore's Job when its spec sets no timeout. Without one a pod
-   * that never starts, for a reason no check knows, would hold the session Running and every later
-   * backup of its configuration Skipped behind it, for ever. It is the runner's own 24h and ten
-   * minutes more, so that a runner that started runs out of time first and says how far it came.
-   */
-  static final java.time.Duration DEFAULT_SESSION_DEADLINE =
-      java.time.Duration.ofHours(24).plusMinutes(10);
 
   static final String SCRATCH_VOLUME = "keepsake-scratch";
   static final String SCRATCH_PATH = "/keepsake/scratch";
@@ -159,7 +151,7 @@ final class SessionJob {
     if (parts.timeout() != null) {
       job.activeDeadlineSeconds(Durations.parse(parts.timeout()).getSeconds());
     } else if (parts.target() != null) {
-      job.activeDeadlineSeconds(DEFAULT_SESSION_DEADLINE.getSeconds());
+      job.activeDeadlineSeconds(JobDeadlines.WHEN_TIMEOUT_UNSET.getSeconds());
     }
     return new V1Job()
         .apiVersion("batch/v1")
@@ -198,7 +190,7 @@ final class SessionJob {
                   + " (its Function's spec.volumeMounts), which its Task does not declare in"
                   + " spec.volumes");
         }
-        String path = mount.getMountPath().replaceAll("/+", "/").replaceAll("(?<=.)/$", "");
+        String path = normalized(mount.getMountPath());
         String earlier = byPath.putIfAbsent(path, mount.getName());
         if (earlier != null) {
           throw new ResolutionException(
@@ -215,6 +207,17 @@ final class SessionJob {
         }
       }
     }
+  }
+
+  /** "/data/./x//" as "/data/x": the same folder, without reading a path the schema let through. */
+  static String normalized(String mountPath) {
+    String joined =
+        String.join(
+            "/",
+            java.util.Arrays.stream(mountPath.split("/"))
+                .filter(part -> !part.isEmpty() && !part.equals("."))
+                .toList());
+    return "/" + joined;
   }
 
   /** Where the user chose the paths of two mounts that collide. */

@@ -85,7 +85,7 @@ public final class TaskResolver {
               + " cannot run: "
               + String.join("; ", problems)
               + ". "
-              + whatToDo(undefined));
+              + whatToDo(undefined, true));
     }
     return containers;
   }
@@ -94,7 +94,11 @@ public final class TaskResolver {
    * The operator's own names cannot be defined as params (they are refused as reserved): for them,
    * the input that makes the operator set them.
    */
-  private static String whatToDo(Set<String> undefined) {
+  /**
+   * @param paramsReach whether the step's and the task reference's params are variables there (they
+   *     are in a step's fields, not in the Task's volumes)
+   */
+  private static String whatToDo(Set<String> undefined, boolean paramsReach) {
     List<String> advice = new ArrayList<>();
     for (String name : undefined) {
       if (name.startsWith("KEEPSAKE_")) {
@@ -114,11 +118,16 @@ public final class TaskResolver {
     }
     List<String> own = undefined.stream().filter(n -> !ReservedVariables.isReserved(n)).toList();
     if (!own.isEmpty()) {
+      String names = String.join(", ", own.stream().map(n -> "${" + n + "}").toList());
       advice.add(
-          "Define "
-              + String.join(", ", own.stream().map(n -> "${" + n + "}").toList())
-              + " as params of the Task's step or of the task reference, or give a default:"
-              + " ${NAME:=value}");
+          paramsReach
+              ? "Define "
+                  + names
+                  + " as params of the Task's step or of the task reference, or give a default:"
+                  + " ${NAME:=value}"
+              : "Params do not reach a Task's volumes: give "
+                  + names
+                  + " a default (${NAME:=value}) or set it as a parameter of the AppBinding");
     }
     return String.join(". ", advice);
   }
@@ -157,7 +166,7 @@ public final class TaskResolver {
               + " cannot run: its volumes use "
               + describe(substitution.undefined())
               + ". "
-              + whatToDo(substitution.undefined()));
+              + whatToDo(substitution.undefined(), false));
     }
     return volumes;
   }

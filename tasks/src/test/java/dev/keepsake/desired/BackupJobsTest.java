@@ -277,7 +277,7 @@ class BackupJobsTest {
 
   @Test
   void aMountWhereTheOperatorMountsItsOwnVolumeIsRefused() throws Exception {
-    ResolutionException refusal = refusalWithExtraMount("scratch", "/keepsake/scratch/");
+    ResolutionException refusal = refusalWithExtraMount("scratch", "/keepsake/./scratch//");
 
     assertThat(refusal.reason()).isEqualTo("MountPathTaken");
     assertThat(refusal.getMessage())

@@ -639,7 +639,7 @@ class OperatorTest {
     assertThat(session(client, namespace, "slow").getStatus().getReason())
         .isEqualTo("DeadlineExceeded");
     assertThat(session(client, namespace, "slow").getStatus().getMessage())
-        .contains("did not finish within its timeout (3 s: spec.timeout");
+        .contains("did not finish within its timeout (3 s, spec.timeout)");
   }
 
   @Test

@@ -64,6 +64,10 @@ public final class Operator implements AutoCloseable {
         () ->
             cluster.configurations().stream()
                 .filter(c -> !Boolean.TRUE.equals(c.getSpec().getPaused()))
+                .filter(
+                    c ->
+                        dev.keepsake.operator.schedule.Schedule.startsBackups(
+                            c.getSpec().getSchedule(), c.getSpec().getTimeZone()))
                 .collect(
                     Collectors.groupingBy(
                         c -> c.getMetadata().getNamespace(), Collectors.counting())));

@@ -98,11 +98,21 @@ public final class MetricsJanitor implements AutoCloseable {
             ? cluster.configuration(namespace, group.key().get("configuration"))
             : null;
     if (configuration != null && configuration.getSpec() != null) {
-      double paused = Boolean.TRUE.equals(configuration.getSpec().getPaused()) ? 1 : 0;
+      // A schedule that never fires asks for backups by hand only: not late either.
+      double paused =
+          Boolean.TRUE.equals(configuration.getSpec().getPaused())
+                  || !dev.keepsake.operator.schedule.Schedule.startsBackups(
+                      configuration.getSpec().getSchedule(), configuration.getSpec().getTimeZone())
+              ? 1
+              : 0;
       Double shown = group.values().get(PAUSED);
       if (shown == null || shown != paused) {
         pushgateway.setGauge(
-            group.job(), group.key(), PAUSED, "1 while the BackupConfiguration is paused", paused);
+            group.job(),
+            group.key(),
+            PAUSED,
+            "1 while the BackupConfiguration starts no backups by itself (paused, or a schedule that never fires)",
+            paused);
       }
     }
     return 0;

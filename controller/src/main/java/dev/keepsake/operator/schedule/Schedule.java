@@ -82,6 +82,14 @@ public record Schedule(String expression, ZoneId zone, Cron cron) {
     return ExecutionTime.forCron(cron).nextExecution(ZonedDateTime.now(zone)).isEmpty();
   }
 
+  /**
+   * Whether a configuration with this schedule starts backups by itself: false for an invalid one
+   * and for one that never fires (backups by hand only), which alerts must not call late.
+   */
+  public static boolean startsBackups(String expression, String timeZone) {
+    return parse(expression, timeZone) instanceof Valid valid && !valid.schedule().neverFires();
+  }
+
   /** The schedule in words, with its zone: "at 02:30 (Europe/Paris)". */
   public String describe() {
     return inWords() + " (" + zone.getId() + ")";

@@ -45,6 +45,17 @@ public final class SessionPhases {
   /** The runner's termination message: a reason and a message. */
   public record Termination(String reason, String message) {}
 
+  private static String deadlineExceeded(Long deadlineSeconds) {
+    return deadlineSeconds != null
+            && deadlineSeconds == dev.keepsake.desired.JobDeadlines.WHEN_TIMEOUT_UNSET.getSeconds()
+        ? "the session did not finish within 24h and 10 minutes, its Job's deadline when"
+            + " spec.timeout is unset (its pod may never have started: its events say), and was"
+            + " stopped"
+        : "the session did not finish within its timeout ("
+            + deadlineSeconds
+            + " s, spec.timeout) and was stopped";
+  }
+
   /**
    * Why the operator stopped a Job, on the Job itself, written with the stop: should the operator
    * die before the session's status says it, the next one reads it there (the stopped Job's pod is
@@ -132,10 +143,7 @@ public final class SessionPhases {
         return new Next(
             SessionPhase.Failed,
             "DeadlineExceeded",
-            "the session did not finish within its timeout ("
-                + job.getSpec().getActiveDeadlineSeconds()
-                + " s: spec.timeout, or 24h and 10 minutes for the pod when unset) and was"
-                + " stopped",
+            deadlineExceeded(job.getSpec().getActiveDeadlineSeconds()),
             false);
       }
       if (seen.termination() != null && seen.termination().reason() != null) {

@@ -75,6 +75,9 @@ class ScheduleTest {
     assertThat(((Schedule.Valid) Schedule.parse("0 0 31 2 1", null)).schedule().neverFires())
         .as("with both day fields restricted, either matches, as in a CronJob")
         .isFalse();
+    assertThat(Schedule.startsBackups("0 0 31 2 *", null)).isFalse();
+    assertThat(Schedule.startsBackups("@daily", null)).isTrue();
+    assertThat(Schedule.startsBackups("every day", null)).isFalse();
   }
 
   @Test

@@ -130,6 +130,26 @@ class SessionPhasesTest {
   }
 
   @Test
+  void aDeadlineSaysWhetherItWasTheTimeoutOrTheDefaultForAnUnsetOne() {
+    V1Job timedOut = job("Failed", "DeadlineExceeded");
+    V1Job defaulted = job("Failed", "DeadlineExceeded");
+    defaulted.getSpec().activeDeadlineSeconds(24 * 3600L + 600L);
+
+    assertThat(
+            SessionPhases.next(seen(SessionPhase.Running, null, false, null, timedOut, false, null))
+                .message())
+        .isEqualTo(
+            "the session did not finish within its timeout (1800 s, spec.timeout) and was stopped");
+    assertThat(
+            SessionPhases.next(
+                    seen(SessionPhase.Running, null, false, null, defaulted, false, null))
+                .message())
+        .startsWith(
+            "the session did not finish within 24h and 10 minutes, its Job's deadline when"
+                + " spec.timeout is unset");
+  }
+
+  @Test
   void aRunningSessionWithoutItsJobFailsOnlyWhenTheJobIsConfirmedGone() {
     assertThat(
             SessionPhases.next(seen(SessionPhase.Running, null, false, null, null, false, null))
