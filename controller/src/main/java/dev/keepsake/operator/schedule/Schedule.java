@@ -87,8 +87,18 @@ public record Schedule(String expression, ZoneId zone, Cron cron) {
    * and for one that never fires (backups by hand only), which alerts must not call late.
    */
   public static boolean startsBackups(String expression, String timeZone) {
-    return parse(expression, timeZone) instanceof Valid valid && !valid.schedule().neverFires();
+    if (STARTS_BACKUPS.size() > 10_000) {
+      STARTS_BACKUPS.clear();
+    }
+    // Asked for every configuration at each metrics scrape: a cluster has few distinct schedules.
+    return STARTS_BACKUPS.computeIfAbsent(
+        expression + "\u0000" + timeZone,
+        key ->
+            parse(expression, timeZone) instanceof Valid valid && !valid.schedule().neverFires());
   }
+
+  private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> STARTS_BACKUPS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** The schedule in words, with its zone: "at 02:30 (Europe/Paris)". */
   public String describe() {
