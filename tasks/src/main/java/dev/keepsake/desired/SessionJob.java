@@ -47,7 +47,6 @@ import java.util.Map;
  * environment, a non-root read-only default, no retry (a retried pod would make another snapshot).
  */
 final class SessionJob {
-
   static final String SCRATCH_VOLUME = "keepsake-scratch";
   static final String SCRATCH_PATH = "/keepsake/scratch";
   static final String REPOSITORY_VOLUME = "keepsake-repository";

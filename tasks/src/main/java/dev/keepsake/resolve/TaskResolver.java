@@ -91,10 +91,9 @@ public final class TaskResolver {
   }
 
   /**
-   * The operator's own names cannot be defined as params (they are refused as reserved): for them,
-   * the input that makes the operator set them.
-   */
-  /**
+   * What to do about undefined variables. The operator's own names cannot be defined as params
+   * (they are refused as reserved): for them, the input that makes the operator set them.
+   *
    * @param paramsReach whether the step's and the task reference's params are variables there (they
    *     are in a step's fields, not in the Task's volumes)
    */

@@ -66,7 +66,7 @@ public final class Operator implements AutoCloseable {
                 .filter(c -> !Boolean.TRUE.equals(c.getSpec().getPaused()))
                 .filter(
                     c ->
-                        dev.keepsake.operator.schedule.Schedule.startsBackups(
+                        !dev.keepsake.operator.schedule.Schedule.byHandOnly(
                             c.getSpec().getSchedule(), c.getSpec().getTimeZone()))
                 .collect(
                     Collectors.groupingBy(

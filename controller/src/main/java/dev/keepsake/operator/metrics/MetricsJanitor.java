@@ -101,7 +101,7 @@ public final class MetricsJanitor implements AutoCloseable {
       // A schedule that never fires asks for backups by hand only: not late either.
       double paused =
           Boolean.TRUE.equals(configuration.getSpec().getPaused())
-                  || !dev.keepsake.operator.schedule.Schedule.startsBackups(
+                  || dev.keepsake.operator.schedule.Schedule.byHandOnly(
                       configuration.getSpec().getSchedule(), configuration.getSpec().getTimeZone())
               ? 1
               : 0;

@@ -83,21 +83,20 @@ public record Schedule(String expression, ZoneId zone, Cron cron) {
   }
 
   /**
-   * Whether a configuration with this schedule starts backups by itself: false for an invalid one
-   * and for one that never fires (backups by hand only), which alerts must not call late.
+   * Whether a configuration with this schedule asks for backups by hand only: a valid schedule that
+   * never fires, which alerts must not call late. An invalid one is not: backups are wanted there.
    */
-  public static boolean startsBackups(String expression, String timeZone) {
-    if (STARTS_BACKUPS.size() > 10_000) {
-      STARTS_BACKUPS.clear();
+  public static boolean byHandOnly(String expression, String timeZone) {
+    if (BY_HAND_ONLY.size() > 10_000) {
+      BY_HAND_ONLY.clear();
     }
     // Asked for every configuration at each metrics scrape: a cluster has few distinct schedules.
-    return STARTS_BACKUPS.computeIfAbsent(
+    return BY_HAND_ONLY.computeIfAbsent(
         expression + "\u0000" + timeZone,
-        key ->
-            parse(expression, timeZone) instanceof Valid valid && !valid.schedule().neverFires());
+        key -> parse(expression, timeZone) instanceof Valid valid && valid.schedule().neverFires());
   }
 
-  private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> STARTS_BACKUPS =
+  private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> BY_HAND_ONLY =
       new java.util.concurrent.ConcurrentHashMap<>();
 
   /** The schedule in words, with its zone: "at 02:30 (Europe/Paris)". */

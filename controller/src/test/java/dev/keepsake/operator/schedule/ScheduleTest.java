@@ -75,9 +75,11 @@ class ScheduleTest {
     assertThat(((Schedule.Valid) Schedule.parse("0 0 31 2 1", null)).schedule().neverFires())
         .as("with both day fields restricted, either matches, as in a CronJob")
         .isFalse();
-    assertThat(Schedule.startsBackups("0 0 31 2 *", null)).isFalse();
-    assertThat(Schedule.startsBackups("@daily", null)).isTrue();
-    assertThat(Schedule.startsBackups("every day", null)).isFalse();
+    assertThat(Schedule.byHandOnly("0 0 31 2 *", null)).isTrue();
+    assertThat(Schedule.byHandOnly("@daily", null)).isFalse();
+    assertThat(Schedule.byHandOnly("every day", null))
+        .as("an invalid schedule is no request for manual backups: they are wanted and missing")
+        .isFalse();
   }
 
   @Test
