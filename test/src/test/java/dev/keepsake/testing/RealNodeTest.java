@@ -975,30 +975,27 @@ class RealNodeTest {
             .pollInterval(Duration.ofSeconds(2))
             .ignoreExceptions()
             .until(() -> firstFinishedSession(namespace), session -> session != null);
+    patchConfiguration(namespace, "{\"spec\":{\"paused\":true}}");
+    assertThat(scheduled.getSpec().getTrigger()).hasToString("Scheduled");
+    return scheduled;
+  }
+
+  private static void patchConfiguration(String namespace, String mergePatch) throws ApiException {
     ApiKind.BACKUP_CONFIGURATION
         .api(client)
         .patch(
             namespace,
             CONFIGURATION,
             io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-            new io.kubernetes.client.custom.V1Patch("{\"spec\":{\"paused\":true}}"))
+            new io.kubernetes.client.custom.V1Patch(mergePatch))
         .throwsApiException();
-    assertThat(scheduled.getSpec().getTrigger()).hasToString("Scheduled");
-    return scheduled;
   }
 
   /** Merges {@code patch} into the configuration, then runs a session of it to its end. */
   private static BackupSession backUpAfterChanging(
       RedisScenario objects, String namespace, String patch, String sessionName)
       throws ApiException {
-    ApiKind.BACKUP_CONFIGURATION
-        .api(client)
-        .patch(
-            namespace,
-            CONFIGURATION,
-            io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-            new io.kubernetes.client.custom.V1Patch(patch))
-        .throwsApiException();
+    patchConfiguration(namespace, patch);
     objects.apply(
         """
         apiVersion: keepsake.dev/v1alpha1
