@@ -77,7 +77,7 @@ public final class ConfigurationReadiness {
         paused ? "Paused" : "Scheduled",
         paused
             ? "paused: no backups are started until spec.paused is false"
-            : ((Schedule.Valid) schedule).schedule().neverFires()
+            : Schedule.byHandOnly(spec.getSchedule(), spec.getTimeZone())
                 ? "schedule '"
                     + spec.getSchedule()
                     + "' names a date that never comes: backups into Repository "
