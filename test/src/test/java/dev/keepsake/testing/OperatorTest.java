@@ -311,6 +311,37 @@ class OperatorTest {
   }
 
   @Test
+  void aConfigurationWhoseRepositoryHasNoSecretSaysSoUntilTheSecretComes(
+      ApiClient client, TestNamespace namespace) throws ApiException {
+    applyScenario(client, namespace, "Secret");
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                ready(configuration(client, namespace)) != null
+                    && "RepositoryNotReady"
+                        .equals(ready(configuration(client, namespace)).getReason()));
+    V1Condition waiting = ready(configuration(client, namespace));
+    assertThat(waiting.getStatus()).isEqualTo("False");
+    assertThat(waiting.getMessage())
+        .isEqualTo(
+            "Repository "
+                + namespace.name()
+                + "/redis-s3 is not ready (SecretNotFound): Secret backup-repository does not"
+                + " exist in namespace "
+                + namespace.name()
+                + "; backups into it cannot run until it is");
+
+    Examples.create(client, namespace.name(), Examples.get("Secret", "backup-repository"));
+
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> "True".equals(ready(configuration(client, namespace)).getStatus()));
+    assertThat(ready(configuration(client, namespace)).getReason()).isEqualTo("Scheduled");
+  }
+
+  @Test
   void aSessionRunsAsAJobAndSucceedsWhenItsPodDoes(ApiClient client, TestNamespace namespace)
       throws Exception {
     applyScenario(client, namespace);

@@ -317,6 +317,25 @@ public final class Cluster {
         r ->
             configurationsInto(r.getMetadata().getNamespace(), r.getMetadata().getName())
                 .forEach(changed));
+    repositories
+        .informer()
+        .addEventHandler(
+            new ResourceEventHandler<>() {
+              @Override
+              public void onAdd(Repository repository) {}
+
+              @Override
+              public void onUpdate(Repository before, Repository after) {
+                if (!Objects.equals(unready(before), unready(after))) {
+                  configurationsInto(
+                          after.getMetadata().getNamespace(), after.getMetadata().getName())
+                      .forEach(changed);
+                }
+              }
+
+              @Override
+              public void onDelete(Repository repository, boolean finalStateUnknown) {}
+            });
     onSpecChange(
         appBindings.informer(),
         a ->
@@ -333,6 +352,21 @@ public final class Cluster {
     onSpecChange(
         functions.informer(),
         f -> configurationsIn(f.getMetadata().getNamespace()).forEach(changed));
+  }
+
+  /**
+   * Why a Repository says it cannot be used, or null: its configurations' readiness follows it (see
+   * ConfigurationReadiness), while its other status writes change nothing they read.
+   */
+  private static String unready(Repository repository) {
+    var conditions = repository.getStatus() == null ? null : repository.getStatus().getConditions();
+    return conditions == null
+        ? null
+        : conditions.stream()
+            .filter(c -> "Ready".equals(c.getType()) && "False".equals(c.getStatus()))
+            .map(c -> c.getReason() + ": " + c.getMessage())
+            .findFirst()
+            .orElse(null);
   }
 
   private static <T extends KubernetesObject> void onSpecChange(

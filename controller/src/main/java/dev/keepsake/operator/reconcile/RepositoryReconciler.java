@@ -43,6 +43,8 @@ public final class RepositoryReconciler implements Reconciler {
   /** A refused wipe Job is tried again this often: a quota may have room by then. */
   private static final java.time.Duration WIPE_RETRY = java.time.Duration.ofMinutes(1);
 
+  static final java.time.Duration SECRET_RECHECK = java.time.Duration.ofMinutes(10);
+
   private final Cluster cluster;
   private final KubeWrites writes;
   private final OperatorSettings settings;
@@ -157,12 +159,25 @@ public final class RepositoryReconciler implements Reconciler {
       if (RepositoryRequests.running(status)) {
         return Results.after(RepositoryRequests.RUNNING_RECHECK);
       }
-      return secretExists ? Results.done() : Results.after(Readiness.MISSING_INPUT_RECHECK);
+      if (!secretExists) {
+        return Results.after(Readiness.MISSING_INPUT_RECHECK);
+      }
+      return writes.secrets().readable() ? Results.after(secretRecheck()) : Results.done();
     } catch (ApiException e) {
       return Results.failed("Repository " + request, e);
     } catch (RuntimeException e) {
       return broken(repository, e);
     }
+  }
+
+  /**
+   * When a found Secret is looked for again: no event tells of its deletion (Secrets are not
+   * watched), and a Repository that says Ready makes its configurations say so too. Spread out so
+   * that Repositories reconciled together do not all read at once.
+   */
+  private static java.time.Duration secretRecheck() {
+    return SECRET_RECHECK.plusSeconds(
+        java.util.concurrent.ThreadLocalRandom.current().nextLong(SECRET_RECHECK.toSeconds() / 10));
   }
 
   /** What the operator cannot work with in a Repository still ends in its status and an Event. */

@@ -48,6 +48,7 @@ public final class ConfigurationReadiness {
                 repositoryNamespace + "/" + spec.getRepository().getName(),
                 namespace,
                 observed.namespaceLabels())
+            .or(() -> repositoryNotReady(observed.repository(), repositoryNamespace))
             .or(
                 () ->
                     InputReadiness.taskAndTarget(
@@ -87,6 +88,29 @@ public final class ConfigurationReadiness {
                     + spec.getSchedule()
                     + "' into Repository "
                     + spec.getRepository().getName());
+  }
+
+  /**
+   * A Repository that says it cannot be used (its Secret is missing, the operator cannot process
+   * it): every scheduled backup into it would fail, so the configuration does not claim otherwise.
+   */
+  private static Optional<Readiness> repositoryNotReady(Repository repository, String namespace) {
+    return Optional.ofNullable(repository.getStatus())
+        .flatMap(status -> Conditions.find(status.getConditions(), Conditions.READY))
+        .filter(ready -> "False".equals(ready.getStatus()))
+        .map(
+            ready ->
+                Readiness.missing(
+                    "RepositoryNotReady",
+                    "Repository "
+                        + namespace
+                        + "/"
+                        + repository.getMetadata().getName()
+                        + " is not ready ("
+                        + ready.getReason()
+                        + "): "
+                        + ready.getMessage()
+                        + "; backups into it cannot run until it is"));
   }
 
   /** A session as the schedule would make it, to resolve the Task before any backup runs. */

@@ -46,9 +46,12 @@ public final class PodTroubles {
    */
   static final Duration CLAIM_GRACE = Duration.ofMinutes(2);
 
-  /** The scheduler's words for a claim that does not exist, in a PodScheduled=False condition. */
+  /**
+   * The scheduler's words, in a PodScheduled=False condition, for a claim that does not exist or
+   * that is being deleted (a pod that is not yet on a node can no longer use such a claim).
+   */
   private static final Pattern MISSING_CLAIM =
-      Pattern.compile("persistentvolumeclaim \"([^\"]+)\" not found");
+      Pattern.compile("persistentvolumeclaim \"([^\"]+)\" (not found|is being deleted)");
 
   private PodTroubles() {}
 
@@ -104,12 +107,17 @@ public final class PodTroubles {
       }
       Matcher missing = MISSING_CLAIM.matcher(condition.getMessage());
       if (missing.find()) {
+        boolean deleting = missing.group(2).startsWith("is being");
         return new SessionPhases.Termination(
-            "ClaimNotFound",
+            deleting ? "ClaimBeingDeleted" : "ClaimNotFound",
             "the pod cannot be scheduled: PersistentVolumeClaim "
                 + missing.group(1)
-                + " does not exist in namespace "
-                + pod.getMetadata().getNamespace()
+                + (deleting
+                    ? " in namespace "
+                        + pod.getMetadata().getNamespace()
+                        + " is being deleted (it goes once no pod uses it, and no new pod may"
+                        + " mount it meanwhile), still"
+                    : " does not exist in namespace " + pod.getMetadata().getNamespace())
                 + " after "
                 + CLAIM_GRACE.toMinutes()
                 + " minutes (the scheduler says: "

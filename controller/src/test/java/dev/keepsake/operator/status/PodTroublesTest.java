@@ -136,6 +136,26 @@ class PodTroublesTest {
   }
 
   @Test
+  void aPodWhoseClaimIsBeingDeletedFailsAfterItsGraceSayingSo() {
+    String scheduler =
+        "0/1 nodes are available: persistentvolumeclaim \"uploads-typo\" is being deleted."
+            + " preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.";
+
+    assertThat(PodTroubles.stuck(List.of(unschedulable(scheduler, 60)), NOW))
+        .as("a claim deleted to be made anew may be back within the grace")
+        .isNull();
+    SessionPhases.Termination stuck =
+        PodTroubles.stuck(List.of(unschedulable(scheduler, 121)), NOW);
+    assertThat(stuck.reason()).isEqualTo("ClaimBeingDeleted");
+    assertThat(stuck.message())
+        .startsWith(
+            "the pod cannot be scheduled: PersistentVolumeClaim uploads-typo in namespace shop is"
+                + " being deleted")
+        .contains("after 2 minutes (the scheduler says: 0/1 nodes are available:")
+        .endsWith("check the target's claim name (spec.target.ref.name)");
+  }
+
+  @Test
   void aPodWaitingForRoomOnANodeIsNoTrouble() {
     assertThat(
             PodTroubles.stuck(

@@ -109,6 +109,56 @@ class ReadinessTest {
     assertThat(refused.recheckAfter()).as("a policy may change: looked at again").isNotNull();
   }
 
+  @Test
+  void aConfigurationIsNotReadyWhileItsRepositorySaysItCannotBeUsed() {
+    Repository withoutSecret = repository("shop");
+    withoutSecret.status(
+        new dev.keepsake.api.RepositoryStatus()
+            .conditions(
+                Conditions.set(
+                    null,
+                    Conditions.READY,
+                    false,
+                    "SecretNotFound",
+                    "Secret creds does not exist in namespace shop",
+                    1L,
+                    java.time.OffsetDateTime.now())));
+
+    Readiness notReady =
+        ConfigurationReadiness.assess(
+            configuration("0 3 * * *", null),
+            observed(withoutSecret, "keepsake-volume-backup"),
+            SETTINGS);
+
+    assertThat(notReady.ready()).isFalse();
+    assertThat(notReady.reason()).isEqualTo("RepositoryNotReady");
+    assertThat(notReady.message())
+        .isEqualTo(
+            "Repository shop/backups is not ready (SecretNotFound): Secret creds does not exist in"
+                + " namespace shop; backups into it cannot run until it is");
+    assertThat(notReady.recheckAfter()).as("the Secret may come").isNotNull();
+
+    Repository secretFound = repository("shop");
+    secretFound.status(
+        new dev.keepsake.api.RepositoryStatus()
+            .conditions(
+                Conditions.set(
+                    null,
+                    Conditions.READY,
+                    true,
+                    "SecretFound",
+                    "Secret creds is there",
+                    1L,
+                    java.time.OffsetDateTime.now())));
+    assertThat(
+            ConfigurationReadiness.assess(
+                    configuration("0 3 * * *", null),
+                    observed(secretFound, "keepsake-volume-backup"),
+                    SETTINGS)
+                .ready())
+        .isTrue();
+  }
+
   private static RestoreSession restore(SnapshotSource source) {
     return new RestoreSession()
         .metadata(new V1ObjectMeta().name("back").namespace("shop").uid("s-1"))
