@@ -186,6 +186,22 @@ class MetricsLifecycleTest {
             new V1Patch("{\"spec\":{\"paused\":false}}"))
         .throwsApiException();
     await().atMost(Duration.ofSeconds(60)).until(() -> tooOld(namespace) == 1);
+    assertThat(pushgateway.value("keepsake_backup_paused", group)).contains(0.0);
+
+    // A schedule naming a date that never comes is the usual way to ask for backups by hand only:
+    // such a configuration is not late either.
+    ApiKind.BACKUP_CONFIGURATION
+        .api(client)
+        .patch(
+            namespace.name(),
+            RedisScenario.CONFIGURATION,
+            V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+            new V1Patch("{\"spec\":{\"schedule\":\"0 0 31 2 *\"}}"))
+        .throwsApiException();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> pushgateway.value("keepsake_backup_paused", group).orElse(0.0) == 1.0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> tooOld(namespace) == 0);
   }
 
   @Test
