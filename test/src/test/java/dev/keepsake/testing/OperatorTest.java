@@ -322,16 +322,32 @@ class OperatorTest {
                 ready(configuration(client, namespace)) != null
                     && "RepositoryNotReady"
                         .equals(ready(configuration(client, namespace)).getReason()));
-    V1Condition waiting = ready(configuration(client, namespace));
-    assertThat(waiting.getStatus()).isEqualTo("False");
-    assertThat(waiting.getMessage())
+    BackupConfiguration waiting = configuration(client, namespace);
+    assertThat(ready(waiting).getStatus()).isEqualTo("False");
+    assertThat(ready(waiting).getMessage())
         .isEqualTo(
             "Repository "
                 + namespace.name()
-                + "/redis-s3 is not ready (SecretNotFound): Secret backup-repository does not"
+                + "/redis-s3 (spec.repository) is not ready: Secret backup-repository does not"
                 + " exist in namespace "
                 + namespace.name()
-                + "; backups into it cannot run until it is");
+                + " (its spec.secret.name); scheduled backups fail until it does");
+    assertThat(waiting.getStatus().getCronJobName())
+        .as("the schedule stays: each run says what is missing, and the first after it comes runs")
+        .isNotNull();
+    assertThat(waiting.getStatus().getNextBackupTime()).isNotNull();
+
+    createSession(client, namespace, "while-missing");
+    BackupSession failed =
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .until(
+                () -> session(client, namespace, "while-missing"),
+                s -> s.getStatus() != null && s.getStatus().getPhase() == SessionPhase.Failed);
+    assertThat(failed.getStatus().getMessage())
+        .as("a session fails on the missing Secret, it does not wait for the configuration")
+        .contains("does not exist in namespace " + namespace.name())
+        .contains("backup-repository");
 
     Examples.create(client, namespace.name(), Examples.get("Secret", "backup-repository"));
 

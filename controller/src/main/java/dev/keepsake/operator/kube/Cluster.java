@@ -355,15 +355,15 @@ public final class Cluster {
   }
 
   /**
-   * Why a Repository says it cannot be used, or null: its configurations' readiness follows it (see
-   * ConfigurationReadiness), while its other status writes change nothing they read.
+   * What a Repository says of its missing Secret, or null: its configurations' readiness follows it
+   * (see ConfigurationReadiness), while its other status writes change nothing they read.
    */
   private static String unready(Repository repository) {
     var conditions = repository.getStatus() == null ? null : repository.getStatus().getConditions();
     return conditions == null
         ? null
         : conditions.stream()
-            .filter(c -> "Ready".equals(c.getType()) && "False".equals(c.getStatus()))
+            .filter(c -> "Ready".equals(c.getType()) && "SecretNotFound".equals(c.getReason()))
             .map(c -> c.getReason() + ": " + c.getMessage())
             .findFirst()
             .orElse(null);

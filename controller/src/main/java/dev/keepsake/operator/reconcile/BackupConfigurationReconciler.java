@@ -21,6 +21,7 @@ import io.kubernetes.client.openapi.ApiException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -64,7 +65,11 @@ public final class BackupConfigurationReconciler implements Reconciler {
       if (readiness.ready()) {
         readiness = applyCronJob(configuration, cronJobName, readiness);
       }
-      BackupConfigurationStatus status = status(configuration, readiness);
+      boolean scheduled = readiness.ready();
+      if (scheduled) {
+        readiness = repositorySecretMissing(configuration).orElse(readiness);
+      }
+      BackupConfigurationStatus status = status(configuration, readiness, scheduled);
       StatusWriter.Outcome written =
           writes.statuses().writeIfChanged(ApiKind.BACKUP_CONFIGURATION, configuration, status);
       if (written == StatusWriter.Outcome.CONFLICT) {
@@ -154,10 +159,24 @@ public final class BackupConfigurationReconciler implements Reconciler {
     }
   }
 
-  private BackupConfigurationStatus status(BackupConfiguration configuration, Readiness readiness) {
+  /**
+   * The CronJob stays and fires while the Repository's Secret is missing: each session then fails
+   * saying so, and the first backup after the Secret comes back runs on time.
+   */
+  private Optional<Readiness> repositorySecretMissing(BackupConfiguration configuration) {
+    String namespace = configuration.getMetadata().getNamespace();
+    var ref = configuration.getSpec().getRepository();
+    return ConfigurationReadiness.repositorySecretMissing(
+        references.repository(namespace, ref),
+        ref.getNamespace() == null ? namespace : ref.getNamespace(),
+        namespace);
+  }
+
+  private BackupConfigurationStatus status(
+      BackupConfiguration configuration, Readiness readiness, boolean scheduled) {
     try {
       return ConfigurationStatuses.from(
-          configuration, readiness, sessionsOf(configuration), OffsetDateTime.now());
+          configuration, readiness, scheduled, sessionsOf(configuration), OffsetDateTime.now());
     } catch (RuntimeException e) {
       Readiness broken =
           Readiness.invalid(

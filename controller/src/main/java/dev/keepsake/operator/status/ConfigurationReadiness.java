@@ -48,7 +48,6 @@ public final class ConfigurationReadiness {
                 repositoryNamespace + "/" + spec.getRepository().getName(),
                 namespace,
                 observed.namespaceLabels())
-            .or(() -> repositoryNotReady(observed.repository(), repositoryNamespace))
             .or(
                 () ->
                     InputReadiness.taskAndTarget(
@@ -91,26 +90,33 @@ public final class ConfigurationReadiness {
   }
 
   /**
-   * A Repository that says it cannot be used (its Secret is missing, the operator cannot process
-   * it): every scheduled backup into it would fail, so the configuration does not claim otherwise.
+   * A Repository whose Secret is missing, as its own status says: every scheduled backup into it
+   * fails (each session says so), so the configuration does not claim backups can run. Only the
+   * configuration's status follows it; its sessions look for the Secret themselves.
+   *
+   * @param repositoryNamespace where the Repository is: another namespace's Secret is not named
    */
-  private static Optional<Readiness> repositoryNotReady(Repository repository, String namespace) {
-    return Optional.ofNullable(repository.getStatus())
-        .flatMap(status -> Conditions.find(status.getConditions(), Conditions.READY))
+  public static Optional<Readiness> repositorySecretMissing(
+      Repository repository, String repositoryNamespace, String configurationNamespace) {
+    if (repository == null || repository.getStatus() == null) {
+      return Optional.empty();
+    }
+    return Conditions.find(repository.getStatus().getConditions(), Conditions.READY)
         .filter(ready -> "False".equals(ready.getStatus()))
+        .filter(ready -> "SecretNotFound".equals(ready.getReason()))
         .map(
             ready ->
                 Readiness.missing(
                     "RepositoryNotReady",
                     "Repository "
-                        + namespace
+                        + repositoryNamespace
                         + "/"
                         + repository.getMetadata().getName()
-                        + " is not ready ("
-                        + ready.getReason()
-                        + "): "
-                        + ready.getMessage()
-                        + "; backups into it cannot run until it is"));
+                        + " (spec.repository) is not ready: "
+                        + (repositoryNamespace.equals(configurationNamespace)
+                            ? ready.getMessage() + " (its spec.secret.name)"
+                            : "its Secret does not exist in namespace " + repositoryNamespace)
+                        + "; scheduled backups fail until it does"));
   }
 
   /** A session as the schedule would make it, to resolve the Task before any backup runs. */

@@ -16,9 +16,14 @@ import java.util.Objects;
 public final class ConfigurationStatuses {
   private ConfigurationStatuses() {}
 
+  /**
+   * @param scheduled whether the configuration's CronJob is in place; it is even while a Repository
+   *     whose Secret is missing makes the configuration not Ready
+   */
   public static BackupConfigurationStatus from(
       BackupConfiguration configuration,
       Readiness readiness,
+      boolean scheduled,
       List<BackupSession> sessions,
       OffsetDateTime now) {
     var spec = configuration.getSpec();
@@ -40,7 +45,7 @@ public final class ConfigurationStatuses {
                     now));
     if (Schedule.parse(spec.getSchedule(), spec.getTimeZone()) instanceof Schedule.Valid valid) {
       status.scheduleDescription(valid.schedule().describe());
-      if (readiness.ready() && !Boolean.TRUE.equals(spec.getPaused())) {
+      if (scheduled && !Boolean.TRUE.equals(spec.getPaused())) {
         status.nextBackupTime(
             valid
                 .schedule()
@@ -49,7 +54,7 @@ public final class ConfigurationStatuses {
                 .orElse(null));
       }
     }
-    if (readiness.ready()) {
+    if (scheduled) {
       status.cronJobName(Names.cronJob(configuration.getMetadata().getName()));
     }
     List<BackupSession> finished =

@@ -122,7 +122,7 @@ public final class PodTroubles {
                 + CLAIM_GRACE.toMinutes()
                 + " minutes (the scheduler says: "
                 + condition.getMessage().trim()
-                + "); check "
+                + (deleting ? "); make the claim again, or name another in " : "); check ")
                 + whoNamesClaim(pod, missing.group(1)));
       }
     }

@@ -36,6 +36,7 @@ class ConfigurationStatusesTest {
         ConfigurationStatuses.from(
             configuration(false),
             Readiness.ready("Scheduled", "runs"),
+            true,
             List.of(
                 ended("old", SessionPhase.Succeeded, "2026-12-04T03:01:00Z"),
                 ended("failed", SessionPhase.Failed, "2026-12-05T03:01:00Z"),
@@ -63,13 +64,26 @@ class ConfigurationStatusesTest {
   void aPausedOrRefusedConfigurationHasNoNextRunAndARefusedOneNoCronJob() {
     var paused =
         ConfigurationStatuses.from(
-            configuration(true), Readiness.ready("Paused", "paused"), List.of(), NOW);
+            configuration(true), Readiness.ready("Paused", "paused"), true, List.of(), NOW);
     var refused =
         ConfigurationStatuses.from(
             configuration(false),
             Readiness.missing("RepositoryNotFound", "no repository"),
+            false,
             List.of(),
             NOW);
+    var secretMissing =
+        ConfigurationStatuses.from(
+            configuration(false),
+            Readiness.missing("RepositoryNotReady", "no Secret"),
+            true,
+            List.of(),
+            NOW);
+
+    assertThat(secretMissing.getNextBackupTime())
+        .as("its CronJob stays and fires: each session says the Secret is missing")
+        .isNotNull();
+    assertThat(secretMissing.getCronJobName()).isNotNull();
 
     assertThat(paused.getNextBackupTime()).isNull();
     assertThat(refused.getNextBackupTime()).isNull();

@@ -152,7 +152,8 @@ class PodTroublesTest {
             "the pod cannot be scheduled: PersistentVolumeClaim uploads-typo in namespace shop is"
                 + " being deleted")
         .contains("after 2 minutes (the scheduler says: 0/1 nodes are available:")
-        .endsWith("check the target's claim name (spec.target.ref.name)");
+        .endsWith(
+            "make the claim again, or name another in the target's claim name (spec.target.ref.name)");
   }
 
   @Test

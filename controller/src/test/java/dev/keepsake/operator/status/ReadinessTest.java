@@ -109,54 +109,59 @@ class ReadinessTest {
     assertThat(refused.recheckAfter()).as("a policy may change: looked at again").isNotNull();
   }
 
-  @Test
-  void aConfigurationIsNotReadyWhileItsRepositorySaysItCannotBeUsed() {
-    Repository withoutSecret = repository("shop");
-    withoutSecret.status(
+  private static Repository withReady(Repository repository, boolean ready, String reason) {
+    return repository.status(
         new dev.keepsake.api.RepositoryStatus()
             .conditions(
                 Conditions.set(
                     null,
                     Conditions.READY,
-                    false,
-                    "SecretNotFound",
-                    "Secret creds does not exist in namespace shop",
+                    ready,
+                    reason,
+                    ready
+                        ? "Secret creds is there"
+                        : "Secret creds does not exist in namespace shop",
                     1L,
                     java.time.OffsetDateTime.now())));
+  }
 
+  @Test
+  void
+      aConfigurationIsNotReadyWhileItsRepositorysSecretIsMissingNamingTheSecretOnlyInItsNamespace() {
     Readiness notReady =
-        ConfigurationReadiness.assess(
-            configuration("0 3 * * *", null),
-            observed(withoutSecret, "keepsake-volume-backup"),
-            SETTINGS);
+        ConfigurationReadiness.repositorySecretMissing(
+                withReady(repository("shop"), false, "SecretNotFound"), "shop", "shop")
+            .orElseThrow();
 
     assertThat(notReady.ready()).isFalse();
     assertThat(notReady.reason()).isEqualTo("RepositoryNotReady");
     assertThat(notReady.message())
         .isEqualTo(
-            "Repository shop/backups is not ready (SecretNotFound): Secret creds does not exist in"
-                + " namespace shop; backups into it cannot run until it is");
+            "Repository shop/backups (spec.repository) is not ready: Secret creds does not exist in"
+                + " namespace shop (its spec.secret.name); scheduled backups fail until it does");
     assertThat(notReady.recheckAfter()).as("the Secret may come").isNotNull();
-
-    Repository secretFound = repository("shop");
-    secretFound.status(
-        new dev.keepsake.api.RepositoryStatus()
-            .conditions(
-                Conditions.set(
-                    null,
-                    Conditions.READY,
-                    true,
-                    "SecretFound",
-                    "Secret creds is there",
-                    1L,
-                    java.time.OffsetDateTime.now())));
     assertThat(
-            ConfigurationReadiness.assess(
-                    configuration("0 3 * * *", null),
-                    observed(secretFound, "keepsake-volume-backup"),
-                    SETTINGS)
-                .ready())
-        .isTrue();
+            ConfigurationReadiness.repositorySecretMissing(
+                    withReady(repository("storage"), false, "SecretNotFound"), "storage", "shop")
+                .orElseThrow()
+                .message())
+        .as("another namespace's Secret is not named")
+        .isEqualTo(
+            "Repository storage/backups (spec.repository) is not ready: its Secret does not exist"
+                + " in namespace storage; scheduled backups fail until it does");
+
+    assertThat(
+            ConfigurationReadiness.repositorySecretMissing(
+                withReady(repository("shop"), true, "SecretFound"), "shop", "shop"))
+        .isEmpty();
+    assertThat(
+            ConfigurationReadiness.repositorySecretMissing(
+                withReady(repository("shop"), false, "InvalidSpec"), "shop", "shop"))
+        .as("the Repository's own faults are its own status's business")
+        .isEmpty();
+    assertThat(ConfigurationReadiness.repositorySecretMissing(repository("shop"), "shop", "shop"))
+        .as("not looked at yet")
+        .isEmpty();
   }
 
   private static RestoreSession restore(SnapshotSource source) {
