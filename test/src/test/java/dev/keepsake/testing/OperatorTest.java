@@ -9,6 +9,7 @@ import dev.keepsake.api.BackupConfiguration;
 import dev.keepsake.api.BackupSession;
 import dev.keepsake.api.SessionPhase;
 import dev.keepsake.operator.app.Operator;
+import dev.keepsake.operator.status.Readiness;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.JSON;
@@ -355,6 +356,64 @@ class OperatorTest {
         .atMost(Duration.ofSeconds(90))
         .until(() -> "True".equals(ready(configuration(client, namespace)).getStatus()));
     assertThat(ready(configuration(client, namespace)).getReason()).isEqualTo("Scheduled");
+  }
+
+  @Test
+  void aRefusedRunnerIdentityIsAConditionNamingTheServersReason(
+      ApiClient client, TestNamespace namespace) throws ApiException {
+    CoreV1Api core = new CoreV1Api(client);
+    core.createNamespacedResourceQuota(
+            namespace.name(),
+            new io.kubernetes.client.openapi.models.V1ResourceQuota()
+                .metadata(new io.kubernetes.client.openapi.models.V1ObjectMeta().name("no-roles"))
+                .spec(
+                    new io.kubernetes.client.openapi.models.V1ResourceQuotaSpec()
+                        .hard(
+                            java.util.Map.of(
+                                "count/roles.rbac.authorization.k8s.io",
+                                io.kubernetes.client.custom.Quantity.fromString("0")))))
+        .execute();
+    // Until the quota controller has counted, the admission refuses for another reason.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                core.readNamespacedResourceQuota("no-roles", namespace.name()).execute().getStatus()
+                        != null
+                    && core.readNamespacedResourceQuota("no-roles", namespace.name())
+                            .execute()
+                            .getStatus()
+                            .getUsed()
+                        != null);
+    applyScenario(client, namespace);
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                ready(configuration(client, namespace)) != null
+                    && "IdentityRefused"
+                        .equals(ready(configuration(client, namespace)).getReason()));
+    V1Condition refused = ready(configuration(client, namespace));
+    assertThat(refused.getStatus()).isEqualTo("False");
+    assertThat(refused.getMessage())
+        .startsWith(
+            "the API server refused the ServiceAccount, Role or RoleBinding the scheduled runs of"
+                + " this configuration run as: ")
+        .contains("exceeded quota: no-roles");
+    assertThat(configuration(client, namespace).getStatus().getCronJobName()).isNull();
+    Eventually.eventually(
+        Duration.ofSeconds(30),
+        () ->
+            assertThat(eventReasons(client, namespace, "redis-nightly"))
+                .contains("IdentityRefused"));
+
+    core.deleteNamespacedResourceQuota("no-roles", namespace.name()).execute();
+    // A quota taken away is noticed without a change to the configuration.
+    await()
+        .atMost(Readiness.REFUSAL_RECHECK.plusSeconds(30))
+        .until(() -> "True".equals(ready(configuration(client, namespace)).getStatus()));
+    assertThat(configuration(client, namespace).getStatus().getCronJobName()).isNotNull();
   }
 
   @Test

@@ -128,7 +128,7 @@ public final class BackupConfigurationReconciler implements Reconciler {
           .ensureShared(namespace, cluster.namespaceUid(namespace), settings.jobServiceAccount());
     } catch (ApiException e) {
       String refusal = Refusals.of(e).orElseThrow(() -> e);
-      return Readiness.invalid(
+      return Readiness.refused(
           "IdentityRefused",
           "the API server refused the ServiceAccount, Role or RoleBinding the scheduled runs of"
               + " this configuration run as: "
@@ -143,7 +143,7 @@ public final class BackupConfigurationReconciler implements Reconciler {
       return readiness;
     } catch (ApiException e) {
       String refusal = Refusals.of(e).orElseThrow(() -> e);
-      return Readiness.invalid(
+      return Readiness.refused(
           "CronJobRefused",
           "the API server refused CronJob "
               + cronJobName

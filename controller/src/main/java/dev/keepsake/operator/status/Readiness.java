@@ -17,6 +17,16 @@ public record Readiness(boolean ready, String reason, String message, Duration r
     return new Readiness(false, reason, message, MISSING_INPUT_RECHECK);
   }
 
+  /**
+   * The API server refused what was built from the object: a quota or an admission policy may let
+   * it through later, so it is tried again now and then.
+   */
+  public static Readiness refused(String reason, String message) {
+    return new Readiness(false, reason, message, REFUSAL_RECHECK);
+  }
+
+  public static final Duration REFUSAL_RECHECK = Duration.ofMinutes(1);
+
   /** Wrong input that only a change of the object itself can fix: no point in looking again. */
   public static Readiness invalid(String reason, String message) {
     return new Readiness(false, reason, message, null);
