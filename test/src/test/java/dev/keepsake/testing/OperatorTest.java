@@ -10,6 +10,7 @@ import dev.keepsake.api.BackupSession;
 import dev.keepsake.api.SessionPhase;
 import dev.keepsake.operator.app.Operator;
 import dev.keepsake.operator.status.Readiness;
+import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.JSON;
@@ -414,6 +415,75 @@ class OperatorTest {
         .atMost(Readiness.REFUSAL_RECHECK.plusSeconds(30))
         .until(() -> "True".equals(ready(configuration(client, namespace)).getStatus()));
     assertThat(configuration(client, namespace).getStatus().getCronJobName()).isNotNull();
+  }
+
+  @Test
+  void aCronJobFollowsItsSourceWhenAFieldGoesAway(ApiClient client, TestNamespace namespace)
+      throws ApiException {
+    applyScenario(client, namespace);
+    BatchV1Api batch = new BatchV1Api(client);
+    ApiKind.REPOSITORY
+        .api(client)
+        .patch(
+            namespace.name(),
+            "redis-local",
+            V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+            new V1Patch("{\"spec\":{\"check\":{\"schedule\":\"0 4 * * *\"}}}"))
+        .throwsApiException();
+    V1CronJob onVolume =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .ignoreExceptions()
+            .until(
+                () ->
+                    batch
+                        .readNamespacedCronJob("keepsake-check-redis-local", namespace.name())
+                        .execute(),
+                c -> c != null);
+    assertThat(volumeNames(onVolume)).contains("keepsake-repository");
+
+    // The volume was there when the CronJob was made; moving the repository to S3 takes it out.
+    ApiKind.REPOSITORY
+        .api(client)
+        .patch(
+            namespace.name(),
+            "redis-local",
+            V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+            new V1Patch(
+                "{\"spec\":{\"backend\":{\"local\":null,\"s3\":{\"endpoint\":"
+                    + "\"http://minio.storage.svc:9000\",\"bucket\":\"backups\"}}}}"))
+        .throwsApiException();
+    V1CronJob onS3 =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    batch
+                        .readNamespacedCronJob("keepsake-check-redis-local", namespace.name())
+                        .execute(),
+                c ->
+                    c
+                        .getSpec()
+                        .getJobTemplate()
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .stream()
+                        .flatMap(
+                            container ->
+                                container.getEnv() == null
+                                    ? java.util.stream.Stream.empty()
+                                    : container.getEnv().stream())
+                        .anyMatch(e -> e.getValue() != null && e.getValue().contains("\"s3\":{")));
+    assertThat(volumeNames(onS3)).doesNotContain("keepsake-repository");
+  }
+
+  private static List<String> volumeNames(V1CronJob cronJob) {
+    var volumes = cronJob.getSpec().getJobTemplate().getSpec().getTemplate().getSpec().getVolumes();
+    return volumes == null
+        ? List.of()
+        : volumes.stream().map(io.kubernetes.client.openapi.models.V1Volume::getName).toList();
   }
 
   @Test

@@ -34,9 +34,9 @@ public final class ServerSideApply {
   }
 
   /**
-   * Applies a CronJob we own, only when its desired content changed. The server fills in defaults,
-   * so what exists never equals what we want; a hash of what we want, kept in an annotation, tells
-   * whether it changed.
+   * Makes a CronJob we own what we want, only when its desired content changed. The server fills in
+   * defaults, so what exists never equals what we want; a hash of what we want, kept in an
+   * annotation, tells whether it changed.
    */
   public void cronJob(V1CronJob desired, V1CronJob existing) throws ApiException {
     String hash = hash(client.getJSON().serialize(desired));
@@ -48,7 +48,56 @@ public final class ServerSideApply {
       return;
     }
     desired.getMetadata().putAnnotationsItem(DESIRED_HASH, hash);
-    apply(cronJobs, desired);
+    if (existing == null) {
+      // A create costs the API server less than an apply: 10,000 configurations made at once
+      // are 10,000 CronJobs (test/bench/scale.sh).
+      CreateOptions options = new CreateOptions();
+      options.setFieldManager(FIELD_MANAGER);
+      var created = cronJobs.create(desired, options);
+      if (created.getHttpStatusCode() != 409) {
+        orThrow(created);
+        return;
+      }
+    }
+    replace(cronJobs, desired);
+  }
+
+  /**
+   * Replaces, whole, what the operator decides of an object it owns: its spec, labels, annotations
+   * and owners. A field the desired object leaves out goes, whoever set it (after a create, an
+   * apply would leave the fields the create set); a JSON patch needs no resourceVersion.
+   */
+  private <T extends KubernetesObject, L extends KubernetesListObject> void replace(
+      GenericKubernetesApi<T, L> api, T desired) throws ApiException {
+    JsonObject json =
+        withoutEmptyLists(client.getJSON().getGson().toJsonTree(desired)).getAsJsonObject();
+    JsonObject metadata = json.getAsJsonObject("metadata");
+    JsonArray operations = new JsonArray();
+    addOperation(operations, "/spec", json.get("spec"));
+    addOperation(operations, "/metadata/labels", metadata.get("labels"));
+    addOperation(operations, "/metadata/annotations", metadata.get("annotations"));
+    addOperation(operations, "/metadata/ownerReferences", metadata.get("ownerReferences"));
+    PatchOptions options = new PatchOptions();
+    options.setFieldManager(FIELD_MANAGER);
+    orThrow(
+        api.patch(
+            desired.getMetadata().getNamespace(),
+            desired.getMetadata().getName(),
+            V1Patch.PATCH_FORMAT_JSON_PATCH,
+            new V1Patch(operations.toString()),
+            options));
+  }
+
+  /** An "add", which replaces the member where it exists. */
+  private static void addOperation(JsonArray operations, String path, JsonElement value) {
+    if (value == null || value.isJsonNull()) {
+      return;
+    }
+    JsonObject operation = new JsonObject();
+    operation.addProperty("op", "add");
+    operation.addProperty("path", path);
+    operation.add("value", value);
+    operations.add(operation);
   }
 
   public void deleteCronJob(String namespace, String name) throws ApiException {
