@@ -21,6 +21,8 @@ fi
 binaries=()
 if command -v restic >/dev/null; then binaries+=("$(command -v restic)"); fi
 for v in $versions; do binaries+=("$(bash "$root/test/scripts/build-restic.sh" "$v")"); done
+# The runner as the image ships it: with the class-data archive beside its jar.
+KEEPSAKE_RESTIC="${binaries[0]}" "$root/functions/bin/keepsake-class-archive"
 work="$(mktemp -d "${TMPDIR:-/tmp}/keepsake-bench-XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 export RESTIC_PASSWORD=bench-password XDG_CACHE_HOME="$work/cache" KEEPSAKE_TERMINATION_LOG="$work/termination"

@@ -14,6 +14,8 @@ keepsake="$root/functions/bin/keepsake"
 if ! ls "$root"/functions/target/keepsake-functions-*-runner.jar >/dev/null 2>&1; then
   (cd "$root" && mvn -q -B -pl functions -am package -DskipTests)
 fi
+# The runner as the image ships it: with the class-data archive beside its jar.
+"$root/functions/bin/keepsake-class-archive"
 work="$(mktemp -d "${TMPDIR:-/tmp}/keepsake-bench-XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 export RESTIC_PASSWORD=bench-password XDG_CACHE_HOME="$work/cache" KEEPSAKE_TERMINATION_LOG="$work/termination"

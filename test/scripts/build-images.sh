@@ -119,6 +119,11 @@ build_debian_layer() {
       hooks+=(--customize-hook="cp '$ROOT/$RUNNER_JAR' \"\$1/opt/keepsake/lib/keepsake-runner.jar\"")
       hooks+=(--customize-hook="install -m 0755 '$ROOT/functions/bin/keepsake' \"\$1/opt/keepsake/bin/keepsake\"")
       hooks+=(--customize-hook="install -m 0755 '$RESTIC_BIN' \"\$1/usr/local/bin/restic\"")
+      hooks+=(--customize-hook="install -m 0755 '$ROOT/functions/bin/keepsake-class-archive' \"\$1/opt/keepsake/bin/keepsake-class-archive\"")
+      # The JVM uses the class-data archive only while the jar's time stamp is the one it was
+      # made from, and the layer's times are those of SOURCE_DATE_EPOCH.
+      hooks+=(--customize-hook="touch -d @0 \"\$1/opt/keepsake/lib/keepsake-runner.jar\"")
+      hooks+=(--customize-hook="chroot \"\$1\" /opt/keepsake/bin/keepsake-class-archive >&2")
       ;;
     operator)
       hooks+=(--customize-hook="mkdir -p \"\$1/opt/keepsake\"")
@@ -159,7 +164,7 @@ inputs_key() {
     IFS=',' read -r -a files <<<"$lists"
     for file in "${files[@]}"; do [[ -n "$file" ]] && cat "$file"; done
     case "$kind" in
-      runner) sha256sum "$RUNNER_JAR" functions/bin/keepsake "$RESTIC_BIN" ;;
+      runner) sha256sum "$RUNNER_JAR" functions/bin/keepsake functions/bin/keepsake-class-archive "$RESTIC_BIN" ;;
       operator) sha256sum "$OPERATOR_JAR" ;;
     esac
   } | sha256sum | cut -d' ' -f1

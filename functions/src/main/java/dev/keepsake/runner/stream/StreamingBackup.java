@@ -72,9 +72,9 @@ public final class StreamingBackup {
     try (HeldPipe pipe = HeldPipe.create(request.scratch())) {
       Map<String, String> resticEnvironment = new HashMap<>(restic.environment());
       // Status lines carry the bytes restic has read, and the first one says the repository is
-      // open:
-      // the dump waits for it, so they come often (at 2 a second the dump started 0.5 s late).
-      resticEnvironment.putIfAbsent("RESTIC_PROGRESS_FPS", "25");
+      // open: the dump waits for it, so they come as often as restic allows (at 2 a second the
+      // dump started 0.5 s late, at 25 about 0.04 s).
+      resticEnvironment.putIfAbsent("RESTIC_PROGRESS_FPS", "60");
       ExternalProgram resticBackup =
           ExternalProgram.start(
               "restic backup",
