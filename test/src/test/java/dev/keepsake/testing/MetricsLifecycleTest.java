@@ -152,14 +152,7 @@ class MetricsLifecycleTest {
         .isEqualTo(SessionPhase.Succeeded);
     await().atMost(Duration.ofSeconds(60)).until(() -> tooOld(namespace) == 1);
 
-    ApiKind.BACKUP_CONFIGURATION
-        .api(client)
-        .patch(
-            namespace.name(),
-            RedisScenario.CONFIGURATION,
-            V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-            new V1Patch("{\"spec\":{\"paused\":true}}"))
-        .throwsApiException();
+    patchConfiguration(client, namespace, "{\"spec\":{\"paused\":true}}");
 
     Map<String, String> group =
         Map.of(
@@ -177,27 +170,13 @@ class MetricsLifecycleTest {
         .as("the backup's own metrics stay")
         .contains(1.0);
 
-    ApiKind.BACKUP_CONFIGURATION
-        .api(client)
-        .patch(
-            namespace.name(),
-            RedisScenario.CONFIGURATION,
-            V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-            new V1Patch("{\"spec\":{\"paused\":false}}"))
-        .throwsApiException();
+    patchConfiguration(client, namespace, "{\"spec\":{\"paused\":false}}");
     await().atMost(Duration.ofSeconds(60)).until(() -> tooOld(namespace) == 1);
     assertThat(pushgateway.value("keepsake_backup_paused", group)).contains(0.0);
 
     // A schedule naming a date that never comes is the usual way to ask for backups by hand only:
     // such a configuration is not late either.
-    ApiKind.BACKUP_CONFIGURATION
-        .api(client)
-        .patch(
-            namespace.name(),
-            RedisScenario.CONFIGURATION,
-            V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-            new V1Patch("{\"spec\":{\"schedule\":\"0 0 31 2 *\"}}"))
-        .throwsApiException();
+    patchConfiguration(client, namespace, "{\"spec\":{\"schedule\":\"0 0 31 2 *\"}}");
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> pushgateway.value("keepsake_backup_paused", group).orElse(0.0) == 1.0);
@@ -331,6 +310,18 @@ class MetricsLifecycleTest {
    * How many series of this namespace the chart's KeepsakeBackupTooOld expression (with its
    * one-second age) returns.
    */
+  private static void patchConfiguration(
+      ApiClient client, TestNamespace namespace, String mergePatch) throws ApiException {
+    ApiKind.BACKUP_CONFIGURATION
+        .api(client)
+        .patch(
+            namespace.name(),
+            RedisScenario.CONFIGURATION,
+            V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+            new V1Patch(mergePatch))
+        .throwsApiException();
+  }
+
   private static long tooOld(TestNamespace namespace) throws Exception {
     String alerts = Files.readString(Project.root().resolve("charts/keepsake/files/alerts.yaml"));
     int at = alerts.indexOf("alert: KeepsakeBackupTooOld");

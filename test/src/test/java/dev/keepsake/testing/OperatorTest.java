@@ -363,17 +363,7 @@ class OperatorTest {
   void aRefusedRunnerIdentityIsAConditionNamingTheServersReason(
       ApiClient client, TestNamespace namespace) throws ApiException {
     CoreV1Api core = new CoreV1Api(client);
-    core.createNamespacedResourceQuota(
-            namespace.name(),
-            new io.kubernetes.client.openapi.models.V1ResourceQuota()
-                .metadata(new io.kubernetes.client.openapi.models.V1ObjectMeta().name("no-roles"))
-                .spec(
-                    new io.kubernetes.client.openapi.models.V1ResourceQuotaSpec()
-                        .hard(
-                            java.util.Map.of(
-                                "count/roles.rbac.authorization.k8s.io",
-                                io.kubernetes.client.custom.Quantity.fromString("0")))))
-        .execute();
+    noRoomFor(core, namespace, "no-roles", "count/roles.rbac.authorization.k8s.io");
     // Until the quota controller has counted, the admission refuses for another reason.
     await()
         .atMost(Duration.ofSeconds(60))
@@ -422,14 +412,8 @@ class OperatorTest {
       throws ApiException {
     applyScenario(client, namespace);
     BatchV1Api batch = new BatchV1Api(client);
-    ApiKind.REPOSITORY
-        .api(client)
-        .patch(
-            namespace.name(),
-            "redis-local",
-            V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-            new V1Patch("{\"spec\":{\"check\":{\"schedule\":\"0 4 * * *\"}}}"))
-        .throwsApiException();
+    patchRepository(
+        client, namespace, "redis-local", "{\"spec\":{\"check\":{\"schedule\":\"0 4 * * *\"}}}");
     V1CronJob onVolume =
         await()
             .atMost(Duration.ofSeconds(30))
@@ -443,16 +427,12 @@ class OperatorTest {
     assertThat(volumeNames(onVolume)).contains("keepsake-repository");
 
     // The volume was there when the CronJob was made; moving the repository to S3 takes it out.
-    ApiKind.REPOSITORY
-        .api(client)
-        .patch(
-            namespace.name(),
-            "redis-local",
-            V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-            new V1Patch(
-                "{\"spec\":{\"backend\":{\"local\":null,\"s3\":{\"endpoint\":"
-                    + "\"http://minio.storage.svc:9000\",\"bucket\":\"backups\"}}}}"))
-        .throwsApiException();
+    patchRepository(
+        client,
+        namespace,
+        "redis-local",
+        "{\"spec\":{\"backend\":{\"local\":null,\"s3\":{\"endpoint\":"
+            + "\"http://minio.storage.svc:9000\",\"bucket\":\"backups\"}}}}");
     V1CronJob onS3 =
         await()
             .atMost(Duration.ofSeconds(30))
@@ -477,6 +457,31 @@ class OperatorTest {
                                     : container.getEnv().stream())
                         .anyMatch(e -> e.getValue() != null && e.getValue().contains("\"s3\":{")));
     assertThat(volumeNames(onS3)).doesNotContain("keepsake-repository");
+  }
+
+  /** A ResourceQuota that leaves no room for {@code resource} in the namespace. */
+  private static void noRoomFor(
+      CoreV1Api core, TestNamespace namespace, String quota, String resource) throws ApiException {
+    core.createNamespacedResourceQuota(
+            namespace.name(),
+            new io.kubernetes.client.openapi.models.V1ResourceQuota()
+                .metadata(new io.kubernetes.client.openapi.models.V1ObjectMeta().name(quota))
+                .spec(
+                    new io.kubernetes.client.openapi.models.V1ResourceQuotaSpec()
+                        .hard(
+                            java.util.Map.of(
+                                resource, io.kubernetes.client.custom.Quantity.fromString("0")))))
+        .execute();
+  }
+
+  private static void patchRepository(
+      ApiClient client, TestNamespace namespace, String name, String mergePatch)
+      throws ApiException {
+    ApiKind.REPOSITORY
+        .api(client)
+        .patch(
+            namespace.name(), name, V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, new V1Patch(mergePatch))
+        .throwsApiException();
   }
 
   private static List<String> volumeNames(V1CronJob cronJob) {
@@ -967,17 +972,7 @@ class OperatorTest {
         .until(
             () -> finalizers(client, namespace, "redis-local").contains("keepsake.dev/wipe-out"));
     CoreV1Api core = new CoreV1Api(client);
-    core.createNamespacedResourceQuota(
-            namespace.name(),
-            new io.kubernetes.client.openapi.models.V1ResourceQuota()
-                .metadata(new io.kubernetes.client.openapi.models.V1ObjectMeta().name("no-jobs"))
-                .spec(
-                    new io.kubernetes.client.openapi.models.V1ResourceQuotaSpec()
-                        .hard(
-                            java.util.Map.of(
-                                "count/jobs.batch",
-                                io.kubernetes.client.custom.Quantity.fromString("0")))))
-        .execute();
+    noRoomFor(core, namespace, "no-jobs", "count/jobs.batch");
     var repositories = ApiKind.REPOSITORY.api(client);
 
     ApiKind.REPOSITORY
