@@ -123,7 +123,7 @@ build_debian_layer() {
       # The JVM uses the class-data archive only while the jar's time stamp is the one it was
       # made from, and the layer's times are those of SOURCE_DATE_EPOCH.
       hooks+=(--customize-hook="touch -d @0 \"\$1/opt/keepsake/lib/keepsake-runner.jar\"")
-      hooks+=(--customize-hook="chroot \"\$1\" /opt/keepsake/bin/keepsake-class-archive >&2")
+      hooks+=(--customize-hook="chroot \"\$1\" /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin /opt/keepsake/bin/keepsake-class-archive >&2")
       ;;
     operator)
       hooks+=(--customize-hook="mkdir -p \"\$1/opt/keepsake\"")

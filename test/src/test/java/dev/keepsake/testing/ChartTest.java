@@ -480,6 +480,9 @@ class ChartTest {
     assertThat(allowed(asOperator, "patch", "batch", "jobs", namespace.name()))
         .as("suspend jobs")
         .isTrue();
+    assertThat(allowed(asOperator, "delete", "batch", "cronjobs", namespace.name()))
+        .as("remove a check CronJob once its Repository's spec.check goes")
+        .isTrue();
     assertThat(allowed(asOperator, "create", "coordination.k8s.io", "leases", namespace.name()))
         .as("leases elsewhere")
         .isFalse();

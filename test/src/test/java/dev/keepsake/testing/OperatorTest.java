@@ -425,6 +425,10 @@ class OperatorTest {
                         .execute(),
                 c -> c != null);
     assertThat(volumeNames(onVolume)).contains("keepsake-repository");
+    onVolume.getMetadata().putLabelsItem("team", "storage");
+    batch
+        .replaceNamespacedCronJob("keepsake-check-redis-local", namespace.name(), onVolume)
+        .execute();
 
     // The volume was there when the CronJob was made; moving the repository to S3 takes it out.
     patchRepository(
@@ -457,6 +461,10 @@ class OperatorTest {
                                     : container.getEnv().stream())
                         .anyMatch(e -> e.getValue() != null && e.getValue().contains("\"s3\":{")));
     assertThat(volumeNames(onS3)).doesNotContain("keepsake-repository");
+    assertThat(onS3.getMetadata().getLabels())
+        .as("someone else's label stays")
+        .containsEntry("team", "storage")
+        .containsEntry("keepsake.dev/repository", "redis-local");
   }
 
   /** A ResourceQuota that leaves no room for {@code resource} in the namespace. */

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
 
 /** Server-side apply of the objects the operator owns for a long time, with its field manager. */
 public final class ServerSideApply {
@@ -59,24 +60,35 @@ public final class ServerSideApply {
         return;
       }
     }
-    replace(cronJobs, desired);
+    replace(cronJobs, desired, existing);
   }
 
   /**
-   * Replaces, whole, what the operator decides of an object it owns: its spec, labels, annotations
-   * and owners. A field the desired object leaves out goes, whoever set it (after a create, an
-   * apply would leave the fields the create set); a JSON patch needs no resourceVersion.
+   * Makes an object the operator owns what it decides of it: its spec and owners replaced whole,
+   * and its own labels and annotations set beside anyone else's. A field the desired spec leaves
+   * out goes, whoever set it (after a create, an apply would leave the fields the create set); a
+   * JSON patch needs no resourceVersion.
+   *
+   * @param existing what the cache holds, or null when the create found it there first
    */
   private <T extends KubernetesObject, L extends KubernetesListObject> void replace(
-      GenericKubernetesApi<T, L> api, T desired) throws ApiException {
+      GenericKubernetesApi<T, L> api, T desired, T existing) throws ApiException {
     JsonObject json =
         withoutEmptyLists(client.getJSON().getGson().toJsonTree(desired)).getAsJsonObject();
     JsonObject metadata = json.getAsJsonObject("metadata");
     JsonArray operations = new JsonArray();
     addOperation(operations, "/spec", json.get("spec"));
-    addOperation(operations, "/metadata/labels", metadata.get("labels"));
-    addOperation(operations, "/metadata/annotations", metadata.get("annotations"));
     addOperation(operations, "/metadata/ownerReferences", metadata.get("ownerReferences"));
+    setEntries(
+        operations,
+        "/metadata/labels",
+        metadata.get("labels"),
+        existing == null ? null : existing.getMetadata().getLabels());
+    setEntries(
+        operations,
+        "/metadata/annotations",
+        metadata.get("annotations"),
+        existing == null ? null : existing.getMetadata().getAnnotations());
     PatchOptions options = new PatchOptions();
     options.setFieldManager(FIELD_MANAGER);
     orThrow(
@@ -86,6 +98,30 @@ public final class ServerSideApply {
             V1Patch.PATCH_FORMAT_JSON_PATCH,
             new V1Patch(operations.toString()),
             options));
+  }
+
+  /**
+   * Sets each wanted entry of a map and leaves the others; the whole map where there is none yet
+   * (or where what is there is not known).
+   */
+  private static void setEntries(
+      JsonArray operations, String path, JsonElement wanted, Map<String, String> current) {
+    if (wanted == null || !wanted.isJsonObject()) {
+      return;
+    }
+    if (current == null) {
+      addOperation(operations, path, wanted);
+      return;
+    }
+    wanted
+        .getAsJsonObject()
+        .entrySet()
+        .forEach(
+            entry ->
+                addOperation(
+                    operations,
+                    path + "/" + entry.getKey().replace("~", "~0").replace("/", "~1"),
+                    entry.getValue()));
   }
 
   /** An "add", which replaces the member where it exists. */

@@ -66,7 +66,7 @@ public final class BackupConfigurationReconciler implements Reconciler {
         readiness = applyCronJob(configuration, cronJobName, readiness);
       }
       boolean scheduled = readiness.ready();
-      if (scheduled) {
+      if (scheduled && !Boolean.TRUE.equals(configuration.getSpec().getPaused())) {
         readiness = repositorySecretMissing(configuration).orElse(readiness);
       }
       BackupConfigurationStatus status = status(configuration, readiness, scheduled);
