@@ -339,6 +339,17 @@ class OperatorTest {
         .isNotNull();
     assertThat(waiting.getStatus().getNextBackupTime()).isNotNull();
 
+    setPaused(client, namespace, true);
+    // A paused configuration starts nothing, so nothing of it fails.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> "Paused".equals(ready(configuration(client, namespace)).getReason()));
+    setPaused(client, namespace, false);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> "RepositoryNotReady".equals(ready(configuration(client, namespace)).getReason()));
+
     createSession(client, namespace, "while-missing");
     BackupSession failed =
         await()
@@ -480,6 +491,18 @@ class OperatorTest {
                             java.util.Map.of(
                                 resource, io.kubernetes.client.custom.Quantity.fromString("0")))))
         .execute();
+  }
+
+  private static void setPaused(ApiClient client, TestNamespace namespace, boolean paused)
+      throws ApiException {
+    ApiKind.BACKUP_CONFIGURATION
+        .api(client)
+        .patch(
+            namespace.name(),
+            "redis-nightly",
+            V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+            new V1Patch("{\"spec\":{\"paused\":" + paused + "}}"))
+        .throwsApiException();
   }
 
   private static void patchRepository(
