@@ -121,16 +121,7 @@ class OperatorTest {
     applyScenario(client, namespace);
     BatchV1Api batch = new BatchV1Api(client);
 
-    V1CronJob cronJob =
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .ignoreExceptions()
-            .until(
-                () ->
-                    batch
-                        .readNamespacedCronJob("keepsake-redis-nightly", namespace.name())
-                        .execute(),
-                c -> c != null);
+    V1CronJob cronJob = cronJobWhenMade(batch, namespace, "keepsake-redis-nightly");
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> ready(configuration(client, namespace)) != null);
@@ -425,16 +416,7 @@ class OperatorTest {
     BatchV1Api batch = new BatchV1Api(client);
     patchRepository(
         client, namespace, "redis-local", "{\"spec\":{\"check\":{\"schedule\":\"0 4 * * *\"}}}");
-    V1CronJob onVolume =
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .ignoreExceptions()
-            .until(
-                () ->
-                    batch
-                        .readNamespacedCronJob("keepsake-check-redis-local", namespace.name())
-                        .execute(),
-                c -> c != null);
+    V1CronJob onVolume = cronJobWhenMade(batch, namespace, "keepsake-check-redis-local");
     assertThat(volumeNames(onVolume)).contains("keepsake-repository");
     onVolume.getMetadata().putLabelsItem("team", "storage");
     batch
@@ -513,6 +495,13 @@ class OperatorTest {
         .patch(
             namespace.name(), name, V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, new V1Patch(mergePatch))
         .throwsApiException();
+  }
+
+  private static V1CronJob cronJobWhenMade(BatchV1Api batch, TestNamespace namespace, String name) {
+    return await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(() -> batch.readNamespacedCronJob(name, namespace.name()).execute(), c -> c != null);
   }
 
   private static List<String> volumeNames(V1CronJob cronJob) {
