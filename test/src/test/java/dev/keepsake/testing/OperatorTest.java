@@ -308,13 +308,7 @@ class OperatorTest {
       ApiClient client, TestNamespace namespace) throws ApiException {
     applyScenario(client, namespace, "Secret");
 
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () ->
-                ready(configuration(client, namespace)) != null
-                    && "RepositoryNotReady"
-                        .equals(ready(configuration(client, namespace)).getReason()));
+    awaitReason(client, namespace, "RepositoryNotReady", 60);
     BackupConfiguration waiting = configuration(client, namespace);
     assertThat(ready(waiting).getStatus()).isEqualTo("False");
     assertThat(ready(waiting).getMessage())
@@ -332,14 +326,9 @@ class OperatorTest {
 
     setPaused(client, namespace, true);
     // A paused configuration starts nothing, so nothing of it fails.
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> "Paused".equals(ready(configuration(client, namespace)).getReason()));
+    awaitReason(client, namespace, "Paused", 30);
     setPaused(client, namespace, false);
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () -> "RepositoryNotReady".equals(ready(configuration(client, namespace)).getReason()));
+    awaitReason(client, namespace, "RepositoryNotReady", 30);
 
     createSession(client, namespace, "while-missing");
     BackupSession failed =
@@ -380,13 +369,7 @@ class OperatorTest {
                         != null);
     applyScenario(client, namespace);
 
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () ->
-                ready(configuration(client, namespace)) != null
-                    && "IdentityRefused"
-                        .equals(ready(configuration(client, namespace)).getReason()));
+    awaitReason(client, namespace, "IdentityRefused", 60);
     V1Condition refused = ready(configuration(client, namespace));
     assertThat(refused.getStatus()).isEqualTo("False");
     assertThat(refused.getMessage())
@@ -473,6 +456,18 @@ class OperatorTest {
                             java.util.Map.of(
                                 resource, io.kubernetes.client.custom.Quantity.fromString("0")))))
         .execute();
+  }
+
+  /** Waits until the configuration's Ready condition gives {@code reason}. */
+  private static void awaitReason(
+      ApiClient client, TestNamespace namespace, String reason, int seconds) {
+    await()
+        .atMost(Duration.ofSeconds(seconds))
+        .until(
+            () -> {
+              V1Condition ready = ready(configuration(client, namespace));
+              return ready != null && reason.equals(ready.getReason());
+            });
   }
 
   private static void setPaused(ApiClient client, TestNamespace namespace, boolean paused)

@@ -11,6 +11,7 @@ import dev.keepsake.api.ResourceList;
 import dev.keepsake.api.RestoreSession;
 import dev.keepsake.api.Task;
 import dev.keepsake.desired.Labels;
+import dev.keepsake.operator.status.RepositoryStatuses;
 import io.kubernetes.client.common.KubernetesListObject;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.informer.ListerWatcher;
@@ -19,6 +20,7 @@ import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.informer.cache.Lister;
 import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.models.V1Condition;
 import io.kubernetes.client.openapi.models.V1CronJob;
 import io.kubernetes.client.openapi.models.V1CronJobList;
 import io.kubernetes.client.openapi.models.V1Job;
@@ -326,7 +328,7 @@ public final class Cluster {
 
               @Override
               public void onUpdate(Repository before, Repository after) {
-                if (!Objects.equals(unready(before), unready(after))) {
+                if (!Objects.equals(secretMissing(before), secretMissing(after))) {
                   configurationsInto(
                           after.getMetadata().getNamespace(), after.getMetadata().getName())
                       .forEach(changed);
@@ -358,15 +360,8 @@ public final class Cluster {
    * What a Repository says of its missing Secret, or null: its configurations' readiness follows it
    * (see ConfigurationReadiness), while its other status writes change nothing they read.
    */
-  private static String unready(Repository repository) {
-    var conditions = repository.getStatus() == null ? null : repository.getStatus().getConditions();
-    return conditions == null
-        ? null
-        : conditions.stream()
-            .filter(c -> "Ready".equals(c.getType()) && "SecretNotFound".equals(c.getReason()))
-            .map(c -> c.getReason() + ": " + c.getMessage())
-            .findFirst()
-            .orElse(null);
+  private static String secretMissing(Repository repository) {
+    return RepositoryStatuses.secretMissing(repository).map(V1Condition::getMessage).orElse(null);
   }
 
   private static <T extends KubernetesObject> void onSpecChange(

@@ -98,12 +98,7 @@ public final class ConfigurationReadiness {
    */
   public static Optional<Readiness> repositorySecretMissing(
       Repository repository, String repositoryNamespace, String configurationNamespace) {
-    if (repository == null || repository.getStatus() == null) {
-      return Optional.empty();
-    }
-    return Conditions.find(repository.getStatus().getConditions(), Conditions.READY)
-        .filter(ready -> "False".equals(ready.getStatus()))
-        .filter(ready -> "SecretNotFound".equals(ready.getReason()))
+    return RepositoryStatuses.secretMissing(repository)
         .map(
             ready ->
                 Readiness.missing(

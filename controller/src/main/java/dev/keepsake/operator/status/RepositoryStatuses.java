@@ -47,6 +47,20 @@ public final class RepositoryStatuses {
   }
 
   /**
+   * The Ready condition of a Repository whose own status says its Secret is missing, if it says so.
+   */
+  public static java.util.Optional<io.kubernetes.client.openapi.models.V1Condition> secretMissing(
+      Repository repository) {
+    return repository == null || repository.getStatus() == null
+        ? java.util.Optional.empty()
+        : Conditions.find(repository.getStatus().getConditions(), Conditions.READY)
+            .filter(ready -> "False".equals(ready.getStatus()))
+            .filter(ready -> SECRET_NOT_FOUND.equals(ready.getReason()));
+  }
+
+  static final String SECRET_NOT_FOUND = "SecretNotFound";
+
+  /**
    * @param sessions backup sessions of every configuration that uses this repository
    */
   public static RepositoryStatus from(
@@ -68,7 +82,7 @@ public final class RepositoryStatuses {
                     secret != SecretLookup.MISSING,
                     switch (secret) {
                       case FOUND -> "SecretFound";
-                      case MISSING -> "SecretNotFound";
+                      case MISSING -> SECRET_NOT_FOUND;
                       case NOT_CHECKED -> "SecretNotChecked";
                     },
                     switch (secret) {
