@@ -10,6 +10,8 @@ import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1OwnerReference;
 import io.kubernetes.client.openapi.models.V1Secret;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -30,6 +32,14 @@ public final class SecretAccess {
   private static final Logger LOG = Logger.getLogger(SecretAccess.class.getName());
   private final CoreV1Api core;
   private volatile boolean readable = true;
+  private final SecretSightings sightings = new SecretSightings();
+
+  /**
+   * How old a sighting a session's check takes: the Secrets of many sessions that start in the same
+   * minute (schedules alike, one Repository) are read once. A Secret deleted within it is reported
+   * from the pod that cannot start, as for an operator that may not read Secrets.
+   */
+  public static final Duration SESSION_FRESHNESS = Duration.ofMinutes(1);
 
   SecretAccess(ApiClient client) {
     this.core = new CoreV1Api(client);
@@ -171,13 +181,17 @@ public final class SecretAccess {
     return readable;
   }
 
-  /** Those of these Secrets that do not exist in the namespace. */
+  /**
+   * Those of these Secrets that do not exist in the namespace; one found within {@link
+   * #SESSION_FRESHNESS} is not read again.
+   */
   public Set<String> missing(String namespace, Collection<String> names) throws ApiException {
     List<String> asked = List.copyOf(names);
     List<Boolean> found =
         Concurrently.all(
             asked.stream()
-                .<Concurrently.Call<Boolean>>map(name -> () -> exists(namespace, name))
+                .<Concurrently.Call<Boolean>>map(
+                    name -> () -> exists(namespace, name, SESSION_FRESHNESS))
                 .toList());
     Set<String> missing = new TreeSet<>();
     for (int i = 0; i < asked.size(); i++) {
@@ -189,18 +203,24 @@ public final class SecretAccess {
   }
 
   /**
-   * Whether a Secret exists; its data is never kept. An operator that may not read Secrets cannot
-   * tell, and answers yes: a missing Secret is then reported from the pod that cannot start.
+   * Whether a Secret exists; its data is never kept. One this process found within {@code
+   * freshness} is not read again. An operator that may not read Secrets cannot tell, and answers
+   * yes: a missing Secret is then reported from the pod that cannot start.
    */
-  public boolean exists(String namespace, String name) throws ApiException {
+  public boolean exists(String namespace, String name, Duration freshness) throws ApiException {
     if (!readable) {
+      return true;
+    }
+    if (sightings.foundWithin(namespace, name, freshness, Instant.now())) {
       return true;
     }
     try {
       core.readNamespacedSecret(name, namespace).execute();
+      sightings.found(namespace, name, Instant.now());
       return true;
     } catch (ApiException e) {
       if (e.getCode() == 404) {
+        sightings.missing(namespace, name);
         return false;
       }
       if (e.getCode() == 403) {

@@ -43,6 +43,10 @@ public final class RepositoryReconciler implements Reconciler {
   /** A refused wipe Job is tried again this often: a quota may have room by then. */
   private static final java.time.Duration WIPE_RETRY = java.time.Duration.ofMinutes(1);
 
+  /**
+   * How often a found Secret is read again. A Repository is reconciled on every event of its Jobs
+   * and sessions; it reads its Secret only when it was last found longer ago than this.
+   */
   static final java.time.Duration SECRET_RECHECK = java.time.Duration.ofMinutes(10);
 
   private final Cluster cluster;
@@ -104,7 +108,10 @@ public final class RepositoryReconciler implements Reconciler {
       boolean secretExists =
           writes
               .secrets()
-              .exists(request.getNamespace(), repository.getSpec().getSecret().getName());
+              .exists(
+                  request.getNamespace(),
+                  repository.getSpec().getSecret().getName(),
+                  SECRET_RECHECK);
       RepositoryStatus status =
           RepositoryStatuses.from(
               repository,
