@@ -8,6 +8,7 @@
 #   bash test/scripts/local.sh --no-operator   # only the control plane and the CRDs (and the node)
 #   bash test/scripts/local.sh --stand-in      # pods on the kubelet stand-in even where a real node could run
 #   bash test/scripts/local.sh --once          # the demo, then stop; exit status 0 only if it passed
+#   bash test/scripts/local.sh --replicas 2    # the operator as 2 processes with leader election, to kill
 #   bash test/scripts/local.sh --cluster       # the operator alone, against the cluster of $KUBECONFIG
 #                                              # (or in-cluster), with leader election, as in production
 set -euo pipefail

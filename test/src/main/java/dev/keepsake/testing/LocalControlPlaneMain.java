@@ -25,14 +25,106 @@ import java.util.stream.Stream;
  * machine allows it (root, containerd), else on the kubelet stand-in. It backs Redis up, empties
  * it, restores it, shows what happened, and stays up until Ctrl-C; then every process stops. With
  * --no-operator it only starts the control plane (and the node); --stand-in or --real-node choose
- * where pods run.
+ * where pods run; --replicas N runs the operator as N processes of their own with leader election,
+ * for fault runs by hand.
  */
 public final class LocalControlPlaneMain {
   private static final String NAMESPACE = "demo";
   private static final String RESTIC_PASSWORD = "demo-restic-password";
   private static final int SAMPLE_KEYS = 20_000;
 
+  private static final int JOB_TTL_SECONDS = 3600;
+  private static final String JOB_SERVICE_ACCOUNT = "keepsake-job";
+
   private LocalControlPlaneMain() {}
+
+  /** --replicas N: the operator as N processes of their own with leader election; 0: in-process. */
+  static int replicas(List<String> flags) {
+    int at = flags.indexOf("--replicas");
+    if (at < 0) {
+      return 0;
+    }
+    int replicas;
+    try {
+      replicas = Integer.parseInt(at + 1 < flags.size() ? flags.get(at + 1) : "");
+    } catch (NumberFormatException e) {
+      replicas = -1;
+    }
+    if (replicas < 1 || replicas > 5) {
+      throw new IllegalArgumentException(
+          "--replicas takes the number of operator processes, 1 to 5 (for example --replicas 2)");
+    }
+    return replicas;
+  }
+
+  /** Settings from the environment, as the operator's container takes them. */
+  private static Map<String, String> replicaEnvironment(Pushgateway pushgateway, String podName) {
+    return Map.of(
+        "KEEPSAKE_PUSHGATEWAY_URL",
+        pushgateway.url(),
+        "KEEPSAKE_JOB_TTL_SECONDS",
+        Integer.toString(JOB_TTL_SECONDS),
+        "KEEPSAKE_JOB_SERVICE_ACCOUNT",
+        JOB_SERVICE_ACCOUNT,
+        "KEEPSAKE_LEADER_ELECTION",
+        "true",
+        "POD_NAMESPACE",
+        NAMESPACE,
+        "POD_NAME",
+        podName);
+  }
+
+  /** How to kill a replica and start another by hand, and where their logs are. */
+  private static String faultRunHints(
+      LocalControlPlane controlPlane, Pushgateway pushgateway, List<OperatorProcess> replicas) {
+    StringBuilder hints =
+        new StringBuilder(
+            "\nThe operator runs as "
+                + replicas.size()
+                + " processes with leader election (Lease "
+                + Operator.LEASE_NAME
+                + " in namespace "
+                + NAMESPACE
+                + "; kubectl get lease -n "
+                + NAMESPACE
+                + " shows the leader):\n");
+    for (OperatorProcess replica : replicas) {
+      hints.append(
+          String.format(
+              "  pid %d, health on port %d, log %s%n",
+              replica.pid(), replica.healthPort(), replica.log()));
+    }
+    int port = Ports.free();
+    StringBuilder another = new StringBuilder("  env KUBECONFIG=" + controlPlane.kubeconfig());
+    replicaEnvironment(pushgateway, "by-hand")
+        .forEach((key, value) -> another.append(' ').append(key).append('=').append(value));
+    another
+        .append(" KEEPSAKE_RUNNER_IMAGE=keepsake/runner:")
+        .append(Project.version())
+        .append(" KEEPSAKE_HOST_PATH_PREFIXES=")
+        .append(TestOperators.temporaryFolder())
+        .append(" KEEPSAKE_HEALTH_PORT=")
+        .append(port)
+        .append(" \\\n    bash ")
+        .append(Project.root().resolve("test/scripts/local.sh"))
+        .append(" --cluster");
+    String apiServer =
+        ProcessHandle.current()
+            .descendants()
+            .filter(p -> p.info().command().orElse("").endsWith("/kube-apiserver"))
+            .map(p -> Long.toString(p.pid()))
+            .findFirst()
+            .orElse("PID");
+    return hints
+        + "Kill one with kill -9 PID: another takes the Lease within about 20 s and finishes what it\n"
+        + "had in flight. Freeze the API server for 30 s with kill -STOP "
+        + apiServer
+        + "; sleep 30; kill -CONT "
+        + apiServer
+        + "\n(/readyz of each replica says why it is not ready meanwhile). Start another replica with:\n"
+        + another
+        + "\n(the demo's Ctrl-C does not stop a replica started by hand).";
+  }
 
   public static void main(String[] args) throws Exception {
     Instant started = Instant.now();
@@ -90,18 +182,41 @@ public final class LocalControlPlaneMain {
     running.add(redis);
     redis.cli(sampleData(), "--pipe");
     running.add(pushgateway);
-    Operator operator =
-        new Operator(
-                controlPlane.client(),
-                controlPlane.watchClient(),
-                TestOperators.settings(
-                    "keepsake/runner:" + Project.version(),
-                    pushgateway.url(),
-                    3600,
-                    "keepsake-job"),
-                Operator.loopback())
-            .start();
-    running.add(operator);
+    int replicas = replicas(flags);
+    List<OperatorProcess> replicaProcesses = new ArrayList<>();
+    String healthPorts;
+    if (replicas == 0) {
+      Operator operator =
+          new Operator(
+                  controlPlane.client(),
+                  controlPlane.watchClient(),
+                  TestOperators.settings(
+                      "keepsake/runner:" + Project.version(),
+                      pushgateway.url(),
+                      JOB_TTL_SECONDS,
+                      JOB_SERVICE_ACCOUNT),
+                  Operator.loopback())
+              .start();
+      running.add(operator);
+      healthPorts = "operator health on 127.0.0.1:" + operator.healthPort();
+    } else {
+      for (int i = 1; i <= replicas; i++) {
+        OperatorProcess replica =
+            OperatorProcess.start(
+                controlPlane,
+                "replica-" + i,
+                "256m",
+                replicaEnvironment(pushgateway, "replica-" + i));
+        replicaProcesses.add(replica);
+        running.add(replica);
+      }
+      healthPorts =
+          "operator replicas (health port, pid) "
+              + replicaProcesses.stream()
+                  .map(r -> r.healthPort() + " (" + r.pid() + ")")
+                  .reduce((a, b) -> a + ", " + b)
+                  .orElseThrow();
+    }
     if (!realNode) {
       running.add(
           KubeletStandIn.start(
@@ -179,7 +294,7 @@ public final class LocalControlPlaneMain {
     System.out.printf(
         """
 
-        Keepsake runs locally: API server %s, operator health on 127.0.0.1:%d, Pushgateway %s.
+        Keepsake runs locally: API server %s, %s, Pushgateway %s.
         Point kubectl and the kubectl keepsake plugin at it and look around, or apply your own manifests:
 
           export KUBECONFIG=%s PATH=%s:%s:$PATH
@@ -202,7 +317,7 @@ public final class LocalControlPlaneMain {
         %s Press Ctrl-C to stop; every process stops with it.
         """,
         controlPlane.serverUrl(),
-        operator.healthPort(),
+        healthPorts,
         pushgateway.url(),
         controlPlane.kubeconfig(),
         LocalTools.kubectl().getParent(),
@@ -227,6 +342,9 @@ public final class LocalControlPlaneMain {
                 + NAMESPACE
                 + "; kubectl logs ...)."
             : "Pod logs are in " + work.resolve("kubelet/pods").resolve(NAMESPACE) + ".");
+    if (!replicaProcesses.isEmpty()) {
+      System.out.println(faultRunHints(controlPlane, pushgateway, replicaProcesses));
+    }
     if (flags.contains("--once")) {
       // For a check of the set-up: the demo's outcome is the exit status, and everything stops.
       boolean passed =

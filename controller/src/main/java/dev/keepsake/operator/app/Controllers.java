@@ -20,6 +20,7 @@ import io.kubernetes.client.extended.controller.builder.ControllerBuilder;
 import io.kubernetes.client.extended.controller.builder.DefaultControllerBuilder;
 import io.kubernetes.client.extended.controller.reconciler.Reconciler;
 import io.kubernetes.client.extended.controller.reconciler.Request;
+import io.kubernetes.client.extended.controller.reconciler.Result;
 import io.kubernetes.client.extended.workqueue.DefaultRateLimitingQueue;
 import io.kubernetes.client.openapi.models.V1CronJob;
 import io.kubernetes.client.openapi.models.V1Job;
@@ -52,13 +53,19 @@ final class Controllers {
   private final KubeWrites writes;
   private final OperatorSettings settings;
   private final OperatorMetrics metrics;
+  private final LeadershipGate gate;
 
   Controllers(
-      Cluster cluster, KubeWrites writes, OperatorSettings settings, OperatorMetrics metrics) {
+      Cluster cluster,
+      KubeWrites writes,
+      OperatorSettings settings,
+      OperatorMetrics metrics,
+      LeadershipGate gate) {
     this.cluster = cluster;
     this.writes = writes;
     this.settings = settings;
     this.metrics = metrics;
+    this.gate = gate;
   }
 
   /**
@@ -185,10 +192,25 @@ final class Controllers {
             watches
                 .apply(builder)
                 .withName(name)
-                .withReconciler(metrics.instrument(kind, reconciler))
+                .withReconciler(metrics.instrument(kind, whileLeading(reconciler)))
                 .withWorkerCount(WORKERS)
                 .build(),
         cluster::synced);
+  }
+
+  /** A reconciler whose worker waits while this process does not lead. */
+  private Reconciler whileLeading(Reconciler reconciler) {
+    return request -> {
+      try {
+        if (!gate.awaitTurn()) {
+          return new Result(false);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new Result(false);
+      }
+      return reconciler.reconcile(request);
+    };
   }
 
   /**

@@ -37,8 +37,10 @@ public final class Operator implements AutoCloseable {
   private final HookRunner hooks;
   private final MetricsJanitor janitor;
   private final KubeWrites writes;
+  private final LeadershipGate gate;
   private Thread thread;
   private volatile LeaderElector elector;
+  private volatile boolean closing;
 
   public Operator(
       ApiClient client,
@@ -46,13 +48,24 @@ public final class Operator implements AutoCloseable {
       OperatorSettings settings,
       java.net.InetSocketAddress healthAddress)
       throws IOException {
+    this(client, watchClient, settings, healthAddress, new LeadershipGate());
+  }
+
+  private Operator(
+      ApiClient client,
+      ApiClient watchClient,
+      OperatorSettings settings,
+      java.net.InetSocketAddress healthAddress,
+      LeadershipGate gate)
+      throws IOException {
+    this.gate = gate;
     writes = KubeWrites.of(client);
     hooks = new HookRunner(client, watchClient);
     cluster =
         new Cluster(
             watchClient, new UndecodableObjects(client, writes), settings.watchedNamespaces());
     metrics = new OperatorMetrics();
-    Controllers controllers = new Controllers(cluster, writes, settings, metrics);
+    Controllers controllers = new Controllers(cluster, writes, settings, metrics, gate);
     manager =
         ControllerBuilder.controllerManagerBuilder(cluster.factory())
             .addController(controllers.backupConfigurations())
@@ -103,28 +116,63 @@ public final class Operator implements AutoCloseable {
   }
 
   /**
-   * Runs the controllers while this process holds the Lease. {@code onLostLeadership} must stop the
-   * process: another instance may already act, and stopping is the only safe way never to act
-   * twice.
+   * Runs the controllers while this process holds the Lease, until it is closed. A leader that
+   * cannot renew the Lease in time stops acting (its workers wait, its writes are refused) before
+   * another replica may take it, and tries for it again: once it leads again the same controllers
+   * go on, their caches kept. {@code onLostLeadership} is told each time.
    */
   public void runWithLeaderElection(
       ApiClient electionClient, String namespace, String identity, Runnable onLostLeadership) {
     LeaseLock lock = new LeaseLock(namespace, LEASE_NAME, identity, electionClient);
     LeaderElectionConfig config =
-        new LeaderElectionConfig(
-            lock, Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
+        new LeaderElectionConfig(lock, LEASE_DURATION, RENEW_DEADLINE, RETRY_PERIOD);
     elector = new LeaderElector(config);
-    elector.run(
-        () -> {
-          LOG.info(identity + " leads; starting the controllers");
-          startJanitor();
-          manager.run();
-        },
-        () -> {
-          LOG.severe(identity + " lost the leadership");
-          onLostLeadership.run();
-        });
+    java.util.concurrent.atomic.AtomicBoolean started =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    gate.waitToLead();
+    while (!closing) {
+      long stopsBefore = gate.stops();
+      elector.run(
+          () -> {
+            if (closing) {
+              return;
+            }
+            gate.lead(stopsBefore);
+            if (started.compareAndSet(false, true)) {
+              LOG.info(identity + " leads; starting the controllers");
+              start();
+            } else {
+              LOG.warning(identity + " leads again; the controllers go on");
+            }
+          },
+          () -> {
+            gate.waitToLead();
+            if (!closing && started.get()) {
+              LOG.severe(
+                  identity
+                      + " could not renew the Lease "
+                      + LEASE_NAME
+                      + " within "
+                      + RENEW_DEADLINE.toSeconds()
+                      + " s and stopped acting; it tries for the Lease again");
+              onLostLeadership.run();
+            }
+          });
+      if (!closing) {
+        // run returns once the Lease is lost (or could not be tried for): go back to trying.
+        try {
+          Thread.sleep(RETRY_PERIOD.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
   }
+
+  private static final Duration LEASE_DURATION = Duration.ofSeconds(15);
+  private static final Duration RENEW_DEADLINE = Duration.ofSeconds(10);
+  private static final Duration RETRY_PERIOD = Duration.ofSeconds(2);
 
   private void startJanitor() {
     if (janitor != null) {
@@ -147,9 +195,12 @@ public final class Operator implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     // The controllers stop first: closing the elector waits for its thread and may release the
-    // Lease, and a lost leader must not reconcile on meanwhile.
+    // Lease, and a lost leader must not reconcile on meanwhile. Workers waiting for the Lease are
+    // let go to find their queues shut down.
     manager.shutdown();
+    gate.shutDown();
     if (elector != null) {
       // A follower's elector keeps trying for the Lease until it is closed.
       elector.close();
@@ -189,8 +240,10 @@ public final class Operator implements AutoCloseable {
     OperatorEnvironment environment = OperatorEnvironment.of(System.getenv());
     // Separate clients: a watch must never time out, ordinary calls must, and leader election must
     // not queue behind either.
+    LeadershipGate gate = new LeadershipGate();
     ApiClient client =
-        chachaFirst(ClientBuilder.standard().setReadTimeout(Duration.ofSeconds(30)).build());
+        gate.guard(
+            chachaFirst(ClientBuilder.standard().setReadTimeout(Duration.ofSeconds(30)).build()));
     ApiClient watchClient =
         chachaFirst(ClientBuilder.standard().setReadTimeout(Duration.ZERO).build());
     // Without a read timeout, a watch whose connection died without a word (a NAT entry dropped, a
@@ -204,7 +257,8 @@ public final class Operator implements AutoCloseable {
             client,
             watchClient,
             environment.settings(),
-            new java.net.InetSocketAddress(environment.healthPort()));
+            new java.net.InetSocketAddress(environment.healthPort()),
+            gate);
     operator.countRequests(client, watchClient);
     Runtime.getRuntime().addShutdownHook(new Thread(operator::close));
     if (environment.leaderElection()) {
@@ -216,7 +270,7 @@ public final class Operator implements AutoCloseable {
           electionClient,
           environment.podNamespace(),
           host + "-" + ProcessHandle.current().pid(),
-          () -> System.exit(1));
+          () -> {});
     } else {
       operator.startJanitor();
       operator.manager.run();
