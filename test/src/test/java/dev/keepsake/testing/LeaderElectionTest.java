@@ -58,10 +58,24 @@ class LeaderElectionTest {
 
       assertThat(follower.reconciles()).isZero();
       assertThat(lostLeadership).hasValue(0);
+      // The follower watches too: ready to take over, as a rolling update of the chart's
+      // Deployment waits for its new pod, which starts as a follower, to be.
+      await().atMost(Duration.ofSeconds(30)).until(() -> readiness(follower) == 200);
+      assertThat(follower.reconciles()).isZero();
     } finally {
       first.close();
       second.close();
     }
+  }
+
+  private static int readiness(Operator operator) throws Exception {
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + operator.healthPort() + "/readyz"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   private static Operator operator(LocalControlPlane controlPlane) throws Exception {

@@ -130,6 +130,9 @@ public final class Operator implements AutoCloseable {
     java.util.concurrent.atomic.AtomicBoolean started =
         new java.util.concurrent.atomic.AtomicBoolean();
     gate.waitToLead();
+    // A follower watches too: its /readyz then says it is ready to take over (a rolling update
+    // waits for that), and it takes over with its caches filled.
+    cluster.factory().startAllRegisteredInformers();
     while (!closing) {
       long stopsBefore = gate.stops();
       elector.run(
