@@ -62,6 +62,15 @@ class LeaderElectionTest {
       // Deployment waits for its new pod, which starts as a follower, to be.
       await().atMost(Duration.ofSeconds(30)).until(() -> readiness(follower) == 200);
       assertThat(follower.reconciles()).isZero();
+      // Its caches are as full as the leader's, yet only the leader counts what is scheduled: a
+      // dashboard sums the replicas.
+      String scheduled =
+          "keepsake_operator_scheduled_configurations{namespace=\"" + namespace.name() + "\",} 1.0";
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> get(leader, "/metrics").contains(scheduled));
+      assertThat(get(follower, "/metrics"))
+          .doesNotContain("keepsake_operator_scheduled_configurations{");
     } finally {
       first.close();
       second.close();
@@ -69,13 +78,21 @@ class LeaderElectionTest {
   }
 
   private static int readiness(Operator operator) throws Exception {
+    return send(operator, "/readyz").statusCode();
+  }
+
+  private static String get(Operator operator, String path) throws Exception {
+    return send(operator, path).body();
+  }
+
+  private static java.net.http.HttpResponse<String> send(Operator operator, String path)
+      throws Exception {
     return java.net.http.HttpClient.newHttpClient()
         .send(
             java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create("http://127.0.0.1:" + operator.healthPort() + "/readyz"))
+                    java.net.URI.create("http://127.0.0.1:" + operator.healthPort() + path))
                 .build(),
-            java.net.http.HttpResponse.BodyHandlers.discarding())
-        .statusCode();
+            java.net.http.HttpResponse.BodyHandlers.ofString());
   }
 
   private static Operator operator(LocalControlPlane controlPlane) throws Exception {

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import okhttp3.CipherSuite;
@@ -73,17 +74,20 @@ public final class Operator implements AutoCloseable {
             .addController(controllers.restoreSessions(hooks))
             .addController(controllers.repositories())
             .build();
+    // Only the leader counts them: a follower's caches are as full, and a dashboard sums replicas.
     metrics.countScheduled(
         () ->
-            cluster.configurations().stream()
-                .filter(c -> !Boolean.TRUE.equals(c.getSpec().getPaused()))
-                .filter(
-                    c ->
-                        !dev.keepsake.operator.schedule.Schedule.byHandOnly(
-                            c.getSpec().getSchedule(), c.getSpec().getTimeZone()))
-                .collect(
-                    Collectors.groupingBy(
-                        c -> c.getMetadata().getNamespace(), Collectors.counting())));
+            !gate.leading()
+                ? Map.of()
+                : cluster.configurations().stream()
+                    .filter(c -> !Boolean.TRUE.equals(c.getSpec().getPaused()))
+                    .filter(
+                        c ->
+                            !dev.keepsake.operator.schedule.Schedule.byHandOnly(
+                                c.getSpec().getSchedule(), c.getSpec().getTimeZone()))
+                    .collect(
+                        Collectors.groupingBy(
+                            c -> c.getMetadata().getNamespace(), Collectors.counting())));
     health = new HealthServer(healthAddress, cluster::ready, cluster::notReadyBecause, metrics);
     janitor =
         settings.pushgatewayUrl() == null
