@@ -261,7 +261,7 @@ class OperatorFaultsTest {
                 holder
                     + " could not renew the Lease keepsake-operator within 10 s and stopped"
                     + " acting; it tries for the Lease again",
-                holder + " leads again; the controllers go on");
+                holder + " leads again; its controllers act again");
       }
     }
   }

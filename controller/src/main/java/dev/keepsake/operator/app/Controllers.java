@@ -14,6 +14,7 @@ import dev.keepsake.operator.reconcile.BackupConfigurationReconciler;
 import dev.keepsake.operator.reconcile.BackupSessionReconciler;
 import dev.keepsake.operator.reconcile.RepositoryReconciler;
 import dev.keepsake.operator.reconcile.RestoreSessionReconciler;
+import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.extended.controller.Controller;
 import io.kubernetes.client.extended.controller.DefaultController;
 import io.kubernetes.client.extended.controller.builder.ControllerBuilder;
@@ -22,6 +23,7 @@ import io.kubernetes.client.extended.controller.reconciler.Reconciler;
 import io.kubernetes.client.extended.controller.reconciler.Request;
 import io.kubernetes.client.extended.controller.reconciler.Result;
 import io.kubernetes.client.extended.workqueue.DefaultRateLimitingQueue;
+import io.kubernetes.client.extended.workqueue.RateLimitingQueue;
 import io.kubernetes.client.openapi.models.V1CronJob;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
@@ -77,6 +79,7 @@ final class Controllers {
         controller(
             "backup-configurations",
             "BackupConfiguration",
+            BackupConfiguration.class,
             new BackupConfigurationReconciler(cluster, writes, settings),
             builder ->
                 builder
@@ -115,6 +118,7 @@ final class Controllers {
     return controller(
         "backup-sessions",
         "BackupSession",
+        BackupSession.class,
         new BackupSessionReconciler(cluster, writes, settings, hooks),
         builder ->
             builder
@@ -133,6 +137,7 @@ final class Controllers {
     return controller(
         "restore-sessions",
         "RestoreSession",
+        RestoreSession.class,
         new RestoreSessionReconciler(cluster, writes, settings, hooks),
         builder ->
             builder
@@ -151,6 +156,7 @@ final class Controllers {
     return controller(
         "repositories",
         "Repository",
+        Repository.class,
         new RepositoryReconciler(cluster, writes, settings),
         builder ->
             builder
@@ -179,38 +185,47 @@ final class Controllers {
   private StartWhenSynced controller(
       String name,
       String kind,
+      Class<? extends KubernetesObject> primary,
       Reconciler reconciler,
       UnaryOperator<DefaultControllerBuilder> watches) {
     // The queue goes in first: each watch captures the builder's queue when it is added.
-    var builder =
-        ControllerBuilder.defaultBuilder(cluster.factory())
-            .withWorkQueue(
-                metrics.track(
-                    name, new DefaultRateLimitingQueue<>(Executors.newSingleThreadExecutor())));
+    RateLimitingQueue<Request> queue =
+        metrics.track(name, new DefaultRateLimitingQueue<>(Executors.newSingleThreadExecutor()));
+    queues.put(primary, queue);
+    var builder = ControllerBuilder.defaultBuilder(cluster.factory()).withWorkQueue(queue);
     return new StartWhenSynced(
         (DefaultController)
             watches
                 .apply(builder)
                 .withName(name)
-                .withReconciler(metrics.instrument(kind, whileLeading(reconciler)))
+                .withReconciler(whileLeading(metrics.instrument(kind, reconciler)))
                 .withWorkerCount(WORKERS)
                 .build(),
         cluster::synced);
   }
 
-  /** A reconciler whose worker waits while this process does not lead. */
+  /** Each controller's queue, by the kind it reconciles. */
+  private final Map<Class<? extends KubernetesObject>, RateLimitingQueue<Request>> queues =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Every object in the caches, to be reconciled: what a process that has just begun to lead must
+   * look at, as a new one would; while it followed, its workers let every request go.
+   */
+  void requeueAll() {
+    queues.forEach(
+        (kind, queue) ->
+            cluster.factory().getExistingSharedIndexInformer(kind).getIndexer().list().stream()
+                .map(KubernetesObject::getMetadata)
+                .forEach(meta -> queue.add(new Request(meta.getNamespace(), meta.getName()))));
+  }
+
+  /**
+   * A reconciler that lets requests go while this process does not lead: its queues stay short, and
+   * {@link #requeueAll} brings everything back once it leads.
+   */
   private Reconciler whileLeading(Reconciler reconciler) {
-    return request -> {
-      try {
-        if (!gate.awaitTurn()) {
-          return new Result(false);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return new Result(false);
-      }
-      return reconciler.reconcile(request);
-    };
+    return request -> gate.leading() ? reconciler.reconcile(request) : new Result(false);
   }
 
   /**

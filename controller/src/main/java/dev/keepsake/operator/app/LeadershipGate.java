@@ -5,9 +5,10 @@ import java.io.IOException;
 
 /**
  * Whether this process may act. A leader that cannot renew its Lease (its API server away longer
- * than the renew deadline) stops acting before another replica can take the Lease, and waits, with
- * its caches kept, until it leads again: the controllers' workers wait here, and the writes of
- * reconciles already under way are refused. No restart is needed.
+ * than the renew deadline) stops acting before another replica can take the Lease, and follows, its
+ * caches kept, until it leads again: its controllers' workers let requests go, its hooks and
+ * Pushgateway janitor stop, and the writes of reconciles already under way are refused. No restart
+ * is needed.
  */
 final class LeadershipGate {
   private enum State {
@@ -29,32 +30,22 @@ final class LeadershipGate {
   synchronized void lead(long stopsBefore) {
     if (state != State.SHUT_DOWN && stops == stopsBefore) {
       state = State.LEADING;
-      notifyAll();
     }
   }
 
-  synchronized void waitToLead() {
+  synchronized void follow() {
     stops++;
     if (state != State.SHUT_DOWN) {
       state = State.WAITING;
     }
   }
 
-  /** Let every waiting worker go, to find its queue shut down. */
+  /** For good: nothing acts any more. */
   synchronized void shutDown() {
     state = State.SHUT_DOWN;
-    notifyAll();
   }
 
   synchronized boolean leading() {
-    return state == State.LEADING;
-  }
-
-  /** Until this process leads or shuts down; true if it leads. */
-  synchronized boolean awaitTurn() throws InterruptedException {
-    while (state == State.WAITING) {
-      wait();
-    }
     return state == State.LEADING;
   }
 
@@ -67,7 +58,8 @@ final class LeadershipGate {
         client
             .getHttpClient()
             .newBuilder()
-            .addInterceptor(
+            // A network interceptor: every attempt is looked at, retries included.
+            .addNetworkInterceptor(
                 chain -> {
                   if (!"GET".equals(chain.request().method()) && !leading()) {
                     throw new IOException(

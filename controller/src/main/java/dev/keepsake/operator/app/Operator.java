@@ -39,6 +39,7 @@ public final class Operator implements AutoCloseable {
   private final MetricsJanitor janitor;
   private final KubeWrites writes;
   private final LeadershipGate gate;
+  private final Controllers controllers;
   private Thread thread;
   private volatile LeaderElector elector;
   private volatile boolean closing;
@@ -61,12 +62,14 @@ public final class Operator implements AutoCloseable {
       throws IOException {
     this.gate = gate;
     writes = KubeWrites.of(client);
-    hooks = new HookRunner(client, watchClient);
+    hooks = new HookRunner(client, watchClient, gate::leading);
     cluster =
         new Cluster(
-            watchClient, new UndecodableObjects(client, writes), settings.watchedNamespaces());
+            watchClient,
+            new UndecodableObjects(client, writes, gate::leading),
+            settings.watchedNamespaces());
     metrics = new OperatorMetrics();
-    Controllers controllers = new Controllers(cluster, writes, settings, metrics, gate);
+    controllers = new Controllers(cluster, writes, settings, metrics, gate);
     manager =
         ControllerBuilder.controllerManagerBuilder(cluster.factory())
             .addController(controllers.backupConfigurations())
@@ -92,7 +95,8 @@ public final class Operator implements AutoCloseable {
     janitor =
         settings.pushgatewayUrl() == null
             ? null
-            : new MetricsJanitor(settings.pushgatewayUrl(), cluster, Duration.ofSeconds(15));
+            : new MetricsJanitor(
+                settings.pushgatewayUrl(), cluster, Duration.ofSeconds(15), gate::leading);
   }
 
   /**
@@ -111,9 +115,15 @@ public final class Operator implements AutoCloseable {
   }
 
   /** Runs the controllers in the background (in-process use: tests and the local demo). */
-  public synchronized Operator start() {
+  public Operator start() {
+    return start(true);
+  }
+
+  private synchronized Operator start(boolean withJanitor) {
     thread = new Thread(manager, "keepsake-operator");
-    startJanitor();
+    if (withJanitor) {
+      startJanitor();
+    }
     thread.setDaemon(true);
     thread.start();
     return this;
@@ -131,12 +141,12 @@ public final class Operator implements AutoCloseable {
     LeaderElectionConfig config =
         new LeaderElectionConfig(lock, LEASE_DURATION, RENEW_DEADLINE, RETRY_PERIOD);
     elector = new LeaderElector(config);
-    java.util.concurrent.atomic.AtomicBoolean started =
-        new java.util.concurrent.atomic.AtomicBoolean();
-    gate.waitToLead();
-    // A follower watches too: its /readyz then says it is ready to take over (a rolling update
-    // waits for that), and it takes over with its caches filled.
-    cluster.factory().startAllRegisteredInformers();
+    java.util.concurrent.atomic.AtomicBoolean led = new java.util.concurrent.atomic.AtomicBoolean();
+    // A follower watches and runs its controllers too, letting every request go: its /readyz then
+    // says it is ready to take over (a rolling update waits for that), and it takes over with its
+    // caches filled.
+    gate.follow();
+    start(false);
     while (!closing) {
       long stopsBefore = gate.stops();
       elector.run(
@@ -145,16 +155,21 @@ public final class Operator implements AutoCloseable {
               return;
             }
             gate.lead(stopsBefore);
-            if (started.compareAndSet(false, true)) {
-              LOG.info(identity + " leads; starting the controllers");
-              start();
+            if (!gate.leading()) {
+              return;
+            }
+            controllers.requeueAll();
+            startJanitor();
+            if (led.compareAndSet(false, true)) {
+              LOG.info(identity + " leads; its controllers act");
             } else {
-              LOG.warning(identity + " leads again; the controllers go on");
+              LOG.warning(identity + " leads again; its controllers act again");
             }
           },
           () -> {
-            gate.waitToLead();
-            if (!closing && started.get()) {
+            gate.follow();
+            hooks.cancelAll();
+            if (!closing && led.get()) {
               LOG.severe(
                   identity
                       + " could not renew the Lease "
@@ -203,11 +218,10 @@ public final class Operator implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
-    // The controllers stop first: closing the elector waits for its thread and may release the
-    // Lease, and a lost leader must not reconcile on meanwhile. Workers waiting for the Lease are
-    // let go to find their queues shut down.
-    manager.shutdown();
+    // Nothing acts from here on, and the controllers stop first: closing the elector waits for its
+    // thread and may release the Lease, and a lost leader must not reconcile on meanwhile.
     gate.shutDown();
+    manager.shutdown();
     if (elector != null) {
       // A follower's elector keeps trying for the Lease until it is closed.
       elector.close();

@@ -33,6 +33,7 @@ public final class HookRunner implements AutoCloseable {
   private final Map<String, Future<HookStatus>> runs = new ConcurrentHashMap<>();
   private final ExecHooks exec;
   private final HttpHooks http = new HttpHooks();
+  private final java.util.function.BooleanSupplier acting;
 
   /** One hook of one session, with what it needs to run. */
   public record Run(
@@ -51,6 +52,15 @@ public final class HookRunner implements AutoCloseable {
    *     which may last
    */
   public HookRunner(ApiClient client, ApiClient streamClient) {
+    this(client, streamClient, () -> true);
+  }
+
+  /**
+   * @param acting false while this process does not lead: no hook starts then
+   */
+  public HookRunner(
+      ApiClient client, ApiClient streamClient, java.util.function.BooleanSupplier acting) {
+    this.acting = acting;
     this.exec = new ExecHooks(client, streamClient);
     AtomicInteger count = new AtomicInteger();
     this.pool =
@@ -66,8 +76,9 @@ public final class HookRunner implements AutoCloseable {
   /** The hook's result once it ended; null while it runs. The first call starts it. */
   public HookStatus resultOrStart(Run run) {
     Future<HookStatus> future =
-        runs.computeIfAbsent(run.key(), key -> pool.submit(() -> execute(run)));
-    if (!future.isDone()) {
+        runs.computeIfAbsent(
+            run.key(), key -> acting.getAsBoolean() ? pool.submit(() -> execute(run)) : null);
+    if (future == null || !future.isDone()) {
       return null;
     }
     try {
@@ -78,6 +89,15 @@ public final class HookRunner implements AutoCloseable {
       Thread.currentThread().interrupt();
       return null;
     }
+  }
+
+  /**
+   * Stops every hook under way and forgets every result: this process no longer leads, and the one
+   * that does now runs what is still to run.
+   */
+  public void cancelAll() {
+    runs.values().forEach(run -> run.cancel(true));
+    runs.clear();
   }
 
   /** Drops a result once the session's status, as the cache shows it, holds it. */

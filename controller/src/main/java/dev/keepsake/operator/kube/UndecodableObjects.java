@@ -34,9 +34,21 @@ public final class UndecodableObjects {
   private final Map<String, Long> reported = new ConcurrentHashMap<>();
 
   public UndecodableObjects(ApiClient client, KubeWrites writes) {
+    this(client, writes, () -> true);
+  }
+
+  /**
+   * @param acting false while this process does not lead: the leader reports, and a follower that
+   *     takes over reports what it reads from then on
+   */
+  public UndecodableObjects(
+      ApiClient client, KubeWrites writes, java.util.function.BooleanSupplier acting) {
     this.client = client;
     this.writes = writes;
+    this.acting = acting;
   }
+
+  private final java.util.function.BooleanSupplier acting;
 
   /**
    * Whether this object exists but could not be read, for messages that would otherwise call it
@@ -55,6 +67,11 @@ public final class UndecodableObjects {
   void found(ApiKind<?, ?> kind, V1ObjectMeta metadata, RuntimeException error) {
     if (metadata == null || metadata.getName() == null) {
       LOG.warning("a " + kind.kind() + " without a name cannot be read: " + error.getMessage());
+      return;
+    }
+    if (!acting.getAsBoolean()) {
+      // Known, so that messages do not call it missing, and not reported: its next read reports it.
+      reported.putIfAbsent(key(kind.kind(), metadata.getNamespace(), metadata.getName()), -1L);
       return;
     }
     long generation = metadata.getGeneration() == null ? 0 : metadata.getGeneration();

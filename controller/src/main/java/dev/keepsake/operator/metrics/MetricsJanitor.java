@@ -23,8 +23,21 @@ public final class MetricsJanitor implements AutoCloseable {
   private final Cluster cluster;
   private final Duration interval;
   private ScheduledExecutorService timer;
+  private final java.util.function.BooleanSupplier acting;
 
   public MetricsJanitor(String pushgatewayUrl, Cluster cluster, Duration interval) {
+    this(pushgatewayUrl, cluster, interval, () -> true);
+  }
+
+  /**
+   * @param acting false while this process does not lead: no sweep then
+   */
+  public MetricsJanitor(
+      String pushgatewayUrl,
+      Cluster cluster,
+      Duration interval,
+      java.util.function.BooleanSupplier acting) {
+    this.acting = acting;
     this.pushgateway = new PushgatewayGroups(pushgatewayUrl);
     this.cluster = cluster;
     this.interval = interval;
@@ -47,7 +60,7 @@ public final class MetricsJanitor implements AutoCloseable {
 
   private void sweepQuietly() {
     try {
-      if (cluster.synced()) {
+      if (cluster.synced() && acting.getAsBoolean()) {
         sweep();
       }
     } catch (IOException | RuntimeException e) {

@@ -8,9 +8,6 @@ import io.kubernetes.client.openapi.ApiClient;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.MediaType;
 import okhttp3.Request;
@@ -22,23 +19,13 @@ class LeadershipGateTest {
   private final LeadershipGate gate = new LeadershipGate();
 
   @Test
-  void aWorkerWaitsWhileTheProcessDoesNotLeadAndGoesOnOnceItLeadsAgain() throws Exception {
-    gate.waitToLead();
-    CompletableFuture<Boolean> turn = CompletableFuture.supplyAsync(this::awaitTurn);
+  void aProcessThatFollowsLeadsAgainOnlyWhenToldAndNeverAfterAShutDown() {
+    gate.follow();
+    assertThat(gate.leading()).isFalse();
 
-    assertThatThrownBy(() -> turn.get(200, TimeUnit.MILLISECONDS))
-        .isInstanceOf(TimeoutException.class);
     gate.lead(gate.stops());
-    assertThat(turn.get(5, TimeUnit.SECONDS)).isTrue();
-  }
-
-  @Test
-  void aShutDownLetsWaitingWorkersGoWithoutActing() throws Exception {
-    gate.waitToLead();
-    CompletableFuture<Boolean> turn = CompletableFuture.supplyAsync(this::awaitTurn);
+    assertThat(gate.leading()).isTrue();
     gate.shutDown();
-
-    assertThat(turn.get(5, TimeUnit.SECONDS)).isFalse();
     gate.lead(gate.stops());
     assertThat(gate.leading()).isFalse();
   }
@@ -46,7 +33,7 @@ class LeadershipGateTest {
   @Test
   void aStartToldAfterALaterStopDoesNotMakeTheProcessLead() {
     long stopsBefore = gate.stops();
-    gate.waitToLead();
+    gate.follow();
 
     gate.lead(stopsBefore);
 
@@ -73,7 +60,7 @@ class LeadershipGateTest {
           "http://127.0.0.1:"
               + server.getAddress().getPort()
               + "/apis/batch/v1/namespaces/shop/jobs";
-      gate.waitToLead();
+      gate.follow();
 
       assertThat(send(client, new Request.Builder().url(url).get().build()).code()).isEqualTo(200);
       Request post =
@@ -99,14 +86,6 @@ class LeadershipGateTest {
   private static Response send(ApiClient client, Request request) throws IOException {
     try (Response response = client.getHttpClient().newCall(request).execute()) {
       return response;
-    }
-  }
-
-  private boolean awaitTurn() {
-    try {
-      return gate.awaitTurn();
-    } catch (InterruptedException e) {
-      throw new IllegalStateException(e);
     }
   }
 }
