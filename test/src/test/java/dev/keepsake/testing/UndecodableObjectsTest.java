@@ -124,6 +124,39 @@ class UndecodableObjectsTest {
   }
 
   @Test
+  void aProcessThatListsThemBeforeItLeadsReportsThemOnceItLeads(
+      LocalControlPlane controlPlane, TestNamespace namespace) throws Exception {
+    ApiClient client = controlPlane.client();
+    storeUndecodableObjects(controlPlane, namespace);
+
+    // With leader election a process lists as a follower first, and a watch keeps no object it
+    // cannot read: what it found then is reported once it holds the Lease.
+    Operator operator =
+        new Operator(
+            client,
+            controlPlane.watchClient(),
+            TestOperators.settings("keepsake/runner:test", null, 600, "keepsake-job"),
+            Operator.loopback());
+    Thread election =
+        new Thread(
+            () -> operator.runWithLeaderElection(client, namespace.name(), "only", () -> {}),
+            "leader-election-only");
+    election.setDaemon(true);
+    election.start();
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () ->
+                  assertThat(undecodableEvents(client, namespace))
+                      .extracting(e -> e.getInvolvedObject().getKind())
+                      .containsAll(ApiKind.ALL.stream().map(ApiKind::kind).toList()));
+    } finally {
+      operator.close();
+    }
+  }
+
+  @Test
   void objectsThatCannotBeDecodedAreReportedAndTheOthersStillReconciled(
       LocalControlPlane controlPlane, TestNamespace namespace) throws Exception {
     ApiClient client = controlPlane.client();

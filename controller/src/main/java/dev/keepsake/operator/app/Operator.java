@@ -130,10 +130,12 @@ public final class Operator implements AutoCloseable {
   }
 
   /**
-   * Runs the controllers while this process holds the Lease, until it is closed. A leader that
-   * cannot renew the Lease in time stops acting (its workers wait, its writes are refused) before
-   * another replica may take it, and tries for it again: once it leads again the same controllers
-   * go on, their caches kept. {@code onLostLeadership} is told each time.
+   * Lets the controllers act while this process holds the Lease, until it is closed; a follower
+   * watches, its workers letting every request go. A leader that cannot renew the Lease within the
+   * renew deadline stops acting (its workers let requests go, its hooks stop, and where its client
+   * is guarded, as {@link #main} guards it, its writes are refused) and tries for the Lease again:
+   * once it leads, it looks at every cached object again. {@code onLostLeadership} is told each
+   * time.
    */
   public void runWithLeaderElection(
       ApiClient electionClient, String namespace, String identity, Runnable onLostLeadership) {
@@ -158,8 +160,13 @@ public final class Operator implements AutoCloseable {
             if (!gate.leading()) {
               return;
             }
-            controllers.requeueAll();
-            startJanitor();
+            try {
+              controllers.requeueAll();
+              cluster.undecodable().reportPending();
+              startJanitor();
+            } catch (RuntimeException e) {
+              LOG.log(java.util.logging.Level.SEVERE, identity + " could not begin to lead", e);
+            }
             if (led.compareAndSet(false, true)) {
               LOG.info(identity + " leads; its controllers act");
             } else {
@@ -167,9 +174,10 @@ public final class Operator implements AutoCloseable {
             }
           },
           () -> {
+            boolean wasLeading = gate.leading();
             gate.follow();
             hooks.cancelAll();
-            if (!closing && led.get()) {
+            if (!closing && wasLeading) {
               LOG.severe(
                   identity
                       + " could not renew the Lease "

@@ -75,9 +75,12 @@ public final class HookRunner implements AutoCloseable {
 
   /** The hook's result once it ended; null while it runs. The first call starts it. */
   public HookStatus resultOrStart(Run run) {
-    Future<HookStatus> future =
-        runs.computeIfAbsent(
-            run.key(), key -> acting.getAsBoolean() ? pool.submit(() -> execute(run)) : null);
+    Future<HookStatus> future;
+    synchronized (runs) {
+      future =
+          runs.computeIfAbsent(
+              run.key(), key -> acting.getAsBoolean() ? pool.submit(() -> execute(run)) : null);
+    }
     if (future == null || !future.isDone()) {
       return null;
     }
@@ -96,8 +99,10 @@ public final class HookRunner implements AutoCloseable {
    * that does now runs what is still to run.
    */
   public void cancelAll() {
-    runs.values().forEach(run -> run.cancel(true));
-    runs.clear();
+    synchronized (runs) {
+      runs.values().forEach(run -> run.cancel(true));
+      runs.clear();
+    }
   }
 
   /** Drops a result once the session's status, as the cache shows it, holds it. */
@@ -122,6 +127,10 @@ public final class HookRunner implements AutoCloseable {
 
   private HookStatus execute(Run run) {
     OffsetDateTime start = OffsetDateTime.now();
+    if (!acting.getAsBoolean()) {
+      // Queued just before this process stopped leading: the leader runs it.
+      return failed(run, start, "the operator no longer leads; the hook did not run", "");
+    }
     Hook hook = run.call().hook();
     Duration timeout =
         hook.getTimeoutSeconds() == null

@@ -60,8 +60,28 @@ public final class UndecodableObjects {
 
   void readable(ApiKind<?, ?> kind, V1ObjectMeta metadata) {
     if (metadata != null) {
-      reported.remove(key(kind.kind(), metadata.getNamespace(), metadata.getName()));
+      String key = key(kind.kind(), metadata.getNamespace(), metadata.getName());
+      reported.remove(key);
+      pending.remove(key);
     }
+  }
+
+  /** Found while this process did not lead, to be reported once it does. */
+  private record Pending(ApiKind<?, ?> kind, V1ObjectMeta metadata, RuntimeException error) {}
+
+  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+
+  /**
+   * Reports what was found while this process followed: a watch drops an object it cannot read from
+   * the cache, so nothing would read it again. The leader before may have reported it too.
+   */
+  public void reportPending() {
+    pending.forEach(
+        (key, found) -> {
+          if (pending.remove(key, found)) {
+            found(found.kind(), found.metadata(), found.error());
+          }
+        });
   }
 
   void found(ApiKind<?, ?> kind, V1ObjectMeta metadata, RuntimeException error) {
@@ -70,8 +90,10 @@ public final class UndecodableObjects {
       return;
     }
     if (!acting.getAsBoolean()) {
-      // Known, so that messages do not call it missing, and not reported: its next read reports it.
-      reported.putIfAbsent(key(kind.kind(), metadata.getNamespace(), metadata.getName()), -1L);
+      // Known, so that messages do not call it missing; reported once this process leads.
+      String key = key(kind.kind(), metadata.getNamespace(), metadata.getName());
+      reported.putIfAbsent(key, -1L);
+      pending.put(key, new Pending(kind, metadata, error));
       return;
     }
     long generation = metadata.getGeneration() == null ? 0 : metadata.getGeneration();
