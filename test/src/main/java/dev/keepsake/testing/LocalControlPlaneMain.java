@@ -129,6 +129,8 @@ public final class LocalControlPlaneMain {
   public static void main(String[] args) throws Exception {
     Instant started = Instant.now();
     List<String> flags = List.of(args);
+    // Before anything starts: a mistyped count is told at once, not after the node is up.
+    int replicas = replicas(flags);
     String standInBecause =
         flags.contains("--stand-in") ? "asked for with --stand-in" : LocalNode.unavailableBecause();
     if (flags.contains("--real-node") && standInBecause != null) {
@@ -182,7 +184,6 @@ public final class LocalControlPlaneMain {
     running.add(redis);
     redis.cli(sampleData(), "--pipe");
     running.add(pushgateway);
-    int replicas = replicas(flags);
     List<OperatorProcess> replicaProcesses = new ArrayList<>();
     String healthPorts;
     if (replicas == 0) {

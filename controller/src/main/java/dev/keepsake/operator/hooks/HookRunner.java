@@ -49,14 +49,7 @@ public final class HookRunner implements AutoCloseable {
 
   /**
    * @param client for ordinary calls (with a read timeout); @param streamClient for exec streams,
-   *     which may last
-   */
-  public HookRunner(ApiClient client, ApiClient streamClient) {
-    this(client, streamClient, () -> true);
-  }
-
-  /**
-   * @param acting false while this process does not lead: no hook starts then
+   *     which may last; @param acting false while this process does not lead: no hook starts then
    */
   public HookRunner(
       ApiClient client, ApiClient streamClient, java.util.function.BooleanSupplier acting) {

@@ -33,10 +33,6 @@ public final class UndecodableObjects {
   private final KubeWrites writes;
   private final Map<String, Long> reported = new ConcurrentHashMap<>();
 
-  public UndecodableObjects(ApiClient client, KubeWrites writes) {
-    this(client, writes, () -> true);
-  }
-
   /**
    * @param acting false while this process does not lead: the leader reports, and a follower that
    *     takes over reports what it reads from then on

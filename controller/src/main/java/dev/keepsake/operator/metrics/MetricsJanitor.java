@@ -25,10 +25,6 @@ public final class MetricsJanitor implements AutoCloseable {
   private ScheduledExecutorService timer;
   private final java.util.function.BooleanSupplier acting;
 
-  public MetricsJanitor(String pushgatewayUrl, Cluster cluster, Duration interval) {
-    this(pushgatewayUrl, cluster, interval, () -> true);
-  }
-
   /**
    * @param acting false while this process does not lead: no sweep then
    */
