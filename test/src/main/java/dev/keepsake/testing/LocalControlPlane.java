@@ -22,6 +22,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
@@ -111,9 +112,7 @@ public final class LocalControlPlane implements AutoCloseable {
     removeWorkDirsOfDeadJvms();
     Path workDir;
     try {
-      workDir = Files.createTempDirectory(WORK_DIR_PREFIX);
-      Files.writeString(
-          workDir.resolve(OWNER_PID_FILE), Long.toString(ProcessHandle.current().pid()));
+      workDir = createOwnedWorkDir();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -133,6 +132,18 @@ public final class LocalControlPlane implements AutoCloseable {
       controlPlane.close();
       throw e;
     }
+  }
+
+  /**
+   * The folder is named only once it holds its owner's pid: another JVM starting a control plane at
+   * the same moment (the suite runs in two forks) must never take it for a dead JVM's.
+   */
+  private static Path createOwnedWorkDir() throws IOException {
+    Path unnamed = Files.createTempDirectory("." + WORK_DIR_PREFIX);
+    Files.writeString(
+        unnamed.resolve(OWNER_PID_FILE), Long.toString(ProcessHandle.current().pid()));
+    Path named = unnamed.resolveSibling(unnamed.getFileName().toString().substring(1));
+    return Files.move(unnamed, named, StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** A JVM killed outright cannot delete its work folder; the next start does it for it. */

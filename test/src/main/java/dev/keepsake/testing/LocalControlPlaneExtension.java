@@ -8,37 +8,33 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Gives tests a shared {@link LocalControlPlane} (started once per test run, stopped when the run
- * ends) and a fresh {@link TestNamespace} per test. Parameters of type LocalControlPlane, ApiClient
- * and TestNamespace are injected.
+ * Gives tests a shared {@link LocalControlPlane} (started once per test JVM, stopped when it exits)
+ * and a fresh {@link TestNamespace} per test. Parameters of type LocalControlPlane, ApiClient and
+ * TestNamespace are injected.
  */
 public final class LocalControlPlaneExtension
     implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
   private static final ExtensionContext.Namespace STORE =
       ExtensionContext.Namespace.create(LocalControlPlaneExtension.class);
 
-  /** Closes the control plane when JUnit closes the root context, after the last test. */
-  private record Shared(LocalControlPlane controlPlane)
-      implements ExtensionContext.Store.CloseableResource {
-    @Override
-    public void close() {
-      controlPlane.close();
-    }
-  }
+  private static LocalControlPlane shared;
 
-  public static LocalControlPlane controlPlane(ExtensionContext context) {
-    return context
-        .getRoot()
-        .getStore(STORE)
-        .getOrComputeIfAbsent(
-            Shared.class, key -> new Shared(LocalControlPlane.start()), Shared.class)
-        .controlPlane();
+  /**
+   * Started by the JVM's first test that asks for it, and stopped by its shutdown hook when the JVM
+   * exits: the suite's JVMs run one class per JUnit run, so a root context lives only as long as
+   * one class.
+   */
+  private static synchronized LocalControlPlane sharedControlPlane() {
+    if (shared == null) {
+      shared = LocalControlPlane.start();
+    }
+    return shared;
   }
 
   @Override
   public void beforeEach(ExtensionContext context) {
     String prefix = context.getRequiredTestMethod().getName();
-    TestNamespace namespace = new TestNamespace(controlPlane(context).createNamespace(prefix));
+    TestNamespace namespace = new TestNamespace(sharedControlPlane().createNamespace(prefix));
     context.getStore(STORE).put(TestNamespace.class, namespace);
   }
 
@@ -47,7 +43,7 @@ public final class LocalControlPlaneExtension
     TestNamespace namespace =
         context.getStore(STORE).remove(TestNamespace.class, TestNamespace.class);
     if (namespace != null) {
-      controlPlane(context).deleteNamespace(namespace.name());
+      sharedControlPlane().deleteNamespace(namespace.name());
     }
   }
 
@@ -65,7 +61,7 @@ public final class LocalControlPlaneExtension
     if (type == TestNamespace.class) {
       return context.getStore(STORE).get(TestNamespace.class, TestNamespace.class);
     }
-    LocalControlPlane controlPlane = controlPlane(context);
+    LocalControlPlane controlPlane = sharedControlPlane();
     return type == ApiClient.class ? controlPlane.client() : controlPlane;
   }
 }

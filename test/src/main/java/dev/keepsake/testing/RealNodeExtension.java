@@ -18,11 +18,25 @@ public final class RealNodeExtension implements ExecutionCondition, ParameterRes
   private static final ExtensionContext.Namespace STORE =
       ExtensionContext.Namespace.create(RealNodeExtension.class);
 
-  private record Shared(LocalControlPlane controlPlane)
+  private record Shared(RealNodeTurn turn, LocalControlPlane controlPlane)
       implements ExtensionContext.Store.CloseableResource {
+    static Shared start(String testClass) {
+      RealNodeTurn turn = RealNodeTurn.take(testClass);
+      try {
+        return new Shared(turn, LocalControlPlane.startWithRealNode());
+      } catch (RuntimeException | Error e) {
+        turn.close();
+        throw e;
+      }
+    }
+
     @Override
     public void close() {
-      controlPlane.close();
+      try {
+        controlPlane.close();
+      } finally {
+        turn.close();
+      }
     }
   }
 
@@ -31,10 +45,10 @@ public final class RealNodeExtension implements ExecutionCondition, ParameterRes
     while (classContext.getTestMethod().isPresent()) {
       classContext = classContext.getParent().orElseThrow();
     }
+    String testClass = classContext.getRequiredTestClass().getSimpleName();
     return classContext
         .getStore(STORE)
-        .getOrComputeIfAbsent(
-            Shared.class, key -> new Shared(LocalControlPlane.startWithRealNode()), Shared.class)
+        .getOrComputeIfAbsent(Shared.class, key -> Shared.start(testClass), Shared.class)
         .controlPlane();
   }
 

@@ -37,6 +37,12 @@ class RealNodeTeardownTest {
 
   @Test
   void killingTheJvmOfANodeWithARunningPodLeavesNothingBehind() throws Exception {
+    try (RealNodeTurn turn = RealNodeTurn.take(getClass().getSimpleName())) {
+      killANodesJvmAndAwaitItsGuard();
+    }
+  }
+
+  private static void killANodesJvmAndAwaitItsGuard() throws Exception {
     Process jvm =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
