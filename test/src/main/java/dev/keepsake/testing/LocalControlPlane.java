@@ -152,12 +152,21 @@ public final class LocalControlPlane implements AutoCloseable {
     try (Stream<Path> dirs = Files.list(tmp)) {
       dirs.filter(dir -> dir.getFileName().toString().startsWith(WORK_DIR_PREFIX))
           .filter(dir -> !ownerIsAlive(dir))
-          .peek(dir -> LocalNode.tearDownLeftovers(dir.resolve("node")))
+          .filter(dir -> !Files.isDirectory(dir.resolve("node")) || tearDownNodeLeftovers(dir))
           .forEach(LocalControlPlane::deleteRecursively);
-    } catch (IOException e) {
+    } catch (IOException | UncheckedIOException e) {
       System.err.println(
           "[control-plane] cannot look for stale work folders in " + tmp + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * A node's teardown acts on the whole machine (its address, bridge and firewall chains), so it
+   * runs only in the real node's turn; while another JVM has a node, the folder waits for a later
+   * start.
+   */
+  private static boolean tearDownNodeLeftovers(Path workDir) {
+    return RealNodeTurn.ifFree(() -> LocalNode.tearDownLeftovers(workDir.resolve("node")));
   }
 
   private static boolean ownerIsAlive(Path workDir) {
@@ -683,14 +692,21 @@ public final class LocalControlPlane implements AutoCloseable {
     }
   }
 
+  /**
+   * The folder first leaves the name other JVMs look for, at once: half deleted, it would read as a
+   * dead JVM's, and two JVMs would walk it together.
+   */
   private static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
+    Path leaving = dir.resolveSibling("." + dir.getFileName() + "-deleted");
+    try {
+      Files.move(dir, leaving, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException goneOrTaken) {
       return;
     }
-    try (Stream<Path> paths = Files.walk(dir)) {
+    try (Stream<Path> paths = Files.walk(leaving)) {
       paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException e) {
-      System.err.println("[control-plane] could not remove " + dir + ": " + e.getMessage());
+    } catch (IOException | UncheckedIOException e) {
+      System.err.println("[control-plane] could not remove " + leaving + ": " + e.getMessage());
     }
   }
 }

@@ -38,6 +38,12 @@ import java.util.function.BooleanSupplier;
 public final class LocalNode implements AutoCloseable {
   public static final String NODE_IP = "10.231.0.1";
   public static final String NODE_NAME = "keepsake-node";
+
+  /** The name its teardown guard runs under, as the first word after its script. */
+  static final String GUARD_NAME = "keepsake-node-guard";
+
+  private static final Path OWNER_MARKER =
+      Path.of(System.getProperty("java.io.tmpdir"), "keepsake-node.owner");
   public static final String POD_CIDR = "10.232.0.0/24";
   static final String CLUSTER_DOMAIN = "cluster.local";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
@@ -443,8 +449,9 @@ public final class LocalNode implements AutoCloseable {
    */
   private void startGuard() {
     String watch =
-        "jvm=\"$1\"; script=\"$2\"; state=\"$3\"; "
-            + "while kill -0 \"$jvm\" 2>/dev/null; do sleep 1; done; sleep 6; bash \"$script\" down \"$state\"";
+        "jvm=\"$1\"; script=\"$2\"; state=\"$3\"; marker=\"$4\"; "
+            + "while kill -0 \"$jvm\" 2>/dev/null; do sleep 1; done; sleep 6; bash \"$script\" down \"$state\"; "
+            + "grep -q \"^$jvm \" \"$marker\" 2>/dev/null && rm -f \"$marker\"";
     try {
       guard =
           new ProcessBuilder(
@@ -452,10 +459,11 @@ public final class LocalNode implements AutoCloseable {
                   "bash",
                   "-c",
                   watch,
-                  "keepsake-node-guard",
+                  GUARD_NAME,
                   Long.toString(ProcessHandle.current().pid()),
                   script().toString(),
-                  stateDir.toString())
+                  stateDir.toString(),
+                  OWNER_MARKER.toString())
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .start();
@@ -473,7 +481,7 @@ public final class LocalNode implements AutoCloseable {
 
   /** Node state folders of JVMs that died before their guard could clean up. */
   private static void removeLeftoversOfDeadOwners() {
-    Path marker = Path.of(System.getProperty("java.io.tmpdir"), "keepsake-node.owner");
+    Path marker = OWNER_MARKER;
     try {
       if (Files.exists(marker)) {
         String[] owner = Files.readString(marker).trim().split(" ", 2);
@@ -496,7 +504,7 @@ public final class LocalNode implements AutoCloseable {
   }
 
   private void script(String action) {
-    Path marker = Path.of(System.getProperty("java.io.tmpdir"), "keepsake-node.owner");
+    Path marker = OWNER_MARKER;
     if (action.equals("up")) {
       LocalControlPlane.write(marker, ProcessHandle.current().pid() + " " + stateDir);
     }

@@ -224,9 +224,10 @@ class OperatorFaultsTest {
                 assertThat(operator.readinessText())
                     .as("what /readyz says")
                     .containsPattern("(listing|watching) .+ (failed|broke off): "));
+        // 0: no answer within the probe's timeout, which a kubelet counts as not ready too.
         throughout(
             Duration.ofSeconds(30).minus(Duration.between(stopped, Instant.now())),
-            () -> assertThat(operator.readiness()).isEqualTo(503));
+            () -> assertThat(operator.readiness()).isIn(0, 503));
         controlPlane.startApiServer();
         Instant started = Instant.now();
 
