@@ -13,6 +13,7 @@ import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.BatchV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1CronJob;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Secret;
 import java.io.IOException;
@@ -297,6 +298,19 @@ class EndToEndTest {
     assertThat(phase(awaitFinished(client, namespace, "first"))).isEqualTo(SessionPhase.Succeeded);
 
     scenario.configure("* * * * *", true);
+    // A run the schedule started before the pause still makes its session (Skipped, as above).
+    BatchV1Api batch = new BatchV1Api(client);
+    String cronJob = "keepsake-" + RedisScenario.CONFIGURATION;
+    await("the CronJob suspended, with no run of it still going")
+        .atMost(Duration.ofSeconds(90))
+        .until(
+            () -> {
+              V1CronJob current = batch.readNamespacedCronJob(cronJob, namespace.name()).execute();
+              return Boolean.TRUE.equals(current.getSpec().getSuspend())
+                  && (current.getStatus() == null
+                      || current.getStatus().getActive() == null
+                      || current.getStatus().getActive().isEmpty());
+            });
     int before = sessions(client, namespace).size();
     // A minute and a bit: the every-minute schedule would have fired at least once.
     Eventually.throughout(
