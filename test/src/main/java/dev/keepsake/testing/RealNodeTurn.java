@@ -40,8 +40,7 @@ public final class RealNodeTurn implements AutoCloseable {
       throw new IllegalStateException(who + ": this JVM already has the real node's turn");
     }
     try {
-      FileChannel channel =
-          FileChannel.open(LOCK_FILE, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileChannel channel = openLockFile();
       FileLock lock = channel.tryLock();
       if (lock == null) {
         Instant asked = Instant.now();
@@ -71,8 +70,7 @@ public final class RealNodeTurn implements AutoCloseable {
       teardown.run();
       return true;
     }
-    try (FileChannel channel =
-        FileChannel.open(LOCK_FILE, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+    try (FileChannel channel = openLockFile()) {
       FileLock lock = channel.tryLock();
       if (lock == null) {
         return false;
@@ -83,6 +81,10 @@ public final class RealNodeTurn implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot take the real node's lock " + LOCK_FILE, e);
     }
+  }
+
+  private static FileChannel openLockFile() throws IOException {
+    return FileChannel.open(LOCK_FILE, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
   }
 
   /**
